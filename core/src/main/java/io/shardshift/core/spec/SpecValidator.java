@@ -1,0 +1,151 @@
+package io.shardshift.core.spec;
+
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.sql.SqlIdentifiers;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a spec on its own, before anything connects: names, references between sections, ranges. What
+ * needs the live systems (a table's primary key, {@code wal_level}) is checked by the migrator's preflight.
+ */
+public final class SpecValidator {
+    private static final Pattern MIGRATION_NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+    private static final Pattern TARGET_NAME = Pattern.compile("[A-Za-z0-9_-]{1,63}");
+
+    private SpecValidator() {
+    }
+
+    /** Validates the spec; throws {@link SpecException} naming the first bad field. */
+    public static void validate(MigrationSpec spec) {
+        if (!MIGRATION_NAME.matcher(spec.name()).matches()) {
+            throw new SpecException("name", "'" + spec.name() + "' must match [a-z][a-z0-9_]* (at most 40 characters);"
+                    + " it names the replication slot and the topics");
+        }
+        requireJdbc(spec.source().jdbcUrl(), "source.jdbcUrl");
+        optionalIdentifier(spec.source().slotName(), "source.slotName");
+        optionalIdentifier(spec.source().publication(), "source.publication");
+        validateTables(spec);
+        validateKafka(spec.kafka());
+        Set<String> targetNames = validateTargets(spec.targets());
+        validateLayout(spec, targetNames);
+        validateApply(spec.applyOrDefaults());
+    }
+
+    private static void validateTables(MigrationSpec spec) {
+        if (spec.tables().isEmpty()) {
+            throw new SpecException("tables", "name at least one table");
+        }
+        Set<TableId> seen = new HashSet<>();
+        for (int i = 0; i < spec.tables().size(); i++) {
+            TableSpec t = spec.tables().get(i);
+            String path = "tables[" + i + "]";
+            TableId id;
+            try {
+                id = TableId.parse(t.name());
+            } catch (IllegalArgumentException e) {
+                throw new SpecException(path + ".name", e.getMessage());
+            }
+            if (!seen.add(id)) {
+                throw new SpecException(path + ".name", "table " + id + " is listed twice");
+            }
+            optionalIdentifier(t.shardKey(), path + ".shardKey");
+        }
+    }
+
+    private static void validateKafka(KafkaSpec kafka) {
+        if (kafka.bootstrapServers().isBlank()) {
+            throw new SpecException("kafka.bootstrapServers", "must not be empty");
+        }
+        if (kafka.partitions() != null && (kafka.partitions() < 1 || kafka.partitions() > 1024)) {
+            throw new SpecException("kafka.partitions", "must be between 1 and 1024, was " + kafka.partitions());
+        }
+        if (kafka.replicationFactor() != null && kafka.replicationFactor() < 1) {
+            throw new SpecException("kafka.replicationFactor", "must be at least 1");
+        }
+        if (kafka.topicPrefix() != null && !kafka.topicPrefix().matches("[A-Za-z0-9._-]{1,150}")) {
+            throw new SpecException("kafka.topicPrefix", "'" + kafka.topicPrefix() + "' is not a valid topic name prefix");
+        }
+    }
+
+    private static Set<String> validateTargets(List<TargetSpec> targets) {
+        if (targets.isEmpty()) {
+            throw new SpecException("targets", "name at least one target");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < targets.size(); i++) {
+            TargetSpec t = targets.get(i);
+            String path = "targets[" + i + "]";
+            if (!TARGET_NAME.matcher(t.name()).matches()) {
+                throw new SpecException(path + ".name", "'" + t.name() + "' must match [A-Za-z0-9_-]+");
+            }
+            if (!names.add(t.name())) {
+                throw new SpecException(path + ".name", "target '" + t.name() + "' is defined twice");
+            }
+            if (t.type() != null && !TargetSpec.POSTGRES.equals(t.type())) {
+                throw new SpecException(path + ".type", "'" + t.type() + "' is not a target type (postgres)");
+            }
+            requireJdbc(t.jdbcUrl(), path + ".jdbcUrl");
+        }
+        return names;
+    }
+
+    private static void validateLayout(MigrationSpec spec, Set<String> targetNames) {
+        LayoutSpec layout = spec.layout();
+        optionalIdentifier(layout.shardKey(), "layout.shardKey");
+        if (layout.shardKey() == null) {
+            throw new SpecException("layout.shardKey", "is required");
+        }
+        spec.routing().targets().forEach(t -> {
+            if (!targetNames.contains(t)) {
+                throw new SpecException(layoutFieldNaming(layout, t), "names target '" + t
+                        + "', which is not in 'targets' " + targetNames);
+            }
+        });
+        if (layout.hotTenants() != null) {
+            layout.hotTenants().forEach((tenant, target) -> {
+                if (tenant == null || tenant.isEmpty()) {
+                    throw new SpecException("layout.hotTenants", "has an empty tenant value");
+                }
+            });
+        }
+    }
+
+    private static String layoutFieldNaming(LayoutSpec layout, String target) {
+        if (layout.hotTenants() != null && layout.hotTenants().containsValue(target)) {
+            return "layout.hotTenants";
+        }
+        return layout.targets() != null ? "layout.targets" : "layout.bucketMap." + target;
+    }
+
+    private static void validateApply(ApplySpec apply) {
+        positive(apply.batchSizeOrDefault(), "apply.batchSize");
+        positive(apply.threadsOrDefault(), "apply.threads");
+        positive(apply.backfillParallelismOrDefault(), "apply.backfillParallelism");
+        positive(apply.chunkRowsOrDefault(), "apply.chunkRows");
+        if (apply.maxRetriesOrDefault() < 0) {
+            throw new SpecException("apply.maxRetries", "must not be negative");
+        }
+    }
+
+    private static void positive(int value, String field) {
+        if (value < 1) {
+            throw new SpecException(field, "must be at least 1, was " + value);
+        }
+    }
+
+    private static void requireJdbc(String url, String field) {
+        if (url == null || !url.startsWith("jdbc:postgresql://")) {
+            throw new SpecException(field, "'" + url + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
+        }
+    }
+
+    private static void optionalIdentifier(String name, String field) {
+        if (name != null && !SqlIdentifiers.isValid(name)) {
+            throw new SpecException(field, "'" + name + "' is not a valid SQL identifier");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.shardshift.core.spec;
+
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.layout.Layout;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SpecLoaderTest {
+    static final String VALID = """
+            name: demo
+            source:
+              jdbcUrl: jdbc:postgresql://127.0.0.1:5432/app
+              user: shardshift
+              password: ${env:SRC_PW}
+            tables:
+              - name: public.orders
+              - name: items
+                shardKey: owner_id
+            kafka:
+              bootstrapServers: 127.0.0.1:9092
+              partitions: 4
+            targets:
+              - {name: pg_a, jdbcUrl: "jdbc:postgresql://127.0.0.1:5433/app", user: app, password: "${env:TGT_PW}"}
+              - {name: pg_b, jdbcUrl: "jdbc:postgresql://127.0.0.1:5434/app", user: app, password: "${env:TGT_PW}"}
+            layout:
+              generation: 2
+              shardKey: tenant_id
+              buckets: 16
+              bucketMap: {pg_a: "0-7", pg_b: "8-15"}
+              hotTenants: {big: pg_b}
+            """;
+    static final Map<String, String> ENV = Map.of("SRC_PW", "s3cret", "TGT_PW", "t0p");
+
+    @Test
+    void shouldLoadAValidSpecWithSecretsFromTheEnvironment() {
+        MigrationSpec spec = SpecLoader.parse(VALID, ENV);
+
+        assertThat(spec.source().password()).isEqualTo("s3cret");
+        assertThat(spec.tableIds()).containsExactly(TableId.parse("public.orders"), TableId.parse("public.items"));
+        assertThat(spec.shardKeyOf(TableId.parse("public.items"))).isEqualTo("owner_id");
+        assertThat(spec.shardKeyOf(TableId.parse("public.orders"))).isEqualTo("tenant_id");
+        Layout layout = spec.routing();
+        assertThat(layout.generation()).isEqualTo(2);
+        assertThat(layout.buckets()).isEqualTo(16);
+        assertThat(layout.targetFor("big")).isEqualTo("pg_b");
+        assertThat(spec.changeTopic(TableId.parse("public.orders"))).isEqualTo("shardshift.demo.changes.public.orders");
+    }
+
+    @Test
+    void shouldNeverShowSecretsInToString() {
+        MigrationSpec spec = SpecLoader.parse(VALID, ENV);
+        assertThat(spec.toString()).doesNotContain("s3cret").doesNotContain("t0p");
+    }
+
+    @Test
+    void shouldNameUnknownField() {
+        String yaml = VALID.replace("  partitions: 4", "  partitionz: 4");
+        assertThatThrownBy(() -> SpecLoader.parse(yaml, ENV)).isInstanceOf(SpecException.class)
+                .hasMessageContaining("kafka.partitionz").hasMessageContaining("unknown field");
+    }
+
+    @Test
+    void shouldNameMalformedYamlPosition() {
+        assertThatThrownBy(() -> SpecLoader.parse("name: [unclosed\nsource: x", ENV))
+                .isInstanceOf(SpecException.class).hasMessageContaining("malformed YAML").hasMessageContaining("line");
+    }
+
+    @Test
+    void shouldNameMissingEnvironmentVariable() {
+        assertThatThrownBy(() -> SpecLoader.parse(VALID, Map.of("SRC_PW", "x")))
+                .hasMessageContaining("targets[0].password").hasMessageContaining("TGT_PW");
+    }
+
+    @Test
+    void shouldNameMissingRequiredField() {
+        String yaml = VALID.replace("  shardKey: tenant_id\n", "");
+        assertThatThrownBy(() -> SpecLoader.parse(yaml, ENV)).hasMessageContaining("shardKey");
+    }
+
+    @Test
+    void shouldRejectLayoutNamingUnknownTarget() {
+        String yaml = VALID.replace("hotTenants: {big: pg_b}", "hotTenants: {big: pg_z}");
+        assertThatThrownBy(() -> SpecLoader.parse(yaml, ENV)).hasMessageContaining("layout.hotTenants")
+                .hasMessageContaining("pg_z");
+    }
+
+    @Test
+    void shouldRejectBucketMapWithGapOrOverlap() {
+        assertThatThrownBy(() -> SpecLoader.parse(VALID.replace("pg_b: \"8-15\"", "pg_b: \"9-15\""), ENV))
+                .hasMessageContaining("layout.bucketMap").hasMessageContaining("buckets without a target: 8");
+        assertThatThrownBy(() -> SpecLoader.parse(VALID.replace("pg_b: \"8-15\"", "pg_b: \"7-15\""), ENV))
+                .hasMessageContaining("layout.bucketMap.pg_b").hasMessageContaining("bucket 7");
+    }
+
+    @Test
+    void shouldRejectInjectionInShardKeyAndTableNames() {
+        assertThatThrownBy(() -> SpecLoader.parse(VALID.replace("shardKey: owner_id", "shardKey: \"x; drop\""), ENV))
+                .hasMessageContaining("tables[1].shardKey");
+        assertThatThrownBy(() -> SpecLoader.parse(VALID.replace("name: items", "name: \"it\\\"ems\""), ENV))
+                .hasMessageContaining("tables[1].name");
+    }
+
+    @Test
+    void shouldRejectNonPostgresJdbcUrl() {
+        assertThatThrownBy(() -> SpecLoader.parse(VALID.replace("jdbc:postgresql://127.0.0.1:5432/app", "mysql://x"), ENV))
+                .hasMessageContaining("source.jdbcUrl");
+    }
+}
