@@ -1,0 +1,46 @@
+package io.shardshift.core.schema;
+
+import io.shardshift.core.event.TableId;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The definition of a source table, read from the source's catalog: what a target needs to create the
+ * same table, and what the migrator needs to route its rows.
+ *
+ * @param id                  the table
+ * @param columns             the columns in table order
+ * @param primaryKey          the primary key columns in key order (never empty for a migrated table)
+ * @param indexes             secondary indexes on plain columns
+ * @param replicaIdentityFull whether {@code REPLICA IDENTITY FULL} is set, so updates carry the whole old row
+ */
+public record TableSchema(TableId id, List<ColumnDef> columns, List<String> primaryKey, List<IndexDef> indexes,
+                          boolean replicaIdentityFull) {
+
+    public TableSchema {
+        columns = List.copyOf(columns);
+        primaryKey = List.copyOf(primaryKey);
+        indexes = List.copyOf(indexes);
+    }
+
+    /** The column with this name. */
+    public Optional<ColumnDef> column(String name) {
+        return columns.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    /** The position of a column in table order, or -1. */
+    public int indexOf(String name) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The column names in table order. */
+    public List<String> columnNames() {
+        return columns.stream().map(ColumnDef::name).toList();
+    }
+}
