@@ -1,0 +1,208 @@
+package io.shardshift.devstack;
+
+import io.shardshift.core.sql.SqlIdentifiers;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL 15 server on a free loopback port, for integration tests and the quickstart.
+ *
+ * <p>The server runs the zonky embedded binaries with the settings logical decoding needs
+ * ({@code wal_level=logical}, 20 WAL senders and replication slots, {@code synchronous_commit=on},
+ * 200 connections, {@code fsync} off). The superuser {@value #USER} logs in over TCP with password
+ * {@value #PASSWORD} (scram-sha-256); the server log goes to {@link #logFile()}.
+ *
+ * <pre>{@code
+ * try (DevPostgres pg = DevPostgres.start()) {
+ *     pg.createDatabase("source");
+ *     try (Connection c = pg.connect("source")) { ... }
+ * }
+ * }</pre>
+ */
+public final class DevPostgres implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DevPostgres.class);
+    private static final String USER = "postgres";
+    private static final String PASSWORD = "postgres";
+    private static final int START_ATTEMPTS = 3;
+
+    private final EmbeddedPostgres server;
+    private final Path workDir;
+    private final Path dataDir;
+    private final Path logFile;
+    private final boolean deleteDataDir;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private DevPostgres(EmbeddedPostgres server, Path workDir, Path dataDir, Path logFile,
+                        boolean deleteDataDir) {
+        this.server = server;
+        this.workDir = workDir;
+        this.dataDir = dataDir;
+        this.logFile = logFile;
+        this.deleteDataDir = deleteDataDir;
+    }
+
+    /** Starts a server with {@code wal_level=logical} in a temporary data directory deleted on close. */
+    public static DevPostgres start() {
+        return launch(null, "logical");
+    }
+
+    /**
+     * Starts a server with {@code wal_level=logical} on the given data directory, creating the cluster
+     * there if the directory holds none yet. The directory is kept on close, so a later start resumes
+     * the same data; its server log is written beside it, in {@code <dataDir>.log}.
+     */
+    public static DevPostgres start(Path dataDir) {
+        return launch(Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath(), "logical");
+    }
+
+    /**
+     * Starts a server with {@code wal_level=replica} (temporary data directory), to check how a tool
+     * reports a source that cannot do logical decoding.
+     */
+    public static DevPostgres startWithoutLogicalWal() {
+        return launch(null, "replica");
+    }
+
+    private static DevPostgres launch(Path persistentDataDir, String walLevel) {
+        Path workDir = TempDirs.create("shardshift-pg-");
+        try {
+            Path dataDir = persistentDataDir != null ? persistentDataDir : workDir.resolve("data");
+            Path logFile = persistentDataDir != null
+                    ? persistentDataDir.resolveSibling(persistentDataDir.getFileName() + ".log")
+                    : workDir.resolve("postgres.log");
+            Files.createDirectories(dataDir);
+            Path passwordFile = Files.writeString(workDir.resolve("pwfile"), PASSWORD + "\n");
+            EmbeddedPostgres server = startWithRetries(dataDir, logFile, passwordFile, walLevel);
+            Files.deleteIfExists(passwordFile);
+            DevPostgres pg = new DevPostgres(server, workDir, dataDir, logFile, persistentDataDir == null);
+            LOG.info("PostgreSQL started on 127.0.0.1:{} (wal_level={}, data {})", pg.port(), walLevel, dataDir);
+            return pg;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(workDir);
+            throw new IllegalStateException("Could not start PostgreSQL (wal_level=" + walLevel + ")", e);
+        }
+    }
+
+    private static EmbeddedPostgres startWithRetries(Path dataDir, Path logFile, Path passwordFile,
+                                                     String walLevel) throws IOException {
+        IOException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            int port = FreePorts.find();
+            try {
+                return builder(dataDir, logFile, passwordFile, walLevel, port).start();
+            } catch (IOException e) {
+                LOG.warn("PostgreSQL did not start on port {} (attempt {} of {}); see {}",
+                        port, attempt, START_ATTEMPTS, logFile);
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static EmbeddedPostgres.Builder builder(Path dataDir, Path logFile, Path passwordFile,
+                                                    String walLevel, int port) {
+        Redirect log = Redirect.appendTo(logFile.toFile());
+        return EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setOutputRedirector(log)
+                .setErrorRedirector(log)
+                // Passed to initdb as --name=value: a real password and scram-sha-256 for TCP logins.
+                .setLocaleConfig("pwfile", passwordFile.toString())
+                .setLocaleConfig("auth-host", "scram-sha-256")
+                .setConnectConfig("password", PASSWORD)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("wal_level", walLevel)
+                .setServerConfig("max_wal_senders", "20")
+                .setServerConfig("max_replication_slots", "20")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("fsync", "off")
+                .setServerConfig("full_page_writes", "off");
+    }
+
+    /** The TCP port the server listens on, on 127.0.0.1. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** {@code jdbc:postgresql://127.0.0.1:PORT/DATABASE}, without credentials. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + SqlIdentifiers.requireValid(database, "database");
+    }
+
+    /** The superuser name; it has the REPLICATION attribute. */
+    public String user() {
+        return USER;
+    }
+
+    /** The superuser's password, accepted over TCP (scram-sha-256). */
+    public String password() {
+        return PASSWORD;
+    }
+
+    /** The server log (stdout and stderr of the server process). */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** Creates a database owned by the superuser. */
+    public void createDatabase(String name) {
+        String quoted = SqlIdentifiers.quote(SqlIdentifiers.requireValid(name, "database"));
+        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + quoted);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create database " + name + " on port " + port(), e);
+        }
+    }
+
+    /** Opens a new connection to the database as the superuser; the caller closes it. */
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), USER, PASSWORD);
+    }
+
+    /** Stops the server (fast shutdown) and deletes its temporary files; the second call does nothing. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not stop PostgreSQL on port " + port(), e);
+        } finally {
+            if (deleteDataDir) {
+                deleteQuietly(dataDir);
+            }
+            deleteQuietly(workDir);
+        }
+        LOG.info("PostgreSQL on port {} stopped", port());
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            TempDirs.deleteRecursively(dir);
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", dir, e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DevPostgres[127.0.0.1:" + port() + ", data " + dataDir + "]";
+    }
+}
