@@ -1,0 +1,101 @@
+package io.shardshift.cdc.internal;
+
+import io.shardshift.cdc.CaptureOptions;
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.spec.MigrationSpec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The configuration of Debezium's embedded PostgreSQL connector for a migration: {@code pgoutput} on the
+ * migration's slot and publication (never created by Debezium), streaming only (the backfill is
+ * Shardshift's own), values in the forms {@link PgTextValues} expects, and offsets stored in Kafka so a
+ * restart resumes where the last run confirmed.
+ */
+public final class DebeziumProperties {
+    /** The key of the password, masked when the properties are logged. */
+    static final String PASSWORD = "database.password";
+
+    private DebeziumProperties() {
+    }
+
+    /** The engine's name, which also names its offsets inside the offsets topic: stable per migration. */
+    public static String engineName(MigrationSpec spec) {
+        return "shardshift-" + spec.name();
+    }
+
+    /** The offsets topic of a migration. */
+    public static String offsetsTopic(MigrationSpec spec) {
+        return spec.topicPrefix() + ".offsets";
+    }
+
+    /** Builds the properties. */
+    public static Properties build(MigrationSpec spec, List<TableId> tables, CaptureOptions options) {
+        PgConnections.Endpoint source = PgConnections.Endpoint.parse(spec.source().jdbcUrl(), "source.jdbcUrl");
+        Properties p = new Properties();
+        p.setProperty("name", engineName(spec));
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("topic.prefix", spec.topicPrefix());
+
+        p.setProperty("database.hostname", source.host());
+        p.setProperty("database.port", Integer.toString(source.port()));
+        p.setProperty("database.dbname", source.database());
+        p.setProperty("database.user", spec.source().user());
+        if (spec.source().password() != null) {
+            p.setProperty(PASSWORD, spec.source().password());
+        }
+        if (source.sslMode() != null) {
+            p.setProperty("database.sslmode", source.sslMode());
+        }
+
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("slot.name", spec.slotName());
+        p.setProperty("slot.drop.on.stop", "false");
+        p.setProperty("publication.name", spec.publicationName());
+        p.setProperty("publication.autocreate.mode", "disabled");
+        p.setProperty("snapshot.mode", "no_data");
+        p.setProperty("table.include.list", tables.stream().map(DebeziumProperties::tableRegex)
+                .collect(Collectors.joining(",")));
+        p.setProperty("skipped.operations", "t");
+        p.setProperty("tombstones.on.delete", "false");
+        // Logical decoding messages with this prefix are position markers (the migrator's drain); only their
+        // LSN is used, they never reach the change topics.
+        p.setProperty("message.prefix.include.list", MARKER_PREFIX);
+        p.setProperty("heartbeat.interval.ms", Long.toString(options.heartbeatInterval().toMillis()));
+
+        p.setProperty("decimal.handling.mode", "string");
+        p.setProperty("binary.handling.mode", "bytes");
+        p.setProperty("interval.handling.mode", "string");
+        p.setProperty("time.precision.mode", "adaptive");
+        p.setProperty("unavailable.value.placeholder", DebeziumEventConverter.UNAVAILABLE_PLACEHOLDER);
+
+        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+        p.setProperty("bootstrap.servers", spec.kafka().bootstrapServers());
+        p.setProperty("offset.storage.topic", offsetsTopic(spec));
+        p.setProperty("offset.storage.partitions", "1");
+        p.setProperty("offset.storage.replication.factor", Short.toString(spec.replicationFactor()));
+        p.setProperty("offset.flush.interval.ms", Long.toString(options.offsetFlushInterval().toMillis()));
+
+        options.debeziumOverrides().forEach(p::setProperty);
+        return p;
+    }
+
+    /** The prefix of the logical decoding messages that mark a source position (see the migrator's drain). */
+    public static final String MARKER_PREFIX = "shardshift";
+
+    /** The properties as text for a log line, with the password masked. */
+    public static String describe(Properties p) {
+        Map<String, String> sorted = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> sorted.put(k, k.equals(PASSWORD) ? "******" : p.getProperty(k)));
+        return sorted.toString();
+    }
+
+    /** {@code table.include.list} entries are regular expressions matched against {@code schema.table}. */
+    static String tableRegex(TableId table) {
+        return (table.schema() + "." + table.table()).replace(".", "\\.").replace("$", "\\$");
+    }
+}

@@ -1,0 +1,213 @@
+package io.shardshift.cdc.internal;
+
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns one Kafka Connect value produced by Debezium's PostgreSQL connector (configured with
+ * {@code decimal.handling.mode=string}, {@code interval.handling.mode=string},
+ * {@code binary.handling.mode=bytes}) into PostgreSQL's text form of the value, which a PostgreSQL
+ * target casts back to the column type without loss.
+ *
+ * <p>Dates, times and timestamps are printed as PostgreSQL prints them ({@code 2024-03-01},
+ * {@code 10:15:30.5}, {@code 2024-03-01 10:15:30.123456}); zoned values, JSON, UUID, XML, numeric and
+ * interval strings are passed through; bytes become {@code \x} followed by hex; arrays become array
+ * literals ({@code {1,2,"a b"}}). Unknown logical types fall back to {@code toString()}.
+ */
+public final class PgTextValues {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private PgTextValues() {
+    }
+
+    /** The text form of a value, {@code null} for SQL NULL. */
+    public static String toText(Schema schema, Object value) {
+        if (value == null) {
+            return null;
+        }
+        String name = schema == null ? null : schema.name();
+        if (name != null) {
+            String logical = logical(name, schema, value);
+            if (logical != null) {
+                return logical;
+            }
+        }
+        if (value instanceof byte[] bytes) {
+            return "\\x" + HEX.formatHex(bytes);
+        }
+        if (value instanceof ByteBuffer buffer) {
+            return "\\x" + HEX.formatHex(toBytes(buffer));
+        }
+        if (value instanceof List<?> list) {
+            return arrayLiteral(schema == null ? null : schema.valueSchema(), list);
+        }
+        if (value instanceof BigDecimal decimal) {
+            return decimal.toPlainString();
+        }
+        if (value instanceof String s && isByteaSource(schema)) {
+            return "\\x" + s.toLowerCase(Locale.ROOT);
+        }
+        return value.toString();
+    }
+
+    private static String logical(String name, Schema schema, Object value) {
+        return switch (name) {
+            case "io.debezium.time.Date" -> date(LocalDate.ofEpochDay(((Number) value).longValue()));
+            case "io.debezium.time.Timestamp" -> timestamp(((Number) value).longValue(), 1_000L);
+            case "io.debezium.time.MicroTimestamp" -> timestamp(((Number) value).longValue(), 1L);
+            case "io.debezium.time.NanoTimestamp" -> nanoTimestamp(((Number) value).longValue());
+            case "io.debezium.time.Time" -> time(LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000_000L));
+            case "io.debezium.time.MicroTime" -> time(microsOfDay(((Number) value).longValue()));
+            case "io.debezium.time.NanoTime" -> time(LocalTime.ofNanoOfDay(((Number) value).longValue()));
+            case "io.debezium.time.MicroDuration" -> ((Number) value).longValue() + " microseconds";
+            case "io.debezium.data.Bits" -> bits(schema, value);
+            case "io.debezium.data.VariableScaleDecimal" -> variableScaleDecimal((Struct) value);
+            case "org.apache.kafka.connect.data.Decimal" -> ((BigDecimal) value).toPlainString();
+            case "org.apache.kafka.connect.data.Date" ->
+                    date(LocalDate.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC));
+            case "org.apache.kafka.connect.data.Time" ->
+                    time(LocalTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC));
+            case "org.apache.kafka.connect.data.Timestamp" ->
+                    timestamp(LocalDateTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC));
+            default -> null;
+        };
+    }
+
+    /** A date as PostgreSQL prints it: {@code 2024-03-01}, or {@code 0044-03-15 BC}. */
+    static String date(LocalDate d) {
+        int year = d.getYear();
+        String y = year > 0 ? pad4(year) : pad4(1 - year);
+        String text = y + "-" + pad2(d.getMonthValue()) + "-" + pad2(d.getDayOfMonth());
+        return year > 0 ? text : text + " BC";
+    }
+
+    /** A time as PostgreSQL prints it: {@code 10:15:30}, {@code 10:15:30.5}. */
+    static String time(LocalTime t) {
+        StringBuilder sb = new StringBuilder(15);
+        sb.append(pad2(t.getHour())).append(':').append(pad2(t.getMinute())).append(':').append(pad2(t.getSecond()));
+        int nanos = t.getNano();
+        if (nanos != 0) {
+            String frac = String.format("%09d", nanos);
+            int end = frac.length();
+            while (end > 0 && frac.charAt(end - 1) == '0') {
+                end--;
+            }
+            sb.append('.').append(frac, 0, end);
+        }
+        return sb.toString();
+    }
+
+    private static String timestamp(LocalDateTime ts) {
+        int year = ts.getYear();
+        String text = date(ts.toLocalDate());
+        String time = time(ts.toLocalTime());
+        return year > 0 ? text + " " + time : text.substring(0, text.length() - 3) + " " + time + " BC";
+    }
+
+    private static String timestamp(long value, long microsPerUnit) {
+        long micros = Math.multiplyExact(value, microsPerUnit);
+        long seconds = Math.floorDiv(micros, 1_000_000L);
+        long nanos = Math.floorMod(micros, 1_000_000L) * 1_000L;
+        return timestamp(LocalDateTime.ofEpochSecond(seconds, (int) nanos, ZoneOffset.UTC));
+    }
+
+    private static String nanoTimestamp(long nanosSinceEpoch) {
+        Instant i = Instant.ofEpochSecond(Math.floorDiv(nanosSinceEpoch, 1_000_000_000L),
+                Math.floorMod(nanosSinceEpoch, 1_000_000_000L));
+        return timestamp(LocalDateTime.ofInstant(i, ZoneOffset.UTC));
+    }
+
+    private static LocalTime microsOfDay(long micros) {
+        if (micros == 86_400_000_000L) {
+            return LocalTime.MAX.withNano(999_999_000);
+        }
+        return LocalTime.ofNanoOfDay(micros * 1_000L);
+    }
+
+    /** Bits in little-endian order (bit 0 = rightmost character) with the bit count in {@code length}. */
+    private static String bits(Schema schema, Object value) {
+        byte[] bytes = value instanceof ByteBuffer b ? toBytes(b) : (byte[]) value;
+        int length = bytes.length * 8;
+        Map<String, String> params = schema.parameters();
+        if (params != null && params.get("length") != null) {
+            length = Integer.parseInt(params.get("length"));
+        }
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = length - 1; i >= 0; i--) {
+            boolean set = i / 8 < bytes.length && (bytes[i / 8] & (1 << (i % 8))) != 0;
+            sb.append(set ? '1' : '0');
+        }
+        return sb.toString();
+    }
+
+    private static String variableScaleDecimal(Struct s) {
+        Object raw = s.get("value");
+        byte[] bytes = raw instanceof ByteBuffer b ? toBytes(b) : (byte[]) raw;
+        return new BigDecimal(new BigInteger(bytes), s.getInt32("scale")).toPlainString();
+    }
+
+    private static boolean isByteaSource(Schema schema) {
+        Map<String, String> params = schema == null ? null : schema.parameters();
+        return params != null && "BYTEA".equalsIgnoreCase(params.get("__debezium.source.column.type"));
+    }
+
+    private static String arrayLiteral(Schema elementSchema, List<?> list) {
+        StringBuilder sb = new StringBuilder().append('{');
+        for (int i = 0; i < list.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            String element = toText(elementSchema, list.get(i));
+            if (element == null) {
+                sb.append("NULL");
+            } else if (needsQuotes(element)) {
+                sb.append('"').append(element.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            } else {
+                sb.append(element);
+            }
+        }
+        return sb.append('}').toString();
+    }
+
+    private static boolean needsQuotes(String element) {
+        if (element.isEmpty() || element.equalsIgnoreCase("NULL")) {
+            return true;
+        }
+        for (int i = 0; i < element.length(); i++) {
+            char c = element.charAt(i);
+            if (c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' || Character.isWhitespace(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static byte[] toBytes(ByteBuffer buffer) {
+        ByteBuffer b = buffer.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    private static String pad2(int v) {
+        return v < 10 ? "0" + v : Integer.toString(v);
+    }
+
+    private static String pad4(int v) {
+        String s = Integer.toString(v);
+        return s.length() >= 4 ? s : "0".repeat(4 - s.length()) + s;
+    }
+}

@@ -1,0 +1,144 @@
+package io.shardshift.cdc.internal;
+
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.shardshift.core.event.ChangeEvent;
+import io.shardshift.core.event.ChangeEventCodec;
+import io.shardshift.core.event.Operation;
+import io.shardshift.core.event.TableId;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ChangePublisherTest {
+    private static final TableId ORDERS = new TableId("public", "orders");
+    private static final Schema ROW = SchemaBuilder.struct().optional()
+            .field("id", Schema.INT64_SCHEMA).field("tenant_id", Schema.STRING_SCHEMA).build();
+    private static final Schema SOURCE = SchemaBuilder.struct()
+            .field("schema", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
+            .field("lsn", Schema.INT64_SCHEMA).field("txId", Schema.INT64_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA)
+            .build();
+    private static final Schema ENVELOPE = SchemaBuilder.struct().name("x.Envelope")
+            .field("before", ROW).field("after", ROW).field("source", SOURCE).field("op", Schema.STRING_SCHEMA).build();
+    private static final Schema HEARTBEAT = SchemaBuilder.struct().name("io.debezium.connector.common.Heartbeat")
+            .field("ts_ms", Schema.INT64_SCHEMA).build();
+
+    private final DebeziumEventConverter converter = new DebeziumEventConverter(Map.of(ORDERS, List.of("id")));
+    private final RecordingCommitter committer = new RecordingCommitter();
+
+    @Test
+    void shouldPublishEachChangeKeyedByPrimaryKeyThenCommitTheWholeBatch() throws Exception {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        ChangePublisher publisher = new ChangePublisher("demo", converter, producer, Map.of(ORDERS, "changes.orders"));
+        List<RecordChangeEvent<SourceRecord>> batch = List.of(change("c", 1, 100), heartbeat(150), change("u", 1, 200),
+                tombstone(), change("d", 1, 300));
+
+        publisher.handleBatch(batch, committer);
+
+        List<ProducerRecord<byte[], byte[]>> sent = producer.history();
+        assertThat(sent).hasSize(3).allSatisfy(r -> {
+            assertThat(r.topic()).isEqualTo("changes.orders");
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("[\"1\"]");
+        });
+        assertThat(sent).extracting(r -> ChangeEventCodec.decode(r.value()).op())
+                .containsExactly(Operation.CREATE, Operation.UPDATE, Operation.DELETE);
+        ChangeEvent delete = ChangeEventCodec.decode(sent.get(2).value());
+        assertThat(delete.before()).containsEntry("tenant_id", "acme");
+        assertThat(committer.processed).containsExactlyElementsOf(batch);
+        assertThat(committer.batchesFinished).isEqualTo(1);
+        assertThat(publisher.publishedCount()).isEqualTo(3);
+        assertThat(publisher.lastPublishedLsn()).isEqualTo(300);
+        assertThat(publisher.lastProcessedLsn()).isEqualTo(300);
+    }
+
+    @Test
+    void shouldAdvanceProcessedPositionOnHeartbeatsAlone() throws Exception {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        ChangePublisher publisher = new ChangePublisher("demo", converter, producer, Map.of(ORDERS, "changes.orders"));
+
+        publisher.handleBatch(List.of(heartbeat(900)), committer);
+
+        assertThat(producer.history()).isEmpty();
+        assertThat(committer.batchesFinished).isEqualTo(1);
+        assertThat(publisher.lastPublishedLsn()).isZero();
+        assertThat(publisher.lastProcessedLsn()).isEqualTo(900);
+    }
+
+    @Test
+    void shouldNotCommitBatchWhenKafkaRejectsASend() {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(),
+                new ByteArraySerializer()) {
+            @Override
+            public synchronized void flush() {
+                errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone"));
+            }
+        };
+        ChangePublisher publisher = new ChangePublisher("demo", converter, producer, Map.of(ORDERS, "changes.orders"));
+
+        assertThatThrownBy(() -> publisher.handleBatch(List.of(change("c", 7, 4096)), committer))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("0/1000").hasMessageContaining("broker gone");
+        assertThat(committer.processed).isEmpty();
+        assertThat(committer.batchesFinished).isZero();
+        assertThat(publisher.publishedCount()).isZero();
+    }
+
+    private static RecordChangeEvent<SourceRecord> change(String op, long id, long lsn) {
+        Struct row = new Struct(ROW).put("id", id).put("tenant_id", "acme");
+        Struct source = new Struct(SOURCE).put("schema", "public").put("table", "orders").put("lsn", lsn)
+                .put("txId", 1L).put("ts_ms", 1L);
+        Struct value = new Struct(ENVELOPE).put("source", source).put("op", op)
+                .put("before", op.equals("c") ? null : row).put("after", op.equals("d") ? null : row);
+        return () -> new SourceRecord(Map.of("server", "x"), Map.of("lsn", lsn), "t", null, null, null, ENVELOPE, value);
+    }
+
+    private static RecordChangeEvent<SourceRecord> heartbeat(long lsn) {
+        Struct value = new Struct(HEARTBEAT).put("ts_ms", 1L);
+        return () -> new SourceRecord(Map.of("server", "x"), Map.of("lsn", lsn), "__debezium-heartbeat.x", null,
+                null, null, HEARTBEAT, value);
+    }
+
+    private static RecordChangeEvent<SourceRecord> tombstone() {
+        return () -> new SourceRecord(Map.of("server", "x"), Map.of(), "t", null, null, null, null, null);
+    }
+
+    private static final class RecordingCommitter implements DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> {
+        final List<RecordChangeEvent<SourceRecord>> processed = new ArrayList<>();
+        int batchesFinished;
+
+        @Override
+        public void markProcessed(RecordChangeEvent<SourceRecord> record) {
+            processed.add(record);
+        }
+
+        @Override
+        public void markBatchFinished() {
+            batchesFinished++;
+        }
+
+        @Override
+        public void markProcessed(RecordChangeEvent<SourceRecord> record, DebeziumEngine.Offsets offsets) {
+            processed.add(record);
+        }
+
+        @Override
+        public DebeziumEngine.Offsets buildOffsets() {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
