@@ -1,0 +1,82 @@
+package io.shardshift.migrator.topology;
+
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.layout.Layout;
+import io.shardshift.core.spec.MigrationSpec;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the apply topology needs to know, validated on construction.
+ *
+ * @param changeTopics  the change topics to read, one per table
+ * @param shardKeys     each table's shard key column
+ * @param layout        the new layout the events are routed by
+ * @param batchSize     events buffered per target before a write, at least 1
+ * @param flushInterval the longest an event waits in a buffer (wall clock), positive
+ */
+public record ApplyTopologyConfig(List<String> changeTopics, Map<TableId, String> shardKeys, Layout layout,
+                                  int batchSize, Duration flushInterval) {
+
+    /** The flush interval when the caller gives none. */
+    public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(100);
+
+    public ApplyTopologyConfig {
+        Objects.requireNonNull(layout, "layout");
+        if (changeTopics == null || changeTopics.isEmpty()) {
+            throw new IllegalArgumentException("apply topology: changeTopics must name at least one topic");
+        }
+        for (int i = 0; i < changeTopics.size(); i++) {
+            if (changeTopics.get(i) == null || changeTopics.get(i).isBlank()) {
+                throw new IllegalArgumentException("apply topology: changeTopics[" + i + "] is empty");
+            }
+        }
+        if (new LinkedHashSet<>(changeTopics).size() != changeTopics.size()) {
+            throw new IllegalArgumentException("apply topology: changeTopics has duplicates: " + changeTopics);
+        }
+        if (shardKeys == null || shardKeys.isEmpty()) {
+            throw new IllegalArgumentException("apply topology: shardKeys must name the shard key of at least one table");
+        }
+        shardKeys.forEach((table, column) -> {
+            if (column == null || column.isBlank()) {
+                throw new IllegalArgumentException("apply topology: shardKeys[" + table + "] is empty");
+            }
+        });
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("apply topology: batchSize must be at least 1, was " + batchSize);
+        }
+        if (flushInterval == null || flushInterval.isNegative() || flushInterval.isZero()) {
+            throw new IllegalArgumentException("apply topology: flushInterval must be positive, was " + flushInterval);
+        }
+        changeTopics = List.copyOf(changeTopics);
+        shardKeys = Collections.unmodifiableMap(new LinkedHashMap<>(shardKeys));
+    }
+
+    /**
+     * The configuration of a migration: its tables' change topics and shard keys, its layout, its batch
+     * size, and {@link #DEFAULT_FLUSH_INTERVAL}.
+     */
+    public static ApplyTopologyConfig from(MigrationSpec spec) {
+        Map<TableId, String> keys = new LinkedHashMap<>();
+        List<String> topics = spec.tableIds().stream().map(spec::changeTopic).toList();
+        spec.tableIds().forEach(t -> keys.put(t, spec.shardKeyOf(t)));
+        return new ApplyTopologyConfig(topics, keys, spec.routing(), spec.applyOrDefaults().batchSizeOrDefault(),
+                DEFAULT_FLUSH_INTERVAL);
+    }
+
+    /** This configuration with another flush interval. */
+    public ApplyTopologyConfig withFlushInterval(Duration interval) {
+        return new ApplyTopologyConfig(changeTopics, shardKeys, layout, batchSize, interval);
+    }
+
+    /** This configuration with another batch size. */
+    public ApplyTopologyConfig withBatchSize(int size) {
+        return new ApplyTopologyConfig(changeTopics, shardKeys, layout, size, flushInterval);
+    }
+}

@@ -1,0 +1,102 @@
+package io.shardshift.migrator.topology;
+
+import io.shardshift.core.event.ChangeEvent;
+import io.shardshift.core.event.Operation;
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.layout.Layout;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Decides which target(s) of the new layout a change event goes to. Pure: no I/O, no state.
+ *
+ * <ul>
+ *   <li>READ, CREATE: the target of {@code after[shardKey]}.</li>
+ *   <li>UPDATE: the target of {@code after[shardKey]}; when the old value of the shard key is known and
+ *       routes elsewhere (the shard key changed), also a DELETE of the key, carrying the {@code before}
+ *       image and the same position, to the old target. The delete comes first.</li>
+ *   <li>DELETE: the target of {@code before[shardKey]}, falling back to the key.</li>
+ * </ul>
+ *
+ * <p>Events of one primary key share a Kafka key, hence one partition and one task, and the task handles
+ * them one after another; so per key, each target sees its events in source order.
+ */
+public final class Router {
+    private final Layout layout;
+    private final Map<TableId, String> shardKeys;
+
+    /**
+     * @param layout    the new layout
+     * @param shardKeys the shard key column of each table this router accepts
+     */
+    public Router(Layout layout, Map<TableId, String> shardKeys) {
+        this.layout = Objects.requireNonNull(layout, "layout");
+        this.shardKeys = Map.copyOf(shardKeys);
+    }
+
+    /**
+     * Routes one event.
+     *
+     * @return the events to apply, each with its target; one, or two for a shard key change
+     * @throws IllegalArgumentException naming the table and position when the event cannot be routed: an
+     *                                  unknown table, a TRUNCATE, or no value for the shard key column
+     */
+    public List<RoutedEvent> route(ChangeEvent event) {
+        String shardKey = shardKeyOf(event);
+        Operation op = event.op();
+        return switch (op) {
+            case READ, CREATE -> List.of(new RoutedEvent(targetOf(event, shardKey, event.after(), "after"), event));
+            case UPDATE -> routeUpdate(event, shardKey);
+            case DELETE -> List.of(new RoutedEvent(oldTargetOf(event, shardKey), event));
+            case TRUNCATE -> throw new IllegalArgumentException("cannot apply TRUNCATE of " + event.table() + " at "
+                    + event.position() + ": truncating a source table is not supported during a migration");
+        };
+    }
+
+    /** The shard key column of the event's table. */
+    public String shardKeyOf(ChangeEvent event) {
+        String column = shardKeys.get(event.table());
+        if (column == null) {
+            throw new IllegalArgumentException("event for table " + event.table() + " at " + event.position()
+                    + " is not routable: the table is not in the migration (known: " + shardKeys.keySet() + ")");
+        }
+        return column;
+    }
+
+    private List<RoutedEvent> routeUpdate(ChangeEvent event, String shardKey) {
+        String newTarget = targetOf(event, shardKey, event.after(), "after");
+        if (!event.hasBeforeValue(shardKey)) {
+            return List.of(new RoutedEvent(newTarget, event));
+        }
+        String oldTarget = layout.targetFor(event.beforeValueOf(shardKey));
+        if (oldTarget.equals(newTarget)) {
+            return List.of(new RoutedEvent(newTarget, event));
+        }
+        Map<String, String> oldRow = event.before() != null ? event.before() : event.key();
+        ChangeEvent deleteOld = ChangeEvent.delete(event.table(), event.key(), oldRow, event.position());
+        return List.of(new RoutedEvent(oldTarget, deleteOld), new RoutedEvent(newTarget, event));
+    }
+
+    private String targetOf(ChangeEvent event, String shardKey, Map<String, String> image, String imageName) {
+        if (image.containsKey(shardKey)) {
+            return layout.targetFor(image.get(shardKey));
+        }
+        if (event.key().containsKey(shardKey)) {
+            return layout.targetFor(event.key().get(shardKey));
+        }
+        throw new IllegalArgumentException(event.op() + " of " + event.table() + " key " + event.key() + " at "
+                + event.position() + " is not routable: the '" + imageName + "' image has no shard key column '"
+                + shardKey + "'");
+    }
+
+    private String oldTargetOf(ChangeEvent event, String shardKey) {
+        if (!event.hasBeforeValue(shardKey)) {
+            throw new IllegalArgumentException("DELETE of " + event.table() + " key " + event.key() + " at "
+                    + event.position() + " is not routable: neither the 'before' image nor the key has the shard key"
+                    + " column '" + shardKey + "' (is the table's REPLICA IDENTITY FULL?)");
+        }
+        return layout.targetFor(event.beforeValueOf(shardKey));
+    }
+}

@@ -1,0 +1,123 @@
+package io.shardshift.migrator.topology;
+
+import io.shardshift.core.event.ChangeEvent;
+import io.shardshift.core.event.Operation;
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.layout.Layout;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.shardshift.migrator.topology.Orders.delete;
+import static io.shardshift.migrator.topology.Orders.insert;
+import static io.shardshift.migrator.topology.Orders.snapshotRow;
+import static io.shardshift.migrator.topology.Orders.update;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RouterTest {
+    static final Layout LAYOUT = Layout.evenRanges(1, "tenant_id", 8, List.of("a", "b"), Map.of("whale", "w"));
+    final Router router = new Router(LAYOUT, Map.of(Orders.TABLE, "tenant_id"));
+
+    static String tenantOn(String target) {
+        for (int i = 0; ; i++) {
+            if (LAYOUT.targetFor("t" + i).equals(target)) {
+                return "t" + i;
+            }
+        }
+    }
+
+    @Test
+    void shouldRouteInsertsAndSnapshotRowsByTheShardKeyOfTheNewRow() {
+        assertThat(router.route(insert("1", tenantOn("a"), "1", 10))).extracting(RoutedEvent::target).containsExactly("a");
+        assertThat(router.route(snapshotRow("1", tenantOn("b"), "1"))).extracting(RoutedEvent::target).containsExactly("b");
+        assertThat(router.route(insert("1", "whale", "1", 10))).extracting(RoutedEvent::target).containsExactly("w");
+    }
+
+    @Test
+    void shouldRouteUpdateWithUnchangedShardKeyToOneTarget() {
+        ChangeEvent e = update("1", tenantOn("b"), "2", 10);
+        assertThat(router.route(e)).containsExactly(new RoutedEvent("b", e));
+    }
+
+    @Test
+    void shouldRouteUpdateWithinTheSameTargetAsOneEventEvenWhenTheShardKeyValueChanges() {
+        String a1 = tenantOn("a");
+        String a2 = "x";
+        for (int i = 0; !LAYOUT.targetFor(a2).equals("a") || a2.equals(a1); i++) {
+            a2 = "x" + i;
+        }
+        ChangeEvent e = update("1", a1, a2, "2", 10);
+        assertThat(router.route(e)).containsExactly(new RoutedEvent("a", e));
+    }
+
+    @Test
+    void shouldDeleteOnOldTargetThenUpsertOnNewWhenShardKeyMoves() {
+        ChangeEvent e = update("1", tenantOn("a"), "whale", "2", 10);
+
+        List<RoutedEvent> routed = router.route(e);
+
+        assertThat(routed).hasSize(2);
+        assertThat(routed.get(0).target()).isEqualTo("a");
+        ChangeEvent delete = routed.get(0).event();
+        assertThat(delete.op()).isEqualTo(Operation.DELETE);
+        assertThat(delete.key()).isEqualTo(e.key());
+        assertThat(delete.before()).isEqualTo(e.before());
+        assertThat(delete.position()).isEqualTo(e.position());
+        assertThat(routed.get(1)).isEqualTo(new RoutedEvent("w", e));
+    }
+
+    @Test
+    void shouldRouteUpdateWithoutBeforeImageByTheNewRowOnly() {
+        ChangeEvent e = ChangeEvent.update(Orders.TABLE, Orders.key("1"), null, Orders.row("1", "whale", "1"), Orders.at(10));
+        assertThat(router.route(e)).containsExactly(new RoutedEvent("w", e));
+    }
+
+    @Test
+    void shouldRouteDeleteByTheShardKeyOfTheOldRowOrTheKey() {
+        ChangeEvent e = delete("1", tenantOn("b"), 10);
+        assertThat(router.route(e)).containsExactly(new RoutedEvent("b", e));
+
+        ChangeEvent byKey = ChangeEvent.delete(Orders.TABLE, Map.of("tenant_id", "whale", "id", "1"), null, Orders.at(10));
+        assertThat(router.route(byKey)).containsExactly(new RoutedEvent("w", byKey));
+    }
+
+    @Test
+    void shouldRouteNullShardKeyAsEmptyString() {
+        ChangeEvent e = insert("1", null, "1", 10);
+        assertThat(router.route(e)).extracting(RoutedEvent::target).containsExactly(LAYOUT.targetFor(""));
+    }
+
+    @Test
+    void shouldRejectDeleteWithoutShardKeyNamingTableAndPosition() {
+        ChangeEvent e = ChangeEvent.delete(Orders.TABLE, Orders.key("7"), null, Orders.at(0x10));
+        assertThatThrownBy(() -> router.route(e)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("public.orders").hasMessageContaining("0/10")
+                .hasMessageContaining("tenant_id").hasMessageContaining("REPLICA IDENTITY FULL");
+    }
+
+    @Test
+    void shouldRejectInsertWithoutShardKeyColumn() {
+        ChangeEvent e = ChangeEvent.create(Orders.TABLE, Orders.key("7"), Map.of("id", "7"), Orders.at(10));
+        assertThatThrownBy(() -> router.route(e)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no shard key column 'tenant_id'");
+    }
+
+    @Test
+    void shouldRejectEventOfUnknownTableAndTruncate() {
+        ChangeEvent other = ChangeEvent.create(TableId.parse("public.x"), Map.of("id", "1"), Map.of("id", "1"), Orders.at(10));
+        assertThatThrownBy(() -> router.route(other)).hasMessageContaining("public.x").hasMessageContaining("not in the migration");
+
+        ChangeEvent truncate = ChangeEvent.of(Operation.TRUNCATE, Orders.TABLE, Orders.key("1"), null, null, Orders.at(10));
+        assertThatThrownBy(() -> router.route(truncate)).hasMessageContaining("TRUNCATE");
+    }
+
+    @Test
+    void shouldUseEachTablesOwnShardKey() {
+        TableId customers = TableId.parse("public.customers");
+        Router perTable = new Router(LAYOUT, Map.of(Orders.TABLE, "tenant_id", customers, "org"));
+        ChangeEvent e = ChangeEvent.create(customers, Map.of("id", "1"), Map.of("id", "1", "org", "whale"), Orders.at(10));
+        assertThat(perTable.route(e)).extracting(RoutedEvent::target).containsExactly("w");
+    }
+}
