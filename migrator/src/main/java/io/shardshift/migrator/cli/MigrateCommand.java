@@ -1,0 +1,51 @@
+package io.shardshift.migrator.cli;
+
+import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.core.spec.SpecLoader;
+import io.shardshift.migrator.run.MigrationRunner;
+import io.shardshift.migrator.run.ProgressBar;
+import io.shardshift.migrator.run.StatusPrinter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code shardshift migrate --spec FILE}: validates the spec, starts capture and apply, runs until stopped. */
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = "Validate the spec, start capture, backfill and apply, and run until stopped (Ctrl-C).")
+public final class MigrateCommand implements Callable<Integer> {
+
+    @Option(names = "--spec", required = true, description = "The migration spec (YAML).")
+    Path spec;
+
+    @Option(names = "--state-dir", description = "Local state of the apply topology (default: .shardshift/<name>).")
+    Path stateDir;
+
+    @Option(names = "--status-every", defaultValue = "PT2S", description = "How often to print progress (ISO-8601, default ${DEFAULT-VALUE}).")
+    Duration statusEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        MigrationSpec migration = SpecLoader.load(spec);
+        Path state = stateDir != null ? stateDir : Path.of(".shardshift", migration.name());
+        CountDownLatch stop = new CountDownLatch(1);
+        try (MigrationRunner runner = MigrationRunner.start(migration, state)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                runner.close();
+            }, "shardshift-shutdown"));
+            StatusPrinter status = new StatusPrinter(runner, ProgressBar.forStdout(), System.out);
+            while (!stop.await(statusEvery.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (runner.failure().isPresent()) {
+                    System.err.println("shardshift: migration failed: " + runner.failure().get().getMessage());
+                    return 1;
+                }
+                status.print();
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,97 @@
+package io.shardshift.migrator.demo;
+
+import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.core.spec.SpecLoader;
+import io.shardshift.devstack.DevKafka;
+import io.shardshift.devstack.DevPostgres;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The embedded stack of the demo and the end-to-end tests: a source PostgreSQL, two target PostgreSQL
+ * instances and a Kafka broker, all real and on this machine, and the spec that migrates the demo table
+ * to a two-target layout with the hot tenant on the second target.
+ */
+public final class DemoStack implements AutoCloseable {
+    /** The database name used on every instance. */
+    public static final String DATABASE = "app";
+
+    private final DevPostgres source;
+    private final List<DevPostgres> targets;
+    private final DevKafka kafka;
+
+    private DemoStack(DevPostgres source, List<DevPostgres> targets, DevKafka kafka) {
+        this.source = source;
+        this.targets = targets;
+        this.kafka = kafka;
+    }
+
+    /** Starts the source, two targets and Kafka. */
+    public static DemoStack start() {
+        DevPostgres source = DevPostgres.start();
+        DevPostgres a = DevPostgres.start();
+        DevPostgres b = DevPostgres.start();
+        DevKafka kafka = DevKafka.start();
+        for (DevPostgres pg : List.of(source, a, b)) {
+            pg.createDatabase(DATABASE);
+        }
+        return new DemoStack(source, List.of(a, b), kafka);
+    }
+
+    public DevPostgres source() {
+        return source;
+    }
+
+    public List<DevPostgres> targets() {
+        return targets;
+    }
+
+    public DevKafka kafka() {
+        return kafka;
+    }
+
+    /** The demo spec's YAML: 64 buckets over {@code pg_a} and {@code pg_b}, the hot tenant on {@code pg_b}. */
+    public String specYaml(String name, int batchSize) {
+        return """
+                name: %s
+                source:
+                  jdbcUrl: %s
+                  user: %s
+                  password: ${env:SHARDSHIFT_DEMO_PASSWORD}
+                tables:
+                  - name: public.orders
+                kafka:
+                  bootstrapServers: %s
+                  partitions: 8
+                targets:
+                  - {name: pg_a, jdbcUrl: "%s", user: %s, password: "${env:SHARDSHIFT_DEMO_PASSWORD}"}
+                  - {name: pg_b, jdbcUrl: "%s", user: %s, password: "${env:SHARDSHIFT_DEMO_PASSWORD}"}
+                layout:
+                  generation: 2
+                  shardKey: tenant_id
+                  buckets: 64
+                  targets: [pg_a, pg_b]
+                  hotTenants: {%s: pg_b}
+                apply:
+                  batchSize: %d
+                  threads: 2
+                  backfillParallelism: 4
+                  chunkRows: 25000
+                """.formatted(name, source.jdbcUrl(DATABASE), source.user(), kafka.bootstrapServers(),
+                targets.get(0).jdbcUrl(DATABASE), targets.get(0).user(),
+                targets.get(1).jdbcUrl(DATABASE), targets.get(1).user(), DemoSource.HOT_TENANT, batchSize);
+    }
+
+    /** The demo spec, loaded through the same loader as a user's file. */
+    public MigrationSpec spec(String name, int batchSize) {
+        return SpecLoader.parse(specYaml(name, batchSize), Map.of("SHARDSHIFT_DEMO_PASSWORD", source.password()));
+    }
+
+    @Override
+    public void close() {
+        kafka.close();
+        targets.forEach(DevPostgres::close);
+        source.close();
+    }
+}
