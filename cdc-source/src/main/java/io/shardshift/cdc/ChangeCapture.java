@@ -58,6 +58,12 @@ public final class ChangeCapture implements AutoCloseable {
     /** Where capture is in its life. */
     public enum State { STARTING, RUNNING, FAILED, STOPPED }
 
+    /**
+     * The prefix of logical decoding messages ({@code pg_logical_emit_message}) that capture receives as
+     * position markers: they advance {@link #lastProcessedLsn()} and are never published.
+     */
+    public static final String MARKER_PREFIX = "shardshift";
+
     private final MigrationSpec spec;
     private final Producer<byte[], byte[]> producer;
     private final ChangePublisher publisher;

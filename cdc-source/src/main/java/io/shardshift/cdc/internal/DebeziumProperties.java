@@ -64,7 +64,7 @@ public final class DebeziumProperties {
         p.setProperty("tombstones.on.delete", "false");
         // Logical decoding messages with this prefix are position markers (the migrator's drain); only their
         // LSN is used, they never reach the change topics.
-        p.setProperty("message.prefix.include.list", MARKER_PREFIX);
+        p.setProperty("message.prefix.include.list", io.shardshift.cdc.ChangeCapture.MARKER_PREFIX);
         p.setProperty("heartbeat.interval.ms", Long.toString(options.heartbeatInterval().toMillis()));
 
         p.setProperty("decimal.handling.mode", "string");
@@ -83,9 +83,6 @@ public final class DebeziumProperties {
         options.debeziumOverrides().forEach(p::setProperty);
         return p;
     }
-
-    /** The prefix of the logical decoding messages that mark a source position (see the migrator's drain). */
-    public static final String MARKER_PREFIX = "shardshift";
 
     /** The properties as text for a log line, with the password masked. */
     public static String describe(Properties p) {

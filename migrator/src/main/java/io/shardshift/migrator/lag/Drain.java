@@ -9,10 +9,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Waits until every change committed on the source before the call is applied to every target:
- * writes a marker into the WAL, waits until capture has handled it (so every earlier commit is on the
- * change topics), then until the apply group's Kafka lag is zero (the topology commits offsets only after
- * the targets have the events). Used once writes stop (demo, tests) and, under a write freeze, by cutover.
+ * Waits until every change committed on the source before the call is applied to every target (see
+ * {@link AppliedWatermark}). Used once writes stop (demo, tests) and, under a write freeze, by cutover.
  */
 public final class Drain {
     private static final Logger LOG = LoggerFactory.getLogger(Drain.class);
@@ -26,29 +24,12 @@ public final class Drain {
      */
     public static LagSnapshot await(LagMonitor monitor, Duration timeout)
             throws SQLException, InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long marker = monitor.emitMarker("drain");
-        LOG.info("drain: waiting for capture to pass marker {}", Lsn.format(marker));
-        while (monitor.capture().lastProcessedLsn() < marker) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("capture has handled up to " + Lsn.format(monitor.capture().lastProcessedLsn())
-                        + ", not yet the drain marker at " + Lsn.format(marker) + " after " + timeout);
-            }
-            monitor.capture().failure().ifPresent(e -> {
-                throw new IllegalStateException("capture failed: " + e.getMessage(), e);
-            });
-            Thread.sleep(50);
-        }
-        while (true) {
-            LagSnapshot lag = monitor.snapshot();
-            if (lag.kafkaLagTotal() == 0) {
-                return lag;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("apply is still " + lag.kafkaLagTotal() + " events behind after " + timeout
-                        + ": " + lag.kafkaLag());
-            }
-            Thread.sleep(100);
-        }
+        monitor.capture().failure().ifPresent(e -> {
+            throw new IllegalStateException("capture failed: " + e.getMessage(), e);
+        });
+        long wal = monitor.watermark().sourceWalLsn();
+        LOG.info("drain: waiting until every change before {} is applied", Lsn.format(wal));
+        monitor.watermark().awaitApplied(wal, timeout);
+        return monitor.snapshot();
     }
 }
