@@ -26,12 +26,15 @@ import java.util.stream.Stream;
  * {@link #close()} deletes.
  *
  * <p>Works from a plain {@code main} or JUnit 5: it sets the few system properties Solr's test framework
- * otherwise expects from its JUnit 4 runner, and keeps Solr and ZooKeeper logging at ERROR, Jetty at WARN
- * (for slf4j-simple through system properties it sets only when absent; log4j2 logs ERROR by default).
+ * otherwise expects from its JUnit 4 runner, and keeps Solr and ZooKeeper logging at ERROR and Jetty at
+ * WARN (slf4j-simple's {@code org.slf4j.simpleLogger.log.*} system properties, set only when absent).
+ * No configset is preloaded: upload one (the Configsets API's UPLOAD) before creating a collection.
  *
  * <pre>{@code
  * try (DevSolr solr = DevSolr.start(2)) {
  *     CloudSolrClient client = solr.client();
+ *     new ConfigSetAdminRequest.Upload().setConfigSetName("orders_v1").setUploadFile(zip, "application/zip")
+ *             .process(client);
  *     CollectionAdminRequest.createCollection("orders_v1", "orders_v1", 2, 1).process(client);
  * }
  * }</pre>
@@ -71,13 +74,19 @@ public final class DevSolr implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for SolrCloud", e);
         }
-        prepareSystemProperties(baseDir);
+        prepareSystemProperties();
         long started = System.nanoTime();
         try {
             MiniSolrCloudCluster cluster = new MiniSolrCloudCluster(nodes, baseDir,
                     MiniSolrCloudCluster.DEFAULT_CLOUD_SOLR_XML, JettyConfig.builder().build());
-            cluster.waitForAllNodes(START_TIMEOUT_SECONDS);
-            DevSolr solr = new DevSolr(cluster, baseDir);
+            DevSolr solr;
+            try {
+                cluster.waitForAllNodes(START_TIMEOUT_SECONDS);
+                solr = new DevSolr(cluster, baseDir);
+            } catch (Exception e) {
+                cluster.shutdown();
+                throw e;
+            }
             LOG.info("SolrCloud with {} node(s) up in {} ms, zkHost={}", nodes,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), solr.zkHost());
             return solr;
@@ -172,16 +181,15 @@ public final class DevSolr implements AutoCloseable {
         }
     }
 
-    private static void prepareSystemProperties(Path baseDir) {
-        Path logs = baseDir.resolve("logs");
+    private static void prepareSystemProperties() {
+        Path logs = Path.of(System.getProperty("java.io.tmpdir"), "devsolr-logs");
         try {
             Files.createDirectories(logs);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + logs, e);
         }
-        System.setProperty("solr.log.dir", logs.toString());
-        System.setProperty("zookeeper.4lw.commands.whitelist", "*");
-        System.setProperty("solr.allowPaths", baseDir.toString());
+        setIfAbsent("solr.log.dir", logs.toString());
+        setIfAbsent("zookeeper.4lw.commands.whitelist", "*");
         setIfAbsent("tests.zk.violationReportAction", "IGNORE");
         for (String logger : List.of("org.apache.solr", "org.apache.zookeeper", "org.apache.curator")) {
             setIfAbsent("org.slf4j.simpleLogger.log." + logger, "error");
