@@ -28,6 +28,7 @@ import java.util.List;
  * @param targets the targets of the new layout
  * @param layout  the new layout
  * @param apply   apply tuning, optional
+ * @param search  search targets (SolrCloud collections fed by the same change stream), optional
  */
 public record MigrationSpec(@JsonProperty(required = true) String name,
                             @JsonProperty(required = true) SourceSpec source,
@@ -35,7 +36,19 @@ public record MigrationSpec(@JsonProperty(required = true) String name,
                             @JsonProperty(required = true) KafkaSpec kafka,
                             @JsonProperty(required = true) List<TargetSpec> targets,
                             @JsonProperty(required = true) LayoutSpec layout,
-                            ApplySpec apply) {
+                            ApplySpec apply,
+                            List<SearchTargetSpec> search) {
+
+    /** The search targets, empty when the spec has none. */
+    public List<SearchTargetSpec> searchTargets() {
+        return search == null ? List.of() : search;
+    }
+
+    /** The names of the search targets that index a table. */
+    public List<String> searchTargetsOf(TableId table) {
+        return searchTargets().stream().filter(s -> TableId.parse(s.table()).equals(table))
+                .map(SearchTargetSpec::name).toList();
+    }
 
     /** The tables as ids, in spec order. */
     public List<TableId> tableIds() {

@@ -32,6 +32,7 @@ public final class SpecValidator {
         validateKafka(spec.kafka());
         Set<String> targetNames = validateTargets(spec.targets());
         validateLayout(spec, targetNames);
+        validateSearch(spec, targetNames);
         validateApply(spec.applyOrDefaults());
     }
 
@@ -119,6 +120,44 @@ public final class SpecValidator {
             return "layout.hotTenants";
         }
         return layout.targets() != null ? "layout.targets" : "layout.bucketMap." + target;
+    }
+
+    private static void validateSearch(MigrationSpec spec, Set<String> targetNames) {
+        Set<String> names = new HashSet<>(targetNames);
+        List<SearchTargetSpec> search = spec.searchTargets();
+        for (int i = 0; i < search.size(); i++) {
+            SearchTargetSpec s = search.get(i);
+            String path = "search[" + i + "]";
+            if (!TARGET_NAME.matcher(s.name()).matches()) {
+                throw new SpecException(path + ".name", "'" + s.name() + "' must match [A-Za-z0-9_-]+");
+            }
+            if (!names.add(s.name())) {
+                throw new SpecException(path + ".name", "target '" + s.name() + "' is defined twice");
+            }
+            boolean hasZk = s.zkHost() != null && !s.zkHost().isBlank();
+            boolean hasUrls = s.solrUrls() != null && !s.solrUrls().isEmpty();
+            if (hasZk == hasUrls) {
+                throw new SpecException(path, "give exactly one of zkHost or solrUrls");
+            }
+            TableId table;
+            try {
+                table = TableId.parse(s.table());
+            } catch (IllegalArgumentException e) {
+                throw new SpecException(path + ".table", e.getMessage());
+            }
+            if (!spec.tableIds().contains(table)) {
+                throw new SpecException(path + ".table", "table " + table + " is not in 'tables'");
+            }
+            optionalIdentifier(s.shardKey(), path + ".shardKey");
+            if (s.version() < 1) {
+                throw new SpecException(path + ".version", "must be at least 1, was " + s.version());
+            }
+            if (s.fields() != null) {
+                for (int f = 0; f < s.fields().size(); f++) {
+                    optionalIdentifier(s.fields().get(f).column(), path + ".fields[" + f + "].column");
+                }
+            }
+        }
     }
 
     private static void validateApply(ApplySpec apply) {

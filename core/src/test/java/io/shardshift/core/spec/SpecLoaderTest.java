@@ -109,4 +109,38 @@ class SpecLoaderTest {
         assertThatThrownBy(() -> SpecLoader.parse(VALID.replace("jdbc:postgresql://127.0.0.1:5432/app", "mysql://x"), ENV))
                 .hasMessageContaining("source.jdbcUrl");
     }
+
+    static final String SEARCH = """
+            search:
+              - name: orders_search
+                zkHost: 127.0.0.1:2181/solr
+                collection: orders
+                version: 2
+                table: public.orders
+                fields: [{column: amount, type: pdouble}]
+                hotTenants: {big: 1}
+            """;
+
+    @Test
+    void shouldLoadSearchTargetsAndListThemPerTable() {
+        MigrationSpec spec = SpecLoader.parse(VALID + SEARCH, ENV);
+        assertThat(spec.searchTargetsOf(TableId.parse("public.orders"))).containsExactly("orders_search");
+        assertThat(spec.searchTargetsOf(TableId.parse("public.items"))).isEmpty();
+        assertThat(spec.searchTargets().get(0).fields().get(0).type()).isEqualTo("pdouble");
+    }
+
+    @Test
+    void shouldNameTheSearchTargetProblem() {
+        assertThatThrownBy(() -> SpecLoader.parse(VALID + SEARCH.replace("table: public.orders", "table: public.nope"), ENV))
+                .hasMessageContaining("search[0].table").hasMessageContaining("public.nope");
+        assertThatThrownBy(() -> SpecLoader.parse(VALID + SEARCH.replace("orders_search", "pg_a"), ENV))
+                .hasMessageContaining("search[0].name").hasMessageContaining("defined twice");
+        assertThatThrownBy(() -> SpecLoader.parse(VALID + SEARCH.replace("    zkHost: 127.0.0.1:2181/solr\n", ""), ENV))
+                .hasMessageContaining("search[0]");
+    }
+
+    @Test
+    void shouldHaveNoSearchTargetsWhenTheSectionIsAbsent() {
+        assertThat(SpecLoader.parse(VALID, ENV).searchTargets()).isEmpty();
+    }
 }

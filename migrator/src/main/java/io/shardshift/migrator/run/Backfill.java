@@ -6,6 +6,7 @@ import io.shardshift.cdc.TableProgress;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.migrator.topology.DeadLetterPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,16 +30,21 @@ final class Backfill {
     private final MigrationSpec spec;
     private final List<TableSchema> tables;
     private final StateTopic state;
+    private final SearchTargets search;
+    private final DeadLetterPublisher deadLetters;
     private final SnapshotReader reader;
     private final Map<TableId, BackfillResult> results = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile Thread thread;
 
-    Backfill(MigrationSpec spec, List<TableSchema> tables, StateTopic state) {
+    Backfill(MigrationSpec spec, List<TableSchema> tables, StateTopic state, SearchTargets search,
+             DeadLetterPublisher deadLetters) {
         this.spec = spec;
         this.tables = tables;
         this.state = state;
+        this.search = search;
+        this.deadLetters = deadLetters;
         this.reader = new SnapshotReader(spec);
     }
 
@@ -59,7 +65,8 @@ final class Backfill {
     private void run(List<TableSchema> todo) {
         try {
             for (TableSchema table : todo) {
-                try (RoutedBackfillSink sink = new RoutedBackfillSink(spec, table, spec.routing())) {
+                try (RoutedBackfillSink sink = new RoutedBackfillSink(spec, table, spec.routing(),
+                        search.of(table.id()), deadLetters)) {
                     BackfillResult result = reader.read(table, spec.shardKeyOf(table.id()), sink);
                     results.put(table.id(), result);
                     LOG.info("backfill of {} done: {} rows in {} chunks in {} ms", table.id(), result.rows(),

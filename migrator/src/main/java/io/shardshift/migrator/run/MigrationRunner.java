@@ -49,6 +49,7 @@ public final class MigrationRunner implements AutoCloseable {
     private final MigrationSpec spec;
     private final List<TableSchema> tables;
     private final ReplicationSlot slot;
+    private final SearchTargets search;
     private final ApplyMetrics metrics = new ApplyMetrics();
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private ChangeCapture capture;
@@ -58,10 +59,11 @@ public final class MigrationRunner implements AutoCloseable {
     private LagMonitor lag;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, ReplicationSlot slot) {
+    private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, ReplicationSlot slot, SearchTargets search) {
         this.spec = spec;
         this.tables = tables;
         this.slot = slot;
+        this.search = search;
     }
 
     /**
@@ -75,6 +77,8 @@ public final class MigrationRunner implements AutoCloseable {
                 spec.targets().stream().map(t -> t.name()).toList(), spec.routing());
         List<TableSchema> tables = SourcePreflight.check(spec);
         spec.targets().forEach(t -> PgProvisioner.provision(t, tables));
+        SearchTargets search = SearchTargets.of(spec, tables);
+        search.provision();
         createTopic(spec, spec.topicPrefix() + ".state", 1, true);
         ReplicationSlot slot;
         try {
@@ -83,7 +87,7 @@ public final class MigrationRunner implements AutoCloseable {
             throw new SpecException("source.jdbcUrl", "cannot create publication and slot: " + e.getMessage(), e);
         }
         LOG.info("slot {} {} at {}", slot.slotName(), slot.created() ? "created" : "exists", Lsn.format(slot.consistentPointLsn()));
-        MigrationRunner runner = new MigrationRunner(spec, tables, slot);
+        MigrationRunner runner = new MigrationRunner(spec, tables, slot, search);
         try {
             runner.startParts(stateDir);
         } catch (RuntimeException e) {
@@ -96,8 +100,9 @@ public final class MigrationRunner implements AutoCloseable {
     private void startParts(Path stateDir) {
         capture = ChangeCapture.start(spec, tables, CaptureOptions.defaults().withOnFailure(this::fail));
         deadLetters = KafkaDeadLetterPublisher.create(spec.kafka().bootstrapServers(), spec.deadLetterTopic(), Map.of());
-        apply = ApplyStreams.start(spec, stateDir, new PgSinks(spec, tables), deadLetters, metrics, this::fail);
-        backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"));
+        apply = ApplyStreams.start(spec, stateDir, new TargetSinks(spec, tables, search), deadLetters, metrics, this::fail);
+        backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
+                search, deadLetters);
         backfill.start();
         lag = new LagMonitor(spec, capture, metrics);
     }
@@ -160,6 +165,11 @@ public final class MigrationRunner implements AutoCloseable {
     /** The source tables' definitions, as checked at start. */
     public List<TableSchema> tables() {
         return tables;
+    }
+
+    /** The search targets (Solr collections) of this migration. */
+    public SearchTargets search() {
+        return search;
     }
 
     public ReplicationSlot slot() {

@@ -6,7 +6,9 @@ import io.shardshift.core.event.TableId;
 import io.shardshift.core.layout.Layout;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.migrator.topology.DeadLetterPublisher;
 import io.shardshift.sink.pg.PgBackfillWriter;
+import io.shardshift.sink.solr.SolrTargetConfig;
 
 import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
@@ -18,7 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Routes backfill rows by the layout to the target that will hold them, buffering each target's rows per
  * reader thread and writing them with that thread's {@link PgBackfillWriter} (a {@code COPY} into a
  * staging table, then insert-if-absent). One writer per reader thread per target, so chunks are written
- * in parallel on separate connections.
+ * in parallel on separate connections. Rows of a table with search targets also go, as snapshot events, to
+ * those targets (see {@link SearchBackfill}).
  */
 final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
     private static final int FLUSH_BYTES = 4 << 20;
@@ -28,11 +31,18 @@ final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
     private final Layout layout;
     private final ThreadLocal<Map<String, Buffer>> buffers = ThreadLocal.withInitial(HashMap::new);
     private final List<PgBackfillWriter> writers = new CopyOnWriteArrayList<>();
+    private final List<SolrTargetConfig> search;
+    private final DeadLetterPublisher deadLetters;
+    private final ThreadLocal<SearchBackfill> searchSide = new ThreadLocal<>();
+    private final List<SearchBackfill> searchSides = new CopyOnWriteArrayList<>();
 
-    RoutedBackfillSink(MigrationSpec spec, TableSchema table, Layout layout) {
+    RoutedBackfillSink(MigrationSpec spec, TableSchema table, Layout layout, List<SolrTargetConfig> search,
+                       DeadLetterPublisher deadLetters) {
         this.spec = spec;
         this.table = table;
         this.layout = layout;
+        this.search = search;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -47,12 +57,28 @@ final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
         if (b.rows.size() >= FLUSH_BYTES) {
             b.flush();
         }
+        if (!search.isEmpty()) {
+            searchSide().add(line);
+        }
+    }
+
+    private SearchBackfill searchSide() {
+        SearchBackfill side = searchSide.get();
+        if (side == null) {
+            side = new SearchBackfill(table, search, deadLetters);
+            searchSide.set(side);
+            searchSides.add(side);
+        }
+        return side;
     }
 
     @Override
     public void chunkFinished(SnapshotChunk chunk, long rows) throws Exception {
         for (Buffer b : buffers.get().values()) {
             b.flush();
+        }
+        if (searchSide.get() != null) {
+            searchSide.get().flush();
         }
     }
 
@@ -70,6 +96,7 @@ final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
     @Override
     public void close() {
         writers.forEach(PgBackfillWriter::close);
+        searchSides.forEach(SearchBackfill::close);
     }
 
     private static final class Buffer {

@@ -52,7 +52,7 @@ public final class ApplyTopology {
         Objects.requireNonNull(sinks, "sinks");
         Objects.requireNonNull(deadLetters, "deadLetters");
         Objects.requireNonNull(metrics, "metrics");
-        Router router = new Router(config.layout(), config.shardKeys());
+        Router router = new Router(config.layout(), config.shardKeys(), config.searchTargets());
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 config.changeTopics().toArray(String[]::new));

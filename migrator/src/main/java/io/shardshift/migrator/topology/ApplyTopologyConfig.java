@@ -20,9 +20,10 @@ import java.util.Objects;
  * @param layout        the new layout the events are routed by
  * @param batchSize     events buffered per target before a write, at least 1
  * @param flushInterval the longest an event waits in a buffer (wall clock), positive
+ * @param searchTargets the search targets of each table, which get every event of it
  */
 public record ApplyTopologyConfig(List<String> changeTopics, Map<TableId, String> shardKeys, Layout layout,
-                                  int batchSize, Duration flushInterval) {
+                                  int batchSize, Duration flushInterval, Map<TableId, List<String>> searchTargets) {
 
     /** The flush interval when the caller gives none. */
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(100);
@@ -54,8 +55,15 @@ public record ApplyTopologyConfig(List<String> changeTopics, Map<TableId, String
         if (flushInterval == null || flushInterval.isNegative() || flushInterval.isZero()) {
             throw new IllegalArgumentException("apply topology: flushInterval must be positive, was " + flushInterval);
         }
+        searchTargets = searchTargets == null ? Map.of() : Map.copyOf(searchTargets);
         changeTopics = List.copyOf(changeTopics);
         shardKeys = Collections.unmodifiableMap(new LinkedHashMap<>(shardKeys));
+    }
+
+    /** A configuration without search targets. */
+    public ApplyTopologyConfig(List<String> changeTopics, Map<TableId, String> shardKeys, Layout layout,
+                               int batchSize, Duration flushInterval) {
+        this(changeTopics, shardKeys, layout, batchSize, flushInterval, Map.of());
     }
 
     /**
@@ -65,18 +73,24 @@ public record ApplyTopologyConfig(List<String> changeTopics, Map<TableId, String
     public static ApplyTopologyConfig from(MigrationSpec spec) {
         Map<TableId, String> keys = new LinkedHashMap<>();
         List<String> topics = spec.tableIds().stream().map(spec::changeTopic).toList();
-        spec.tableIds().forEach(t -> keys.put(t, spec.shardKeyOf(t)));
+        Map<TableId, List<String>> search = new LinkedHashMap<>();
+        spec.tableIds().forEach(t -> {
+            keys.put(t, spec.shardKeyOf(t));
+            if (!spec.searchTargetsOf(t).isEmpty()) {
+                search.put(t, spec.searchTargetsOf(t));
+            }
+        });
         return new ApplyTopologyConfig(topics, keys, spec.routing(), spec.applyOrDefaults().batchSizeOrDefault(),
-                DEFAULT_FLUSH_INTERVAL);
+                DEFAULT_FLUSH_INTERVAL, search);
     }
 
     /** This configuration with another flush interval. */
     public ApplyTopologyConfig withFlushInterval(Duration interval) {
-        return new ApplyTopologyConfig(changeTopics, shardKeys, layout, batchSize, interval);
+        return new ApplyTopologyConfig(changeTopics, shardKeys, layout, batchSize, interval, searchTargets);
     }
 
     /** This configuration with another batch size. */
     public ApplyTopologyConfig withBatchSize(int size) {
-        return new ApplyTopologyConfig(changeTopics, shardKeys, layout, size, flushInterval);
+        return new ApplyTopologyConfig(changeTopics, shardKeys, layout, size, flushInterval, searchTargets);
     }
 }

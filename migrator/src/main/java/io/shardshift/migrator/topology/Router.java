@@ -20,30 +20,56 @@ import java.util.Objects;
  *   <li>DELETE: the target of {@code before[shardKey]}, falling back to the key.</li>
  * </ul>
  *
+ * <p>Besides its layout target, every event of a table also goes, unchanged, to each search target that
+ * indexes the table (a search target routes inside Solr by document id).
+ *
  * <p>Events of one primary key share a Kafka key, hence one partition and one task, and the task handles
  * them one after another; so per key, each target sees its events in source order.
  */
 public final class Router {
     private final Layout layout;
     private final Map<TableId, String> shardKeys;
+    private final Map<TableId, List<String>> searchTargets;
 
     /**
      * @param layout    the new layout
      * @param shardKeys the shard key column of each table this router accepts
      */
     public Router(Layout layout, Map<TableId, String> shardKeys) {
+        this(layout, shardKeys, Map.of());
+    }
+
+    /**
+     * @param layout        the new layout
+     * @param shardKeys     the shard key column of each table this router accepts
+     * @param searchTargets the search targets of each table (tables without any may be absent)
+     */
+    public Router(Layout layout, Map<TableId, String> shardKeys, Map<TableId, List<String>> searchTargets) {
         this.layout = Objects.requireNonNull(layout, "layout");
         this.shardKeys = Map.copyOf(shardKeys);
+        this.searchTargets = Map.copyOf(searchTargets);
     }
 
     /**
      * Routes one event.
      *
-     * @return the events to apply, each with its target; one, or two for a shard key change
+     * @return the events to apply, each with its target: one, or two for a shard key change, plus one per
+     *         search target of the table
      * @throws IllegalArgumentException naming the table and position when the event cannot be routed: an
      *                                  unknown table, a TRUNCATE, or no value for the shard key column
      */
     public List<RoutedEvent> route(ChangeEvent event) {
+        List<RoutedEvent> routed = routeByLayout(event);
+        List<String> search = searchTargets.getOrDefault(event.table(), List.of());
+        if (search.isEmpty()) {
+            return routed;
+        }
+        List<RoutedEvent> all = new java.util.ArrayList<>(routed);
+        search.forEach(target -> all.add(new RoutedEvent(target, event)));
+        return all;
+    }
+
+    private List<RoutedEvent> routeByLayout(ChangeEvent event) {
         String shardKey = shardKeyOf(event);
         Operation op = event.op();
         return switch (op) {

@@ -120,4 +120,18 @@ class RouterTest {
         ChangeEvent e = ChangeEvent.create(customers, Map.of("id", "1"), Map.of("id", "1", "org", "whale"), Orders.at(10));
         assertThat(perTable.route(e)).extracting(RoutedEvent::target).containsExactly("w");
     }
+
+    @Test
+    void shouldAlsoSendEveryEventUnchangedToTheSearchTargetsOfItsTable() {
+        Router withSearch = new Router(LAYOUT, Map.of(Orders.TABLE, "tenant_id"), Map.of(Orders.TABLE, List.of("s1", "s2")));
+        ChangeEvent moved = update("1", tenantOn("a"), "whale", "2", 10);
+
+        List<RoutedEvent> routed = withSearch.route(moved);
+
+        assertThat(routed).extracting(RoutedEvent::target).containsExactly("a", "w", "s1", "s2");
+        assertThat(routed.get(2).event()).isSameAs(moved);
+        ChangeEvent deleted = delete("2", tenantOn("b"), 11);
+        assertThat(withSearch.route(deleted)).containsExactly(new RoutedEvent("b", deleted),
+                new RoutedEvent("s1", deleted), new RoutedEvent("s2", deleted));
+    }
 }

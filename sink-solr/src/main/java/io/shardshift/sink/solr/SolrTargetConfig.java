@@ -119,6 +119,21 @@ public record SolrTargetConfig(String name,
         retryBackoffMs = atLeast(where, "retryBackoffMs", retryBackoffMs, 200, 0);
     }
 
+    /**
+     * The config of a spec's search target.
+     *
+     * @param spec            the search target as written in the spec
+     * @param tableShardKey   the table's shard key, used when the search target names none
+     * @throws IllegalArgumentException naming the target and the field
+     */
+    public static SolrTargetConfig from(io.shardshift.core.spec.SearchTargetSpec spec, String tableShardKey) {
+        List<FieldMapping> fields = spec.fields() == null ? List.of() : spec.fields().stream()
+                .map(f -> new FieldMapping(f.column(), f.field(), f.type())).toList();
+        return new SolrTargetConfig(spec.name(), spec.zkHost(), spec.solrUrls(), spec.collection(), spec.version(),
+                spec.shards(), spec.replicas(), spec.table(), spec.shardKey() != null ? spec.shardKey() : tableShardKey,
+                fields, spec.hotTenants(), spec.commitWithinMs(), null, null, null);
+    }
+
     /** A config with defaults for everything optional: all columns, no hot tenants. */
     public static SolrTargetConfig of(String name, String zkHost, String collection, int version, int shards,
                                       String table, String shardKey) {
