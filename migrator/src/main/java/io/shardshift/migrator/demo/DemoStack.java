@@ -4,14 +4,16 @@ import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.devstack.DevKafka;
 import io.shardshift.devstack.DevPostgres;
+import io.shardshift.devstack.DevSolr;
 
 import java.util.List;
 import java.util.Map;
 
 /**
  * The embedded stack of the demo and the end-to-end tests: a source PostgreSQL, two target PostgreSQL
- * instances and a Kafka broker, all real and on this machine, and the spec that migrates the demo table
- * to a two-target layout with the hot tenant on the second target.
+ * instances, a Kafka broker and, if asked, a SolrCloud, all real and on this machine, and the spec that
+ * migrates the demo table to a two-target layout with the hot tenant on the second target (and into a new
+ * search collection {@code orders_v2}, the hot tenant spread over half of its shards).
  */
 public final class DemoStack implements AutoCloseable {
     /** The database name used on every instance. */
@@ -20,15 +22,22 @@ public final class DemoStack implements AutoCloseable {
     private final DevPostgres source;
     private final List<DevPostgres> targets;
     private final DevKafka kafka;
+    private final DevSolr solr;
 
-    private DemoStack(DevPostgres source, List<DevPostgres> targets, DevKafka kafka) {
+    private DemoStack(DevPostgres source, List<DevPostgres> targets, DevKafka kafka, DevSolr solr) {
         this.source = source;
         this.targets = targets;
         this.kafka = kafka;
+        this.solr = solr;
     }
 
     /** Starts the source, two targets and Kafka. */
     public static DemoStack start() {
+        return start(false);
+    }
+
+    /** Starts the source, two targets, Kafka and, with {@code withSolr}, a two-node SolrCloud. */
+    public static DemoStack start(boolean withSolr) {
         DevPostgres source = DevPostgres.start();
         DevPostgres a = DevPostgres.start();
         DevPostgres b = DevPostgres.start();
@@ -36,7 +45,8 @@ public final class DemoStack implements AutoCloseable {
         for (DevPostgres pg : List.of(source, a, b)) {
             pg.createDatabase(DATABASE);
         }
-        return new DemoStack(source, List.of(a, b), kafka);
+        DevSolr solr = withSolr ? DevSolr.start(2) : null;
+        return new DemoStack(source, List.of(a, b), kafka, solr);
     }
 
     public DevPostgres source() {
@@ -49,6 +59,11 @@ public final class DemoStack implements AutoCloseable {
 
     public DevKafka kafka() {
         return kafka;
+    }
+
+    /** The SolrCloud, or {@code null} when started without. */
+    public DevSolr solr() {
+        return solr;
     }
 
     /** The demo spec's YAML: 64 buckets over {@code pg_a} and {@code pg_b}, the hot tenant on {@code pg_b}. */
@@ -80,7 +95,30 @@ public final class DemoStack implements AutoCloseable {
                   chunkRows: 25000
                 """.formatted(name, source.jdbcUrl(DATABASE), source.user(), kafka.bootstrapServers(),
                 targets.get(0).jdbcUrl(DATABASE), targets.get(0).user(),
-                targets.get(1).jdbcUrl(DATABASE), targets.get(1).user(), DemoSource.HOT_TENANT, batchSize);
+                targets.get(1).jdbcUrl(DATABASE), targets.get(1).user(), DemoSource.HOT_TENANT, batchSize)
+                + (solr == null ? "" : searchYaml());
+    }
+
+    /** The search section: the orders table into {@code orders_v2}, 4 shards, the hot tenant over 2 of them. */
+    private String searchYaml() {
+        return """
+                search:
+                  - name: orders_search
+                    zkHost: "%s"
+                    collection: orders
+                    version: 2
+                    shards: 4
+                    table: public.orders
+                    fields:
+                      - {column: tenant_id}
+                      - {column: customer}
+                      - {column: status}
+                      - {column: amount, type: pdouble}
+                      - {column: created_at, type: pdate}
+                      - {column: note, type: text_general}
+                    hotTenants: {%s: 1}
+                    commitWithinMs: 1000
+                """.formatted(solr.zkHost(), DemoSource.HOT_TENANT);
     }
 
     /** The demo spec, loaded through the same loader as a user's file. */
@@ -90,6 +128,9 @@ public final class DemoStack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (solr != null) {
+            solr.close();
+        }
         kafka.close();
         targets.forEach(DevPostgres::close);
         source.close();
