@@ -4,9 +4,11 @@ import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.migrator.topology.internal.LatencyHistogram;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
@@ -22,6 +24,18 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ApplyMetrics {
     private final Map<String, TargetCounters> targets = new ConcurrentHashMap<>();
     private final LongAdder undeliverable = new LongAdder();
+    private final List<LatencyListener> latencyListeners = new CopyOnWriteArrayList<>();
+
+    /** Receives each commit-to-applied latency as it is measured (e.g. to feed a metrics histogram). */
+    @FunctionalInterface
+    public interface LatencyListener {
+        void latency(String target, long millis);
+    }
+
+    /** Adds a listener called on the stream thread for every latency sample; it must be cheap. */
+    public void addLatencyListener(LatencyListener listener) {
+        latencyListeners.add(listener);
+    }
 
     /**
      * Records a batch a target has applied.
@@ -38,6 +52,7 @@ public final class ApplyMetrics {
                 c.highestFence.accumulate(e.position().fence());
                 c.lastCommitMillis.accumulate(e.position().commitMillis());
                 c.latency.record(nowMillis - e.position().commitMillis());
+                latencyListeners.forEach(l -> l.latency(target, nowMillis - e.position().commitMillis()));
             }
         }
     }

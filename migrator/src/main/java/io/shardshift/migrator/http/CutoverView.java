@@ -1,0 +1,53 @@
+package io.shardshift.migrator.http;
+
+import java.util.List;
+
+/**
+ * What the dashboard shows of cutover, answered by {@code GET /v1/cutover}: the state of every gate and the
+ * cutover history. The cutover controller provides one; until then {@link #EMPTY} answers no gates and no
+ * history.
+ *
+ * <pre>{@code
+ * {"phase": "ready", "gates": [{"name": "lag", "passed": true, "detail": "0 events behind"}],
+ *  "history": [{"atMillis": 1700000000000, "action": "cutover", "outcome": "completed", "detail": "generation 2"}]}
+ * }</pre>
+ */
+@FunctionalInterface
+public interface CutoverView {
+
+    /** No cutover support: no gates, no history. */
+    CutoverView EMPTY = () -> new State("unavailable", List.of(), List.of());
+
+    /** The current state; called on every request, so it should be cheap. */
+    State state();
+
+    /**
+     * @param phase   where cutover stands, e.g. {@code not-ready}, {@code ready}, {@code cutting-over},
+     *                {@code cut-over}, {@code rolled-back}
+     * @param gates   every gate, in the order they are checked
+     * @param history cutover actions, oldest first
+     */
+    record State(String phase, List<Gate> gates, List<Event> history) {
+        public State {
+            gates = List.copyOf(gates);
+            history = List.copyOf(history);
+        }
+    }
+
+    /**
+     * @param name   the gate, e.g. {@code lag}, {@code dead-letters}, {@code verify}
+     * @param passed whether cutover may proceed as far as this gate is concerned
+     * @param detail why, for a person
+     */
+    record Gate(String name, boolean passed, String detail) {
+    }
+
+    /**
+     * @param atMillis when (epoch ms)
+     * @param action   e.g. {@code cutover}, {@code rollback}
+     * @param outcome  e.g. {@code started}, {@code completed}, {@code refused}, {@code failed}
+     * @param detail   more, for a person
+     */
+    record Event(long atMillis, String action, String outcome, String detail) {
+    }
+}

@@ -1,0 +1,184 @@
+package io.shardshift.migrator.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The migrator's HTTP server (the JDK's {@code com.sun.net.httpserver}): a small registry of routes, each
+ * an exact method and path. Mutating routes need {@code Authorization: Bearer <token>}. Every error is JSON
+ * {@code {"error": "...", "reason": "..."}}: 401 for a missing or wrong token, 404 for an unknown path, 405
+ * for a known path with another method, 400 for bad input, 413 for a body over 1 MiB, 500 otherwise.
+ *
+ * <pre>{@code
+ * HttpApi api = HttpApi.create("127.0.0.1", 8080, ApiToken.of(token));
+ * api.route("GET", "/v1/rebalance/status", request -> ApiResponse.json(status()), false);
+ * api.route("POST", "/v1/rebalance/cutover", request -> cutover(request.body(CutoverRequest.class)), true);
+ * api.start();
+ * }</pre>
+ * Routes may be added before or after {@link #start()}.
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final int MAX_BODY = 1 << 20;
+
+    private record Route(ApiHandler handler, boolean mutating) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final ApiToken token;
+    private final Map<String, Map<String, Route>> routes = new ConcurrentHashMap<>();
+
+    private HttpApi(HttpServer server, ApiToken token) {
+        this.server = server;
+        this.token = token;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "shardshift-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::dispatch);
+    }
+
+    /**
+     * Binds a server (not started yet).
+     *
+     * @param host the address to listen on, e.g. {@code 127.0.0.1} (the default: local calls only)
+     * @param port the port; 0 for any free port
+     */
+    public static HttpApi create(String host, int port, ApiToken token) {
+        try {
+            return new HttpApi(HttpServer.create(new InetSocketAddress(host, port), 0), token);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Adds (or replaces) a route.
+     *
+     * @param method   e.g. {@code GET} or {@code POST}
+     * @param path     the exact path, e.g. {@code /v1/rebalance/status}
+     * @param mutating whether the route changes state, and so needs the bearer token
+     */
+    public HttpApi route(String method, String path, ApiHandler handler, boolean mutating) {
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("a route's path must start with '/', was '" + path + "'");
+        }
+        routes.computeIfAbsent(path, p -> new ConcurrentHashMap<>()).put(method.toUpperCase(), new Route(handler, mutating));
+        return this;
+    }
+
+    /** Starts answering. */
+    public HttpApi start() {
+        server.start();
+        LOG.info("HTTP API listening on {}", url());
+        return this;
+    }
+
+    /** The port listened on (the chosen one when created with port 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:8080/}. */
+    public URI url() {
+        InetSocketAddress a = server.getAddress();
+        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/");
+    }
+
+    private void dispatch(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod().toUpperCase();
+        String path = exchange.getRequestURI().getPath();
+        ApiResponse response;
+        try {
+            response = answer(exchange, method, path);
+        } catch (ApiException e) {
+            response = ApiResponse.error(e);
+        } catch (Exception e) {
+            LOG.warn("{} {} failed", method, path, e);
+            response = ApiResponse.error(new ApiException(500, "internal", method + " " + path + " failed: "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+        send(exchange, response);
+    }
+
+    private ApiResponse answer(HttpExchange exchange, String method, String path) throws Exception {
+        Map<String, Route> byMethod = routes.get(path);
+        if (byMethod == null) {
+            throw ApiException.notFound("no route " + path);
+        }
+        Route route = byMethod.get(method);
+        if (route == null) {
+            Set<String> allowed = new TreeSet<>(byMethod.keySet());
+            exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
+            throw new ApiException(405, "method_not_allowed", method + " is not allowed on " + path + "; use " + allowed);
+        }
+        if (route.mutating()) {
+            checkToken(exchange);
+        }
+        byte[] body = readBody(exchange);
+        ApiRequest request = new ApiRequest(method, path, ApiRequest.parseQuery(exchange.getRequestURI().getRawQuery()), body);
+        return route.handler().handle(request);
+    }
+
+    private void checkToken(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+            throw ApiException.unauthorized("this call changes the migration and needs the API token: "
+                    + "send 'Authorization: Bearer <token>'");
+        }
+        if (!token.matches(header.substring(7).strip())) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            throw ApiException.unauthorized("the bearer token is wrong");
+        }
+    }
+
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY + 1);
+            if (body.length > MAX_BODY) {
+                throw new ApiException(413, "payload_too_large", "the request body is over " + MAX_BODY + " bytes");
+            }
+            return body;
+        }
+    }
+
+    private static void send(HttpExchange exchange, ApiResponse response) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", response.contentType());
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        boolean head = "HEAD".equalsIgnoreCase(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(response.status(), head || response.body().length == 0 ? -1 : response.body().length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            if (!head) {
+                out.write(response.body());
+            }
+        }
+    }
+
+    /** Stops answering (at once; in-flight answers are cut). */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,61 @@
+package io.shardshift.migrator.http;
+
+import io.shardshift.migrator.metrics.MigrationMetrics;
+import io.shardshift.migrator.metrics.StatusSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The read-only routes of the operator surface: the status API, the lag history for the charts, the
+ * cutover view, the Prometheus metrics and the dashboard's static files.
+ */
+public final class StatusRoutes {
+    private static final Map<String, String> STATIC = Map.of(
+            "/", "dashboard.html",
+            "/dashboard.js", "dashboard.js",
+            "/dashboard.css", "dashboard.css");
+
+    private StatusRoutes() {
+    }
+
+    /**
+     * Adds the routes to the API.
+     *
+     * @param metrics the Prometheus metrics, or {@code null} to answer {@code /metrics} with 404
+     * @param cutover read on every {@code GET /v1/cutover}
+     */
+    public static void register(HttpApi api, StatusSource status, MigrationMetrics metrics, Supplier<CutoverView> cutover) {
+        api.route("GET", "/v1/rebalance/status", request -> {
+            request.param("id").filter(id -> !id.equals(status.migrationId())).ifPresent(id -> {
+                throw ApiException.notFound("no migration '" + id + "'; this migrator runs '" + status.migrationId() + "'");
+            });
+            return ApiResponse.json(StatusJson.of(status.status()));
+        }, false);
+        api.route("GET", "/v1/lag/history", request ->
+                ApiResponse.json(StatusJson.history(status.migrationId(), status.history(request.longParam("since", 0)))), false);
+        api.route("GET", "/v1/cutover", request -> ApiResponse.json(cutover.get().state()), false);
+        if (metrics != null) {
+            api.route("GET", "/metrics", request -> ApiResponse.text(MigrationMetrics.CONTENT_TYPE, metrics.scrape()), false);
+        }
+        STATIC.forEach((path, file) -> api.route("GET", path, request -> resource(file), false));
+    }
+
+    private static ApiResponse resource(String file) throws IOException {
+        try (InputStream in = StatusRoutes.class.getResourceAsStream(file)) {
+            if (in == null) {
+                throw ApiException.notFound("the dashboard file " + file + " is missing from the build");
+            }
+            return new ApiResponse(200, contentType(file), in.readAllBytes());
+        }
+    }
+
+    private static String contentType(String file) {
+        if (file.endsWith(".html")) {
+            return "text/html; charset=utf-8";
+        }
+        return file.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+    }
+}

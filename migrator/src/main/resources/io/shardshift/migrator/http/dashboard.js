@@ -1,0 +1,282 @@
+// Shardshift dashboard: polls the status API once a second and draws the charts on <canvas>.
+// No libraries and nothing fetched from elsewhere. Each canvas carries data-points (points drawn in its
+// longest series) and data-series (series drawn), and <body> data-samples and data-last-t (time of the
+// newest sample), so a headless browser can check the charts.
+(function () {
+  "use strict";
+  const MAX_POINTS = 600;
+  const COLORS = ["#2f6fde", "#e8590c", "#1a7f37", "#9c36b5", "#c92a2a", "#0b7285", "#5c940d", "#d6336c",
+                  "#364fc7", "#a61e4d", "#087f5b", "#e67700"];
+  const history = { t: [], targets: {}, partitions: {} };
+  let migrationId = null;
+
+  const $ = (id) => document.getElementById(id);
+
+  function fmtBytes(n) {
+    if (n == null || n < 0) return "–";
+    const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let i = 0;
+    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+    return (i === 0 ? n : n.toFixed(1)) + " " + units[i];
+  }
+  function fmtNum(n) { return n == null ? "–" : Number(n).toLocaleString("en-US", { maximumFractionDigits: 2 }); }
+  function fmtMillis(v) { return v >= 10000 ? fmtNum(Math.round(v / 100) / 10) + " s" : Math.round(v) + " ms"; }
+  function fmtTime(ms) { return new Date(ms).toLocaleTimeString("en-GB", { hour12: false }); }
+  function el(tag, attrs, text) {
+    const e = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => e.setAttribute(k, v));
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  // ---- history: columns appended from /v1/lag/history?since=<last t> ----
+  function appendColumns(target, cols, before, added) {
+    Object.entries(cols).forEach(([name, values]) => {
+      const col = target[name] || (target[name] = new Array(before).fill(null));
+      values.forEach((v) => col.push(v));
+    });
+    Object.values(target).forEach((col) => { while (col.length < before + added) col.push(null); });
+  }
+  function appendHistory(h) {
+    const before = history.t.length, added = h.t.length;
+    if (added === 0) return;
+    h.t.forEach((t) => history.t.push(t));
+    Object.entries(h.targets).forEach(([name, series]) => {
+      const tgt = history.targets[name] || (history.targets[name] = {});
+      appendColumns(tgt, series, before, added);
+    });
+    Object.values(history.targets).forEach((s) => appendColumns(s, {}, before, added));
+    appendColumns(history.partitions, h.partitions, before, added);
+    const extra = history.t.length - MAX_POINTS;
+    if (extra > 0) {
+      history.t.splice(0, extra);
+      Object.values(history.targets).forEach((s) => Object.values(s).forEach((c) => c.splice(0, extra)));
+      Object.values(history.partitions).forEach((c) => c.splice(0, extra));
+    }
+    document.body.dataset.samples = String(history.t.length);
+    document.body.dataset.lastT = String(history.t[history.t.length - 1]);
+  }
+
+  // ---- a line chart on a canvas ----
+  function drawChart(canvas, times, series, format) {
+    const dpr = window.devicePixelRatio || 1;
+    const w = canvas.clientWidth || 500, h = canvas.clientHeight || 200;
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+    const g = canvas.getContext("2d");
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, w, h);
+    const left = 64, right = 8, top = 8, bottom = 36;
+    const pw = w - left - right, ph = h - top - bottom;
+    const names = Object.keys(series);
+    let max = 0;
+    names.forEach((n) => series[n].forEach((v) => { if (v != null && v > max) max = v; }));
+    max = niceMax(max);
+    const t0 = times.length ? times[0] : 0, t1 = times.length ? times[times.length - 1] : 1;
+    const span = Math.max(1, t1 - t0);
+    g.font = "11px system-ui, sans-serif";
+    g.strokeStyle = "#eceef2";
+    g.fillStyle = "#6b7385";
+    g.lineWidth = 1;
+    for (let i = 0; i <= 4; i++) {
+      const y = top + ph - (ph * i) / 4;
+      g.beginPath(); g.moveTo(left, y); g.lineTo(left + pw, y); g.stroke();
+      g.textAlign = "right"; g.textBaseline = "middle";
+      g.fillText(format((max * i) / 4), left - 6, y);
+    }
+    if (times.length) {
+      g.textAlign = "left"; g.textBaseline = "top";
+      g.fillText(fmtTime(t0), left, top + ph + 4);
+      g.textAlign = "right";
+      g.fillText(fmtTime(t1), left + pw, top + ph + 4);
+    }
+    let points = 0;
+    names.forEach((name, idx) => {
+      const values = series[name];
+      g.strokeStyle = COLORS[idx % COLORS.length];
+      g.lineWidth = 1.6;
+      g.beginPath();
+      let drawn = 0, pen = false;
+      values.forEach((v, i) => {
+        if (v == null) { pen = false; return; }
+        const x = left + (pw * (times[i] - t0)) / span;
+        const y = top + ph - (ph * v) / max;
+        if (pen) g.lineTo(x, y); else g.moveTo(x, y);
+        pen = true;
+        drawn++;
+      });
+      g.stroke();
+      points = Math.max(points, drawn);
+    });
+    // legend
+    let lx = left;
+    g.textAlign = "left"; g.textBaseline = "top";
+    names.forEach((name, idx) => {
+      g.fillStyle = COLORS[idx % COLORS.length];
+      g.fillRect(lx, h - 13, 10, 10);
+      g.fillStyle = "#1d2330";
+      g.fillText(name, lx + 13, h - 14);
+      lx += g.measureText(name).width + 26;
+    });
+    if (!names.length) {
+      g.fillStyle = "#6b7385"; g.textAlign = "center";
+      g.fillText("no data yet", left + pw / 2, top + ph / 2);
+    }
+    canvas.dataset.points = String(points);
+    canvas.dataset.series = String(names.length);
+    canvas.dataset.max = String(max);
+  }
+  function niceMax(v) {
+    if (!(v > 0)) return 1;
+    const p = Math.pow(10, Math.floor(Math.log10(v)));
+    for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+    return 10 * p;
+  }
+  function pick(field) {
+    const out = {};
+    Object.entries(history.targets).forEach(([name, s]) => { if (s[field]) out[name] = s[field]; });
+    return out;
+  }
+  // Legend labels: "p<N>" when every partition is of one topic, else "<table>-<N>".
+  function partitionSeries() {
+    const keys = Object.keys(history.partitions);
+    const topics = new Set(keys.map((k) => k.slice(0, k.lastIndexOf("-"))));
+    const out = {};
+    keys.forEach((k) => {
+      const label = topics.size === 1 ? "p" + k.slice(k.lastIndexOf("-") + 1) : k.slice(k.lastIndexOf(".") + 1);
+      out[label] = history.partitions[k];
+    });
+    return out;
+  }
+  function drawCharts() {
+    drawChart($("chart-lag-seconds"), history.t, pick("lagSeconds"), (v) => fmtNum(Math.round(v * 10) / 10) + " s");
+    drawChart($("chart-lag-bytes"), history.t, pick("lagBytes"), fmtBytes);
+    drawChart($("chart-partitions"), history.t, partitionSeries(), (v) => fmtNum(Math.round(v)));
+    drawChart($("chart-latency"), history.t, pick("recentP99Millis"), fmtMillis);
+  }
+
+  // ---- status panels ----
+  function renderStatus(s) {
+    migrationId = s.id;
+    $("migration-id").textContent = s.id;
+    const phase = $("phase");
+    phase.textContent = s.phase;
+    phase.className = "badge " + s.phase;
+    $("tile-consumer-lag").textContent = fmtNum(s.consumerLagTotal);
+    $("tile-lag-seconds").textContent = fmtNum(Math.max(0, ...s.targets.map((t) => t.lagSeconds)));
+    $("tile-p99").textContent = fmtNum(Math.max(0, ...s.targets.map((t) => t.latency.p99Millis)));
+    $("tile-slot").textContent = fmtBytes(s.source.slotRetainedWalBytes);
+    $("tile-dlq").textContent = fmtNum(s.deadLetters.topicEvents);
+    $("tile-lsn").textContent = s.source.walLsn + " / " + s.source.capturedLsn;
+    $("tile-published").textContent = fmtNum(s.source.capturePublished) + " events published";
+    const backfill = $("backfill");
+    backfill.replaceChildren();
+    if (!s.backfill.length) backfill.appendChild(el("p", { class: "muted" }, "no table read in this run"));
+    s.backfill.forEach((b) => {
+      const pct = Math.round(b.fraction * 100);
+      backfill.appendChild(el("div", {}, b.table + ": " + fmtNum(b.rowsRead) + " rows"
+        + (b.estimatedRows ? " of ~" + fmtNum(b.estimatedRows) : "") + ", chunks " + b.chunksDone + "/" + b.totalChunks
+        + (b.finished ? " (done)" : "")));
+      const bar = el("div", { class: "bar" + (b.finished ? " done" : ""), "data-table": b.table, "data-percent": String(pct) });
+      const fill = el("div");
+      fill.style.width = pct + "%";
+      bar.appendChild(fill);
+      backfill.appendChild(bar);
+    });
+    const body = $("targets").tBodies[0];
+    body.replaceChildren();
+    s.targets.forEach((t) => {
+      const tr = el("tr");
+      [t.target, t.appliedLsn].forEach((v) => tr.appendChild(el("td", {}, v)));
+      [fmtBytes(t.lagBytes) + ", " + fmtNum(t.lagSeconds) + " s", fmtNum(t.eventsApplied),
+       t.latency.p50Millis + " / " + t.latency.p99Millis + " ms", fmtNum(t.deadLetters)]
+        .forEach((v) => tr.appendChild(el("td", { class: "num" }, v)));
+      body.appendChild(tr);
+    });
+  }
+  function renderCutover(c) {
+    const phase = $("cutover-phase");
+    phase.textContent = c.phase;
+    phase.className = "badge " + c.phase;
+    const gates = $("gates");
+    gates.replaceChildren();
+    if (!c.gates.length) gates.appendChild(el("li", { class: "muted" }, "no gates reported"));
+    c.gates.forEach((g) => gates.appendChild(el("li", { class: g.passed ? "pass" : "fail", "data-gate": g.name },
+      g.name + (g.detail ? ": " + g.detail : ""))));
+    const body = $("history").tBodies[0];
+    body.replaceChildren();
+    c.history.slice().reverse().forEach((e) => {
+      const tr = el("tr");
+      [new Date(e.atMillis).toLocaleString("en-GB"), e.action, e.outcome, e.detail || ""]
+        .forEach((v) => tr.appendChild(el("td", {}, v)));
+      body.appendChild(tr);
+    });
+  }
+
+  // ---- polling ----
+  async function getJson(url) {
+    const r = await fetch(url, { cache: "no-store" });
+    const body = await r.json().catch(() => ({}));
+    if (!r.ok) throw new Error(url + ": " + r.status + " " + (body.reason || body.error || ""));
+    return body;
+  }
+  let polling = false;
+  async function poll() {
+    if (polling) return;
+    polling = true;
+    try {
+      const since = history.t.length ? history.t[history.t.length - 1] : 0;
+      const [h, s, c] = await Promise.all([
+        getJson("/v1/lag/history?since=" + since), getJson("/v1/rebalance/status"), getJson("/v1/cutover")]);
+      appendHistory(h);
+      renderStatus(s);
+      renderCutover(c);
+      drawCharts();
+      const conn = $("connection");
+      conn.textContent = "updated " + fmtTime(Date.now()) + (s.sampleError ? " (sampling: " + s.sampleError + ")" : "");
+      conn.className = s.sampleError ? "result error" : "muted";
+    } catch (e) {
+      $("connection").textContent = "disconnected: " + e.message;
+      $("connection").className = "result error";
+    } finally {
+      polling = false;
+    }
+  }
+
+  // ---- cutover and rollback buttons (need the API token) ----
+  async function act(action) {
+    const result = $("action-result");
+    const token = $("token").value.trim();
+    if (!token) {
+      result.textContent = "Type the API token first.";
+      result.className = "result error";
+      return;
+    }
+    const buttons = [$("btn-cutover"), $("btn-rollback")];
+    buttons.forEach((b) => { b.disabled = true; });
+    result.textContent = action + ": sending…";
+    result.className = "result";
+    try {
+      const r = await fetch("/v1/rebalance/" + action, {
+        method: "POST",
+        headers: { "Authorization": "Bearer " + token, "Content-Type": "application/json" },
+        body: JSON.stringify({ id: migrationId }),
+      });
+      const body = await r.json().catch(() => ({}));
+      if (!r.ok) throw new Error(r.status + " " + (body.error || "") + ": " + (body.reason || r.statusText));
+      result.textContent = action + ": " + (body.message || body.outcome || "accepted");
+      result.className = "result ok";
+    } catch (e) {
+      result.textContent = action + " failed: " + e.message;
+      result.className = "result error";
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+      poll();
+    }
+  }
+  $("btn-cutover").addEventListener("click", () => act("cutover"));
+  $("btn-rollback").addEventListener("click", () => act("rollback"));
+  window.addEventListener("resize", drawCharts);
+
+  (function loop() { poll().finally(() => setTimeout(loop, 1000)); })();
+})();

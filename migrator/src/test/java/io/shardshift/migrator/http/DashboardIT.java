@@ -1,0 +1,171 @@
+package io.shardshift.migrator.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.migrator.demo.DemoSource;
+import io.shardshift.migrator.demo.DemoStack;
+import io.shardshift.migrator.demo.WriteLoad;
+import io.shardshift.migrator.run.MigrationRunner;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The operator surface on a real migration (PostgreSQL source, two PostgreSQL targets, Kafka) with live
+ * writes: Prometheus series with values that move, the status JSON, and the dashboard rendered by a real
+ * headless Chromium with charts that draw data and move.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class DashboardIT {
+    static final String TOKEN = "dashboard-it-token";
+    static DemoStack stack;
+    static WriteLoad load;
+    static MigrationRunner runner;
+    static DashboardServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = DemoStack.start();
+        try (Connection c = stack.source().connect(DemoStack.DATABASE)) {
+            DemoSource.create(c, 20_000);
+        }
+        MigrationSpec spec = stack.spec("dash", 500);
+        load = new WriteLoad(stack.source().jdbcUrl(DemoStack.DATABASE), stack.source().user(), stack.source().password(), 2, 200)
+                .start();
+        runner = MigrationRunner.start(spec, Files.createTempDirectory("dashboard-it-state"));
+        server = DashboardServer.start(runner, ServeOptions.of(0, TOKEN));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (load != null) {
+            load.stop();
+        }
+        if (runner != null) {
+            runner.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void shouldExposeEveryNamedSeriesWithValuesThatMove() throws Exception {
+        await().atMost(Duration.ofMinutes(2)).until(() -> metric("shardshift_target_events_applied_total", "target=\"pg_b\"") > 0);
+        double wal = metric("shardshift_source_wal_lsn", "");
+        double published = metric("shardshift_capture_published_events_total", "");
+        double applied = metric("shardshift_target_events_applied_total", "target=\"pg_b\"");
+
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+            assertThat(metric("shardshift_source_wal_lsn", "")).isGreaterThan(wal);
+            assertThat(metric("shardshift_capture_published_events_total", "")).isGreaterThan(published);
+            assertThat(metric("shardshift_target_events_applied_total", "target=\"pg_b\"")).isGreaterThan(applied);
+            assertThat(metric("shardshift_apply_latency_seconds_count", "target=\"pg_b\"")).isPositive();
+        });
+        String text = Http.get(server.url(), "/metrics").body();
+        assertThat(text).contains("shardshift_target_applied_lsn{migration=\"dash\",target=\"pg_a\"}",
+                "shardshift_target_lag_bytes{migration=\"dash\",target=\"pg_a\"}",
+                "shardshift_target_lag_seconds{migration=\"dash\",target=\"pg_b\"}",
+                "shardshift_target_dead_letters{migration=\"dash\",target=\"pg_a\"} 0",
+                "shardshift_dead_letter_topic_events{migration=\"dash\"} 0",
+                "shardshift_consumer_lag_events{migration=\"dash\",partition=\"7\",topic=",
+                "shardshift_backfill_rows{migration=\"dash\",table=\"public.orders\"}",
+                "shardshift_apply_latency_seconds_bucket{migration=\"dash\",target=\"pg_b\",le=");
+        assertThat(metric("shardshift_slot_retained_wal_bytes", "")).isGreaterThanOrEqualTo(0);
+
+        server.cutoverView(() -> new CutoverView.State("not-ready",
+                List.of(new CutoverView.Gate("backfill-done", true, "1 of 1 tables")), List.of()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> metric("shardshift_cutover_gate_passed", "gate=\"backfill-done\"") == 1.0);
+    }
+
+    @Test
+    void shouldAnswerTheStatusWithBackfillProgressAndLagPerTargetAndPartition() throws Exception {
+        assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).isTrue();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode s = Http.json(Http.get(server.url(), "/v1/rebalance/status?id=dash"));
+            assertThat(s.get("phase").asText()).isEqualTo("streaming");
+            assertThat(s.at("/backfill/0/table").asText()).isEqualTo("public.orders");
+            assertThat(s.at("/backfill/0/finished").asBoolean()).isTrue();
+            assertThat(s.at("/backfill/0/rowsRead").asLong()).isGreaterThanOrEqualTo(20_000);
+            assertThat(s.get("targets")).extracting(t -> t.get("target").asText()).containsExactly("pg_a", "pg_b");
+            assertThat(s.at("/targets/1/eventsApplied").asLong()).isPositive();
+            assertThat(s.at("/targets/1/appliedLsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
+            assertThat(s.get("partitions")).hasSize(8);
+            assertThat(s.at("/deadLetters/topicEvents").asLong()).isZero();
+            assertThat(s.at("/source/slotRetainedWalBytes").asLong()).isNotNegative();
+        });
+        assertThat(Http.get(server.url(), "/v1/rebalance/status?id=nope").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldRenderTheDashboardWithChartsThatDrawMovingDataInHeadlessChromium() throws Exception {
+        Optional<HeadlessChromium> chromium = HeadlessChromium.find();
+        assumeThat(chromium).as("chromium not found (install Debian's 'chromium' package or set $CHROMIUM); "
+                + "skipping the browser test").isPresent();
+        await().atMost(Duration.ofMinutes(1)).until(() -> server.sampler().history().size() >= 5);
+
+        String first = chromium.get().dumpDom(server.url(), 4000);
+        assertThat(first).contains("<span id=\"migration-id\">dash</span>");
+        assertThat(attribute(first, "chart-lag-seconds", "data-points")).isGreaterThanOrEqualTo(5);
+        assertThat(attribute(first, "chart-lag-bytes", "data-series")).isEqualTo(2);
+        assertThat(attribute(first, "chart-partitions", "data-series")).isEqualTo(8);
+        assertThat(attribute(first, "chart-partitions", "data-points")).isGreaterThanOrEqualTo(5);
+        assertThat(first).contains("data-table=\"public.orders\"").containsPattern("<td>pg_b</td>");
+        long firstLast = bodyLong(first, "data-last-t");
+
+        long before = server.sampler().latest().takenAtMillis();
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.sampler().latest().takenAtMillis() > before + 2000);
+        String second = chromium.get().dumpDom(server.url(), 3000);
+        assertThat(bodyLong(second, "data-last-t")).as("newest sample drawn").isGreaterThan(firstLast);
+
+        Path png = buildDirectory().resolve("dashboard.png");
+        chromium.get().screenshot(server.url(), 4000, png);
+        assertThat(Files.size(png)).isGreaterThan(10_000);
+    }
+
+    private static double metric(String name, String label) throws Exception {
+        String text = Http.get(server.url(), "/metrics").body();
+        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$",
+                Pattern.MULTILINE);
+        Matcher m = line.matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    private static int attribute(String dom, String id, String attribute) {
+        Matcher tag = Pattern.compile("<canvas id=\"" + id + "\"[^>]*>").matcher(dom);
+        assertThat(tag.find()).as("canvas " + id + " in the DOM").isTrue();
+        Matcher value = Pattern.compile(attribute + "=\"(\\d+)\"").matcher(tag.group());
+        assertThat(value.find()).as(attribute + " of " + id + " in " + tag.group()).isTrue();
+        return Integer.parseInt(value.group(1));
+    }
+
+    private static long bodyLong(String dom, String attribute) {
+        Matcher tag = Pattern.compile("<body[^>]*>").matcher(dom);
+        assertThat(tag.find()).isTrue();
+        Matcher value = Pattern.compile(attribute + "=\"(\\d+)\"").matcher(tag.group());
+        assertThat(value.find()).as(attribute + " in " + tag.group()).isTrue();
+        return Long.parseLong(value.group(1));
+    }
+
+    private static Path buildDirectory() throws Exception {
+        return Path.of(DashboardIT.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+    }
+}

@@ -1,0 +1,75 @@
+package io.shardshift.migrator.http;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs Debian's {@code chromium} headless on a page (no sandbox, no network beyond the page, a throwaway
+ * profile) and returns the DOM after a virtual-time budget, or takes a screenshot.
+ */
+final class HeadlessChromium {
+    private final Path binary;
+
+    private HeadlessChromium(Path binary) {
+        this.binary = binary;
+    }
+
+    /** The browser from {@code $CHROMIUM}, else {@code /usr/bin/chromium} or {@code chromium-browser}, if any. */
+    static Optional<HeadlessChromium> find() {
+        String env = System.getenv("CHROMIUM");
+        return Stream.of(env, "/usr/bin/chromium", "/usr/bin/chromium-browser")
+                .filter(p -> p != null && !p.isBlank()).map(Path::of).filter(Files::isExecutable).findFirst()
+                .map(HeadlessChromium::new);
+    }
+
+    /** The DOM after the page ran for {@code budgetMillis} of virtual time. */
+    String dumpDom(URI url, int budgetMillis) throws IOException, InterruptedException {
+        return run(url, budgetMillis, "--dump-dom");
+    }
+
+    /** A PNG screenshot of the page after {@code budgetMillis} of virtual time. */
+    void screenshot(URI url, int budgetMillis, Path png) throws IOException, InterruptedException {
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        run(url, budgetMillis, "--screenshot=" + png.toAbsolutePath(), "--window-size=1400,1100", "--hide-scrollbars");
+        if (!Files.exists(png)) {
+            throw new IOException("chromium wrote no screenshot to " + png);
+        }
+    }
+
+    private String run(URI url, int budgetMillis, String... extra) throws IOException, InterruptedException {
+        Path profile = Files.createTempDirectory("shardshift-chromium");
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile,
+                "--virtual-time-budget=" + budgetMillis));
+        command.addAll(List.of(extra));
+        command.add(url.toString());
+        Path out = Files.createTempFile("chromium", ".out");
+        Path err = Files.createTempFile("chromium", ".err");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("chromium did not finish within 90 s: " + url);
+            }
+            if (p.exitValue() != 0) {
+                throw new IOException("chromium exited with " + p.exitValue() + ": " + Files.readString(err));
+            }
+            return Files.readString(out, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+}
