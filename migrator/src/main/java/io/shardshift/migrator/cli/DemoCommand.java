@@ -5,6 +5,7 @@ import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.migrator.demo.DemoSource;
 import io.shardshift.migrator.demo.DemoStack;
 import io.shardshift.migrator.demo.WriteLoad;
+import io.shardshift.migrator.http.DashboardServer;
 import io.shardshift.migrator.lag.Drain;
 import io.shardshift.migrator.lag.LagSnapshot;
 import io.shardshift.migrator.run.MigrationRunner;
@@ -12,6 +13,11 @@ import io.shardshift.migrator.run.ProgressBar;
 import io.shardshift.migrator.run.StatusPrinter;
 import io.shardshift.migrator.verify.CompareReport;
 import io.shardshift.migrator.verify.RowCompare;
+import io.shardshift.migrator.verify.SearchCompare;
+import io.shardshift.sink.solr.SolrClients;
+import io.shardshift.sink.solr.SolrProvisioner;
+import io.shardshift.sink.solr.SolrTargetConfig;
+import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,8 +31,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code shardshift demo}: the whole story on an embedded stack of real services. Starts PostgreSQL
- * (source and two targets) and Kafka, creates a sample source with a hot tenant, runs a live write load,
- * migrates to a two-target layout, waits for lag to reach zero, compares every row, prints a summary.
+ * (source and two targets), Kafka and SolrCloud, creates a sample source with a hot tenant, runs a live
+ * write load, migrates to a two-target layout and a new search collection, waits for lag to reach zero,
+ * moves the search alias, compares every row and document, prints a summary.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run a real migration end to end on an embedded stack (PostgreSQL, Kafka) and compare every row.")
@@ -45,11 +52,22 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Seconds of live writes after the backfill (default ${DEFAULT-VALUE}).")
     int streamSeconds;
 
+    @Option(names = "--http-port", defaultValue = "8080",
+            description = "Port of the dashboard on 127.0.0.1 (0: any free port; -1: none; default ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--stay-up", description = "After the summary, keep everything running for the dashboard until Ctrl-C.")
+    boolean stayUp;
+
+    @Option(names = "--no-solr", description = "Skip the search side (no SolrCloud, no collection).")
+    boolean noSolr;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        System.out.println("demo: starting PostgreSQL (source, pg_a, pg_b) and Kafka on this machine...");
-        try (DemoStack stack = DemoStack.start()) {
+        System.out.println("demo: starting PostgreSQL (source, pg_a, pg_b), Kafka" + (noSolr ? "" : " and SolrCloud")
+                + " on this machine...");
+        try (DemoStack stack = DemoStack.start(!noSolr)) {
             try (Connection src = stack.source().connect(DemoStack.DATABASE)) {
                 DemoSource.create(src, rows);
             }
@@ -59,7 +77,11 @@ public final class DemoCommand implements Callable<Integer> {
             Path state = Files.createTempDirectory("shardshift-demo-state");
             String url = stack.source().jdbcUrl(DemoStack.DATABASE);
             try (WriteLoad load = new WriteLoad(url, stack.source().user(), stack.source().password(), writers, rate).start();
-                 MigrationRunner runner = MigrationRunner.start(spec, state)) {
+                 MigrationRunner runner = MigrationRunner.start(spec, state);
+                 DashboardServer http = httpPort < 0 ? null : DashboardServer.start(runner, httpPort, null)) {
+                if (http != null) {
+                    System.out.println("demo: dashboard at " + http.url());
+                }
                 System.out.printf("demo: writing %.0f/s while migrating to %s%n", rate, spec.routing());
                 StatusPrinter status = new StatusPrinter(runner, ProgressBar.forStdout(), System.out);
                 while (!runner.awaitBackfill(Duration.ofSeconds(2))) {
@@ -75,8 +97,25 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("demo: writes stopped (" + load.summary() + "); draining...");
                 LagSnapshot lag = Drain.await(runner.lag(), Duration.ofMinutes(2));
                 System.out.println("demo: lag is zero: " + lag.summary());
-                return summarize(stack, runner, load, lag, started);
+                int result = summarize(stack, runner, load, lag, started);
+                if (stayUp) {
+                    System.out.println("demo: staying up for the dashboard" + (http == null ? "" : " at " + http.url())
+                            + "; Ctrl-C to stop");
+                    new java.util.concurrent.CountDownLatch(1).await();
+                }
+                return result;
             }
+        }
+    }
+
+    /** Makes the new documents visible, moves the alias to the new collection, compares through the alias. */
+    private static CompareReport compareSearch(Connection src, SolrTargetConfig cfg, TableSchema table) throws Exception {
+        try (CloudSolrClient solr = SolrClients.forTarget(cfg)) {
+            solr.commit(cfg.collectionName(), true, true, true);
+            SolrProvisioner provisioner = new SolrProvisioner(solr);
+            provisioner.pointAlias(cfg);
+            System.out.println("demo: alias " + cfg.alias() + " -> " + provisioner.aliasTarget(cfg.alias()).orElse("?"));
+            return SearchCompare.compare(src, solr, cfg.alias(), cfg, table);
         }
     }
 
@@ -94,6 +133,11 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("demo: compare " + report);
                 clean &= report.clean();
             }
+            for (SolrTargetConfig cfg : runner.search().all().values()) {
+                CompareReport report = compareSearch(src, cfg, runner.search().schema(cfg.name()));
+                System.out.println("demo: compare " + report);
+                clean &= report.clean();
+            }
         } finally {
             for (Connection c : targets.values()) {
                 c.close();
@@ -108,7 +152,8 @@ public final class DemoCommand implements Callable<Integer> {
                 s.target(), s.eventsApplied(), s.p50LatencyMillis(), s.p99LatencyMillis()));
         System.out.println("dead letters: " + runner.deadLetters());
         System.out.println("final lag: " + lag.summary());
-        System.out.println("every row equal, in the target its layout names, nothing extra: " + (clean ? "YES" : "NO"));
+        System.out.println("every row (and document) equal, in the target its layout names, nothing extra: "
+                + (clean ? "YES" : "NO"));
         System.out.printf("took %.1f s%n", (System.nanoTime() - started) / 1e9);
         return clean && runner.deadLetters() == 0 ? 0 : 1;
     }

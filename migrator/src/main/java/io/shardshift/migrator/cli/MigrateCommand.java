@@ -2,6 +2,7 @@ package io.shardshift.migrator.cli;
 
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
+import io.shardshift.migrator.http.DashboardServer;
 import io.shardshift.migrator.run.MigrationRunner;
 import io.shardshift.migrator.run.ProgressBar;
 import io.shardshift.migrator.run.StatusPrinter;
@@ -24,6 +25,10 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--state-dir", description = "Local state of the apply topology (default: .shardshift/<name>).")
     Path stateDir;
 
+    @Option(names = "--http-port", defaultValue = "8080",
+            description = "Port of the dashboard and HTTP API on 127.0.0.1 (0: any free port; -1: none; default ${DEFAULT-VALUE}).")
+    int httpPort;
+
     @Option(names = "--status-every", defaultValue = "PT2S", description = "How often to print progress (ISO-8601, default ${DEFAULT-VALUE}).")
     Duration statusEvery;
 
@@ -32,7 +37,11 @@ public final class MigrateCommand implements Callable<Integer> {
         MigrationSpec migration = SpecLoader.load(spec);
         Path state = stateDir != null ? stateDir : Path.of(".shardshift", migration.name());
         CountDownLatch stop = new CountDownLatch(1);
-        try (MigrationRunner runner = MigrationRunner.start(migration, state)) {
+        try (MigrationRunner runner = MigrationRunner.start(migration, state);
+             DashboardServer http = httpPort < 0 ? null : DashboardServer.start(runner, httpPort, null)) {
+            if (http != null) {
+                System.out.println("dashboard and API: " + http.url());
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stop.countDown();
                 runner.close();

@@ -98,6 +98,7 @@ class MigrationCrashRestartIT {
         cmd.add("--spec=" + spec);
         cmd.add("--state-dir=" + state);
         cmd.add("--status-every=PT1S");
+        cmd.add("--http-port=0");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("SHARDSHIFT_DEMO_PASSWORD", stack.source().password());
         pb.environment().put("CI", "true");
