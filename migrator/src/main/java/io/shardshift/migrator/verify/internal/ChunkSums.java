@@ -1,0 +1,34 @@
+package io.shardshift.migrator.verify.internal;
+
+import io.shardshift.migrator.verify.VerifyException;
+
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Runs the checksum query of a chunk on any PostgreSQL database (source or target). */
+final class ChunkSums {
+    private ChunkSums() {
+    }
+
+    static Map<String, ChunkSum> read(Connection c, VerifySql sql, KeyRange range, String tenant, Supplier<String> where) {
+        try (PreparedStatement ps = c.prepareStatement(sql.chunkSums(range, tenant != null))) {
+            Binds.range(ps, 1, range, tenant);
+            Map<String, ChunkSum> out = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(ShardValues.key(rs.getString(1)), new ChunkSum(rs.getLong(2), new BigInteger(rs.getString(3))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new VerifyException("checksum of " + where.get() + " failed: " + e.getMessage()
+                    + " (SQLSTATE " + e.getSQLState() + ")", e);
+        }
+    }
+}
