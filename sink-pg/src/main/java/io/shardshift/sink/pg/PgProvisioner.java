@@ -1,0 +1,109 @@
+package io.shardshift.sink.pg;
+
+import io.shardshift.core.schema.TableSchema;
+import io.shardshift.core.sink.SinkException;
+import io.shardshift.core.spec.TargetSpec;
+import io.shardshift.sink.pg.internal.Backoff;
+import io.shardshift.sink.pg.internal.DdlBuilder;
+import io.shardshift.sink.pg.internal.Names;
+import io.shardshift.sink.pg.internal.PgSession;
+import io.shardshift.sink.pg.internal.SchemaCheck;
+import io.shardshift.sink.pg.internal.SqlStates;
+import io.shardshift.sink.pg.internal.Targets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Creates the tables of a migration on a PostgreSQL target, idempotently, in one transaction:
+ * <ul>
+ *   <li>each table's schema, then the table with the same columns (types from the source's catalog,
+ *       {@code NOT NULL} kept), its primary key and the fence column {@code _ss_lsn bigint NOT NULL DEFAULT 0};</li>
+ *   <li>its secondary indexes on plain columns, created non-unique (the targets apply different keys'
+ *       changes in another order than the source committed them, so a unique index could reject a valid
+ *       change for a while);</li>
+ *   <li>{@code shardshift.shardshift_tombstones(table_name text, key text[], lsn bigint, PRIMARY KEY(table_name, key))}.</li>
+ * </ul>
+ * A table that already exists must match (same columns, types, nullability, primary key and fence column);
+ * otherwise provisioning fails naming the table and column, and nothing is created.
+ *
+ * <p>Types that are not built in (enums, domains) must already exist on the target.
+ */
+public final class PgProvisioner {
+    private static final Logger LOG = LoggerFactory.getLogger(PgProvisioner.class);
+    private static final int MAX_RETRIES = 3;
+
+    private PgProvisioner() {
+    }
+
+    /**
+     * Provisions the tables on the target.
+     *
+     * @throws IllegalArgumentException naming the table and column when a definition is not valid
+     * @throws SinkException            naming the table and column when an existing table differs, or when the
+     *                                  target fails
+     */
+    public static void provision(TargetSpec target, List<TableSchema> tables) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(tables, "tables");
+        for (TableSchema t : tables) {
+            DdlBuilder.createTable(t);
+            DdlBuilder.createIndexes(t);
+        }
+        try (PgSession session = new PgSession(target, "provisioner", MAX_RETRIES, Backoff.DEFAULT, null)) {
+            session.inTransaction(() -> "provisioning " + tables.stream().map(t -> t.id().toString()).toList(),
+                    c -> {
+                        provision(c, target, tables);
+                        return null;
+                    });
+        } catch (SQLException e) {
+            throw new SinkException("provisioning failed on " + Targets.describe(target) + ": " + e.getMessage(), e);
+        }
+        LOG.info("Provisioned {} tables on {}", tables.size(), Targets.describe(target));
+    }
+
+    private static void provision(Connection c, TargetSpec target, List<TableSchema> tables) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            TreeSet<String> schemas = new TreeSet<>();
+            tables.forEach(t -> schemas.add(t.id().schema()));
+            schemas.add(Names.SCHEMA);
+            for (String schema : schemas) {
+                s.execute(DdlBuilder.createSchema(schema));
+            }
+            s.execute(DdlBuilder.createTombstones());
+            for (TableSchema t : tables) {
+                if (SchemaCheck.exists(c, t.id())) {
+                    List<String> diffs = SchemaCheck.differences(c, t);
+                    if (!diffs.isEmpty()) {
+                        throw new SinkException("table " + t.id() + " already exists on " + Targets.describe(target)
+                                + " with different columns: " + String.join("; ", diffs));
+                    }
+                    LOG.info("Table {} already exists on {} as expected", t.id(), Targets.describe(target));
+                } else {
+                    execute(s, DdlBuilder.createTable(t), "creating table " + t.id(), target);
+                }
+                for (String index : DdlBuilder.createIndexes(t)) {
+                    execute(s, index, "creating an index of table " + t.id(), target);
+                }
+            }
+        }
+    }
+
+    private static void execute(Statement s, String ddl, String what, TargetSpec target) throws SQLException {
+        try {
+            s.execute(ddl);
+        } catch (SQLException e) {
+            if (SqlStates.classify(e) == SqlStates.Kind.RETRIABLE) {
+                throw e;
+            }
+            throw new SinkException(what + " on " + Targets.describe(target) + " failed: "
+                    + Targets.scrub(SqlStates.state(e) + " " + e.getMessage(), target) + "\n" + ddl, e);
+        }
+    }
+}

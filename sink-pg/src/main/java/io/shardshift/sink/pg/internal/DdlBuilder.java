@@ -1,0 +1,84 @@
+package io.shardshift.sink.pg.internal;
+
+import io.shardshift.core.schema.ColumnDef;
+import io.shardshift.core.schema.IndexDef;
+import io.shardshift.core.schema.TableSchema;
+import io.shardshift.core.sql.SqlIdentifiers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/** Builds the DDL that provisions a target: schemas, tables with the fence column, indexes, tombstones. */
+public final class DdlBuilder {
+    private static final Set<String> METHODS = Set.of("btree", "hash", "gist", "gin", "brin", "spgist");
+
+    private DdlBuilder() {
+    }
+
+    /** {@code CREATE SCHEMA IF NOT EXISTS "name"}. */
+    public static String createSchema(String schema) {
+        return "CREATE SCHEMA IF NOT EXISTS " + SqlIdentifiers.quote(schema);
+    }
+
+    /**
+     * {@code CREATE TABLE IF NOT EXISTS} with the table's columns (types and NOT NULL kept), the fence column
+     * and the primary key.
+     *
+     * @throws IllegalArgumentException naming the table and column when a type or key is not valid
+     */
+    public static String createTable(TableSchema table) {
+        TableSql.validate(table);
+        StringJoiner cols = new StringJoiner(",\n  ", "(\n  ", "\n)");
+        for (ColumnDef c : table.columns()) {
+            cols.add(SqlIdentifiers.quote(c.name()) + " " + c.type().trim() + (c.notNull() ? " NOT NULL" : ""));
+        }
+        cols.add(SqlIdentifiers.quote(Names.FENCE_COLUMN) + " bigint NOT NULL DEFAULT 0");
+        StringJoiner key = new StringJoiner(", ", "PRIMARY KEY (", ")");
+        table.primaryKey().forEach(k -> key.add(SqlIdentifiers.quote(k)));
+        cols.add(key.toString());
+        return "CREATE TABLE IF NOT EXISTS " + table.id().quoted() + " " + cols;
+    }
+
+    /**
+     * {@code CREATE INDEX IF NOT EXISTS} for each secondary index. Indexes are created non-unique even when
+     * the source's is unique: the targets apply different keys' changes in a different order than the source
+     * committed them, so a unique index could reject a valid change for a while (a value moving from one
+     * key to another).
+     *
+     * @throws IllegalArgumentException naming the table and index when a name, method or column is not valid
+     */
+    public static List<String> createIndexes(TableSchema table) {
+        List<String> sql = new ArrayList<>();
+        for (IndexDef ix : table.indexes()) {
+            String where = "index " + ix.name() + " of table " + table.id();
+            SqlIdentifiers.requireValid(ix.name(), where);
+            String method = ix.method() == null ? "btree" : ix.method().toLowerCase(Locale.ROOT);
+            if (!METHODS.contains(method)) {
+                throw new IllegalArgumentException(where + " uses access method '" + ix.method()
+                        + "' (expected one of " + METHODS + ")");
+            }
+            if (ix.columns().isEmpty()) {
+                throw new IllegalArgumentException(where + " has no columns");
+            }
+            StringJoiner cols = new StringJoiner(", ", "(", ")");
+            for (String c : ix.columns()) {
+                if (table.indexOf(c) < 0) {
+                    throw new IllegalArgumentException(where + " names column " + c + ", which the table does not have");
+                }
+                cols.add(SqlIdentifiers.quote(c));
+            }
+            sql.add("CREATE INDEX IF NOT EXISTS " + SqlIdentifiers.quote(ix.name()) + " ON " + table.id().quoted()
+                    + " USING " + method + " " + cols);
+        }
+        return sql;
+    }
+
+    /** {@code CREATE TABLE IF NOT EXISTS "shardshift"."shardshift_tombstones"}. */
+    public static String createTombstones() {
+        return "CREATE TABLE IF NOT EXISTS " + Names.TOMBSTONES_QUOTED
+                + " (table_name text NOT NULL, key text[] NOT NULL, lsn bigint NOT NULL, PRIMARY KEY (table_name, key))";
+    }
+}

@@ -1,0 +1,54 @@
+package io.shardshift.sink.pg.internal;
+
+import io.shardshift.core.spec.TargetSpec;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.Properties;
+
+/** Opens connections to a target and names it in messages without its credentials. */
+public final class Targets {
+    private static final String MASK = "******";
+
+    private Targets() {
+    }
+
+    /**
+     * Opens a connection as the target's user; the password goes in the connection properties, never in a
+     * URL or message.
+     */
+    public static Connection connect(TargetSpec target, String purpose) throws SQLException {
+        Objects.requireNonNull(target, "target");
+        if (target.jdbcUrl() == null || !target.jdbcUrl().startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("target " + target.name() + ": jdbcUrl must start with jdbc:postgresql:");
+        }
+        Properties props = new Properties();
+        if (target.user() != null) {
+            props.setProperty("user", target.user());
+        }
+        if (target.password() != null) {
+            props.setProperty("password", target.password());
+        }
+        props.setProperty("ApplicationName", "shardshift-" + purpose);
+        props.setProperty("tcpKeepAlive", "true");
+        return DriverManager.getConnection(target.jdbcUrl(), props);
+    }
+
+    /** {@code target 'name' (jdbc:postgresql://host:port/db)}: the URL without its query string. */
+    public static String describe(TargetSpec target) {
+        String url = target.jdbcUrl() == null ? "?" : target.jdbcUrl();
+        int q = url.indexOf('?');
+        return "target '" + target.name() + "' (" + (q < 0 ? url : url.substring(0, q)) + ")";
+    }
+
+    /** The text with the target's password (if any, and long enough to be recognised) masked. */
+    public static String scrub(String text, TargetSpec target) {
+        if (text == null) {
+            return null;
+        }
+        String pw = target.password();
+        return pw == null || pw.length() < 4 ? text : text.replace(pw, MASK);
+    }
+}
