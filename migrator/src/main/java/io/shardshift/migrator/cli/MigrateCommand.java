@@ -2,6 +2,8 @@ package io.shardshift.migrator.cli;
 
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
+import io.shardshift.migrator.cutover.CutoverController;
+import io.shardshift.migrator.cutover.CutoverService;
 import io.shardshift.migrator.http.DashboardServer;
 import io.shardshift.migrator.run.MigrationRunner;
 import io.shardshift.migrator.run.ProgressBar;
@@ -46,14 +48,20 @@ public final class MigrateCommand implements Callable<Integer> {
                 stop.countDown();
                 runner.close();
             }, "shardshift-shutdown"));
-            StatusPrinter status = new StatusPrinter(runner, ProgressBar.forStdout(), System.out);
-            while (!stop.await(statusEvery.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                if (runner.failure().isPresent()) {
-                    System.err.println("shardshift: migration failed: " + runner.failure().get().getMessage());
-                    return 1;
-                }
-                status.print();
+            try (CutoverController cutover = CutoverService.attach(runner, http, state.resolve("audit.log"))) {
+                return runUntilStopped(runner, stop);
             }
+        }
+    }
+
+    private int runUntilStopped(MigrationRunner runner, CountDownLatch stop) throws InterruptedException {
+        StatusPrinter status = new StatusPrinter(runner, ProgressBar.forStdout(), System.out);
+        while (!stop.await(statusEvery.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (runner.failure().isPresent()) {
+                System.err.println("shardshift: migration failed: " + runner.failure().get().getMessage());
+                return 1;
+            }
+            status.print();
         }
         return 0;
     }

@@ -1,0 +1,33 @@
+package io.shardshift.client;
+
+/**
+ * The record keys of a migration's config topic ({@code <prefix>.config}, compacted, one partition). Every
+ * value is a UTF-8 JSON object; a null value (tombstone) removes the key. See {@code docs/config-topic.md}.
+ */
+public final class ConfigKeys {
+    /** Which layout is live: {@code {"generation":2,"previous":1,"reason":"cutover c-1","atMillis":...}}. */
+    public static final String ROUTING_GENERATION = "routing.generation";
+    /** Prefix of a layout's key: {@code routing.layout.2} holds generation 2's layout ({@link RoutingLayout}). */
+    public static final String ROUTING_LAYOUT_PREFIX = "routing.layout.";
+    /** The write freeze: {@code {"frozen":true,"reason":"cutover c-1","atMillis":...}}. */
+    public static final String WRITES_FROZEN = "writes.frozen";
+    /** Search cutover flag: which collection the alias serves ({@code {"alias":..,"collection":..,"generation":..}}). */
+    public static final String SEARCH_REBALANCE_CUTOVER = "search.rebalance.cutover";
+    /** Stream route flag: {@code {"topic":..,"partitions":..,"generation":..}}. */
+    public static final String STREAM_PARTITION_ROUTE = "stream.partition.route";
+    /** Rehome rollback flag: {@code {"tenant":..,"from":..,"to":..,"rolledBack":false}}. */
+    public static final String DB_REHOME_ROLLBACK = "db.rehome.rollback";
+
+    private ConfigKeys() {
+    }
+
+    /** The config topic of a migration's topic prefix, e.g. {@code shardshift.orders.config}. */
+    public static String topic(String topicPrefix) {
+        return topicPrefix + ".config";
+    }
+
+    /** The key of a generation's layout. */
+    public static String layoutKey(long generation) {
+        return ROUTING_LAYOUT_PREFIX + generation;
+    }
+}

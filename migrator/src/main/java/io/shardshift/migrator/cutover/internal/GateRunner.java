@@ -1,0 +1,91 @@
+package io.shardshift.migrator.cutover.internal;
+
+import io.shardshift.migrator.cutover.Gate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Waits until the apply lag has stayed under its bound for the stable period and every gate passes in
+ * the same round. Checks every 200 ms.
+ */
+public final class GateRunner {
+    private final LongSupplier lagMillis;
+    private final long maxLagMillis;
+    private final Duration stableFor;
+    private final List<Gate> gates;
+    private List<Gate.GateResult> last = List.of();
+
+    public GateRunner(LongSupplier lagMillis, long maxLagMillis, Duration stableFor, List<Gate> gates) {
+        this.lagMillis = lagMillis;
+        this.maxLagMillis = maxLagMillis;
+        this.stableFor = stableFor;
+        this.gates = gates;
+    }
+
+    /** @return true when every gate passed before the timeout; {@link #lastResults()} says what was seen */
+    public boolean await(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long stableSince = -1;
+        while (true) {
+            List<Gate.GateResult> round = new ArrayList<>();
+            long now = System.nanoTime();
+            Gate.GateResult lag = checkLag();
+            if (!lag.passed()) {
+                stableSince = -1;
+            } else if (stableSince < 0) {
+                stableSince = now;
+            }
+            boolean stable = stableSince >= 0 && now - stableSince >= stableFor.toNanos();
+            round.add(new Gate.GateResult("lag", stable, lag.detail() + (lag.passed() && !stable
+                    ? ", stable for " + (now - stableSince) / 1_000_000 + " of " + stableFor.toMillis() + " ms" : "")));
+            boolean all = stable;
+            for (Gate g : gates) {
+                Gate.GateResult r = check(g);
+                round.add(r);
+                all &= r.passed();
+            }
+            last = List.copyOf(round);
+            if (all) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private Gate.GateResult checkLag() {
+        try {
+            long lag = lagMillis.getAsLong();
+            String detail = "apply lag " + lag + " ms (max " + maxLagMillis + ")";
+            return new Gate.GateResult("lag", lag <= maxLagMillis, detail);
+        } catch (RuntimeException e) {
+            return Gate.GateResult.fail("lag", "cannot read lag: " + e.getMessage());
+        }
+    }
+
+    private static Gate.GateResult check(Gate g) {
+        try {
+            return g.check();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Gate.GateResult.fail(g.getClass().getSimpleName(), "interrupted");
+        } catch (Exception e) {
+            return Gate.GateResult.fail(g.getClass().getSimpleName(), "check failed: " + e.getMessage());
+        }
+    }
+
+    /** The results of the last round. */
+    public List<Gate.GateResult> lastResults() {
+        return last;
+    }
+
+    /** The first result that did not pass, as text. */
+    public String firstFailure() {
+        return last.stream().filter(r -> !r.passed()).findFirst().map(r -> r.gate() + ": " + r.detail()).orElse("none");
+    }
+}

@@ -1,0 +1,132 @@
+package io.shardshift.migrator.cutover.internal;
+
+import io.shardshift.core.event.Lsn;
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.sql.SqlIdentifiers;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The write freeze enforced at the source: one open transaction holding {@code LOCK TABLE ... IN EXCLUSIVE
+ * MODE} on the migrated tables (INSERT, UPDATE, DELETE wait; SELECT goes on). Inside it the cutover reads
+ * the fence LSN and, on success, installs a trigger that rejects every later write to the old tables
+ * (SQLSTATE 55000), so a writer that was blocked on the lock fails once it is released instead of writing
+ * to the old layout. The reverse path may write anyway with {@code SET shardshift.replica = on}.
+ */
+public final class SourceFreeze implements AutoCloseable {
+    /** SQLSTATE of a write rejected because its table moved. */
+    public static final String MOVED_SQLSTATE = "55000";
+    private static final String TRIGGER = "shardshift_moved";
+
+    private final Connection connection;
+    private final List<TableId> tables;
+
+    private SourceFreeze(Connection connection, List<TableId> tables) {
+        this.connection = connection;
+        this.tables = tables;
+    }
+
+    /**
+     * Takes the lock; waits at most {@code lockTimeout} for in-flight write transactions.
+     *
+     * @throws SQLException with SQLSTATE 55P03 when the lock was not granted in time
+     */
+    public static SourceFreeze acquire(String jdbcUrl, String user, String password, List<TableId> tables,
+                                       Duration lockTimeout) throws SQLException {
+        Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+        try {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL lock_timeout = " + Math.max(1, lockTimeout.toMillis()));
+                st.execute("LOCK TABLE " + qualified(tables) + " IN EXCLUSIVE MODE");
+                st.execute("SET LOCAL lock_timeout = 0");
+            }
+            return new SourceFreeze(c, tables);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private static String qualified(List<TableId> tables) {
+        return tables.stream().map(t -> SqlIdentifiers.quote(t.schema()) + "." + SqlIdentifiers.quote(t.table()))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The source's WAL position under the lock: every acknowledged write to the tables is before it. */
+    public long fenceLsn() throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            rs.next();
+            return Lsn.parse(rs.getString(1));
+        }
+    }
+
+    /** Installs the reject trigger (visible when this freeze commits). */
+    public void rejectWritesFromNowOn(long movedToGeneration) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS shardshift");
+            st.execute("""
+                    CREATE OR REPLACE FUNCTION shardshift.reject_moved_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                      IF current_setting('shardshift.replica', true) = 'on' THEN
+                        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                        RETURN NEW;
+                      END IF;
+                      RAISE EXCEPTION 'shardshift: %.% moved to generation %', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0]
+                        USING ERRCODE = '55000';
+                    END $$""");
+            for (TableId t : tables) {
+                String table = SqlIdentifiers.quote(t.schema()) + "." + SqlIdentifiers.quote(t.table());
+                st.execute("DROP TRIGGER IF EXISTS " + TRIGGER + " ON " + table);
+                st.execute("CREATE TRIGGER " + TRIGGER + " BEFORE INSERT OR UPDATE OR DELETE ON " + table
+                        + " FOR EACH ROW EXECUTE FUNCTION shardshift.reject_moved_write('" + movedToGeneration + "')");
+            }
+        }
+    }
+
+    /** Removes the reject trigger (a rollback makes the source the live layout again). */
+    public void allowWrites() throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            for (TableId t : tables) {
+                st.execute("DROP TRIGGER IF EXISTS " + TRIGGER + " ON " + SqlIdentifiers.quote(t.schema()) + "."
+                        + SqlIdentifiers.quote(t.table()));
+            }
+        }
+    }
+
+    /** The connection holding the lock, for work that must commit with it (a rollback's copy-back). */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** Commits what was done under the lock and releases it. */
+    public void commit() throws SQLException {
+        connection.commit();
+    }
+
+    /** Undoes what was done under the lock and releases it. */
+    public void abort() {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // closing the connection below releases the lock anyway
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // the session ends with the connection; its lock goes with it
+        }
+    }
+}

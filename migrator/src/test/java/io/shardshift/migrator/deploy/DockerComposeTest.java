@@ -1,0 +1,71 @@
+package io.shardshift.migrator.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.shardshift.core.spec.SpecLoader;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** docker-compose.yml cannot run here (no Docker); this checks it parses and has every service it must. */
+class DockerComposeTest {
+    private static final List<String> SERVICES = List.of("kafka", "source-postgres", "target-postgres-a",
+            "target-postgres-b", "zookeeper", "solr", "migrator", "prometheus", "grafana");
+
+    private static Path repo() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("docker-compose.yml"))) {
+            p = p.getParent();
+        }
+        assertThat(p).as("docker-compose.yml above " + Path.of("").toAbsolutePath()).isNotNull();
+        return p;
+    }
+
+    private static JsonNode compose() throws Exception {
+        return new ObjectMapper(new YAMLFactory()).readTree(repo().resolve("docker-compose.yml").toFile());
+    }
+
+    @Test
+    void shouldNameEveryServiceOfTheStack() throws Exception {
+        List<String> names = new ArrayList<>();
+        compose().path("services").fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsAll(SERVICES);
+        compose().path("services").fields().forEachRemaining(s ->
+                assertThat(s.getValue().path("image").asText()).as("image of " + s.getKey()).isNotBlank());
+    }
+
+    @Test
+    void shouldRunTheSourceWithLogicalWal() throws Exception {
+        assertThat(compose().path("services").path("source-postgres").path("command").toString()).contains("wal_level=logical");
+    }
+
+    @Test
+    void shouldNameEveryServiceTheReadmeMentions() throws Exception {
+        Path readme = repo().resolve("README.md");
+        if (!Files.exists(readme)) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        compose().path("services").fieldNames().forEachRemaining(names::add);
+        Matcher m = Pattern.compile("`(kafka|zookeeper|solr|prometheus|grafana|migrator|[a-z]+-postgres(?:-[a-z])?)`")
+                .matcher(Files.readString(readme));
+        while (m.find()) {
+            assertThat(names).as("service %s named in README.md", m.group(1)).contains(m.group(1));
+        }
+    }
+
+    @Test
+    void shouldShipASpecTheLoaderAccepts() throws Exception {
+        String yaml = Files.readString(repo().resolve("deploy/spec.yaml"));
+        assertThat(SpecLoader.parse(yaml, Map.of("POSTGRES_PASSWORD", "x")).name()).isEqualTo("orders");
+    }
+}
