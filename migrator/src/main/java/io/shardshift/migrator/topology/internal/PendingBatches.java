@@ -20,6 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
 
 /**
@@ -37,6 +41,7 @@ public final class PendingBatches {
     private final String task;
     private final Map<String, List<PendingEvent>> buffers = new LinkedHashMap<>();
     private final Map<String, ChangeSink> sinks = new LinkedHashMap<>();
+    private ExecutorService writers;
 
     /**
      * @param batchSize a target's buffer is written as soon as it holds this many events
@@ -68,17 +73,54 @@ public final class PendingBatches {
     }
 
     /**
-     * Writes every buffer, target by target.
+     * Writes every buffer; the targets are written at the same time (each by its own sink), and this
+     * returns when all are written.
      *
      * @return the number of events written
      * @throws SinkException when a target fails past its retries; the task must stop
      */
     public int writeAll() {
+        List<String> targets = buffers.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+        if (targets.size() <= 1) {
+            return targets.isEmpty() ? 0 : write(targets.get(0));
+        }
+        Map<String, List<PendingEvent>> batches = new LinkedHashMap<>();
+        targets.forEach(t -> batches.put(t, buffers.remove(t)));
+        targets.forEach(this::sinkOf);
+        List<Future<Integer>> writes = new ArrayList<>();
+        for (Map.Entry<String, List<PendingEvent>> e : batches.entrySet()) {
+            writes.add(writers().submit(() -> write(e.getKey(), e.getValue())));
+        }
         int written = 0;
-        for (String target : List.copyOf(buffers.keySet())) {
-            written += write(target);
+        RuntimeException failure = null;
+        for (Future<Integer> f : writes) {
+            try {
+                written += f.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r
+                            : new SinkException("Task " + task + ": a target write failed: " + e.getCause(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SinkException("Task " + task + ": interrupted while writing to the targets", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
         return written;
+    }
+
+    private ExecutorService writers() {
+        if (writers == null) {
+            writers = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "shardshift-apply-" + task + "-writer");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return writers;
     }
 
     /** Drops every buffer without writing (their records have not been committed and will be read again). */
@@ -101,10 +143,16 @@ public final class PendingBatches {
             }
         }
         sinks.clear();
+        if (writers != null) {
+            writers.shutdownNow();
+        }
     }
 
     private int write(String target) {
-        List<PendingEvent> batch = buffers.remove(target);
+        return write(target, buffers.remove(target));
+    }
+
+    private int write(String target, List<PendingEvent> batch) {
         if (batch == null || batch.isEmpty()) {
             return 0;
         }
