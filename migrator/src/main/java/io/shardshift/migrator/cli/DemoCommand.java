@@ -5,6 +5,14 @@ import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.migrator.demo.DemoSource;
 import io.shardshift.migrator.demo.DemoStack;
 import io.shardshift.migrator.demo.WriteLoad;
+import io.shardshift.client.ConfigFollower;
+import io.shardshift.client.ConfigKeys;
+import io.shardshift.migrator.audit.AuditVerifier;
+import io.shardshift.migrator.cutover.CutoverController;
+import io.shardshift.migrator.cutover.CutoverResult;
+import io.shardshift.migrator.cutover.CutoverService;
+import io.shardshift.migrator.cutover.FollowingWriteLoad;
+import io.shardshift.migrator.demo.AckedWrites;
 import io.shardshift.migrator.http.DashboardServer;
 import io.shardshift.migrator.lag.Drain;
 import io.shardshift.migrator.lag.LagSnapshot;
@@ -26,6 +34,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -58,6 +67,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--stay-up", description = "After the summary, keep everything running for the dashboard until Ctrl-C.")
     boolean stayUp;
+
+    @Option(names = "--no-cutover", description = "Stop after the compare; do not cut over.")
+    boolean noCutover;
 
     @Option(names = "--no-solr", description = "Skip the search side (no SolrCloud, no collection).")
     boolean noSolr;
@@ -98,12 +110,60 @@ public final class DemoCommand implements Callable<Integer> {
                 LagSnapshot lag = Drain.await(runner.lag(), Duration.ofMinutes(2));
                 System.out.println("demo: lag is zero: " + lag.summary());
                 int result = summarize(stack, runner, load, lag, started);
+                if (!noCutover) {
+                    result = Math.max(result, cutOverUnderLoad(stack, runner, http));
+                }
                 if (stayUp) {
                     System.out.println("demo: staying up for the dashboard" + (http == null ? "" : " at " + http.url())
                             + "; Ctrl-C to stop");
                     new java.util.concurrent.CountDownLatch(1).await();
                 }
                 return result;
+            }
+        }
+    }
+
+    /**
+     * Writers that follow the config topic run while the demo cuts over; then every acknowledged write
+     * must be in the new layout, once, with its last value.
+     */
+    private int cutOverUnderLoad(DemoStack stack, MigrationRunner runner, DashboardServer http) throws Exception {
+        MigrationSpec spec = runner.spec();
+        Path audit = Files.createTempDirectory("shardshift-demo-audit").resolve("audit.log");
+        try (CutoverController controller = CutoverService.attach(runner, http, audit);
+             ConfigFollower follower = ConfigFollower.start(spec.kafka().bootstrapServers(),
+                     ConfigKeys.topic(spec.topicPrefix()), Map.of());
+             FollowingWriteLoad writes = new FollowingWriteLoad(spec, follower, writers, rate / 2, 1_000_000_000_000L)) {
+            follower.awaitCaughtUp(Duration.ofSeconds(30));
+            writes.start();
+            Thread.sleep(3000);
+            writes.maxWriteMillisAndReset();
+            System.out.println("demo: cutting over under " + (rate / 2) + " writes/s from writers that follow the config topic...");
+            CutoverResult result = controller.cutover();
+            long writerPause = writes.maxWriteMillisAndReset();
+            Thread.sleep(3000);
+            writes.stop();
+            writes.throwIfFailed();
+            System.out.println("demo: cutover " + result.outcome() + (result.completed() ? "" : " at " + result.failedStep()
+                    + ": " + result.reason()) + "; generation " + result.fromGeneration() + " -> " + result.toGeneration()
+                    + "; write pause " + result.pauseMillis() + " ms (longest write seen by a writer: " + writerPause + " ms)");
+            result.gates().forEach(g -> System.out.println("demo:   gate " + g.gate() + ": " + (g.passed() ? "passed" : "failed")
+                    + " (" + g.detail() + ")"));
+            Map<String, Connection> dbs = new LinkedHashMap<>();
+            try {
+                dbs.put("pg_a", stack.targets().get(0).connect(DemoStack.DATABASE));
+                dbs.put("pg_b", stack.targets().get(1).connect(DemoStack.DATABASE));
+                List<String> problems = AckedWrites.problems(writes, dbs, spec.routing());
+                System.out.println("demo: " + writes.acked().size() + " acknowledged writes around the cutover; "
+                        + (problems.isEmpty() ? "each is in the new layout once, with its last value"
+                        : problems.size() + " problems, e.g. " + problems.subList(0, Math.min(5, problems.size()))));
+                System.out.println("demo: audit trail " + audit + ": " + (AuditVerifier.verifyFile(audit).valid()
+                        ? "hash chain verifies" : "BROKEN"));
+                return result.completed() && problems.isEmpty() ? 0 : 1;
+            } finally {
+                for (Connection c : dbs.values()) {
+                    c.close();
+                }
             }
         }
     }
