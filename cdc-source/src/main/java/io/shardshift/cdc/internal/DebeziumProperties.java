@@ -65,6 +65,11 @@ public final class DebeziumProperties {
         // Logical decoding messages with this prefix are position markers (the migrator's drain); only their
         // LSN is used, they never reach the change topics.
         p.setProperty("message.prefix.include.list", io.shardshift.cdc.ChangeCapture.MARKER_PREFIX);
+        // Latency: Debezium hands over a batch when it holds max.batch.size records or poll.interval.ms
+        // passed (default 500 ms, which alone put capture's p50 at ~550 ms); measured p50 ~25 ms with these.
+        p.setProperty("poll.interval.ms", "20");
+        p.setProperty("max.batch.size", "8192");
+        p.setProperty("max.queue.size", "32768");
         p.setProperty("heartbeat.interval.ms", Long.toString(options.heartbeatInterval().toMillis()));
 
         p.setProperty("decimal.handling.mode", "string");
