@@ -1,14 +1,15 @@
 package io.shardshift.core.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,27 +28,42 @@ public final class ChangeEventCodec {
 
     /** Encodes an event as UTF-8 JSON. */
     public static byte[] encode(ChangeEvent event) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("op", event.op().code());
-        root.put("table", event.table().toString());
-        root.set("key", row(event.key()));
-        if (event.before() != null) {
-            root.set("before", row(event.before()));
-        }
-        if (event.after() != null) {
-            root.set("after", row(event.after()));
-        }
-        SourcePosition p = event.position();
-        ObjectNode pos = root.putObject("position");
-        pos.put("lsn", p.lsn());
-        pos.put("txId", p.txId());
-        pos.put("commitMillis", p.commitMillis());
-        pos.put("snapshot", p.snapshot());
-        try {
-            return JSON.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("op", event.op().code());
+            g.writeStringField("table", event.table().toString());
+            writeRow(g, "key", event.key());
+            if (event.before() != null) {
+                writeRow(g, "before", event.before());
+            }
+            if (event.after() != null) {
+                writeRow(g, "after", event.after());
+            }
+            SourcePosition p = event.position();
+            g.writeObjectFieldStart("position");
+            g.writeNumberField("lsn", p.lsn());
+            g.writeNumberField("txId", p.txId());
+            g.writeNumberField("commitMillis", p.commitMillis());
+            g.writeBooleanField("snapshot", p.snapshot());
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot encode " + event, e);
         }
+        return out.toByteArray();
+    }
+
+    private static void writeRow(JsonGenerator g, String name, Map<String, String> values) throws IOException {
+        g.writeObjectFieldStart(name);
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (e.getValue() == null) {
+                g.writeNullField(e.getKey());
+            } else {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+        }
+        g.writeEndObject();
     }
 
     /**
@@ -59,23 +75,87 @@ public final class ChangeEventCodec {
         if (bytes == null) {
             throw new IllegalArgumentException("change event is null");
         }
-        try {
-            JsonNode root = JSON.readTree(bytes);
-            if (root == null || !root.isObject()) {
+        try (JsonParser p = JSON.getFactory().createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("change event is not a JSON object");
             }
-            Operation op = Operation.forCode(text(root, "op"));
-            TableId table = TableId.parse(text(root, "table"));
-            JsonNode pos = required(root, "position");
-            SourcePosition position = new SourcePosition(required(pos, "lsn").asLong(), pos.path("txId").asLong(),
-                    pos.path("commitMillis").asLong(), pos.path("snapshot").asBoolean());
-            return ChangeEvent.of(op, table, map(required(root, "key")), map(root.get("before")),
-                    map(root.get("after")), position);
+            String op = null;
+            String table = null;
+            Map<String, String> key = null;
+            Map<String, String> before = null;
+            Map<String, String> after = null;
+            SourcePosition position = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "op" -> op = value == JsonToken.VALUE_NULL ? null : p.getText();
+                    case "table" -> table = value == JsonToken.VALUE_NULL ? null : p.getText();
+                    case "key" -> key = readRow(p, value);
+                    case "before" -> before = readRow(p, value);
+                    case "after" -> after = readRow(p, value);
+                    case "position" -> position = readPosition(p, value);
+                    default -> p.skipChildren();
+                }
+            }
+            return ChangeEvent.of(Operation.forCode(required(op, "op")), TableId.parse(required(table, "table")),
+                    required(key, "key"), before, after, required(position, "position"));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("change event is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("change event cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    private static Map<String, String> readRow(JsonParser p, JsonToken start) throws IOException {
+        if (start == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (start != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException("row image is not a JSON object: " + p.getText());
+        }
+        Map<String, String> row = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String column = p.currentName();
+            JsonToken v = p.nextToken();
+            if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+                throw new IllegalArgumentException("value of column " + column + " is not a scalar");
+            }
+            row.put(column, v == JsonToken.VALUE_NULL ? null : p.getText());
+        }
+        return row;
+    }
+
+    private static SourcePosition readPosition(JsonParser p, JsonToken start) throws IOException {
+        if (start == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (start != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException("position is not a JSON object");
+        }
+        Long lsn = null;
+        long txId = 0;
+        long commitMillis = 0;
+        boolean snapshot = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (field) {
+                case "lsn" -> lsn = v == JsonToken.VALUE_NULL ? null : p.getValueAsLong();
+                case "txId" -> txId = p.getValueAsLong();
+                case "commitMillis" -> commitMillis = p.getValueAsLong();
+                case "snapshot" -> snapshot = p.getValueAsBoolean();
+                default -> p.skipChildren();
+            }
+        }
+        return new SourcePosition(required(lsn, "lsn"), txId, commitMillis, snapshot);
+    }
+
+    private static <T> T required(T value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException("change event has no '" + field + "'");
+        }
+        return value;
     }
 
     /** Encodes the Kafka record key of an event: the JSON array of its key values. */
@@ -85,42 +165,4 @@ public final class ChangeEventCodec {
         return arr.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static ObjectNode row(Map<String, String> values) {
-        ObjectNode node = JSON.createObjectNode();
-        values.forEach((k, v) -> {
-            if (v == null) {
-                node.putNull(k);
-            } else {
-                node.put(k, v);
-            }
-        });
-        return node;
-    }
-
-    private static Map<String, String> map(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isObject()) {
-            throw new IllegalArgumentException("row image is not a JSON object: " + node);
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            out.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText());
-        }
-        return out;
-    }
-
-    private static JsonNode required(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            throw new IllegalArgumentException("change event has no '" + field + "'");
-        }
-        return v;
-    }
-
-    private static String text(JsonNode node, String field) {
-        return required(node, field).asText();
-    }
 }
