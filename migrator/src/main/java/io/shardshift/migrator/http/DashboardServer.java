@@ -7,6 +7,8 @@ import io.shardshift.migrator.metrics.RecentLatency;
 import io.shardshift.migrator.metrics.RunnerSamples;
 import io.shardshift.migrator.metrics.RunnerStatus;
 import io.shardshift.migrator.run.MigrationRunner;
+import io.shardshift.migrator.verify.Verifier;
+import io.shardshift.migrator.verify.VerifyOptions;
 
 import java.net.URI;
 import java.util.Objects;
@@ -15,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves a running migration over HTTP: the status API, the lag history, Prometheus {@code /metrics}, the
- * dashboard at {@code /} and {@code GET /v1/cutover}. Samples the lag once a second on one background thread.
+ * dashboard at {@code /}, {@code GET /v1/cutover} and the verification routes ({@link VerifyRoutes}). Samples the lag once a second on one background thread.
  * Other features add their routes through {@link #api()} and show cutover through {@link #cutoverView}; each
  * gate of the view is also exported as {@code shardshift_cutover_gate_passed{gate}}.
  *
@@ -35,6 +37,7 @@ public final class DashboardServer implements AutoCloseable {
     private final ApiToken token;
     private final Set<String> gateMeters = ConcurrentHashMap.newKeySet();
     private volatile CutoverView cutoverView = CutoverView.EMPTY;
+    private volatile VerifyRoutes verifyRoutes;
 
     private DashboardServer(HttpApi api, LagSampler sampler, RunnerSamples samples, MigrationMetrics metrics, ApiToken token) {
         this.api = api;
@@ -67,6 +70,11 @@ public final class DashboardServer implements AutoCloseable {
             api = HttpApi.create(options.host(), options.port(), token);
             DashboardServer server = new DashboardServer(api, sampler, samples, metrics, token);
             StatusRoutes.register(api, new RunnerStatus(runner, sampler), metrics, () -> server.cutoverView);
+            server.verifyRoutes = VerifyRoutes.register(api, opts -> {
+                try (Verifier verifier = Verifier.inProcess(runner)) {
+                    return verifier.verify(opts);
+                }
+            }, VerifyOptions.defaults());
             sampler.addListener(sample -> server.addGateMeters());
             api.start();
             return server;
@@ -128,6 +136,9 @@ public final class DashboardServer implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        if (verifyRoutes != null) {
+            verifyRoutes.close();
+        }
         sampler.close();
         samples.close();
     }

@@ -6,6 +6,7 @@ import io.shardshift.core.event.TableId;
 import io.shardshift.core.layout.Layout;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.core.spec.SearchTargetSpec;
 import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.migrator.lag.AppliedWatermark;
 import io.shardshift.migrator.run.MigrationRunner;
@@ -17,8 +18,10 @@ import io.shardshift.migrator.verify.internal.PgTargetReader;
 import io.shardshift.migrator.verify.internal.Recheck;
 import io.shardshift.migrator.verify.internal.Repair;
 import io.shardshift.migrator.verify.internal.RowKey;
+import io.shardshift.migrator.verify.internal.SearchCheck;
 import io.shardshift.migrator.verify.internal.TargetReader;
 import io.shardshift.migrator.verify.internal.VerifySql;
+import io.shardshift.sink.solr.SolrTargetConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,8 @@ import java.util.concurrent.TimeoutException;
  *       explained by a change the pipeline has yet to apply is reported. The pipeline never stops.</li>
  *   <li>With repair, the keys that differ are re-backfilled through the fenced apply path
  *       ({@link Repair}) and checked again.</li>
+ *   <li>Each search target of the table is compared the same way, document by document
+ *       ({@link SearchCheck}); missing, stale and extra documents are reported by document id.</li>
  * </ol>
  *
  * <pre>{@code
@@ -95,10 +100,11 @@ public final class Verifier implements AutoCloseable {
 
     private VerifyReport.TableResult verifyTable(TableSchema table, VerifyOptions opts) throws InterruptedException {
         VerifySql sql = new VerifySql(table, spec.shardKeyOf(table.id()));
-        Layout layout = spec.routing();
         List<TargetSpec> targets = postgresTargets();
-        ChunkScan.Result scan = new ChunkScan(sql, layout, targets, this::connectSourceUnchecked)
-                .run(opts.chunkRows(), opts.tenant(), opts.parallelism());
+        // a search-only migration has no PostgreSQL targets (and no layout): only its search targets are compared
+        Layout layout = targets.isEmpty() ? null : spec.routing();
+        ChunkScan.Result scan = targets.isEmpty() ? new ChunkScan.Result(0, 0, 0, Set.of())
+                : new ChunkScan(sql, layout, targets, this::connectSourceUnchecked).run(opts.chunkRows(), opts.tenant(), opts.parallelism());
         Map<RowKey, KeyCheck.Verdict> different = Map.of();
         Set<RowKey> unsettled = Set.of();
         int repaired = 0;
@@ -127,12 +133,41 @@ public final class Verifier implements AutoCloseable {
         }
         List<Mismatch> mismatches = new ArrayList<>();
         different.forEach((k, v) -> mismatches.add(new Mismatch(v.kind(), k.text(), v.detail())));
+        List<VerifyReport.SearchResult> search = new ArrayList<>();
+        for (SolrTargetConfig cfg : searchTargets(table.id())) {
+            search.add(new SearchCheck(sql, cfg, this::connectSourceUnchecked, lsn -> awaitApplied(lsn, opts),
+                    keys -> republish(table, sql, keys)).run(opts));
+        }
         VerifyReport.TableResult r = new VerifyReport.TableResult(table.id().toString(), scan.rowsCompared(), scan.chunks(),
-                scan.differing(), scan.candidates().size(), mismatches, repaired, unsettled.stream().map(RowKey::text).toList());
+                scan.differing(), scan.candidates().size(), mismatches, repaired, unsettled.stream().map(RowKey::text).toList(),
+                search);
         LOG.info("verify {} {}: {} rows in {} chunks, {} differed, {} keys re-checked, {} mismatches, {} unsettled{}",
                 spec.name(), table.id(), r.rowsCompared(), r.chunks(), r.chunksDiffering(), r.keysRechecked(),
                 mismatches.size(), unsettled.size(), opts.repair() ? ", " + repaired + " repaired" : "");
         return r;
+    }
+
+    /** The search targets that index the table, as the runner builds them. */
+    private List<SolrTargetConfig> searchTargets(TableId table) {
+        List<SolrTargetConfig> out = new ArrayList<>();
+        for (SearchTargetSpec s : spec.searchTargets()) {
+            if (TableId.parse(s.table()).equals(table)) {
+                out.add(SolrTargetConfig.from(s, spec.shardKeyOf(table)));
+            }
+        }
+        return out;
+    }
+
+    /** Re-publishes the source rows of these keys through the change topic (every target applies them). */
+    private void republish(TableSchema table, VerifySql sql, Set<RowKey> keys) throws InterruptedException {
+        Map<RowKey, KeyCheck.Verdict> verdicts = new java.util.LinkedHashMap<>();
+        keys.forEach(k -> verdicts.put(k, new KeyCheck.Verdict(KeyCheck.Outcome.DIFFERENT, CompareReport.Kind.DIFFERENT_VALUES,
+                "search target", null, List.of())));
+        try (Connection c = connectSource()) {
+            new Repair(spec, table, new PgSource(c, sql)).run(verdicts);
+        } catch (SQLException e) {
+            throw new VerifyException("repair of " + table.id() + ": " + e.getMessage(), e);
+        }
     }
 
     private void awaitApplied(long lsn, VerifyOptions opts) throws SQLException, InterruptedException {

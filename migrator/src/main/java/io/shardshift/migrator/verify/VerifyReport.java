@@ -21,7 +21,8 @@ import java.util.Map;
  * {"migration":"orders_reshard","clean":false,"millis":812,"tables":[{"table":"public.orders",
  *  "rowsCompared":100000,"chunks":10,"chunksDiffering":1,"keysRechecked":1,"repaired":0,
  *  "mismatchCount":1,"mismatchesByKind":{"MISSING_IN_TARGET":1,...},
- *  "mismatches":[{"kind":"MISSING_IN_TARGET","key":"(42)","detail":"expected in pg_a"}],"unsettled":[]}]}
+ *  "mismatches":[{"kind":"MISSING_IN_TARGET","key":"(42)","detail":"expected in pg_a"}],"unsettled":[],
+ *  "search":[{"target":"orders_search","collection":"orders_v2","clean":true,...,"mismatches":[]}]}]}
  * }</pre>
  *
  * @param migration the migration's name
@@ -46,28 +47,70 @@ public record VerifyReport(String migration, List<TableResult> tables, long mill
      * @param mismatches      every mismatch that remains, with its key (after a repair: what the repair left)
      * @param repaired        keys the repair re-backfilled or deleted (0 without repair)
      * @param unsettled       keys that changed on every re-check round, so no verdict was reached
+     * @param search          one result per search target of the table
      */
     public record TableResult(String table, long rowsCompared, int chunks, int chunksDiffering, int keysRechecked,
-                              List<Mismatch> mismatches, int repaired, List<String> unsettled) {
+                              List<Mismatch> mismatches, int repaired, List<String> unsettled, List<SearchResult> search) {
         public TableResult {
             mismatches = List.copyOf(mismatches);
             unsettled = List.copyOf(unsettled);
+            search = search == null ? List.of() : List.copyOf(search);
+        }
+
+        /** A table without search targets. */
+        public TableResult(String table, long rowsCompared, int chunks, int chunksDiffering, int keysRechecked,
+                           List<Mismatch> mismatches, int repaired, List<String> unsettled) {
+            this(table, rowsCompared, chunks, chunksDiffering, keysRechecked, mismatches, repaired, unsettled, List.of());
         }
 
         /** Mismatches per kind, every kind present (0 when none). */
         public Map<Kind, Long> mismatchesByKind() {
-            Map<Kind, Long> byKind = new EnumMap<>(Kind.class);
-            for (Kind k : Kind.values()) {
-                byKind.put(k, 0L);
-            }
-            mismatches.forEach(m -> byKind.merge(m.kind(), 1L, Long::sum));
-            return byKind;
+            return byKind(mismatches);
         }
 
-        /** Whether the table matched: no mismatch and no unsettled key. */
+        /** Whether the table matched: no mismatch and no unsettled key, in the targets and search targets. */
+        public boolean clean() {
+            return mismatches.isEmpty() && unsettled.isEmpty() && search.stream().allMatch(SearchResult::clean);
+        }
+    }
+
+    /**
+     * One search target's result for a table. Mismatch keys are document ids; details name the primary key.
+     *
+     * @param target        the search target's name
+     * @param collection    the collection compared ({@code <collection>_v<version>})
+     * @param rowsCompared  source rows compared with their documents
+     * @param chunks        chunks compared
+     * @param keysRechecked keys re-checked by position
+     * @param mismatches    missing, different and extra documents that remain
+     * @param repaired      keys repaired (re-published or fenced deletes), 0 without repair
+     * @param unsettled     keys whose documents changed on every re-check round
+     */
+    public record SearchResult(String target, String collection, long rowsCompared, int chunks, int keysRechecked,
+                               List<Mismatch> mismatches, int repaired, List<String> unsettled) {
+        public SearchResult {
+            mismatches = List.copyOf(mismatches);
+            unsettled = List.copyOf(unsettled);
+        }
+
+        /** Whether the collection matched the source. */
         public boolean clean() {
             return mismatches.isEmpty() && unsettled.isEmpty();
         }
+
+        /** Mismatches per kind, every kind present (0 when none). */
+        public Map<Kind, Long> mismatchesByKind() {
+            return byKind(mismatches);
+        }
+    }
+
+    private static Map<Kind, Long> byKind(List<Mismatch> mismatches) {
+        Map<Kind, Long> byKind = new EnumMap<>(Kind.class);
+        for (Kind k : Kind.values()) {
+            byKind.put(k, 0L);
+        }
+        mismatches.forEach(m -> byKind.merge(m.kind(), 1L, Long::sum));
+        return byKind;
     }
 
     /** Whether every table matched. */
@@ -77,7 +120,8 @@ public record VerifyReport(String migration, List<TableResult> tables, long mill
 
     /** The mismatches of every table. */
     public long mismatchCount() {
-        return tables.stream().mapToLong(t -> t.mismatches().size()).sum();
+        return tables.stream().mapToLong(t -> t.mismatches().size()
+                + t.search().stream().mapToLong(r -> r.mismatches().size()).sum()).sum();
     }
 
     /** The report for people. */
@@ -100,6 +144,19 @@ public record VerifyReport(String migration, List<TableResult> tables, long mill
             if (!t.unsettled().isEmpty()) {
                 out.append("  ").append(t.unsettled().size()).append(" keys changed on every re-check (unsettled): ")
                         .append(String.join(" ", t.unsettled())).append('\n');
+            }
+            for (SearchResult r : t.search()) {
+                out.append(String.format("  search %s (%s): %d rows compared in %d chunks, %d keys re-checked, %d mismatches%s%n",
+                        r.target(), r.collection(), r.rowsCompared(), r.chunks(), r.keysRechecked(), r.mismatches().size(),
+                        r.repaired() > 0 ? ", " + r.repaired() + " keys repaired" : ""));
+                for (Mismatch m : r.mismatches()) {
+                    out.append("    ").append(label(m.kind())).append(" document ").append(m.key()).append(": ")
+                            .append(m.detail()).append('\n');
+                }
+                if (!r.unsettled().isEmpty()) {
+                    out.append("    ").append(r.unsettled().size()).append(" keys changed on every re-check (unsettled): ")
+                            .append(String.join(" ", r.unsettled())).append('\n');
+                }
             }
         }
         return out.toString();
@@ -130,6 +187,26 @@ public record VerifyReport(String migration, List<TableResult> tables, long mill
             }
             ArrayNode unsettled = n.putArray("unsettled");
             t.unsettled().forEach(unsettled::add);
+            ArrayNode search = n.putArray("search");
+            for (SearchResult r : t.search()) {
+                ObjectNode sn = search.addObject();
+                sn.put("target", r.target());
+                sn.put("collection", r.collection());
+                sn.put("clean", r.clean());
+                sn.put("rowsCompared", r.rowsCompared());
+                sn.put("chunks", r.chunks());
+                sn.put("keysRechecked", r.keysRechecked());
+                sn.put("repaired", r.repaired());
+                sn.put("mismatchCount", r.mismatches().size());
+                ObjectNode sk = sn.putObject("mismatchesByKind");
+                r.mismatchesByKind().forEach((k, c) -> sk.put(k.name(), c));
+                ArrayNode sms = sn.putArray("mismatches");
+                for (Mismatch m : r.mismatches()) {
+                    sms.addObject().put("kind", m.kind().name()).put("key", m.key()).put("detail", m.detail());
+                }
+                ArrayNode su = sn.putArray("unsettled");
+                r.unsettled().forEach(su::add);
+            }
         }
         try {
             return JSON.writeValueAsString(root);

@@ -278,5 +278,71 @@
   $("btn-rollback").addEventListener("click", () => act("rollback"));
   window.addEventListener("resize", drawCharts);
 
+  // ---- verification panel: GET /v1/verify every 3 s, POST /v1/verify to run one ----
+  function verifyRow(name, rows, mismatches) {
+    const kinds = {};
+    mismatches.forEach((m) => { kinds[m.kind] = (kinds[m.kind] || 0) + 1; });
+    const byKind = Object.entries(kinds).map(([k, n]) => k.toLowerCase().replace(/_/g, " ") + ": " + n).join(", ");
+    const keys = mismatches.slice(0, 5).map((m) => m.key).join(" ") + (mismatches.length > 5 ? " …" : "");
+    const tr = el("tr");
+    tr.append(el("td", {}, name), el("td", { class: "num" }, fmtNum(rows)), el("td", {}, byKind || "none"), el("td", {}, keys));
+    return tr;
+  }
+  function renderVerify(v) {
+    const badge = $("verify-state");
+    const last = v.last;
+    const body = $("verify-tables").querySelector("tbody");
+    if (!last) {
+      badge.textContent = v.running ? "running" : "never run";
+      badge.className = "badge";
+    } else {
+      const r = last.report;
+      badge.textContent = v.running ? "running" : (r.clean ? "clean" : "mismatches");
+      badge.className = "badge " + (v.running ? "" : (r.clean ? "clean" : "dirty"));
+      $("verify-time").textContent = "last run " + new Date(last.finishedAt).toLocaleString("en-GB", { hour12: false })
+        + " (" + fmtMillis(r.millis) + (last.repair ? ", with repair" : "") + ")";
+      body.replaceChildren();
+      r.tables.forEach((t) => {
+        body.append(verifyRow(t.table, t.rowsCompared, t.mismatches));
+        (t.search || []).forEach((s) => body.append(verifyRow("  search " + s.target + " (" + s.collection + ")", s.rowsCompared, s.mismatches)));
+      });
+    }
+    $("btn-verify").disabled = v.running;
+    if (v.error) {
+      $("verify-result").textContent = v.error;
+      $("verify-result").className = "result error";
+    }
+  }
+  async function pollVerify() {
+    try {
+      renderVerify(await getJson("/v1/verify"));
+    } catch (e) {
+      $("verify-state").textContent = "unavailable";
+    }
+  }
+  $("btn-verify").addEventListener("click", async () => {
+    const result = $("verify-result");
+    const token = $("token").value.trim();
+    if (!token) {
+      result.textContent = "Type the API token first.";
+      result.className = "result error";
+      return;
+    }
+    $("btn-verify").disabled = true;
+    try {
+      const r = await fetch("/v1/verify", { method: "POST", headers: { "Authorization": "Bearer " + token } });
+      const body = await r.json().catch(() => ({}));
+      if (!r.ok) throw new Error(r.status + " " + (body.error || "") + ": " + (body.reason || r.statusText));
+      result.textContent = "verify started";
+      result.className = "result ok";
+    } catch (e) {
+      result.textContent = "verify failed: " + e.message;
+      result.className = "result error";
+    } finally {
+      pollVerify();
+    }
+  });
+  (function verifyLoop() { pollVerify().finally(() => setTimeout(verifyLoop, 3000)); })();
+
   (function loop() { poll().finally(() => setTimeout(loop, 1000)); })();
 })();

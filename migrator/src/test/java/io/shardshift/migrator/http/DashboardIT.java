@@ -141,6 +141,26 @@ class DashboardIT {
         assertThat(Files.size(png)).isGreaterThan(10_000);
     }
 
+    @Test
+    void shouldRunAVerifyStartedOverHttpAndShowItInTheVerificationPanel() throws Exception {
+        assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).isTrue();
+        runner.lag().watermark().awaitApplied(runner.lag().watermark().sourceWalLsn(), Duration.ofMinutes(2));
+        assertThat(Http.post(server.url(), "/v1/verify", "", null).statusCode()).isEqualTo(401);
+        assertThat(Http.post(server.url(), "/v1/verify", "", TOKEN).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofMinutes(2)).until(() -> !Http.json(Http.get(server.url(), "/v1/verify")).get("last").isNull());
+        JsonNode v = Http.json(Http.get(server.url(), "/v1/verify"));
+        assertThat(v.at("/last/report/clean").asBoolean()).as(v.toString()).isTrue();
+        assertThat(v.at("/last/report/tables/0/table").asText()).isEqualTo("public.orders");
+        assertThat(v.at("/last/report/tables/0/rowsCompared").asLong()).isGreaterThanOrEqualTo(20_000);
+
+        Optional<HeadlessChromium> chromium = HeadlessChromium.find();
+        if (chromium.isPresent()) {
+            String dom = chromium.get().dumpDom(server.url(), 4000);
+            assertThat(dom).contains("Verification", "<span id=\"verify-state\" class=\"badge clean\">clean</span>",
+                    "<td>public.orders</td>");
+        }
+    }
+
     private static double metric(String name, String label) throws Exception {
         String text = Http.get(server.url(), "/metrics").body();
         Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$",

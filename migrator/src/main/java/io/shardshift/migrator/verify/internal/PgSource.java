@@ -88,6 +88,28 @@ public final class PgSource {
         }
     }
 
+    /** Every column (as text, by name) of a chunk's rows, by key. */
+    public Map<RowKey, Map<String, String>> fullRows(KeyRange range, String tenant) {
+        Map<RowKey, Map<String, String>> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql.fullRows(range, tenant != null))) {
+            Binds.range(ps, 1, range, tenant);
+            List<String> names = sql.table().columnNames();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, String> row = new LinkedHashMap<>();
+                    for (int c = 0; c < names.size(); c++) {
+                        row.put(names.get(c), rs.getString(c + 1));
+                    }
+                    List<String> keyValues = sql.table().primaryKey().stream().map(row::get).toList();
+                    out.put(new RowKey(keyValues, rs.getString(names.size() + 1)), row);
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure("reading full rows of chunk " + range, e);
+        }
+    }
+
     /** The rows of these keys, locked {@code FOR SHARE} while the WAL position is taken. */
     public Locked<SourceRow> rowsForShare(Collection<RowKey> keys) {
         return inTransaction(() -> {

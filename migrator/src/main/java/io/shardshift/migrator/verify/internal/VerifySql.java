@@ -113,6 +113,16 @@ public final class VerifySql {
     }
 
     /**
+     * Every column of a key range's rows as text, in table order, then the key text: what a search target's
+     * documents are compared with. Parameters as {@link #chunkSums}.
+     */
+    public String fullRows(KeyRange range, boolean tenant) {
+        String cols = join(table.columnNames().stream().map(c -> "t." + SqlIdentifiers.quote(c) + "::text").toList());
+        return "SELECT " + cols + ", " + keyText + " FROM " + table.id().quoted() + " t"
+                + where(range.after() != null, range.upTo() != null, tenant);
+    }
+
+    /**
      * The tombstones of the given keys on a target: rows {@code (key text[], lsn)}. Parameters: the tombstone
      * table name ({@code schema.table}), then one {@code text[]} per key column.
      */
