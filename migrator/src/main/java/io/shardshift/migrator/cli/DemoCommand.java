@@ -51,7 +51,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "200000", description = "Rows in the sample source (default ${DEFAULT-VALUE}).")
     int rows;
 
-    @Option(names = "--rate", defaultValue = "1000", description = "Writes per second of the live load (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "500", description = "Writes per second of the live load (default ${DEFAULT-VALUE}).")
     double rate;
 
     @Option(names = "--writers", defaultValue = "4", description = "Concurrent writers (default ${DEFAULT-VALUE}).")
@@ -67,6 +67,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--stay-up", description = "After the summary, keep everything running for the dashboard until Ctrl-C.")
     boolean stayUp;
+
+    @Option(names = "--drain-minutes", defaultValue = "20",
+            description = "How long to wait for lag to reach zero once writes stop (default ${DEFAULT-VALUE}).")
+    int drainMinutes;
 
     @Option(names = "--no-cutover", description = "Stop after the compare; do not cut over.")
     boolean noCutover;
@@ -107,7 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 load.stop();
                 System.out.println("demo: writes stopped (" + load.summary() + "); draining...");
-                LagSnapshot lag = Drain.await(runner.lag(), Duration.ofMinutes(2));
+                LagSnapshot lag = Drain.await(runner.lag(), Duration.ofMinutes(drainMinutes));
                 System.out.println("demo: lag is zero: " + lag.summary());
                 int result = summarize(stack, runner, load, lag, started);
                 if (!noCutover) {

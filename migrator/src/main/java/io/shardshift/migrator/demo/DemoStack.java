@@ -13,7 +13,7 @@ import java.util.Map;
  * The embedded stack of the demo and the end-to-end tests: a source PostgreSQL, two target PostgreSQL
  * instances, a Kafka broker and, if asked, a SolrCloud, all real and on this machine, and the spec that
  * migrates the demo table to a two-target layout with the hot tenant on the second target (and into a new
- * search collection {@code orders_v2}, the hot tenant spread over half of its shards).
+ * search collection {@code orders_v2}, the hot tenant spread over its shards).
  */
 public final class DemoStack implements AutoCloseable {
     /** The database name used on every instance. */
@@ -99,7 +99,7 @@ public final class DemoStack implements AutoCloseable {
                 + (solr == null ? "" : searchYaml());
     }
 
-    /** The search section: the orders table into {@code orders_v2}, 4 shards, the hot tenant over 2 of them. */
+    /** The search section: the orders table into {@code orders_v2}, 2 shards, the hot tenant over both. */
     private String searchYaml() {
         return """
                 search:
@@ -107,7 +107,7 @@ public final class DemoStack implements AutoCloseable {
                     zkHost: "%s"
                     collection: orders
                     version: 2
-                    shards: 4
+                    shards: 2
                     table: public.orders
                     fields:
                       - {column: tenant_id}
@@ -117,7 +117,7 @@ public final class DemoStack implements AutoCloseable {
                       - {column: created_at, type: pdate}
                       - {column: note, type: text_general}
                     hotTenants: {%s: 1}
-                    commitWithinMs: 1000
+                    commitWithinMs: 2000
                 """.formatted(solr.zkHost(), DemoSource.HOT_TENANT);
     }
 
