@@ -1,5 +1,6 @@
 package io.shardshift.cdc;
 
+import io.shardshift.core.copy.CopyText;
 import io.shardshift.core.event.TableId;
 
 /**

@@ -1,5 +1,6 @@
 package io.shardshift.cdc;
 
+import io.shardshift.core.copy.CopyText;
 import io.shardshift.cdc.internal.ChunkPlanner;
 import io.shardshift.cdc.internal.PgConnections;
 import io.shardshift.core.event.Lsn;

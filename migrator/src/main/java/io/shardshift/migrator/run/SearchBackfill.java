@@ -1,6 +1,6 @@
 package io.shardshift.migrator.run;
 
-import io.shardshift.cdc.CopyText;
+import io.shardshift.core.copy.CopyText;
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.event.SourcePosition;
 import io.shardshift.core.schema.TableSchema;

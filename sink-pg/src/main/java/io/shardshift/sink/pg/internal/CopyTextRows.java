@@ -1,7 +1,6 @@
 package io.shardshift.sink.pg.internal;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import io.shardshift.core.copy.CopyText;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -115,56 +114,7 @@ public final class CopyTextRows {
         }
         int tab = indexOf(data, (byte) '\t', start, to);
         int end = tab < 0 ? to : tab;
-        if (end - start == 2 && data[start] == '\\' && data[start + 1] == 'N') {
-            return null;
-        }
-        return unescape(data, start, end);
-    }
-
-    /** Decodes COPY text escapes: {@code \b \f \n \r \t \v}, octal {@code \NNN}, hex {@code \xHH}, else the char. */
-    static String unescape(byte[] data, int start, int end) {
-        if (indexOf(data, (byte) '\\', start, end) < 0) {
-            return new String(data, start, end - start, StandardCharsets.UTF_8);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(end - start);
-        int i = start;
-        while (i < end) {
-            byte b = data[i++];
-            if (b != '\\' || i >= end) {
-                out.write(b);
-                continue;
-            }
-            byte c = data[i++];
-            switch (c) {
-                case 'b' -> out.write('\b');
-                case 'f' -> out.write('\f');
-                case 'n' -> out.write('\n');
-                case 'r' -> out.write('\r');
-                case 't' -> out.write('\t');
-                case 'v' -> out.write(0x0B);
-                case 'x' -> {
-                    int v = 0;
-                    int digits = 0;
-                    while (digits < 2 && i < end && Character.digit(data[i], 16) >= 0) {
-                        v = v * 16 + Character.digit(data[i++], 16);
-                        digits++;
-                    }
-                    out.write(digits == 0 ? 'x' : v);
-                }
-                default -> {
-                    if (c >= '0' && c <= '7') {
-                        int v = c - '0';
-                        for (int digits = 1; digits < 3 && i < end && data[i] >= '0' && data[i] <= '7'; digits++) {
-                            v = v * 8 + (data[i++] - '0');
-                        }
-                        out.write(v & 0xFF);
-                    } else {
-                        out.write(c);
-                    }
-                }
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return CopyText.unescape(data, start, end);
     }
 
     private static int indexOf(byte[] data, byte b, int from, int to) {

@@ -24,7 +24,7 @@ class CopyTextRowsTest {
     @Test
     void shouldDecodeEveryCopyEscape() {
         byte[] b = "a\\\\b\\nc\\rd\\te\\bf\\fg\\vh\\101\\x42\\q\\".getBytes(StandardCharsets.UTF_8);
-        assertThat(CopyTextRows.unescape(b, 0, b.length)).isEqualTo("a\\b\nc\rd\te\bf\fg\u000Bh" + "AB" + "q\\");
+        assertThat(io.shardshift.core.copy.CopyText.unescape(b, 0, b.length)).isEqualTo("a\\b\nc\rd\te\bf\fg\u000Bh" + "AB" + "q\\");
     }
 
     @Test

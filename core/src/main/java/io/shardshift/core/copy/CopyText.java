@@ -1,4 +1,4 @@
-package io.shardshift.cdc;
+package io.shardshift.core.copy;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.shardshift.cdc;
+package io.shardshift.core.copy;
 
 import org.junit.jupiter.api.Test;
 
