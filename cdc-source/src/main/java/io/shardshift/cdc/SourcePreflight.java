@@ -104,8 +104,7 @@ public final class SourcePreflight {
             }
             String shardKey = spec.shardKeyOf(table);
             if (schema.column(shardKey).isEmpty()) {
-                boolean own = tableSpec.shardKey() != null && !tableSpec.shardKey().isBlank();
-                throw new SpecException(own ? "tables[" + i + "].shardKey" : "layout.shardKey", "table " + table
+                throw new SpecException(spec.shardKeyFieldOf(table), "table " + table
                         + " has no shard key column '" + shardKey + "' (columns: " + schema.columnNames() + ")");
             }
             if (!schema.replicaIdentityFull()) {

@@ -21,12 +21,16 @@ import java.util.List;
  * layout: {generation: 2, shardKey: tenant_id, buckets: 64, targets: [pg_a, pg_b]}
  * }</pre>
  *
+ * <p>A search-only migration (a new layout for the index alone, PostgreSQL staying the source of truth)
+ * has {@code search} targets and no {@code targets} and no {@code layout}; each table's shard key then
+ * comes from {@code tables[].shardKey} or from a search target's {@code shardKey}.
+ *
  * @param name    the migration's name ({@code [a-z][a-z0-9_]*}); names the slot, topics and consumer group
  * @param source  the source database
  * @param tables  the tables to migrate
  * @param kafka   the Kafka cluster
- * @param targets the targets of the new layout
- * @param layout  the new layout
+ * @param targets the PostgreSQL targets of the new layout; may be absent when there are search targets
+ * @param layout  the new layout; absent exactly when there are no PostgreSQL targets
  * @param apply   apply tuning, optional
  * @param search  search targets (SolrCloud collections fed by the same change stream), optional
  */
@@ -34,10 +38,20 @@ public record MigrationSpec(@JsonProperty(required = true) String name,
                             @JsonProperty(required = true) SourceSpec source,
                             @JsonProperty(required = true) List<TableSpec> tables,
                             @JsonProperty(required = true) KafkaSpec kafka,
-                            @JsonProperty(required = true) List<TargetSpec> targets,
-                            @JsonProperty(required = true) LayoutSpec layout,
+                            List<TargetSpec> targets,
+                            LayoutSpec layout,
                             ApplySpec apply,
                             List<SearchTargetSpec> search) {
+
+    /** Normalises an absent {@code targets} section to an empty list. */
+    public MigrationSpec {
+        targets = targets == null ? List.of() : targets;
+    }
+
+    /** True when the spec has a PostgreSQL layout; false for a search-only migration. */
+    public boolean hasLayout() {
+        return layout != null;
+    }
 
     /** The search targets, empty when the spec has none. */
     public List<SearchTargetSpec> searchTargets() {
@@ -55,15 +69,64 @@ public record MigrationSpec(@JsonProperty(required = true) String name,
         return tables.stream().map(t -> TableId.parse(t.name())).toList();
     }
 
-    /** The shard key column of a table: its own, else the layout's. */
+    /**
+     * The shard key column of a table: its own, else the layout's, else (without a layout) the
+     * {@code shardKey} of the first search target that indexes it and names one.
+     *
+     * @throws IllegalArgumentException when none of them gives one (a validated spec always has one)
+     */
     public String shardKeyOf(TableId table) {
-        return tables.stream().filter(t -> TableId.parse(t.name()).equals(table)).findFirst()
-                .map(TableSpec::shardKey).filter(k -> k != null && !k.isBlank())
-                .orElse(layout.shardKey());
+        String field = shardKeyFieldOf(table);
+        if (field == null) {
+            throw new IllegalArgumentException("table " + table + " has no shard key: give tables[].shardKey, "
+                    + "layout.shardKey or search[].shardKey");
+        }
+        if (field.startsWith("tables[")) {
+            return tables.get(indexIn(field)).shardKey();
+        }
+        if (field.startsWith("search[")) {
+            return searchTargets().get(indexIn(field)).shardKey();
+        }
+        return layout.shardKey();
     }
 
-    /** The new layout as a routing function. */
+    /**
+     * The spec field that gives a table's shard key ({@code tables[i].shardKey}, {@code layout.shardKey} or
+     * {@code search[i].shardKey}), for error messages; {@code null} when nothing gives one.
+     */
+    public String shardKeyFieldOf(TableId table) {
+        for (int i = 0; i < tables.size(); i++) {
+            String own = tables.get(i).shardKey();
+            if (TableId.parse(tables.get(i).name()).equals(table) && own != null && !own.isBlank()) {
+                return "tables[" + i + "].shardKey";
+            }
+        }
+        if (layout != null && layout.shardKey() != null) {
+            return "layout.shardKey";
+        }
+        List<SearchTargetSpec> search = searchTargets();
+        for (int i = 0; i < search.size(); i++) {
+            SearchTargetSpec s = search.get(i);
+            if (s.shardKey() != null && !s.shardKey().isBlank() && TableId.parse(s.table()).equals(table)) {
+                return "search[" + i + "].shardKey";
+            }
+        }
+        return null;
+    }
+
+    private static int indexIn(String field) {
+        return Integer.parseInt(field.substring(field.indexOf('[') + 1, field.indexOf(']')));
+    }
+
+    /**
+     * The new layout as a routing function.
+     *
+     * @throws IllegalStateException for a search-only spec, which has no layout (see {@link #hasLayout()})
+     */
     public Layout routing() {
+        if (layout == null) {
+            throw new IllegalStateException("migration " + name + " has no layout: it only feeds search targets");
+        }
         return LayoutSpecs.toLayout(layout, "layout");
     }
 

@@ -30,9 +30,16 @@ public final class SpecValidator {
         optionalIdentifier(spec.source().publication(), "source.publication");
         validateTables(spec);
         validateKafka(spec.kafka());
-        Set<String> targetNames = validateTargets(spec.targets());
-        validateLayout(spec, targetNames);
+        Set<String> targetNames = validateTargets(spec);
+        if (spec.hasLayout()) {
+            validateLayout(spec, targetNames);
+        } else if (!spec.targets().isEmpty()) {
+            throw new SpecException("layout", "is required when 'targets' names PostgreSQL targets");
+        }
         validateSearch(spec, targetNames);
+        if (!spec.hasLayout()) {
+            validateSearchOnly(spec);
+        }
         validateApply(spec.applyOrDefaults());
     }
 
@@ -72,9 +79,10 @@ public final class SpecValidator {
         }
     }
 
-    private static Set<String> validateTargets(List<TargetSpec> targets) {
-        if (targets.isEmpty()) {
-            throw new SpecException("targets", "name at least one target");
+    private static Set<String> validateTargets(MigrationSpec spec) {
+        List<TargetSpec> targets = spec.targets();
+        if (targets.isEmpty() && spec.searchTargets().isEmpty()) {
+            throw new SpecException("targets", "name at least one target (or a search target in 'search')");
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < targets.size(); i++) {
@@ -156,6 +164,26 @@ public final class SpecValidator {
                 for (int f = 0; f < s.fields().size(); f++) {
                     optionalIdentifier(s.fields().get(f).column(), path + ".fields[" + f + "].column");
                 }
+            }
+        }
+    }
+
+    /**
+     * A spec without a layout only feeds search targets: every table needs one, and a shard key from
+     * {@code tables[i].shardKey} or from one of its search targets.
+     */
+    private static void validateSearchOnly(MigrationSpec spec) {
+        List<TableId> tables = spec.tableIds();
+        for (int i = 0; i < tables.size(); i++) {
+            TableId table = tables.get(i);
+            if (spec.searchTargetsOf(table).isEmpty()) {
+                throw new SpecException("tables[" + i + "]", "table " + table + " has no target: without 'targets'"
+                        + " and 'layout', every table needs a search target in 'search'");
+            }
+            if (spec.shardKeyFieldOf(table) == null) {
+                throw new SpecException("tables[" + i + "].shardKey", "table " + table + " has no shard key: without"
+                        + " a 'layout', give tables[" + i + "].shardKey or a shardKey on one of its search targets "
+                        + spec.searchTargetsOf(table));
             }
         }
     }

@@ -65,7 +65,8 @@ final class Backfill {
     private void run(List<TableSchema> todo) {
         try {
             for (TableSchema table : todo) {
-                try (RoutedBackfillSink sink = new RoutedBackfillSink(spec, table, spec.routing(),
+                try (RoutedBackfillSink sink = new RoutedBackfillSink(spec, table,
+                        spec.hasLayout() ? spec.routing() : null,
                         search.of(table.id()), deadLetters)) {
                     BackfillResult result = reader.read(table, spec.shardKeyOf(table.id()), sink);
                     results.put(table.id(), result);

@@ -40,6 +40,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * publication and slot, then runs capture (Debezium to the change topics), apply (the Kafka Streams
  * topology to the targets) and the backfill (chunked parallel copy) side by side until closed.
  *
+ * <p>A search-only spec (no PostgreSQL targets, no layout) runs the same parts; apply and backfill then
+ * write to the search targets alone.
+ *
  * <p>Order matters for "no gap": the slot exists before the backfill reads, so every change after the
  * slot's consistent point is in the stream, and every row before it is in the snapshot reads.
  */
@@ -73,8 +76,10 @@ public final class MigrationRunner implements AutoCloseable {
      * @param stateDir where Kafka Streams keeps its local state
      */
     public static MigrationRunner start(MigrationSpec spec, Path stateDir) {
-        LOG.info("starting migration {}: {} tables, targets {}, layout {}", spec.name(), spec.tableIds(),
-                spec.targets().stream().map(t -> t.name()).toList(), spec.routing());
+        LOG.info("starting migration {}: {} tables, targets {}, layout {}, search targets {}", spec.name(),
+                spec.tableIds(), spec.targets().stream().map(t -> t.name()).toList(),
+                spec.hasLayout() ? spec.routing() : "none (search only)",
+                spec.searchTargets().stream().map(s -> s.name()).toList());
         List<TableSchema> tables = SourcePreflight.check(spec);
         spec.targets().forEach(t -> PgProvisioner.provision(t, tables));
         SearchTargets search = SearchTargets.of(spec, tables);

@@ -21,7 +21,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * reader thread and writing them with that thread's {@link PgBackfillWriter} (a {@code COPY} into a
  * staging table, then insert-if-absent). One writer per reader thread per target, so chunks are written
  * in parallel on separate connections. Rows of a table with search targets also go, as snapshot events, to
- * those targets (see {@link SearchBackfill}).
+ * those targets (see {@link SearchBackfill}). Without a layout (a search-only migration) rows go to the
+ * search targets alone.
  */
 final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
     private static final int FLUSH_BYTES = 4 << 20;
@@ -36,6 +37,7 @@ final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
     private final ThreadLocal<SearchBackfill> searchSide = new ThreadLocal<>();
     private final List<SearchBackfill> searchSides = new CopyOnWriteArrayList<>();
 
+    /** @param layout the layout rows are routed by, or {@code null} when they go to the search targets only */
     RoutedBackfillSink(MigrationSpec spec, TableSchema table, Layout layout, List<SolrTargetConfig> search,
                        DeadLetterPublisher deadLetters) {
         this.spec = spec;
@@ -52,10 +54,12 @@ final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
 
     @Override
     public void accept(TableId tableId, String shardKeyValue, byte[] line) throws Exception {
-        Buffer b = buffers.get().computeIfAbsent(layout.targetFor(shardKeyValue), this::newBuffer);
-        b.rows.write(line);
-        if (b.rows.size() >= FLUSH_BYTES) {
-            b.flush();
+        if (layout != null) {
+            Buffer b = buffers.get().computeIfAbsent(layout.targetFor(shardKeyValue), this::newBuffer);
+            b.rows.write(line);
+            if (b.rows.size() >= FLUSH_BYTES) {
+                b.flush();
+            }
         }
         if (!search.isEmpty()) {
             searchSide().add(line);

@@ -10,14 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * What the apply topology needs to know, validated on construction.
  *
  * @param changeTopics  the change topics to read, one per table
  * @param shardKeys     each table's shard key column
- * @param layout        the new layout the events are routed by
+ * @param layout        the new layout the events are routed by; {@code null} for a search-only migration, whose
+ *                      events all go to the search targets (then every table must have one)
  * @param batchSize     events buffered per target before a write, at least 1
  * @param flushInterval the longest an event waits in a buffer (wall clock), positive
  * @param searchTargets the search targets of each table, which get every event of it
@@ -29,7 +29,6 @@ public record ApplyTopologyConfig(List<String> changeTopics, Map<TableId, String
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(100);
 
     public ApplyTopologyConfig {
-        Objects.requireNonNull(layout, "layout");
         if (changeTopics == null || changeTopics.isEmpty()) {
             throw new IllegalArgumentException("apply topology: changeTopics must name at least one topic");
         }
@@ -56,6 +55,14 @@ public record ApplyTopologyConfig(List<String> changeTopics, Map<TableId, String
             throw new IllegalArgumentException("apply topology: flushInterval must be positive, was " + flushInterval);
         }
         searchTargets = searchTargets == null ? Map.of() : Map.copyOf(searchTargets);
+        if (layout == null) {
+            for (TableId table : shardKeys.keySet()) {
+                if (searchTargets.getOrDefault(table, List.of()).isEmpty()) {
+                    throw new IllegalArgumentException("apply topology: without a layout every table needs a search"
+                            + " target, and " + table + " has none");
+                }
+            }
+        }
         changeTopics = List.copyOf(changeTopics);
         shardKeys = Collections.unmodifiableMap(new LinkedHashMap<>(shardKeys));
     }
@@ -67,8 +74,8 @@ public record ApplyTopologyConfig(List<String> changeTopics, Map<TableId, String
     }
 
     /**
-     * The configuration of a migration: its tables' change topics and shard keys, its layout, its batch
-     * size, and {@link #DEFAULT_FLUSH_INTERVAL}.
+     * The configuration of a migration: its tables' change topics and shard keys, its layout (none for a
+     * search-only migration), its search targets, its batch size, and {@link #DEFAULT_FLUSH_INTERVAL}.
      */
     public static ApplyTopologyConfig from(MigrationSpec spec) {
         Map<TableId, String> keys = new LinkedHashMap<>();
@@ -80,7 +87,8 @@ public record ApplyTopologyConfig(List<String> changeTopics, Map<TableId, String
                 search.put(t, spec.searchTargetsOf(t));
             }
         });
-        return new ApplyTopologyConfig(topics, keys, spec.routing(), spec.applyOrDefaults().batchSizeOrDefault(),
+        Layout layout = spec.hasLayout() ? spec.routing() : null;
+        return new ApplyTopologyConfig(topics, keys, layout, spec.applyOrDefaults().batchSizeOrDefault(),
                 DEFAULT_FLUSH_INTERVAL, search);
     }
 

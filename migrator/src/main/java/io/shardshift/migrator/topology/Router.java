@@ -7,7 +7,6 @@ import io.shardshift.core.layout.Layout;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Decides which target(s) of the new layout a change event goes to. Pure: no I/O, no state.
@@ -21,7 +20,8 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Besides its layout target, every event of a table also goes, unchanged, to each search target that
- * indexes the table (a search target routes inside Solr by document id).
+ * indexes the table (a search target routes inside Solr by document id). Without a layout (a search-only
+ * migration), events go to the search targets alone.
  *
  * <p>Events of one primary key share a Kafka key, hence one partition and one task, and the task handles
  * them one after another; so per key, each target sees its events in source order.
@@ -40,12 +40,12 @@ public final class Router {
     }
 
     /**
-     * @param layout        the new layout
+     * @param layout        the new layout, or {@code null} when events go to the search targets only
      * @param shardKeys     the shard key column of each table this router accepts
      * @param searchTargets the search targets of each table (tables without any may be absent)
      */
     public Router(Layout layout, Map<TableId, String> shardKeys, Map<TableId, List<String>> searchTargets) {
-        this.layout = Objects.requireNonNull(layout, "layout");
+        this.layout = layout;
         this.shardKeys = Map.copyOf(shardKeys);
         this.searchTargets = Map.copyOf(searchTargets);
     }
@@ -72,13 +72,23 @@ public final class Router {
     private List<RoutedEvent> routeByLayout(ChangeEvent event) {
         String shardKey = shardKeyOf(event);
         Operation op = event.op();
+        if (layout == null) {
+            if (op == Operation.TRUNCATE) {
+                throw truncate(event);
+            }
+            return List.of();
+        }
         return switch (op) {
             case READ, CREATE -> List.of(new RoutedEvent(targetOf(event, shardKey, event.after(), "after"), event));
             case UPDATE -> routeUpdate(event, shardKey);
             case DELETE -> List.of(new RoutedEvent(oldTargetOf(event, shardKey), event));
-            case TRUNCATE -> throw new IllegalArgumentException("cannot apply TRUNCATE of " + event.table() + " at "
-                    + event.position() + ": truncating a source table is not supported during a migration");
+            case TRUNCATE -> throw truncate(event);
         };
+    }
+
+    private static IllegalArgumentException truncate(ChangeEvent event) {
+        return new IllegalArgumentException("cannot apply TRUNCATE of " + event.table() + " at "
+                + event.position() + ": truncating a source table is not supported during a migration");
     }
 
     /** The shard key column of the event's table. */

@@ -59,6 +59,31 @@ class ApplyConfigTest {
     }
 
     @Test
+    void shouldRouteASearchOnlySpecToItsSearchTargetsWithoutALayout() {
+        MigrationSpec searchOnly = SpecLoader.parse("""
+                name: reindex
+                source: {jdbcUrl: "jdbc:postgresql://localhost:5432/app", user: shardshift}
+                tables: [{name: public.orders, shardKey: tenant_id}]
+                kafka: {bootstrapServers: "localhost:9092"}
+                search:
+                  - {name: orders_search, zkHost: "localhost:2181/solr", collection: orders, version: 3, shards: 8,
+                     table: public.orders}
+                """, Map.of());
+
+        ApplyTopologyConfig config = ApplyTopologyConfig.from(searchOnly);
+
+        assertThat(config.layout()).isNull();
+        assertThat(config.shardKeys()).containsExactly(Map.entry(TableId.parse("public.orders"), "tenant_id"));
+        assertThat(config.searchTargets()).containsExactly(Map.entry(TableId.parse("public.orders"), List.of("orders_search")));
+    }
+
+    @Test
+    void shouldRejectNoLayoutWhenATableHasNoSearchTarget() {
+        assertThatThrownBy(() -> new ApplyTopologyConfig(List.of("t"), Map.of(TableId.parse("public.orders"), "tenant_id"),
+                null, 1, Duration.ofMillis(1))).hasMessageContaining("without a layout").hasMessageContaining("public.orders");
+    }
+
+    @Test
     void shouldRunExactlyOnceWithTheSpecsThreadsAndReplication() {
         Properties p = ApplyStreams.config(SPEC, Path.of("/var/lib/shardshift/state"));
 

@@ -51,11 +51,15 @@ class ApplyTopologyTest {
     }
 
     void start(int batchSize) {
+        start(config(batchSize));
+    }
+
+    void start(ApplyTopologyConfig config) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "shardshift.demo.apply");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(ApplyTopology.build(config(batchSize), sinks, deadLetters, metrics), props);
+        driver = new TopologyTestDriver(ApplyTopology.build(config, sinks, deadLetters, metrics), props);
         input = driver.createInputTopic(TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -96,6 +100,20 @@ class ApplyTopologyTest {
                 .map(TopologyDescription.Source.class::cast).findFirst().orElseThrow();
         assertThat(source.topicSet()).containsExactlyInAnyOrder(TOPIC, OTHER_TOPIC);
         assertThat(sub.nodes()).noneMatch(n -> n instanceof TopologyDescription.Sink);
+    }
+
+    @Test
+    void shouldApplyEveryEventToTheSearchTargetAloneWithoutALayout() {
+        start(new ApplyTopologyConfig(List.of(TOPIC), Map.of(Orders.TABLE, Orders.SHARD_KEY), null, 2,
+                Duration.ofHours(1), Map.of(Orders.TABLE, List.of("search"))));
+        pipe(insert("1", tenantOn("pg_a"), "1.00", 100), update("1", tenantOn("pg_a"), "whale", "2.00", 110),
+                insert("2", "whale", "3.00", 120), delete("2", "whale", 130));
+
+        assertThat(sinks.holdersOf("1")).containsExactly("search");
+        assertThat(sinks.target("search").historyOf("1")).containsExactly("c:100", "u:110");
+        assertThat(sinks.target("search").row("1")).containsEntry("total", "2.00");
+        assertThat(sinks.holdersOf("2")).isEmpty();
+        assertThat(deadLetters.letters).isEmpty();
     }
 
     @Test

@@ -134,4 +134,18 @@ class RouterTest {
         assertThat(withSearch.route(deleted)).containsExactly(new RoutedEvent("b", deleted),
                 new RoutedEvent("s1", deleted), new RoutedEvent("s2", deleted));
     }
+
+    @Test
+    void shouldSendEveryEventOnlyToTheSearchTargetsWhenThereIsNoLayout() {
+        Router searchOnly = new Router(null, Map.of(Orders.TABLE, "tenant_id"), Map.of(Orders.TABLE, List.of("s1")));
+        ChangeEvent moved = update("1", tenantOn("a"), "whale", "2", 10);
+        ChangeEvent deleted = delete("2", tenantOn("b"), 11);
+
+        assertThat(searchOnly.route(moved)).containsExactly(new RoutedEvent("s1", moved));
+        assertThat(searchOnly.route(deleted)).containsExactly(new RoutedEvent("s1", deleted));
+        ChangeEvent truncate = ChangeEvent.of(Operation.TRUNCATE, Orders.TABLE, Orders.key("1"), null, null, Orders.at(12));
+        assertThatThrownBy(() -> searchOnly.route(truncate)).hasMessageContaining("TRUNCATE");
+        ChangeEvent other = ChangeEvent.create(TableId.parse("public.x"), Map.of("id", "1"), Map.of("id", "1"), Orders.at(13));
+        assertThatThrownBy(() -> searchOnly.route(other)).hasMessageContaining("not in the migration");
+    }
 }
