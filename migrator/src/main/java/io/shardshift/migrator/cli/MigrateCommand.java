@@ -27,6 +27,10 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--state-dir", description = "Local state of the apply topology (default: .shardshift/<name>).")
     Path stateDir;
 
+    @Option(names = "--rebackfill", paramLabel = "TABLE",
+            description = "Copy this table again (schema.table; repeatable), e.g. after a target was rebuilt. Safe while streaming.")
+    java.util.List<String> rebackfill = new java.util.ArrayList<>();
+
     @Option(names = "--http-port", defaultValue = "8080",
             description = "Port of the dashboard and HTTP API on 127.0.0.1 (0: any free port; -1: none; default ${DEFAULT-VALUE}).")
     int httpPort;
@@ -39,7 +43,9 @@ public final class MigrateCommand implements Callable<Integer> {
         MigrationSpec migration = SpecLoader.load(spec);
         Path state = stateDir != null ? stateDir : Path.of(".shardshift", migration.name());
         CountDownLatch stop = new CountDownLatch(1);
-        try (MigrationRunner runner = MigrationRunner.start(migration, state);
+        java.util.Set<io.shardshift.core.event.TableId> again = new java.util.HashSet<>();
+        rebackfill.forEach(t -> again.add(io.shardshift.core.event.TableId.parse(t)));
+        try (MigrationRunner runner = MigrationRunner.start(migration, state, again);
              DashboardServer http = httpPort < 0 ? null : DashboardServer.start(runner, httpPort, null)) {
             if (http != null) {
                 System.out.println("dashboard and API: " + http.url());

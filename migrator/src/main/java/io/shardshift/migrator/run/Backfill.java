@@ -48,10 +48,11 @@ final class Backfill {
         this.reader = new SnapshotReader(spec);
     }
 
-    /** Starts copying the tables not yet recorded as copied. */
-    void start() {
+    /** Starts copying the tables not yet recorded as copied, and those named in {@code again}. */
+    void start(java.util.Set<TableId> again) {
         Map<String, String> recorded = state.readAll();
-        List<TableSchema> todo = tables.stream().filter(t -> !"done".equals(recorded.get(key(t.id())))).toList();
+        List<TableSchema> todo = tables.stream()
+                .filter(t -> again.contains(t.id()) || !"done".equals(recorded.get(key(t.id())))).toList();
         if (todo.isEmpty()) {
             LOG.info("backfill: every table was copied by an earlier run");
             done.countDown();

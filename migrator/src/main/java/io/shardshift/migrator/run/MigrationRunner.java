@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -76,6 +77,20 @@ public final class MigrationRunner implements AutoCloseable {
      * @param stateDir where Kafka Streams keeps its local state
      */
     public static MigrationRunner start(MigrationSpec spec, Path stateDir) {
+        return start(spec, stateDir, Set.of());
+    }
+
+    /**
+     * As {@link #start(MigrationSpec, Path)}, copying the given tables again even if an earlier run
+     * copied them (an on-demand re-backfill: safe while the stream is applied, since snapshot rows only
+     * fill keys that hold nothing and deletes leave tombstones).
+     *
+     * @throws SpecException naming a table that is not in the spec
+     */
+    public static MigrationRunner start(MigrationSpec spec, Path stateDir, Set<TableId> rebackfill) {
+        rebackfill.stream().filter(t -> !spec.tableIds().contains(t)).findFirst().ifPresent(t -> {
+            throw new SpecException("--rebackfill", "table " + t + " is not in the spec's tables " + spec.tableIds());
+        });
         LOG.info("starting migration {}: {} tables, targets {}, layout {}, search targets {}", spec.name(),
                 spec.tableIds(), spec.targets().stream().map(t -> t.name()).toList(),
                 spec.hasLayout() ? spec.routing() : "none (search only)",
@@ -94,7 +109,7 @@ public final class MigrationRunner implements AutoCloseable {
         LOG.info("slot {} {} at {}", slot.slotName(), slot.created() ? "created" : "exists", Lsn.format(slot.consistentPointLsn()));
         MigrationRunner runner = new MigrationRunner(spec, tables, slot, search);
         try {
-            runner.startParts(stateDir);
+            runner.startParts(stateDir, rebackfill);
         } catch (RuntimeException e) {
             runner.close();
             throw e;
@@ -102,13 +117,13 @@ public final class MigrationRunner implements AutoCloseable {
         return runner;
     }
 
-    private void startParts(Path stateDir) {
+    private void startParts(Path stateDir, Set<TableId> rebackfill) {
         capture = ChangeCapture.start(spec, tables, CaptureOptions.defaults().withOnFailure(this::fail));
         deadLetters = KafkaDeadLetterPublisher.create(spec.kafka().bootstrapServers(), spec.deadLetterTopic(), Map.of());
         apply = ApplyStreams.start(spec, stateDir, new TargetSinks(spec, tables, search), deadLetters, metrics, this::fail);
         backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
                 search, deadLetters);
-        backfill.start();
+        backfill.start(rebackfill);
         lag = new LagMonitor(spec, capture, metrics);
     }
 

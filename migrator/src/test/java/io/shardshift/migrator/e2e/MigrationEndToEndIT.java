@@ -1,5 +1,6 @@
 package io.shardshift.migrator.e2e;
 
+import io.shardshift.core.event.TableId;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.migrator.demo.DemoSource;
 import io.shardshift.migrator.demo.DemoStack;
@@ -9,6 +10,9 @@ import io.shardshift.migrator.run.MigrationRunner;
 import io.shardshift.migrator.verify.CompareReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +22,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * zero, every source row equals its target row, each key is in the target the layout names, and no
  * target holds an extra row.
  */
-@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MigrationEndToEndIT {
     static DemoStack stack;
 
@@ -49,6 +55,7 @@ class MigrationEndToEndIT {
     }
 
     @Test
+    @Order(1)
     void shouldMigrateEveryRowToItsTargetWhileWritesContinue(@TempDir Path state) throws Exception {
         MigrationSpec spec = stack.spec("e2e", 500);
         String url = stack.source().jdbcUrl(DemoStack.DATABASE);
@@ -68,6 +75,29 @@ class MigrationEndToEndIT {
             assertThat(report.sourceRows()).isEqualTo(countSourceRows()).isGreaterThan(90_000);
             assertThat(runner.deadLetters()).isZero();
             assertThat(runner.metrics().snapshot()).containsKeys("pg_a", "pg_b");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void shouldRefillAWipedTargetWhenTheTableIsBackfilledAgain(@TempDir Path state) throws Exception {
+        MigrationSpec spec = stack.spec("e2e", 500);
+        try (Connection a = stack.targets().get(0).connect(DemoStack.DATABASE); Statement st = a.createStatement()) {
+            st.execute("DELETE FROM public.orders WHERE id % 3 = 0");
+        }
+        try (MigrationRunner restarted = MigrationRunner.start(spec, state)) {
+            assertThat(restarted.awaitBackfill(Duration.ofMinutes(1))).isTrue();
+            Drain.await(restarted.lag(), Duration.ofMinutes(2));
+            CompareReport wiped = Compare.orders(stack, spec, restarted.tables().get(0));
+            assertThat(wiped.mismatches()).as("a plain restart does not copy a finished table again")
+                    .isNotEmpty().allMatch(m -> m.kind() == CompareReport.Kind.MISSING_IN_TARGET);
+        }
+        try (MigrationRunner again = MigrationRunner.start(spec, state, Set.of(TableId.parse("public.orders")))) {
+            assertThat(again.awaitBackfill(Duration.ofMinutes(3))).isTrue();
+            Drain.await(again.lag(), Duration.ofMinutes(2));
+            CompareReport refilled = Compare.orders(stack, spec, again.tables().get(0));
+            assertThat(refilled.mismatches()).isEmpty();
+            assertThat(refilled.clean()).isTrue();
         }
     }
 
