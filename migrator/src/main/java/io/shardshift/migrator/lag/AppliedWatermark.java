@@ -6,10 +6,6 @@ import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.migrator.topology.ApplyStreams;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 import java.sql.Connection;
@@ -22,8 +18,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
@@ -106,9 +100,9 @@ public final class AppliedWatermark implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        Map<TopicPartition, Long> ends = endOffsets();
+        Map<TopicPartition, Long> ends = ConsumerLag.endOffsets(admin, topics);
         while (true) {
-            Map<TopicPartition, Long> behind = behind(ends, committedOffsets());
+            Map<TopicPartition, Long> behind = behind(ends, ConsumerLag.committedOffsets(admin, ApplyStreams.applicationId(spec)));
             if (behind.isEmpty()) {
                 return;
             }
@@ -128,36 +122,6 @@ public final class AppliedWatermark implements AutoCloseable {
             }
         });
         return behind;
-    }
-
-    private Map<TopicPartition, Long> endOffsets() throws InterruptedException {
-        try {
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
-                    d.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, Long> out = new HashMap<>();
-            admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-                    .get(10, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp, info.offset()));
-            return out;
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read end offsets of " + topics + ": " + e.getMessage(), e);
-        }
-    }
-
-    private Map<TopicPartition, Long> committedOffsets() throws InterruptedException {
-        try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(ApplyStreams.applicationId(spec))
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, Long> out = new HashMap<>();
-            committed.forEach((tp, om) -> {
-                if (om != null) {
-                    out.put(tp, om.offset());
-                }
-            });
-            return out;
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the apply group's offsets: " + e.getMessage(), e);
-        }
     }
 
     private static long slotConfirmedLsn(MigrationSpec spec) {

@@ -1,9 +1,7 @@
 package io.shardshift.migrator.lag;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -32,24 +30,42 @@ public final class ConsumerLag {
      */
     public static Map<TopicPartition, Long> read(Admin admin, String groupId, Collection<String> topics)
             throws InterruptedException {
+        Map<TopicPartition, Long> ends = endOffsets(admin, topics);
+        Map<TopicPartition, Long> committed = committedOffsets(admin, groupId);
+        Map<TopicPartition, Long> lag = new TreeMap<>((a, b) -> a.topic().equals(b.topic())
+                ? Integer.compare(a.partition(), b.partition()) : a.topic().compareTo(b.topic()));
+        ends.forEach((tp, end) -> lag.put(tp, Math.max(0, end - committed.getOrDefault(tp, 0L))));
+        return lag;
+    }
+
+    /** The read-committed end offset of every partition of the given topics. */
+    public static Map<TopicPartition, Long> endOffsets(Admin admin, Collection<String> topics) throws InterruptedException {
         try {
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
             admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
                     d.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin
-                    .listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                    .all().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, Long> lag = new TreeMap<>((a, b) -> a.topic().equals(b.topic())
-                    ? Integer.compare(a.partition(), b.partition()) : a.topic().compareTo(b.topic()));
-            ends.forEach((tp, end) -> {
-                OffsetAndMetadata c = committed.get(tp);
-                lag.put(tp, Math.max(0, end.offset() - (c == null ? 0 : c.offset())));
-            });
-            return lag;
+            Map<TopicPartition, Long> out = new HashMap<>();
+            admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(10, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp, info.offset()));
+            return out;
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read consumer lag of group " + groupId + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read end offsets of " + topics + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The offsets a consumer group has committed, per partition (partitions without a commit are absent). */
+    public static Map<TopicPartition, Long> committedOffsets(Admin admin, String groupId) throws InterruptedException {
+        try {
+            Map<TopicPartition, Long> out = new HashMap<>();
+            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+                    .forEach((tp, om) -> {
+                        if (om != null) {
+                            out.put(tp, om.offset());
+                        }
+                    });
+            return out;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the offsets of group " + groupId + ": " + e.getMessage(), e);
         }
     }
 
