@@ -33,6 +33,10 @@ import java.util.List;
  * @param layout  the new layout; absent exactly when there are no PostgreSQL targets
  * @param apply   apply tuning, optional
  * @param search  search targets (SolrCloud collections fed by the same change stream), optional
+ * @param tenants when given, only rows whose shard key is one of these values move (a tenant rehome):
+ *                the backfill, the stream and the verifier see those rows only, and the cutover moves
+ *                those tenants alone; every other row stays live on the source
+ * @param cutover how the migration cuts over, optional
  */
 public record MigrationSpec(@JsonProperty(required = true) String name,
                             @JsonProperty(required = true) SourceSpec source,
@@ -41,11 +45,29 @@ public record MigrationSpec(@JsonProperty(required = true) String name,
                             List<TargetSpec> targets,
                             LayoutSpec layout,
                             ApplySpec apply,
-                            List<SearchTargetSpec> search) {
+                            List<SearchTargetSpec> search,
+                            List<String> tenants,
+                            CutoverSpec cutover) {
 
-    /** Normalises an absent {@code targets} section to an empty list. */
+    /** Normalises absent {@code targets} and {@code tenants} sections to empty lists. */
     public MigrationSpec {
         targets = targets == null ? List.of() : targets;
+        tenants = tenants == null ? List.of() : List.copyOf(tenants);
+    }
+
+    /** True when only some tenants move ({@link #tenants()} is not empty). */
+    public boolean tenantScoped() {
+        return !tenants.isEmpty();
+    }
+
+    /** True when this migration moves the rows of this shard key value (every value when not tenant-scoped). */
+    public boolean moves(String shardKeyValue) {
+        return tenants.isEmpty() || (shardKeyValue != null && tenants.contains(shardKeyValue));
+    }
+
+    /** The cutover settings, with defaults for what the spec leaves out. */
+    public CutoverSpec cutoverOrDefaults() {
+        return cutover == null ? CutoverSpec.defaults() : cutover;
     }
 
     /** True when the spec has a PostgreSQL layout; false for a search-only migration. */

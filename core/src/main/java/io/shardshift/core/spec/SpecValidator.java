@@ -41,6 +41,42 @@ public final class SpecValidator {
             validateSearchOnly(spec);
         }
         validateApply(spec.applyOrDefaults());
+        validateTenants(spec.tenants());
+        validateCutover(spec.cutoverOrDefaults());
+    }
+
+    private static void validateTenants(List<String> tenants) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < tenants.size(); i++) {
+            String t = tenants.get(i);
+            if (t == null || t.isEmpty()) {
+                throw new SpecException("tenants[" + i + "]", "must not be empty");
+            }
+            if (!seen.add(t)) {
+                throw new SpecException("tenants[" + i + "]", "tenant '" + t + "' is listed twice");
+            }
+        }
+    }
+
+    private static void validateCutover(CutoverSpec c) {
+        if (c.maxLagMillisOrDefault() < 0) {
+            throw new SpecException("cutover.maxLagMillis", "must not be negative, was " + c.maxLagMillis());
+        }
+        c.stableForOrDefault();
+        c.gateTimeoutOrDefault();
+        c.freezeTimeoutOrDefault();
+        c.drainTimeoutOrDefault();
+        c.observationWindowOrDefault();
+        if (c.slo() != null) {
+            if (c.slo().maxP95MillisOrDefault() <= 0) {
+                throw new SpecException("cutover.slo.maxP95Millis", "must be positive, was " + c.slo().maxP95Millis());
+            }
+            double rate = c.slo().maxErrorRateOrDefault();
+            if (rate < 0 || rate > 1) {
+                throw new SpecException("cutover.slo.maxErrorRate", "must be between 0 and 1, was " + rate);
+            }
+            positive(c.slo().samplesOrDefault(), "cutover.slo.samples");
+        }
     }
 
     private static void validateTables(MigrationSpec spec) {

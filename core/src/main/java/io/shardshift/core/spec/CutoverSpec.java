@@ -1,0 +1,90 @@
+package io.shardshift.core.spec;
+
+import java.time.Duration;
+
+/**
+ * How a migration cuts over. Every field is optional; durations are written {@code 500ms}, {@code 5s},
+ * {@code 2m}, {@code 1h} or ISO-8601 ({@code PT5S}).
+ *
+ * <pre>{@code
+ * cutover:
+ *   auto: true                 # cut over by itself once every gate passes
+ *   maxLagMillis: 1000         # apply lag bound...
+ *   stableFor: 5s              # ...held for this long
+ *   observationWindow: 30m     # reverse replication keeps the old layout current this long
+ *   slo: {maxP95Millis: 50, maxErrorRate: 0.01}
+ * }</pre>
+ *
+ * @param auto              cut over automatically when the gates pass, default false (an operator starts it)
+ * @param maxLagMillis      the apply lag bound of the lag gate, default 1000
+ * @param stableFor         how long the lag must stay under its bound, default 5s
+ * @param gateTimeout       how long a cutover waits for its gates, default 2m
+ * @param freezeTimeout     how long the freeze waits for in-flight write transactions, default 5s
+ * @param drainTimeout      how long the frozen cutover waits for the targets to reach the fence, default 10s
+ * @param observationWindow how long after a cutover the old layout is kept current (reverse replication) so
+ *                          a rollback loses nothing, default 30m; a rollback after it is refused
+ * @param verify            whether a clean online verification is a gate, default true
+ * @param slo               the SLO probe on the new targets, optional (no SLO gate without it)
+ */
+public record CutoverSpec(Boolean auto, Long maxLagMillis, String stableFor, String gateTimeout, String freezeTimeout,
+                          String drainTimeout, String observationWindow, Boolean verify, SloSpec slo) {
+
+    /** All defaults. */
+    public static CutoverSpec defaults() {
+        return new CutoverSpec(null, null, null, null, null, null, null, null, null);
+    }
+
+    public boolean autoOrDefault() {
+        return auto != null && auto;
+    }
+
+    public long maxLagMillisOrDefault() {
+        return maxLagMillis == null ? 1000 : maxLagMillis;
+    }
+
+    public Duration stableForOrDefault() {
+        return Durations.parse(stableFor, "cutover.stableFor", Duration.ofSeconds(5));
+    }
+
+    public Duration gateTimeoutOrDefault() {
+        return Durations.parse(gateTimeout, "cutover.gateTimeout", Duration.ofMinutes(2));
+    }
+
+    public Duration freezeTimeoutOrDefault() {
+        return Durations.parse(freezeTimeout, "cutover.freezeTimeout", Duration.ofSeconds(5));
+    }
+
+    public Duration drainTimeoutOrDefault() {
+        return Durations.parse(drainTimeout, "cutover.drainTimeout", Duration.ofSeconds(10));
+    }
+
+    public Duration observationWindowOrDefault() {
+        return Durations.parse(observationWindow, "cutover.observationWindow", Duration.ofMinutes(30));
+    }
+
+    public boolean verifyOrDefault() {
+        return verify == null || verify;
+    }
+
+    /**
+     * The SLO probe: sample reads by primary key on each new PostgreSQL target (and queries on each new
+     * search collection) just before the freeze.
+     *
+     * @param maxP95Millis query latency p95 bound, default 100
+     * @param maxErrorRate failed / sampled queries bound (0..1), default 0.01
+     * @param samples      queries per target, default 50
+     */
+    public record SloSpec(Double maxP95Millis, Double maxErrorRate, Integer samples) {
+        public double maxP95MillisOrDefault() {
+            return maxP95Millis == null ? 100 : maxP95Millis;
+        }
+
+        public double maxErrorRateOrDefault() {
+            return maxErrorRate == null ? 0.01 : maxErrorRate;
+        }
+
+        public int samplesOrDefault() {
+            return samples == null ? 50 : samples;
+        }
+    }
+}
