@@ -5,7 +5,6 @@ import io.shardshift.devstack.DevSolr;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.apache.solr.client.solrj.request.UpdateRequest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,15 +30,8 @@ class SolrProvisionerIT {
 
     @BeforeAll
     static void startSolr() {
-        solr = DevSolr.start(2);
+        solr = SharedSolr.get();
         client = solr.client();
-    }
-
-    @AfterAll
-    static void stopSolr() {
-        if (solr != null) {
-            solr.close();
-        }
     }
 
     @Test

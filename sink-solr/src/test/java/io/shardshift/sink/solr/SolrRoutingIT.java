@@ -7,7 +7,6 @@ import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.cloud.DocCollection;
 import org.apache.solr.common.cloud.Slice;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,15 +32,8 @@ class SolrRoutingIT {
 
     @BeforeAll
     static void startSolr() {
-        solr = DevSolr.start(2);
+        solr = SharedSolr.get();
         client = solr.client();
-    }
-
-    @AfterAll
-    static void stopSolr() {
-        if (solr != null) {
-            solr.close();
-        }
     }
 
     @Test

@@ -11,7 +11,6 @@ import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrDocumentList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,15 +35,8 @@ class SolrTargetSinkIT {
 
     @BeforeAll
     static void startSolr() {
-        solr = DevSolr.start(2);
+        solr = SharedSolr.get();
         client = solr.client();
-    }
-
-    @AfterAll
-    static void stopSolr() {
-        if (solr != null) {
-            solr.close();
-        }
     }
 
     @Test
