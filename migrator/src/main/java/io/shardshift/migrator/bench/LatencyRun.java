@@ -12,13 +12,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -67,13 +65,7 @@ final class LatencyRun {
     private final MigrationRunner runner;
     private final AtomicLong nextId;
     private final int sampleEvery;
-    private final Map<Long, Long> pending = new ConcurrentHashMap<>();
-    private final List<Long> probeMillis = new CopyOnWriteArrayList<>();
-    private final Map<Long, List<Long>> probeMillisByWindow = new ConcurrentHashMap<>();
-    private volatile long startNanos;
-    private final AtomicLong writes = new AtomicLong();
-    private final AtomicBoolean writing = new AtomicBoolean(true);
-    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private volatile PacedLoad.Outcome outcome;
 
     /**
      * @param firstId     the first id to insert (above every existing id)
@@ -88,40 +80,15 @@ final class LatencyRun {
     /** Writes at {@code rate} per second from {@code writers} threads for {@code duration}, then lets the probe finish. */
     Result run(double rate, int writers, Duration duration) throws InterruptedException {
         try (TopicLatency topic = TopicLatency.start(runner.spec())) {
-            Result result = measure(rate, writers, duration);
+            PacedLoad<Long> load = new PacedLoad<>("bench-latency", Duration.ofMillis(PROBE_POLL_MILLIS), CATCH_UP);
+            outcome = load.run(rate, writers, duration, i -> new InsertWriter(), TargetProbe::new);
             long deadline = System.nanoTime() + CATCH_UP.toNanos();
-            while (topic.seen() < result.writes() && System.nanoTime() < deadline) {
+            while (topic.seen() < outcome.writes() && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
             }
-            return new Result(result.writes(), result.seconds(), result.probe(), topic.stop(), result.perTarget());
+            return new Result(outcome.writes(), outcome.seconds(), Percentiles.of(outcome.millis()), topic.stop(),
+                    runner.metrics().snapshot());
         }
-    }
-
-    private Result measure(double rate, int writers, Duration duration) throws InterruptedException {
-        long start = System.nanoTime();
-        startNanos = start;
-        long end = start + duration.toNanos();
-        long intervalNanos = Math.round(writers * 1e9 / rate);
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < writers; i++) {
-            long offset = i * intervalNanos / writers;
-            threads.add(start(() -> write(start + offset, intervalNanos, end), "bench-latency-writer-" + i));
-        }
-        Thread probe = start(this::probe, "bench-latency-probe");
-        for (Thread t : threads) {
-            t.join();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        writing.set(false);
-        probe.join(CATCH_UP.plusSeconds(30).toMillis());
-        if (failure.get() != null) {
-            throw new IllegalStateException("latency benchmark failed: " + failure.get().getMessage(), failure.get());
-        }
-        if (!pending.isEmpty()) {
-            throw new IllegalStateException("latency benchmark: " + pending.size() + " probed rows did not show up in a target within " + CATCH_UP
-                    + " after the writes stopped");
-        }
-        return new Result(writes.get(), seconds, Percentiles.of(probeMillis), null, runner.metrics().snapshot());
     }
 
     /**
@@ -129,104 +96,83 @@ final class LatencyRun {
      * write): shows whether the latency is steady or a transient, such as a backlog at start.
      */
     Map<Long, Percentiles> windows() {
-        Map<Long, Percentiles> out = new java.util.TreeMap<>();
-        probeMillisByWindow.forEach((w, samples) -> out.put(w, Percentiles.of(samples)));
+        Map<Long, List<Long>> byWindow = new TreeMap<>();
+        for (PacedLoad.Sample s : outcome.samples()) {
+            byWindow.computeIfAbsent(windowOf(s), w -> new ArrayList<>()).add(s.millis());
+        }
+        Map<Long, Percentiles> out = new TreeMap<>();
+        byWindow.forEach((w, samples) -> out.put(w, Percentiles.of(samples)));
         return out;
     }
 
     /** The probe's percentiles over the commits made at least {@code skip} after the first write. */
     Percentiles after(Duration skip) {
-        List<Long> samples = new ArrayList<>();
-        probeMillisByWindow.forEach((w, millis) -> {
-            if (w * WINDOW.toNanos() >= skip.toNanos()) {
-                samples.addAll(millis);
-            }
-        });
-        return Percentiles.of(samples);
+        return Percentiles.of(outcome.samples().stream()
+                .filter(s -> windowOf(s) * WINDOW.toNanos() >= skip.toNanos()).map(PacedLoad.Sample::millis).toList());
     }
 
-    private void write(long firstAt, long intervalNanos, long end) {
-        var source = runner.spec().source();
-        try (Connection c = DriverManager.getConnection(source.jdbcUrl(), source.user(), source.password());
-             PreparedStatement insert = BenchSource.prepareInsert(c)) {
-            c.setAutoCommit(true);
-            for (long at = firstAt; at < end && failure.get() == null; at += intervalNanos) {
-                long wait = at - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                long id = nextId.getAndIncrement();
-                insert.setLong(1, id);
-                insert.executeUpdate();
-                long committedAt = System.nanoTime();
-                writes.incrementAndGet();
-                if (id % sampleEvery == 0) {
-                    pending.put(id, committedAt);
-                }
-            }
-        } catch (SQLException e) {
-            failure.compareAndSet(null, e);
+    private long windowOf(PacedLoad.Sample s) {
+        return (s.committedAtNanos() - outcome.startNanos()) / WINDOW.toNanos();
+    }
+
+    /** Inserts single rows with fresh ids, one autocommit transaction each; probes one id in {@code sampleEvery}. */
+    private final class InsertWriter implements PacedLoad.Writer<Long> {
+        private final Connection connection;
+        private final PreparedStatement insert;
+
+        InsertWriter() throws SQLException {
+            var source = runner.spec().source();
+            connection = DriverManager.getConnection(source.jdbcUrl(), source.user(), source.password());
+            connection.setAutoCommit(true);
+            insert = BenchSource.prepareInsert(connection);
+        }
+
+        @Override
+        public Long write(long n) throws SQLException {
+            long id = nextId.getAndIncrement();
+            insert.setLong(1, id);
+            insert.executeUpdate();
+            return id % sampleEvery == 0 ? id : null;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            connection.close();
         }
     }
 
-    private void probe() {
-        List<Connection> targets = new ArrayList<>();
-        try {
+    /** Looks the probed ids up in every target. */
+    private final class TargetProbe implements PacedLoad.Probe<Long> {
+        private final List<Connection> targets = new ArrayList<>();
+
+        TargetProbe() throws SQLException {
             for (TargetSpec t : runner.spec().targets()) {
                 targets.add(DriverManager.getConnection(t.jdbcUrl(), t.user(), t.password()));
             }
-            long giveUpAt = Long.MAX_VALUE;
-            while (!pending.isEmpty() || writing.get()) {
-                if (!writing.get() && giveUpAt == Long.MAX_VALUE) {
-                    giveUpAt = System.nanoTime() + CATCH_UP.toNanos();
-                }
-                if (System.nanoTime() > giveUpAt || failure.get() != null) {
-                    return;
-                }
-                if (!pending.isEmpty()) {
-                    Long[] ids = pending.keySet().toArray(Long[]::new);
-                    for (Connection target : targets) {
-                        found(target, ids);
+        }
+
+        @Override
+        public Collection<Long> visible(List<Long> pending) throws SQLException {
+            List<Long> seen = new ArrayList<>();
+            for (Connection target : targets) {
+                Array array = target.createArrayOf("bigint", pending.toArray());
+                try (PreparedStatement ps = target.prepareStatement("SELECT id FROM " + BenchSource.TABLE + " WHERE id = ANY(?)")) {
+                    ps.setArray(1, array);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            seen.add(rs.getLong(1));
+                        }
                     }
                 }
-                LockSupport.parkNanos(Duration.ofMillis(PROBE_POLL_MILLIS).toNanos());
             }
-        } catch (SQLException e) {
-            failure.compareAndSet(null, e);
-        } finally {
+            return seen;
+        }
+
+        @Override
+        public void close() throws SQLException {
             for (Connection c : targets) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // closing a probe connection; nothing to do
-                }
+                c.close();
             }
         }
-    }
-
-    private void found(Connection target, Long[] ids) throws SQLException {
-        Array array = target.createArrayOf("bigint", ids);
-        try (PreparedStatement ps = target.prepareStatement("SELECT id FROM " + BenchSource.TABLE + " WHERE id = ANY(?)")) {
-            ps.setArray(1, array);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long seenAt = System.nanoTime();
-                    Long committedAt = pending.remove(rs.getLong(1));
-                    if (committedAt != null) {
-                        long millis = Math.max(0, (seenAt - committedAt) / 1_000_000);
-                        probeMillis.add(millis);
-                        probeMillisByWindow.computeIfAbsent((committedAt - startNanos) / WINDOW.toNanos(),
-                                w -> new CopyOnWriteArrayList<>()).add(millis);
-                    }
-                }
-            }
-        }
-    }
-
-    private static Thread start(Runnable body, String name) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 }

@@ -15,15 +15,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -57,11 +54,6 @@ final class SearchLatencyRun {
     private final SolrTargetConfig config;
     private final SolrDocuments docs;
     private final int sampleEvery;
-    private final Map<String, Long> pending = new ConcurrentHashMap<>();
-    private final List<Long> latencies = new CopyOnWriteArrayList<>();
-    private final AtomicLong writes = new AtomicLong();
-    private final AtomicBoolean writing = new AtomicBoolean(true);
-    private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     SearchLatencyRun(MigrationRunner runner, SolrClient solr, SolrTargetConfig config, int sampleEvery) {
         TableSchema table = runner.search().schema(config.name());
@@ -74,112 +66,70 @@ final class SearchLatencyRun {
 
     Result run(double rate, int writers, Duration duration) throws InterruptedException {
         try (TopicLatency topic = TopicLatency.start(runner.spec())) {
-            Result r = measure(rate, writers, duration);
+            PacedLoad<String> load = new PacedLoad<>("search-latency", Duration.ofMillis(POLL_MILLIS), CATCH_UP);
+            PacedLoad.Outcome r = load.run(rate, writers, duration, InsertWriter::new, () -> new AliasProbe());
             long deadline = System.nanoTime() + CATCH_UP.toNanos();
             while (topic.seen() < r.writes() && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
             }
-            return new Result(r.writes(), r.seconds(), r.latency(), topic.stop(),
+            return new Result(r.writes(), r.seconds(), Percentiles.of(r.millis()), topic.stop(),
                     runner.metrics().snapshot().get(config.name()));
         }
     }
 
-    private Result measure(double rate, int writers, Duration duration) throws InterruptedException {
-        long start = System.nanoTime();
-        long end = start + duration.toNanos();
-        long intervalNanos = Math.round(writers * 1e9 / rate);
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < writers; i++) {
-            long first = start + i * intervalNanos / writers;
-            int writer = i;
-            threads.add(start(() -> write(writer, first, intervalNanos, end), "search-latency-writer-" + i));
+    /** Inserts demo orders, every other one for the hot tenant; probes one in {@code sampleEvery}. */
+    private final class InsertWriter implements PacedLoad.Writer<String> {
+        private final int writer;
+        private final List<String> others = DemoSource.TENANTS.subList(1, DemoSource.TENANTS.size());
+        private final Connection connection;
+        private final PreparedStatement insert;
+
+        InsertWriter(int writer) throws SQLException {
+            this.writer = writer;
+            var source = runner.spec().source();
+            connection = DriverManager.getConnection(source.jdbcUrl(), source.user(), source.password());
+            connection.setAutoCommit(true);
+            insert = connection.prepareStatement("INSERT INTO public.orders (tenant_id, customer, status, amount,"
+                    + " note) VALUES (?, 'bench', 'new', 1.00, 'search latency') RETURNING id");
         }
-        Thread probe = start(this::probe, "search-latency-probe");
-        for (Thread t : threads) {
-            t.join();
+
+        @Override
+        public String write(long n) throws SQLException {
+            String tenant = n % 2 == 0 ? DemoSource.HOT_TENANT : others.get((int) ((n / 2 + writer) % others.size()));
+            insert.setString(1, tenant);
+            long id;
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+            return n % sampleEvery == 0 ? docs.idOf(Map.of("id", Long.toString(id), "tenant_id", tenant)) : null;
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        writing.set(false);
-        probe.join(CATCH_UP.plusSeconds(30).toMillis());
-        if (failure.get() != null) {
-            throw new IllegalStateException("search latency benchmark failed: " + failure.get().getMessage(), failure.get());
+
+        @Override
+        public void close() throws SQLException {
+            connection.close();
         }
-        if (!pending.isEmpty()) {
-            throw new IllegalStateException("search latency benchmark: " + pending.size() + " probed rows were not"
-                    + " searchable through alias " + config.alias() + " within " + CATCH_UP + " after the writes stopped");
-        }
-        return new Result(writes.get(), seconds, Percentiles.of(latencies), null, null);
     }
 
-    private void write(int writer, long firstAt, long intervalNanos, long end) {
-        var source = runner.spec().source();
-        List<String> others = DemoSource.TENANTS.subList(1, DemoSource.TENANTS.size());
-        try (Connection c = DriverManager.getConnection(source.jdbcUrl(), source.user(), source.password());
-             PreparedStatement insert = c.prepareStatement("INSERT INTO public.orders (tenant_id, customer, status, amount,"
-                     + " note) VALUES (?, 'bench', 'new', 1.00, 'search latency') RETURNING id")) {
-            c.setAutoCommit(true);
-            long n = 0;
-            for (long at = firstAt; at < end && failure.get() == null; at += intervalNanos, n++) {
-                long wait = at - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                String tenant = n % 2 == 0 ? DemoSource.HOT_TENANT : others.get((int) ((n / 2 + writer) % others.size()));
-                insert.setString(1, tenant);
-                long id;
-                try (ResultSet rs = insert.executeQuery()) {
-                    rs.next();
-                    id = rs.getLong(1);
-                }
-                long committedAt = System.nanoTime();
-                if (writes.incrementAndGet() % sampleEvery == 0) {
-                    pending.put(docs.idOf(Map.of("id", Long.toString(id), "tenant_id", tenant)), committedAt);
+    /** Looks documents up through the alias with {@code {!terms f=id}} queries, skipping tombstones. */
+    private final class AliasProbe implements PacedLoad.Probe<String> {
+        @Override
+        public Collection<String> visible(List<String> pending) throws Exception {
+            List<String> seen = new ArrayList<>();
+            for (int from = 0; from < pending.size(); from += MAX_IDS_PER_QUERY) {
+                List<String> ids = pending.subList(from, Math.min(pending.size(), from + MAX_IDS_PER_QUERY));
+                SolrQuery q = new SolrQuery("{!terms f=id}" + String.join(",", ids)).setFields("id").setRows(ids.size());
+                q.addFilterQuery("-" + SolrDocuments.DELETED_FIELD + ":true");
+                for (SolrDocument d : solr.query(config.alias(), q, SolrRequest.METHOD.POST).getResults()) {
+                    seen.add((String) d.getFirstValue("id"));
                 }
             }
-        } catch (Exception e) {
-            failure.compareAndSet(null, e);
+            return seen;
         }
-    }
 
-    private void probe() {
-        try {
-            long giveUpAt = Long.MAX_VALUE;
-            while (!pending.isEmpty() || writing.get()) {
-                if (!writing.get() && giveUpAt == Long.MAX_VALUE) {
-                    giveUpAt = System.nanoTime() + CATCH_UP.toNanos();
-                }
-                if (System.nanoTime() > giveUpAt || failure.get() != null) {
-                    return;
-                }
-                long next = System.nanoTime() + Duration.ofMillis(POLL_MILLIS).toNanos();
-                List<String> ids = new ArrayList<>(pending.keySet());
-                for (int from = 0; from < ids.size(); from += MAX_IDS_PER_QUERY) {
-                    found(ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_QUERY)));
-                }
-                LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
-            }
-        } catch (Exception e) {
-            failure.compareAndSet(null, e);
+        @Override
+        public void close() {
+            // the Solr client belongs to the caller
         }
-    }
-
-    private void found(List<String> ids) throws Exception {
-        SolrQuery q = new SolrQuery("{!terms f=id}" + String.join(",", ids)).setFields("id").setRows(ids.size());
-        q.addFilterQuery("-" + SolrDocuments.DELETED_FIELD + ":true");
-        var response = solr.query(config.alias(), q, SolrRequest.METHOD.POST);
-        long seenAt = System.nanoTime();
-        for (SolrDocument d : response.getResults()) {
-            Long committedAt = pending.remove((String) d.getFirstValue("id"));
-            if (committedAt != null) {
-                latencies.add(Math.max(0, (seenAt - committedAt) / 1_000_000));
-            }
-        }
-    }
-
-    private static Thread start(Runnable body, String name) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 }
