@@ -2,7 +2,6 @@ package io.shardshift.sink.pg;
 
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.ColumnDef;
-import io.shardshift.core.schema.IndexDef;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.sink.SinkException;
 import io.shardshift.devstack.DevPostgres;
@@ -21,15 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(60)
 class PgProvisionerIT {
-    private static final TableSchema ORDERS = new TableSchema(new TableId("sales", "orders"),
-            List.of(new ColumnDef("tenant", "text", true), new ColumnDef("id", "bigint", true),
-                    new ColumnDef("total", "numeric(12,2)", false), new ColumnDef("code", "character varying(8)", true),
-                    new ColumnDef("placed", "timestamp with time zone", false), new ColumnDef("tags", "text[]", false)),
-            List.of("tenant", "id"),
-            List.of(new IndexDef("orders_code_key", true, "btree", List.of("code")),
-                    new IndexDef("orders_placed_total", false, "btree", List.of("placed", "total")),
-                    new IndexDef("orders_tags", false, "gin", List.of("tags"))),
-            true);
+    private static final TableSchema ORDERS = Orders.SCHEMA;
 
     private static DevPostgres pg;
     private TargetDb db;

@@ -53,27 +53,61 @@ public final class DdlBuilder {
     public static List<String> createIndexes(TableSchema table) {
         List<String> sql = new ArrayList<>();
         for (IndexDef ix : table.indexes()) {
-            String where = "index " + ix.name() + " of table " + table.id();
-            SqlIdentifiers.requireValid(ix.name(), where);
-            String method = ix.method() == null ? "btree" : ix.method().toLowerCase(Locale.ROOT);
-            if (!METHODS.contains(method)) {
-                throw new IllegalArgumentException(where + " uses access method '" + ix.method()
-                        + "' (expected one of " + METHODS + ")");
-            }
-            if (ix.columns().isEmpty()) {
-                throw new IllegalArgumentException(where + " has no columns");
-            }
-            StringJoiner cols = new StringJoiner(", ", "(", ")");
-            for (String c : ix.columns()) {
-                if (table.indexOf(c) < 0) {
-                    throw new IllegalArgumentException(where + " names column " + c + ", which the table does not have");
-                }
-                cols.add(SqlIdentifiers.quote(c));
-            }
             sql.add("CREATE INDEX IF NOT EXISTS " + SqlIdentifiers.quote(ix.name()) + " ON " + table.id().quoted()
-                    + " USING " + method + " " + cols);
+                    + indexBody(table, ix));
         }
         return sql;
+    }
+
+    /**
+     * {@code CREATE UNIQUE INDEX CONCURRENTLY "name" ON table USING btree (columns)}: the unique index of the
+     * source, built under another name beside its non-unique stand-in. It must run outside a transaction.
+     *
+     * @throws IllegalArgumentException naming the table and index when the index is not unique or not valid
+     */
+    public static String createUniqueIndexConcurrently(TableSchema table, IndexDef ix, String name) {
+        if (!ix.unique()) {
+            throw new IllegalArgumentException("index " + ix.name() + " of table " + table.id() + " is not unique");
+        }
+        if (ix.method() != null && !ix.method().equalsIgnoreCase("btree")) {
+            throw new IllegalArgumentException("index " + ix.name() + " of table " + table.id() + " is unique with "
+                    + "access method '" + ix.method() + "'; PostgreSQL has unique indexes only with btree");
+        }
+        return "CREATE UNIQUE INDEX CONCURRENTLY " + SqlIdentifiers.quote(name) + " ON " + table.id().quoted()
+                + indexBody(table, ix);
+    }
+
+    /** {@code DROP INDEX CONCURRENTLY IF EXISTS "schema"."name"}; it must run outside a transaction. */
+    public static String dropIndexConcurrently(String schema, String name) {
+        return "DROP INDEX CONCURRENTLY IF EXISTS " + SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(name);
+    }
+
+    /** {@code ALTER INDEX "schema"."from" RENAME TO "to"}. */
+    public static String renameIndex(String schema, String from, String to) {
+        return "ALTER INDEX " + SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(from) + " RENAME TO "
+                + SqlIdentifiers.quote(to);
+    }
+
+    /** {@code  USING method ("a", "b")}, validated. */
+    private static String indexBody(TableSchema table, IndexDef ix) {
+        String where = "index " + ix.name() + " of table " + table.id();
+        SqlIdentifiers.requireValid(ix.name(), where);
+        String method = ix.method() == null ? "btree" : ix.method().toLowerCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            throw new IllegalArgumentException(where + " uses access method '" + ix.method()
+                    + "' (expected one of " + METHODS + ")");
+        }
+        if (ix.columns().isEmpty()) {
+            throw new IllegalArgumentException(where + " has no columns");
+        }
+        StringJoiner cols = new StringJoiner(", ", "(", ")");
+        for (String c : ix.columns()) {
+            if (table.indexOf(c) < 0) {
+                throw new IllegalArgumentException(where + " names column " + c + ", which the table does not have");
+            }
+            cols.add(SqlIdentifiers.quote(c));
+        }
+        return " USING " + method + " " + cols;
     }
 
     /** {@code CREATE TABLE IF NOT EXISTS "shardshift"."shardshift_tombstones"}. */

@@ -52,6 +52,24 @@ class DdlBuilderTest {
                 + "(table_name text NOT NULL, key text[] NOT NULL, lsn bigint NOT NULL, PRIMARY KEY (table_name, key))");
     }
 
+    @Test
+    void shouldBuildUniqueIndexConcurrentlyUnderGivenName() {
+        TableSchema t = withIndexes(new IndexDef("items_name_qty", true, "btree", List.of("name", "qty")));
+        assertThat(DdlBuilder.createUniqueIndexConcurrently(t, t.indexes().get(0), "items_name_qty_ss_unique")).isEqualTo(
+                "CREATE UNIQUE INDEX CONCURRENTLY \"items_name_qty_ss_unique\" ON \"public\".\"items\" USING btree (\"name\", \"qty\")");
+        assertThat(DdlBuilder.dropIndexConcurrently("public", "items_name_qty"))
+                .isEqualTo("DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"items_name_qty\"");
+        assertThat(DdlBuilder.renameIndex("public", "a_ss_unique", "a"))
+                .isEqualTo("ALTER INDEX \"public\".\"a_ss_unique\" RENAME TO \"a\"");
+    }
+
+    @Test
+    void shouldRejectUniqueIndexWithOtherMethodThanBtree() {
+        TableSchema t = withIndexes(new IndexDef("ix", true, "hash", List.of("name")));
+        assertThatThrownBy(() -> DdlBuilder.createUniqueIndexConcurrently(t, t.indexes().get(0), "ix2"))
+                .hasMessageContaining("index ix of table public.items is unique with access method 'hash'");
+    }
+
     private static TableSchema withIndexes(IndexDef... ix) {
         TableSchema s = Items.SCHEMA;
         return new TableSchema(s.id(), s.columns(), s.primaryKey(), List.of(ix), true);
