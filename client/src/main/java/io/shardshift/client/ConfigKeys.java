@@ -11,7 +11,12 @@ public final class ConfigKeys {
     public static final String ROUTING_LAYOUT_PREFIX = "routing.layout.";
     /** The write freeze: {@code {"frozen":true,"reason":"cutover c-1","atMillis":...}}. */
     public static final String WRITES_FROZEN = "writes.frozen";
-    /** Search cutover flag: which collection the alias serves ({@code {"alias":..,"collection":..,"generation":..}}). */
+    /**
+     * The state of a search rebalance: {@code {"alias":"orders","collection":"orders","new_collection":"orders_v3",
+     * "dual_write":true,"state":"filling|cut-over|rolled-back","rebalance":"orders_search_1","atMillis":..}}. With
+     * {@code dual_write} true and state {@code filling}, applications that index documents themselves write both
+     * the alias' collection and {@code new_collection} until cutover; the migrator fills the new one either way.
+     */
     public static final String SEARCH_REBALANCE_CUTOVER = "search.rebalance.cutover";
     /** Stream route flag: {@code {"topic":..,"partitions":..,"generation":..}}. */
     public static final String STREAM_PARTITION_ROUTE = "stream.partition.route";

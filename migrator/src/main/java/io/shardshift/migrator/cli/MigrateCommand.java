@@ -5,6 +5,12 @@ import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.migrator.cutover.CutoverController;
 import io.shardshift.migrator.cutover.CutoverService;
 import io.shardshift.migrator.http.DashboardServer;
+import io.shardshift.migrator.rebalance.LiveLauncher;
+import io.shardshift.migrator.rebalance.Rebalance;
+import io.shardshift.migrator.rebalance.RebalanceKind;
+import io.shardshift.migrator.rebalance.RebalanceRegistry;
+import io.shardshift.migrator.rebalance.RebalanceRoutes;
+import io.shardshift.migrator.rebalance.Switchover;
 import io.shardshift.migrator.run.MigrationRunner;
 import io.shardshift.migrator.run.ProgressBar;
 import io.shardshift.migrator.run.StatusPrinter;
@@ -16,7 +22,11 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code shardshift migrate --spec FILE}: validates the spec, starts capture and apply, runs until stopped. */
+/**
+ * {@code shardshift migrate --spec FILE}: validates the spec, starts capture and apply, runs until stopped.
+ * The migration is registered as rebalance {@code <spec name>} (kind {@code migrate}) on the HTTP API, next
+ * to any tenant rehome or search rebalance started through it (see {@code shardshift serve}).
+ */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = "Validate the spec, start capture, backfill and apply, and run until stopped (Ctrl-C).")
 public final class MigrateCommand implements Callable<Integer> {
@@ -54,7 +64,13 @@ public final class MigrateCommand implements Callable<Integer> {
                 stop.countDown();
                 runner.close();
             }, "shardshift-shutdown"));
-            try (CutoverController cutover = CutoverService.attach(runner, http, state.resolve("audit.log"))) {
+            try (CutoverController cutover = CutoverService.attach(runner, http, state.resolve("audit.log"));
+                 RebalanceRegistry rebalances = new RebalanceRegistry(migration, state.resolve("rebalance"), new LiveLauncher())) {
+                rebalances.register(Rebalance.running(migration.name(), RebalanceKind.MIGRATE, runner,
+                        Switchover.of(cutover), http == null ? null : http.sampler()));
+                if (http != null) {
+                    RebalanceRoutes.register(http.api(), rebalances);
+                }
                 return runUntilStopped(runner, stop);
             }
         }

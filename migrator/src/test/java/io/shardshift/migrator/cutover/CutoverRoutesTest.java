@@ -1,15 +1,11 @@
 package io.shardshift.migrator.cutover;
 
-import io.shardshift.migrator.cli.RebalanceCommand;
 import io.shardshift.migrator.http.ApiToken;
 import io.shardshift.migrator.http.HttpApi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +13,7 @@ import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The rebalance routes' input checks and answers, over real HTTP (the routes that need no running migration). */
+/** The single-migration cutover routes' checks and the stream expand answer, over real HTTP (no running migration). */
 class CutoverRoutesTest {
     private HttpApi api;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -44,17 +40,10 @@ class CutoverRoutesTest {
     }
 
     @Test
-    void shouldRefuseAMutatingCallWithoutTheToken() throws Exception {
-        HttpResponse<String> r = post("/v1/rebalance/db/rehome", "{\"tenant\":\"acme\",\"target_instance\":\"pg_c\"}", null);
+    void shouldRefuseACutoverWithoutTheToken() throws Exception {
+        HttpResponse<String> r = post("/v1/cutover", "{}", null);
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.body()).contains("\"reason\"");
-    }
-
-    @Test
-    void shouldNameTheMissingFieldOfAStart() throws Exception {
-        HttpResponse<String> r = post("/v1/rebalance/search/start", "{\"routing\":\"tenant_id\"}", "s3cret");
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).contains("collection");
     }
 
     @Test
@@ -72,12 +61,16 @@ class CutoverRoutesTest {
     }
 
     @Test
-    void shouldCallTheApiFromTheCommandLine() {
-        StringWriter err = new StringWriter();
-        int code = new CommandLine(new RebalanceCommand()).setErr(new PrintWriter(err)).setOut(new PrintWriter(new StringWriter()))
-                .execute("db", "start", "--url", api.url().toString(), "--token", "s3cret", "--tenant", "acme",
-                        "--target-instance", "pg_c");
-        assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).contains("501");
+    void shouldPointToServeForARehomeWithoutTheRebalanceRegistry() throws Exception {
+        HttpResponse<String> r = post("/v1/rebalance/db/rehome", "{\"tenant\":\"acme\",\"target_instance\":\"pg_b\"}", "s3cret");
+        assertThat(r.statusCode()).isEqualTo(501);
+        assertThat(r.body()).contains("shardshift serve");
+    }
+
+    @Test
+    void shouldNameTheBadPartitionCountOfAStreamExpand() throws Exception {
+        HttpResponse<String> r = post("/v1/rebalance/stream/expand", "{\"topic\":\"events\",\"new_partitions\":0}", "s3cret");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("new_partitions");
     }
 }
