@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -29,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  * database while its layout is live). Inserts rows with ids of their own ({@code idBase + writer * 10^8 +
  * n}) into the demo {@code orders} table and updates rows they inserted. A write rejected because its table
  * moved (SQLSTATE 55000) is retried on the new layout. Every acknowledged write is recorded, so a test can
- * check that each is in the new layout exactly once.
+ * check that each is in the new layout exactly once. Each writer opens its connections to the source and every
+ * target up front, as an application's warm pools would be, so no write pays a connection set-up.
  */
 public final class FollowingWriteLoad implements AutoCloseable {
     /** The last acknowledged state of a row written by this load. */
@@ -48,6 +50,7 @@ public final class FollowingWriteLoad implements AutoCloseable {
     private final AtomicLong retries = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLongArray inFlightSince;
 
     /**
      * @param config       a follower of the migration's config topic
@@ -60,6 +63,7 @@ public final class FollowingWriteLoad implements AutoCloseable {
         this.writers = writers;
         this.opsPerSecond = opsPerSecond;
         this.idBase = idBase;
+        this.inFlightSince = new AtomicLongArray(writers);
     }
 
     public FollowingWriteLoad start() {
@@ -80,10 +84,13 @@ public final class FollowingWriteLoad implements AutoCloseable {
         List<Long> mine = new ArrayList<>();
         Map<String, Connection> connections = new HashMap<>();
         try {
+            connections.put(ConfigPublisher.SOURCE_TARGET, connect(ConfigPublisher.SOURCE_TARGET));
+            spec.targets().forEach(t -> connections.put(t.name(), connect(t.name())));
             long next = System.nanoTime();
             while (running.get()) {
                 ThreadLocalRandom rnd = ThreadLocalRandom.current();
                 long started = System.nanoTime();
+                inFlightSince.set(writer, started);
                 if (mine.isEmpty() || rnd.nextInt(10) < 6) {
                     String tenant = DemoSource.TENANTS.get(rnd.nextInt(DemoSource.TENANTS.size()));
                     long id = nextId++;
@@ -97,6 +104,7 @@ public final class FollowingWriteLoad implements AutoCloseable {
                     acked.put(id, new Acked(before.tenant(), note, write(connections, before.tenant(), id, note, false)));
                 }
                 maxWriteNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
+                inFlightSince.set(writer, 0);
                 next += interval;
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
@@ -215,6 +223,32 @@ public final class FollowingWriteLoad implements AutoCloseable {
     /** The longest single write (including waits for a freeze) since the last reset, in ms. */
     public long maxWriteMillisAndReset() {
         return maxWriteNanos.getAndSet(0) / 1_000_000;
+    }
+
+    /**
+     * Waits until no writer is still in a write that started before {@code nanoTime} ({@link System#nanoTime}),
+     * so {@link #maxWriteMillisAndReset()} then covers every write that a pause held up.
+     *
+     * @return false if some write was still running after {@code timeout}
+     */
+    public boolean awaitWritesStartedBefore(long nanoTime, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            throwIfFailed();
+            boolean settled = true;
+            for (int i = 0; i < inFlightSince.length(); i++) {
+                long since = inFlightSince.get(i);
+                if (since != 0 && since - nanoTime < 0) {
+                    settled = false;
+                    break;
+                }
+            }
+            if (settled) {
+                return true;
+            }
+            Thread.sleep(1);
+        }
+        return false;
     }
 
     /** Writes retried because the old table rejected them after a flip. */

@@ -8,8 +8,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,7 +16,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,16 +28,32 @@ import java.util.function.LongSupplier;
  * commits only after the targets have the events). Works in the migrator's process (capture's own
  * position) and from another process (the slot's {@code confirmed_flush_lsn}, which Debezium advances
  * when it stores its offsets).
+ *
+ * <p>Built for a short wait under a cutover's write freeze: one long-lived source connection (no
+ * connection set-up per call), a transactional marker (its commit flushes the WAL, so the WAL sender ships
+ * it at once instead of after the WAL writer's next flush), the change topics' partitions looked up once,
+ * and short polls while waiting. {@link #lastDrain()} tells where the time of the last wait went.
  */
 public final class AppliedWatermark implements AutoCloseable {
+    /** How often capture's in-process position is read while waiting (a memory read). */
+    private static final long IN_PROCESS_POLL_NANOS = 1_000_000;
+    /** How often the slot's position (a query) or the committed offsets (a Kafka request) are read. */
+    private static final long REMOTE_POLL_NANOS = 5_000_000;
+
     private final MigrationSpec spec;
     private final LongSupplier capturedLsn;
+    private final long capturePollNanos;
+    private final SourceSession session;
     private final Admin admin;
     private final List<String> topics;
+    private volatile List<TopicPartition> partitions;
+    private volatile DrainTimings lastDrain;
 
-    private AppliedWatermark(MigrationSpec spec, LongSupplier capturedLsn) {
+    private AppliedWatermark(MigrationSpec spec, LongSupplier capturedLsn, long capturePollNanos, SourceSession session) {
         this.spec = spec;
         this.capturedLsn = capturedLsn;
+        this.capturePollNanos = capturePollNanos;
+        this.session = session;
         java.util.Properties p = new java.util.Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spec.kafka().bootstrapServers());
         this.admin = Admin.create(p);
@@ -46,42 +62,52 @@ public final class AppliedWatermark implements AutoCloseable {
 
     /** In the migrator's process: capture's position is given (e.g. {@code capture::lastProcessedLsn}). */
     public static AppliedWatermark inProcess(MigrationSpec spec, LongSupplier capturedLsn) {
-        return new AppliedWatermark(spec, capturedLsn);
+        return new AppliedWatermark(spec, capturedLsn, IN_PROCESS_POLL_NANOS, new SourceSession(spec));
     }
 
     /** From any process: capture's position is read from the replication slot. */
     public static AppliedWatermark standalone(MigrationSpec spec) {
-        return new AppliedWatermark(spec, () -> slotConfirmedLsn(spec));
+        SourceSession session = new SourceSession(spec);
+        return new AppliedWatermark(spec, () -> slotConfirmedLsn(spec, session), REMOTE_POLL_NANOS, session);
     }
 
     /** The source's current WAL position. */
     public long sourceWalLsn() throws SQLException {
-        try (Connection c = connect(spec); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
-            rs.next();
-            return Lsn.parse(rs.getString(1));
-        }
-    }
-
-    /**
-     * Writes a non-transactional logical decoding message into the source's WAL and returns its LSN; once
-     * capture has handled it, every transaction committed before it is on the change topics.
-     */
-    public long emitMarker(String content) throws SQLException {
-        try (Connection c = connect(spec);
-             PreparedStatement ps = c.prepareStatement("SELECT pg_logical_emit_message(false, ?, ?)::text")) {
-            ps.setString(1, ChangeCapture.MARKER_PREFIX);
-            ps.setString(2, content);
-            try (ResultSet rs = ps.executeQuery()) {
+        return session.call(c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
                 rs.next();
                 return Lsn.parse(rs.getString(1));
             }
-        }
+        });
+    }
+
+    /**
+     * Writes a logical decoding message into the source's WAL and returns its LSN; once capture has handled
+     * it, every transaction committed before it is on the change topics. The message is transactional: its
+     * own commit flushes the WAL (with {@code synchronous_commit=on}), so the WAL sender, which only ships
+     * flushed WAL, sends it at once even when nothing else commits (a write freeze).
+     */
+    public long emitMarker(String content) throws SQLException {
+        return session.call(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)::text")) {
+                ps.setString(1, ChangeCapture.MARKER_PREFIX);
+                ps.setString(2, content);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return Lsn.parse(rs.getString(1));
+                }
+            }
+        });
     }
 
     /** Capture's position: the highest source LSN handled and published. */
     public long capturedLsn() {
         return capturedLsn.getAsLong();
+    }
+
+    /** Where the time of the last {@link #awaitApplied} that returned went. */
+    public Optional<DrainTimings> lastDrain() {
+        return Optional.ofNullable(lastDrain);
     }
 
     /**
@@ -91,26 +117,56 @@ public final class AppliedWatermark implements AutoCloseable {
      * @throws TimeoutException naming what was still behind
      */
     public void awaitApplied(long lsn, Duration timeout) throws SQLException, InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
         long marker = Math.max(lsn, emitMarker("watermark"));
+        long marked = System.nanoTime();
         while (capturedLsn() < marker) {
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("capture has handled up to " + Lsn.format(capturedLsn()) + ", not yet "
                         + Lsn.format(marker) + " after " + timeout);
             }
-            Thread.sleep(50);
+            LockSupport.parkNanos(capturePollNanos);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for capture to reach " + Lsn.format(marker));
+            }
         }
-        Map<TopicPartition, Long> ends = ConsumerLag.endOffsets(admin, topics);
+        long captured = System.nanoTime();
+        List<TopicPartition> tps = partitions();
+        Map<TopicPartition, Long> ends = ConsumerLag.endOffsetsOf(admin, tps);
+        long ended = System.nanoTime();
+        String group = ApplyStreams.applicationId(spec);
+        int polls = 0;
         while (true) {
-            Map<TopicPartition, Long> behind = behind(ends, ConsumerLag.committedOffsets(admin, ApplyStreams.applicationId(spec)));
+            polls++;
+            Map<TopicPartition, Long> behind = behind(ends, ConsumerLag.committedOffsets(admin, group, tps));
             if (behind.isEmpty()) {
-                return;
+                break;
             }
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("apply has not reached the end offsets " + behind + " after " + timeout);
             }
-            Thread.sleep(50);
+            LockSupport.parkNanos(REMOTE_POLL_NANOS);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for apply to commit " + behind);
+            }
         }
+        long done = System.nanoTime();
+        lastDrain = new DrainTimings(millis(marked - start), millis(captured - marked), millis(ended - captured),
+                millis(done - ended), polls);
+    }
+
+    private List<TopicPartition> partitions() throws InterruptedException {
+        List<TopicPartition> known = partitions;
+        if (known == null) {
+            known = ConsumerLag.partitions(admin, topics);
+            partitions = known;
+        }
+        return known;
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
     }
 
     private static Map<TopicPartition, Long> behind(Map<TopicPartition, Long> ends, Map<TopicPartition, Long> committed) {
@@ -124,25 +180,25 @@ public final class AppliedWatermark implements AutoCloseable {
         return behind;
     }
 
-    private static long slotConfirmedLsn(MigrationSpec spec) {
-        try (Connection c = connect(spec);
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, spec.slotName());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getString(1) != null ? Lsn.parse(rs.getString(1)) : 0L;
-            }
+    private static long slotConfirmedLsn(MigrationSpec spec, SourceSession session) {
+        try {
+            return session.call(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
+                    ps.setString(1, spec.slotName());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() && rs.getString(1) != null ? Lsn.parse(rs.getString(1)) : 0L;
+                    }
+                }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read slot " + spec.slotName() + " on the source: " + e.getMessage(), e);
         }
     }
 
-    private static Connection connect(MigrationSpec spec) throws SQLException {
-        return DriverManager.getConnection(spec.source().jdbcUrl(), spec.source().user(), spec.source().password());
-    }
-
     @Override
     public void close() {
         admin.close();
+        session.close();
     }
 }

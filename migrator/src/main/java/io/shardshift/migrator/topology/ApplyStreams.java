@@ -31,8 +31,17 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class ApplyStreams implements AutoCloseable {
-    /** Commit interval: how long an applied event's offset may stay uncommitted. */
-    public static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
+    /**
+     * Commit interval: how long an applied event's offset may stay uncommitted. A cutover's drain waits for
+     * the commit that follows the last event before its fence, so this bounds part of the write pause;
+     * each commit also writes the buffered events, so it bounds the apply latency too.
+     */
+    public static final Duration COMMIT_INTERVAL = Duration.ofMillis(50);
+    /**
+     * How long a stream thread blocks in a poll that returns nothing. A due commit waits for the thread to
+     * come back from that poll, so it stays well under {@link #COMMIT_INTERVAL}.
+     */
+    public static final Duration POLL_TIME = Duration.ofMillis(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(ApplyStreams.class);
 
@@ -46,7 +55,7 @@ public final class ApplyStreams implements AutoCloseable {
     /**
      * The Streams configuration of a migration's apply application: application id
      * {@code <topicPrefix>.apply}, exactly_once_v2, the spec's replication factor and apply threads,
-     * commit every {@link #COMMIT_INTERVAL}, state under {@code stateDir}.
+     * commit every {@link #COMMIT_INTERVAL}, polls of at most {@link #POLL_TIME}, state under {@code stateDir}.
      */
     public static Properties config(MigrationSpec spec, Path stateDir) {
         Properties p = new Properties();
@@ -56,6 +65,7 @@ public final class ApplyStreams implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) spec.replicationFactor());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, spec.applyOrDefaults().threadsOrDefault());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL.toMillis());
+        p.put(StreamsConfig.POLL_MS_CONFIG, POLL_TIME.toMillis());
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);

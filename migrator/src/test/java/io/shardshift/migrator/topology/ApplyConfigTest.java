@@ -92,7 +92,8 @@ class ApplyConfigTest {
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
                 .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
                 .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 3)
-                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200L)
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50L)
+                .containsEntry(StreamsConfig.POLL_MS_CONFIG, 10L)
                 .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/shardshift/state");
         StreamsConfig valid = new StreamsConfig(p);
         assertThat(valid.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
