@@ -38,7 +38,8 @@ import java.util.stream.Collectors;
  * The backfill reader: reads a table from the source in chunks of physical blocks
  * ({@code ctid} ranges, which PostgreSQL 14+ reads with a TID range scan), several chunks at once on
  * separate connections, each with {@code COPY (SELECT <columns> ... WHERE <ctid range>) TO STDOUT}, and
- * hands every row with its shard key value to a {@link BackfillRowSink}.
+ * hands every row with its shard key value to a {@link BackfillRowSink}. A tenant-scoped migration reads
+ * only its tenants' rows: a {@link ShardKeyFilter} adds {@code AND <shard key>::text IN (...)} to each chunk.
  *
  * <p>Each chunk is one statement, so one snapshot; chunks are not one snapshot together, which is safe
  * as long as the migration's replication slot existed before the read started: a row changed between
@@ -75,8 +76,12 @@ public final class SnapshotReader {
 
     /** Plans a table's chunks from its current size and the catalog's row estimate. */
     public List<SnapshotChunk> plan(TableSchema table) throws SQLException {
+        return plan(table, null);
+    }
+
+    private List<SnapshotChunk> plan(TableSchema table, ShardKeyFilter filter) throws SQLException {
         try (Connection c = open("plan")) {
-            return plan(c, table);
+            return plan(c, table, filter);
         }
     }
 
@@ -86,27 +91,51 @@ public final class SnapshotReader {
      * @param shardKeyColumn the column whose value is passed to the sink with each row
      * @throws SnapshotException naming the table and chunk when a chunk cannot be read (after retries)
      *                           or the sink fails
+     * @see #read(TableSchema, String, ShardKeyFilter, BackfillRowSink)
      */
     public BackfillResult read(TableSchema table, String shardKeyColumn, BackfillRowSink sink) {
+        return read(table, shardKeyColumn, null, sink);
+    }
+
+    /**
+     * Reads the rows of a table that pass a filter into the sink (every row when {@code filter} is
+     * {@code null}); returns when all chunks are read. The filter is applied by the source inside each
+     * chunk's scan, so other rows never leave it. Progress still counts chunks of the whole table (each
+     * chunk scans its blocks whole), and {@link TableProgress#estimatedRows()} is the filter's share of the
+     * table estimated from the column's statistics ({@code pg_stats}; the whole table without statistics).
+     *
+     * @param shardKeyColumn the column whose value is passed to the sink with each row
+     * @param filter         the rows to read (a tenant-scoped migration's), or {@code null} for every row
+     * @throws IllegalArgumentException when the table lacks the shard key column or the filter's column
+     * @throws SnapshotException        naming the table and chunk when a chunk cannot be read (after retries)
+     *                                  or the sink fails
+     */
+    public BackfillResult read(TableSchema table, String shardKeyColumn, ShardKeyFilter filter, BackfillRowSink sink) {
         int keyIndex = table.indexOf(shardKeyColumn);
         if (keyIndex < 0) {
             throw new IllegalArgumentException("table " + table.id() + " has no column '" + shardKeyColumn + "'");
+        }
+        if (filter != null && table.indexOf(filter.column()) < 0) {
+            throw new IllegalArgumentException("table " + table.id() + " has no column '" + filter.column()
+                    + "' to filter the backfill by");
         }
         long startNanos = System.nanoTime();
         TableProgress p = new TableProgress(table.id());
         progress.put(table.id(), p);
         List<SnapshotChunk> chunks;
         try {
-            chunks = plan(table);
+            chunks = plan(table, filter);
         } catch (SQLException e) {
             throw new SnapshotException("cannot plan the backfill of " + table.id() + ": "
                     + PgConnections.describe(e, spec.source().password()), e);
         }
         String select = "SELECT " + table.columns().stream().map(ColumnDef::name).map(SqlIdentifiers::quote)
-                .collect(Collectors.joining(", ")) + " FROM " + table.id().quoted() + " WHERE ";
+                .collect(Collectors.joining(", ")) + " FROM " + table.id().quoted() + " WHERE "
+                + (filter == null ? "" : filter.toSql(null) + " AND ");
         ChunkJob job = new ChunkJob(table, select, keyIndex, sink, p, new ConcurrentLinkedQueue<>(chunks));
         int workers = Math.min(parallelism, chunks.size());
-        LOG.info("backfill of {}: {} chunks of about {} rows, {} readers", table.id(), chunks.size(), chunkRows, workers);
+        LOG.info("backfill of {}: {} chunks of about {} rows, {} readers{}", table.id(), chunks.size(), chunkRows, workers,
+                filter == null ? "" : ", only rows with " + filter.column() + " in " + filter.valueList());
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "shardshift-backfill-" + table.id());
             t.setDaemon(true);
@@ -150,7 +179,7 @@ public final class SnapshotReader {
         return Map.copyOf(progress);
     }
 
-    private List<SnapshotChunk> plan(Connection c, TableSchema table) throws SQLException {
+    private List<SnapshotChunk> plan(Connection c, TableSchema table, ShardKeyFilter filter) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT pg_relation_size(c.oid) / current_setting('block_size')::bigint, c.reltuples, c.relpages
                 FROM pg_class c WHERE c.oid = to_regclass(?)""")) {
@@ -163,7 +192,8 @@ public final class SnapshotReader {
                         rs.getLong(3), chunkRows);
                 TableProgress p = progress.get(table.id());
                 if (p != null) {
-                    p.planned(chunks.size(), Math.max(0L, (long) rs.getDouble(2)));
+                    long estimate = Math.max(0L, (long) rs.getDouble(2));
+                    p.planned(chunks.size(), filter == null ? estimate : FilteredRowEstimate.of(c, table.id(), filter, estimate));
                 }
                 return chunks;
             }

@@ -46,6 +46,7 @@ class SnapshotReaderIT {
                         + " CASE WHEN g % 3 = 0 THEN E'ten\\tant' ELSE 'tenant_' || (g % 10) END, g % 1000"
                         + " FROM generate_series(1, " + ROWS + ") g",
                 "DELETE FROM items WHERE id % 7 = 0",
+                "INSERT INTO items VALUES (100001, 'quoted', E'o''hara\\\\', 1), (100002, 'sly', 'x'') OR true --', 2)",
                 "ALTER TABLE items REPLICA IDENTITY FULL",
                 "ANALYZE items",
                 "CREATE TABLE empty (id int PRIMARY KEY, tenant_id text)",
@@ -125,6 +126,45 @@ class SnapshotReaderIT {
         assertThat(tenants).containsKey("ten\tant").containsKey("tenant_1").doesNotContainKey("ten\\tant");
         assertThat(tenants.get("ten\tant").get())
                 .isEqualTo((int) queryLong(pg, "app", "SELECT count(*) FROM items WHERE tenant_id = E'ten\\tant'"));
+    }
+
+    @Test
+    void shouldReadOnlyTheRowsOfTheFilteredShardKeyValues() {
+        Map<String, AtomicInteger> tenants = new ConcurrentHashMap<>();
+        List<String> wanted = List.of("tenant_1", "ten\tant", "o'hara\\", "x') OR true --");
+
+        SnapshotReader reader = new SnapshotReader(spec, 3, 1000);
+        BackfillResult result = reader.read(items, "tenant_id", ShardKeyFilter.of("tenant_id", wanted),
+                (table, key, line) -> tenants.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
+
+        assertThat(tenants).containsOnlyKeys(wanted);
+        for (String tenant : wanted) {
+            assertThat(tenants.get(tenant).get()).as(tenant).isEqualTo((int) queryLong(pg, "app",
+                    "SELECT count(*) FROM items WHERE tenant_id = E'" + tenant.replace("\\", "\\\\").replace("'", "''") + "'"));
+        }
+        assertThat(result.rows()).isEqualTo(tenants.values().stream().mapToLong(AtomicInteger::get).sum());
+        assertThat(result.chunks()).isGreaterThan(3);
+        assertThat(reader.progress(items.id()).fraction()).isEqualTo(1.0);
+        assertThat(reader.progress(items.id()).estimatedRows()).as("estimated from the column's statistics")
+                .isBetween(result.rows() / 2, result.rows() * 2);
+    }
+
+    @Test
+    void shouldReadNothingWhenNoRowHasTheFilteredValue() {
+        AtomicLong rows = new AtomicLong();
+
+        BackfillResult result = new SnapshotReader(spec, 2, 1000).read(items, "tenant_id",
+                ShardKeyFilter.of("tenant_id", List.of("nobody' OR '1'='1", "nobody\\' OR true --")),
+                (table, key, line) -> rows.incrementAndGet());
+
+        assertThat(result.rows()).isZero();
+        assertThat(rows.get()).isZero();
+    }
+
+    @Test
+    void shouldRejectAFilterOnAnUnknownColumn() {
+        assertThatThrownBy(() -> new SnapshotReader(spec).read(items, "tenant_id", ShardKeyFilter.of("nope", List.of("a")),
+                (t, k, l) -> { })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.shardshift.migrator.run;
 
 import io.shardshift.cdc.BackfillResult;
+import io.shardshift.cdc.ShardKeyFilter;
 import io.shardshift.cdc.SnapshotReader;
 import io.shardshift.cdc.TableProgress;
 import io.shardshift.core.event.TableId;
@@ -22,7 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * The initial copy of the tables to the targets, on a background thread, table after table, each table in
  * parallel chunks. Safe to run while the change stream is applied (snapshot rows only fill keys that hold
  * nothing, and deletes leave tombstones) and safe to run again after a crash. A completed table is recorded
- * in the state topic and not copied again.
+ * in the state topic and not copied again. A tenant-scoped migration copies its tenants' rows only (the
+ * source filters each chunk; progress counts the whole table's chunks, and the row estimate is the
+ * tenants' share of the table from the column's statistics).
  */
 final class Backfill {
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
@@ -69,7 +72,8 @@ final class Backfill {
                 try (RoutedBackfillSink sink = new RoutedBackfillSink(spec, table,
                         spec.hasLayout() ? spec.routing() : null,
                         search.of(table.id()), deadLetters)) {
-                    BackfillResult result = reader.read(table, spec.shardKeyOf(table.id()), sink);
+                    BackfillResult result = reader.read(table, spec.shardKeyOf(table.id()),
+                            ShardKeyFilter.of(spec, table.id()).orElse(null), sink);
                     results.put(table.id(), result);
                     LOG.info("backfill of {} done: {} rows in {} chunks in {} ms", table.id(), result.rows(),
                             result.chunks(), result.took().toMillis());

@@ -22,7 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * staging table, then insert-if-absent). One writer per reader thread per target, so chunks are written
  * in parallel on separate connections. Rows of a table with search targets also go, as snapshot events, to
  * those targets (see {@link SearchBackfill}). Without a layout (a search-only migration) rows go to the
- * search targets alone.
+ * search targets alone. In a tenant-scoped migration the reader already reads only the moved tenants'
+ * rows; any other row that reaches this sink is dropped, never written.
  */
 final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
     private static final int FLUSH_BYTES = 4 << 20;
@@ -54,6 +55,9 @@ final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
 
     @Override
     public void accept(TableId tableId, String shardKeyValue, byte[] line) throws Exception {
+        if (!spec.moves(shardKeyValue)) {
+            return;
+        }
         if (layout != null) {
             Buffer b = buffers.get().computeIfAbsent(layout.targetFor(shardKeyValue), this::newBuffer);
             b.rows.write(line);

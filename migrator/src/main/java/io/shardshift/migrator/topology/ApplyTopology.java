@@ -15,7 +15,8 @@ import java.util.Objects;
  * <pre>
  * change topics (byte[] key = primary key, byte[] value = ChangeEvent JSON)
  *   -&gt; {@value #SOURCE}
- *   -&gt; {@value #PROCESSOR}: decode, route by layout, buffer per target, write batches to the sinks
+ *   -&gt; {@value #PROCESSOR}: decode, route by layout (dropping other tenants' rows in a tenant-scoped
+ *        migration), buffer per target, write batches to the sinks
  *        (store {@value #STORE}: writes the buffers before each commit)
  * </pre>
  *
@@ -52,7 +53,7 @@ public final class ApplyTopology {
         Objects.requireNonNull(sinks, "sinks");
         Objects.requireNonNull(deadLetters, "deadLetters");
         Objects.requireNonNull(metrics, "metrics");
-        Router router = new Router(config.layout(), config.shardKeys(), config.searchTargets());
+        Router router = new Router(config.layout(), config.shardKeys(), config.searchTargets(), config.tenants());
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 config.changeTopics().toArray(String[]::new));

@@ -21,9 +21,12 @@ import java.util.Map;
  * @param batchSize     events buffered per target before a write, at least 1
  * @param flushInterval the longest an event waits in a buffer (wall clock), positive
  * @param searchTargets the search targets of each table, which get every event of it
+ * @param tenants       the shard key values whose rows move (a tenant-scoped migration); empty when every row
+ *                      moves; events of other rows are dropped (see {@link Router})
  */
 public record ApplyTopologyConfig(List<String> changeTopics, Map<TableId, String> shardKeys, Layout layout,
-                                  int batchSize, Duration flushInterval, Map<TableId, List<String>> searchTargets) {
+                                  int batchSize, Duration flushInterval, Map<TableId, List<String>> searchTargets,
+                                  List<String> tenants) {
 
     /** The flush interval when the caller gives none. */
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(100);
@@ -65,6 +68,13 @@ public record ApplyTopologyConfig(List<String> changeTopics, Map<TableId, String
         }
         changeTopics = List.copyOf(changeTopics);
         shardKeys = Collections.unmodifiableMap(new LinkedHashMap<>(shardKeys));
+        tenants = tenants == null ? List.of() : List.copyOf(tenants);
+    }
+
+    /** A configuration that moves every row. */
+    public ApplyTopologyConfig(List<String> changeTopics, Map<TableId, String> shardKeys, Layout layout,
+                               int batchSize, Duration flushInterval, Map<TableId, List<String>> searchTargets) {
+        this(changeTopics, shardKeys, layout, batchSize, flushInterval, searchTargets, List.of());
     }
 
     /** A configuration without search targets. */
@@ -75,7 +85,7 @@ public record ApplyTopologyConfig(List<String> changeTopics, Map<TableId, String
 
     /**
      * The configuration of a migration: its tables' change topics and shard keys, its layout (none for a
-     * search-only migration), its search targets, its batch size, and {@link #DEFAULT_FLUSH_INTERVAL}.
+     * search-only migration), its search targets, its tenants, its batch size, and {@link #DEFAULT_FLUSH_INTERVAL}.
      */
     public static ApplyTopologyConfig from(MigrationSpec spec) {
         Map<TableId, String> keys = new LinkedHashMap<>();
@@ -89,16 +99,16 @@ public record ApplyTopologyConfig(List<String> changeTopics, Map<TableId, String
         });
         Layout layout = spec.hasLayout() ? spec.routing() : null;
         return new ApplyTopologyConfig(topics, keys, layout, spec.applyOrDefaults().batchSizeOrDefault(),
-                DEFAULT_FLUSH_INTERVAL, search);
+                DEFAULT_FLUSH_INTERVAL, search, spec.tenants());
     }
 
     /** This configuration with another flush interval. */
     public ApplyTopologyConfig withFlushInterval(Duration interval) {
-        return new ApplyTopologyConfig(changeTopics, shardKeys, layout, batchSize, interval, searchTargets);
+        return new ApplyTopologyConfig(changeTopics, shardKeys, layout, batchSize, interval, searchTargets, tenants);
     }
 
     /** This configuration with another batch size. */
     public ApplyTopologyConfig withBatchSize(int size) {
-        return new ApplyTopologyConfig(changeTopics, shardKeys, layout, size, flushInterval, searchTargets);
+        return new ApplyTopologyConfig(changeTopics, shardKeys, layout, size, flushInterval, searchTargets, tenants);
     }
 }

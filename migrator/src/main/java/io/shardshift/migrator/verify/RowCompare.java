@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Compares every row of a source table with the rows of all targets, column by column, as a user would:
@@ -36,6 +37,19 @@ public final class RowCompare {
      */
     public static CompareReport compare(Connection source, Map<String, Connection> targets, TableSchema table,
                                         String shardKey, Layout layout) throws SQLException {
+        return compare(source, targets, table, shardKey, layout, value -> true);
+    }
+
+    /**
+     * Compares as {@link #compare(Connection, Map, TableSchema, String, Layout)}, for a tenant-scoped migration:
+     * only the source rows whose shard key value {@code moves} must be in the targets; every other source row
+     * is left out (and any target row the moved source rows do not account for is extra).
+     *
+     * @param moves whether the rows of a shard key value (text form, {@code null} for SQL NULL) move, e.g.
+     *              {@code spec::moves}
+     */
+    public static CompareReport compare(Connection source, Map<String, Connection> targets, TableSchema table,
+                                        String shardKey, Layout layout, Predicate<String> moves) throws SQLException {
         Map<String, String[]> targetRows = new HashMap<>();
         List<CompareReport.Mismatch> found = new ArrayList<>();
         long[] count = {0};
@@ -55,6 +69,9 @@ public final class RowCompare {
         long sourceTotal = 0;
         try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery(select(table, shardKey))) {
             while (rs.next()) {
+                if (!moves.test(rs.getString(3))) {
+                    continue;
+                }
                 sourceTotal++;
                 String key = rs.getString(1);
                 String[] inTarget = targetRows.remove(key);

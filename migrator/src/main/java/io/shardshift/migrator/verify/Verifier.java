@@ -1,5 +1,6 @@
 package io.shardshift.migrator.verify;
 
+import io.shardshift.cdc.ShardKeyFilter;
 import io.shardshift.cdc.SourceCatalog;
 import io.shardshift.core.event.Lsn;
 import io.shardshift.core.event.TableId;
@@ -50,6 +51,9 @@ import java.util.concurrent.TimeoutException;
  *       ({@link SearchCheck}); missing, stale and extra documents are reported by document id.</li>
  * </ol>
  *
+ * <p>For a tenant-scoped migration ({@link MigrationSpec#tenants()}) only the moved tenants' source rows are
+ * compared: the targets must hold exactly those, and any other row a target holds is reported as extra.
+ *
  * <pre>{@code
  * try (Verifier v = Verifier.standalone(spec)) {
  *     VerifyReport r = v.verify(VerifyOptions.defaults().withTenant("acme"));
@@ -99,7 +103,7 @@ public final class Verifier implements AutoCloseable {
     }
 
     private VerifyReport.TableResult verifyTable(TableSchema table, VerifyOptions opts) throws InterruptedException {
-        VerifySql sql = new VerifySql(table, spec.shardKeyOf(table.id()));
+        VerifySql sql = new VerifySql(table, spec.shardKeyOf(table.id()), ShardKeyFilter.of(spec, table.id()).orElse(null));
         List<TargetSpec> targets = postgresTargets();
         // a search-only migration has no PostgreSQL targets (and no layout): only its search targets are compared
         Layout layout = targets.isEmpty() ? null : spec.routing();

@@ -4,6 +4,7 @@ import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.event.ChangeEventCodec;
 import io.shardshift.core.layout.Layout;
 import io.shardshift.core.sink.SinkException;
+import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.migrator.topology.internal.PendingWritesStore;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -114,6 +115,40 @@ class ApplyTopologyTest {
         assertThat(sinks.target("search").row("1")).containsEntry("total", "2.00");
         assertThat(sinks.holdersOf("2")).isEmpty();
         assertThat(deadLetters.letters).isEmpty();
+    }
+
+    @Test
+    void shouldApplyOnlyTheMovedTenantsRowsInATenantScopedMigration() {
+        start(new ApplyTopologyConfig(List.of(TOPIC), Map.of(Orders.TABLE, Orders.SHARD_KEY), LAYOUT, 3,
+                Duration.ofHours(1), Map.of(Orders.TABLE, List.of("search")), List.of("whale")));
+        String minnow = tenantOn("pg_a");
+        pipe(insert("1", "whale", "1.00", 100), insert("2", minnow, "2.00", 110), snapshotRow("3", minnow, "3.00"),
+                update("2", minnow, "whale", "2.50", 120), update("1", "whale", minnow, "1.50", 130),
+                update("3", minnow, "3.50", 140), insert("4", "whale", "4.00", 150), delete("4", "whale", 160),
+                insert("5", minnow, "5.00", 170), delete("5", minnow, 180));
+
+        assertThat(sinks.holdersOf("2")).containsExactly("pg_whale", "search");
+        assertThat(sinks.target("pg_whale").row("2")).containsEntry("total", "2.50").containsEntry("tenant_id", "whale");
+        assertThat(sinks.holdersOf("1")).isEmpty();
+        assertThat(sinks.target("pg_whale").historyOf("1")).containsExactly("c:100", "d:130");
+        assertThat(sinks.target("search").historyOf("1")).containsExactly("c:100", "d:130");
+        assertThat(sinks.holdersOf("3")).isEmpty();
+        assertThat(sinks.holdersOf("4")).isEmpty();
+        assertThat(sinks.holdersOf("5")).isEmpty();
+        assertThat(sinks.target("pg_a").rows).isEmpty();
+        assertThat(sinks.rowCount()).isEqualTo(2);
+        assertThat(deadLetters.letters).isEmpty();
+    }
+
+    @Test
+    void shouldTakeTheTenantsFromTheSpec() {
+        MigrationSpec all = ApplyConfigTest.SPEC;
+        MigrationSpec scoped = new MigrationSpec(all.name(), all.source(), all.tables(), all.kafka(), all.targets(),
+                all.layout(), all.apply(), all.search(), List.of("acme", "globex"), all.cutover());
+
+        assertThat(ApplyTopologyConfig.from(all).tenants()).isEmpty();
+        assertThat(ApplyTopologyConfig.from(scoped).withBatchSize(5).withFlushInterval(Duration.ofSeconds(1)).tenants())
+                .containsExactly("acme", "globex");
     }
 
     @Test

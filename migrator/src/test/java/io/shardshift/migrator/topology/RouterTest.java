@@ -148,4 +148,95 @@ class RouterTest {
         ChangeEvent other = ChangeEvent.create(TableId.parse("public.x"), Map.of("id", "1"), Map.of("id", "1"), Orders.at(13));
         assertThatThrownBy(() -> searchOnly.route(other)).hasMessageContaining("not in the migration");
     }
+
+    @Test
+    void shouldRouteOnlyTheRowsOfTheMovedTenantsAndDropEveryOtherEvent() {
+        Router scoped = new Router(LAYOUT, Map.of(Orders.TABLE, "tenant_id"), Map.of(), List.of("whale"));
+        String other = tenantOn("a");
+        ChangeEvent movedInsert = insert("1", "whale", "1", 10);
+        ChangeEvent movedSnapshot = snapshotRow("2", "whale", "1");
+
+        assertThat(scoped.route(movedInsert)).containsExactly(new RoutedEvent("w", movedInsert));
+        assertThat(scoped.route(movedSnapshot)).containsExactly(new RoutedEvent("w", movedSnapshot));
+        assertThat(scoped.route(insert("3", other, "1", 11))).isEmpty();
+        assertThat(scoped.route(snapshotRow("4", other, "1"))).isEmpty();
+        assertThat(scoped.route(update("3", other, "2", 12))).isEmpty();
+        assertThat(scoped.route(update("3", other, tenantOn("b"), "2", 13))).isEmpty();
+        assertThat(scoped.route(delete("3", other, 14))).isEmpty();
+        assertThat(scoped.route(insert("5", null, "1", 15))).isEmpty();
+        assertThat(scoped.tenantScoped()).isTrue();
+        assertThat(router.tenantScoped()).isFalse();
+    }
+
+    @Test
+    void shouldRouteUpdatesAndDeletesOfMovedRowsAsWithoutTenants() {
+        Router scoped = new Router(LAYOUT, Map.of(Orders.TABLE, "tenant_id"), Map.of(), List.of("whale"));
+        ChangeEvent update = update("1", "whale", "2", 10);
+        ChangeEvent delete = delete("1", "whale", 11);
+
+        assertThat(scoped.route(update)).containsExactly(new RoutedEvent("w", update));
+        assertThat(scoped.route(delete)).containsExactly(new RoutedEvent("w", delete));
+    }
+
+    @Test
+    void shouldRouteARowEnteringTheMovedTenantsLikeAnyShardKeyChange() {
+        Router scoped = new Router(LAYOUT, Map.of(Orders.TABLE, "tenant_id"), Map.of(), List.of("whale"));
+        ChangeEvent entering = update("1", tenantOn("a"), "whale", "2", 10);
+
+        assertThat(scoped.route(entering)).isEqualTo(router.route(entering));
+        assertThat(scoped.route(entering)).last().isEqualTo(new RoutedEvent("w", entering));
+    }
+
+    @Test
+    void shouldTurnAnUpdateThatTakesARowOutOfTheMovedTenantsIntoADeleteOnTheOldTargetOnly() {
+        Router scoped = new Router(LAYOUT, Map.of(Orders.TABLE, "tenant_id"), Map.of(Orders.TABLE, List.of("s1")),
+                List.of("whale"));
+        ChangeEvent leaving = update("1", "whale", tenantOn("a"), "2", 10);
+
+        List<RoutedEvent> routed = scoped.route(leaving);
+
+        assertThat(routed).extracting(RoutedEvent::target).containsExactly("w", "s1");
+        for (RoutedEvent r : routed) {
+            assertThat(r.event().op()).isEqualTo(Operation.DELETE);
+            assertThat(r.event().key()).isEqualTo(leaving.key());
+            assertThat(r.event().before()).isEqualTo(leaving.before());
+            assertThat(r.event().position()).isEqualTo(leaving.position());
+        }
+    }
+
+    @Test
+    void shouldDropAnUpdateOutsideTheMovedTenantsWhoseOldValueIsUnknown() {
+        Router scoped = new Router(LAYOUT, Map.of(Orders.TABLE, "tenant_id"), Map.of(), List.of("whale"));
+        ChangeEvent e = ChangeEvent.update(Orders.TABLE, Orders.key("1"), null, Orders.row("1", "minnow", "1"), Orders.at(10));
+
+        assertThat(scoped.route(e)).isEmpty();
+    }
+
+    @Test
+    void shouldFilterTheSearchTargetsByTenantWithoutALayout() {
+        Router searchOnly = new Router(null, Map.of(Orders.TABLE, "tenant_id"), Map.of(Orders.TABLE, List.of("s1")),
+                List.of("acme"));
+        ChangeEvent acme = insert("1", "acme", "1", 10);
+        ChangeEvent leaving = update("1", "acme", "globex", "1", 11);
+
+        assertThat(searchOnly.route(acme)).containsExactly(new RoutedEvent("s1", acme));
+        assertThat(searchOnly.route(insert("2", "globex", "1", 12))).isEmpty();
+        assertThat(searchOnly.route(leaving)).singleElement().satisfies(r -> {
+            assertThat(r.target()).isEqualTo("s1");
+            assertThat(r.event().op()).isEqualTo(Operation.DELETE);
+            assertThat(r.event().before()).containsEntry("tenant_id", "acme");
+        });
+    }
+
+    @Test
+    void shouldStillRejectUnroutableEventsWhenTenantScoped() {
+        Router scoped = new Router(LAYOUT, Map.of(Orders.TABLE, "tenant_id"), Map.of(), List.of("whale"));
+        ChangeEvent noShardKey = ChangeEvent.create(Orders.TABLE, Orders.key("7"), Map.of("id", "7"), Orders.at(10));
+        ChangeEvent truncate = ChangeEvent.of(Operation.TRUNCATE, Orders.TABLE, Orders.key("1"), null, null, Orders.at(11));
+        ChangeEvent other = ChangeEvent.create(TableId.parse("public.x"), Map.of("id", "1"), Map.of("id", "1"), Orders.at(12));
+
+        assertThatThrownBy(() -> scoped.route(noShardKey)).hasMessageContaining("no shard key column 'tenant_id'");
+        assertThatThrownBy(() -> scoped.route(truncate)).hasMessageContaining("TRUNCATE");
+        assertThatThrownBy(() -> scoped.route(other)).hasMessageContaining("not in the migration");
+    }
 }

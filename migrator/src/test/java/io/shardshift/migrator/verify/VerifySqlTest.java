@@ -1,5 +1,6 @@
 package io.shardshift.migrator.verify;
 
+import io.shardshift.cdc.ShardKeyFilter;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.TableSchema;
@@ -48,5 +49,24 @@ class VerifySqlTest {
     void shouldRejectAShardKeyThatIsNotAColumn() {
         assertThatThrownBy(() -> new VerifySql(LINES, "customer"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("customer").hasMessageContaining("public.lines");
+    }
+
+    @Test
+    void shouldFilterOnlyTheSourceToTheMovedTenantsOfATenantScopedMigration() {
+        VerifySql sql = new VerifySql(LINES, "tenant_id", ShardKeyFilter.of("tenant_id", List.of("acme", "o'hara")));
+        String moved = "t.\"tenant_id\"::text IN (E'acme', E'o''hara')";
+        KeyRange middle = new KeyRange(List.of("a", "1"), List.of("b", "9"));
+
+        assertThat(sql.boundary(false, false)).contains("WHERE " + moved);
+        assertThat(sql.boundary(true, true)).contains("t.\"tenant_id\"::text = ? AND " + moved);
+        assertThat(sql.chunkSums(middle, false)).contains(moved);
+        assertThat(sql.chunkSums(middle, false, true)).doesNotContain("IN (");
+        assertThat(sql.rows(middle, true, false)).contains(moved);
+        assertThat(sql.rows(middle, true, true)).doesNotContain("IN (");
+        assertThat(sql.rowsByKeys(false, true)).contains("WHERE " + moved + " FOR SHARE OF t");
+        assertThat(sql.rowsByKeys(true, false)).doesNotContain("IN (");
+        assertThat(sql.fullRowsForShare()).contains("WHERE " + moved + " FOR SHARE OF t");
+        assertThat(sql.fullRows(KeyRange.all(), false)).endsWith(" WHERE " + moved);
+        assertThat(new VerifySql(LINES, "tenant_id").rowsByKeys(false, true)).doesNotContain("WHERE");
     }
 }

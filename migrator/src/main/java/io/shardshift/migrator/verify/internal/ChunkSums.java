@@ -16,8 +16,10 @@ final class ChunkSums {
     private ChunkSums() {
     }
 
-    static Map<String, ChunkSum> read(Connection c, VerifySql sql, KeyRange range, String tenant, Supplier<String> where) {
-        try (PreparedStatement ps = c.prepareStatement(sql.chunkSums(range, tenant != null))) {
+    /** @param target whether {@code c} is a target (not filtered to a tenant-scoped migration's rows) */
+    static Map<String, ChunkSum> read(Connection c, VerifySql sql, KeyRange range, String tenant, boolean target,
+                                      Supplier<String> where) {
+        try (PreparedStatement ps = c.prepareStatement(sql.chunkSums(range, tenant != null, target))) {
             Binds.range(ps, 1, range, tenant);
             Map<String, ChunkSum> out = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {

@@ -75,7 +75,7 @@ public final class PgSource {
 
     /** The checksum of a chunk per shard key value. */
     public Map<String, ChunkSum> chunkSums(KeyRange range, String tenant) {
-        return ChunkSums.read(connection, sql, range, tenant, () -> "source, " + sql.table().id() + " chunk " + range);
+        return ChunkSums.read(connection, sql, range, tenant, false, () -> "source, " + sql.table().id() + " chunk " + range);
     }
 
     /** Every row of a chunk. */

@@ -44,7 +44,7 @@ public final class PgTargetReader implements TargetReader {
 
     @Override
     public Map<String, ChunkSum> chunkSums(KeyRange range, String tenant) {
-        return ChunkSums.read(connection, sql, range, tenant, () -> "target " + target.name() + ", " + sql.table().id()
+        return ChunkSums.read(connection, sql, range, tenant, true, () -> "target " + target.name() + ", " + sql.table().id()
                 + " chunk " + range);
     }
 

@@ -1,5 +1,6 @@
 package io.shardshift.migrator.verify.internal;
 
+import io.shardshift.cdc.ShardKeyFilter;
 import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.sql.SqlIdentifiers;
@@ -15,6 +16,10 @@ import java.util.regex.Pattern;
  *
  * <p>Key bounds are compared as rows of the key columns, {@code (a, b) > (?::ta, ?::tb)}, so composite
  * keys chunk in index order. Bound parameters are the key values' text forms, cast to the column types.
+ *
+ * <p>In a tenant-scoped migration every statement run on the source also has the moved tenants' condition
+ * ({@link ShardKeyFilter}), so the source's other rows count as absent and a target row of another tenant
+ * shows as extra; statements run on a target are not filtered.
  */
 public final class VerifySql {
     /** The fence column of target tables. */
@@ -29,13 +34,29 @@ public final class VerifySql {
     private final String keyList;
     private final String rowText;
     private final String keyText;
+    private final String sourceScope;
 
     /**
      * @throws IllegalArgumentException naming the table and column when the table has no primary key, the
      *                                  shard key is not one of its columns, or a key type is not plain
      */
     public VerifySql(TableSchema table, String shardKey) {
+        this(table, shardKey, null);
+    }
+
+    /**
+     * @param moved the rows of the source to compare (a tenant-scoped migration's), or {@code null} for all
+     * @throws IllegalArgumentException naming the table and column when the table has no primary key, the
+     *                                  shard key or the filter's column is not one of its columns, or a key
+     *                                  type is not plain
+     */
+    public VerifySql(TableSchema table, String shardKey, ShardKeyFilter moved) {
         this.table = table;
+        if (moved != null && table.indexOf(moved.column()) < 0) {
+            throw new IllegalArgumentException("tenant filter column '" + moved.column() + "' is not a column of table "
+                    + table.id());
+        }
+        this.sourceScope = moved == null ? null : moved.toSql("t");
         if (table.primaryKey().isEmpty()) {
             throw new IllegalArgumentException("table " + table.id() + " has no primary key; it cannot be verified");
         }
@@ -72,17 +93,22 @@ public final class VerifySql {
      * Returns the key columns as text.
      */
     public String boundary(boolean hasAfter, boolean tenant) {
-        return "SELECT " + keyValues() + " FROM " + table.id().quoted() + " t" + where(hasAfter, false, tenant)
+        return "SELECT " + keyValues() + " FROM " + table.id().quoted() + " t" + where(hasAfter, false, tenant, true)
                 + " ORDER BY " + keyList + " OFFSET ? LIMIT 1";
     }
 
     /**
-     * The checksum of a key range grouped by shard key value: rows {@code (shard key text, count, sum)}.
-     * Parameters: the bounds present, then the tenant.
+     * The checksum of a key range grouped by shard key value on the source: rows
+     * {@code (shard key text, count, sum)}. Parameters: the bounds present, then the tenant.
      */
     public String chunkSums(KeyRange range, boolean tenant) {
+        return chunkSums(range, tenant, false);
+    }
+
+    /** The checksum of a key range as {@link #chunkSums(KeyRange, boolean)}, on a target or on the source. */
+    public String chunkSums(KeyRange range, boolean tenant, boolean target) {
         return "SELECT t." + shardKey + "::text, count(*), sum(hashtextextended(" + rowText + ", 0))::text FROM "
-                + table.id().quoted() + " t" + where(range.after() != null, range.upTo() != null, tenant)
+                + table.id().quoted() + " t" + where(range.after() != null, range.upTo() != null, tenant, !target)
                 + " GROUP BY 1";
     }
 
@@ -91,7 +117,7 @@ public final class VerifySql {
      * Parameters as {@link #chunkSums}.
      */
     public String rows(KeyRange range, boolean tenant, boolean target) {
-        return select(target) + where(range.after() != null, range.upTo() != null, tenant);
+        return select(target) + where(range.after() != null, range.upTo() != null, tenant, !target);
     }
 
     /**
@@ -100,7 +126,7 @@ public final class VerifySql {
      * until the transaction ends.
      */
     public String rowsByKeys(boolean target, boolean forShare) {
-        return select(target) + keyJoin() + (forShare ? " FOR SHARE OF t" : "");
+        return select(target) + keyJoin() + (target ? "" : scopeWhere()) + (forShare ? " FOR SHARE OF t" : "");
     }
 
     /**
@@ -109,7 +135,7 @@ public final class VerifySql {
      */
     public String fullRowsForShare() {
         String cols = join(table.columnNames().stream().map(c -> "t." + SqlIdentifiers.quote(c) + "::text").toList());
-        return "SELECT " + cols + " FROM " + table.id().quoted() + " t" + keyJoin() + " FOR SHARE OF t";
+        return "SELECT " + cols + " FROM " + table.id().quoted() + " t" + keyJoin() + scopeWhere() + " FOR SHARE OF t";
     }
 
     /**
@@ -119,7 +145,7 @@ public final class VerifySql {
     public String fullRows(KeyRange range, boolean tenant) {
         String cols = join(table.columnNames().stream().map(c -> "t." + SqlIdentifiers.quote(c) + "::text").toList());
         return "SELECT " + cols + ", " + keyText + " FROM " + table.id().quoted() + " t"
-                + where(range.after() != null, range.upTo() != null, tenant);
+                + where(range.after() != null, range.upTo() != null, tenant, true);
     }
 
     /**
@@ -163,7 +189,11 @@ public final class VerifySql {
         return join(keyColumns.stream().map(c -> "t." + SqlIdentifiers.quote(c.name()) + "::text").toList());
     }
 
-    private String where(boolean hasAfter, boolean hasUpTo, boolean tenant) {
+    private String scopeWhere() {
+        return sourceScope == null ? "" : " WHERE " + sourceScope;
+    }
+
+    private String where(boolean hasAfter, boolean hasUpTo, boolean tenant, boolean source) {
         List<String> conditions = new ArrayList<>();
         if (hasAfter) {
             conditions.add("(" + keyList + ") > (" + bounds() + ")");
@@ -173,6 +203,9 @@ public final class VerifySql {
         }
         if (tenant) {
             conditions.add("t." + shardKey + "::text = ?");
+        }
+        if (source && sourceScope != null) {
+            conditions.add(sourceScope);
         }
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
