@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardshift.client.ConfigKeys;
 import io.shardshift.client.RoutingLayout;
 import io.shardshift.core.layout.Layout;
+import io.shardshift.core.spec.MigrationSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -90,6 +91,24 @@ public final class ConfigPublisher implements AutoCloseable {
     /** The layout before the first cutover: every key on the source. */
     public static RoutingLayout sourceLayout(long generation, String shardKey) {
         return new RoutingLayout(generation, shardKey, 1, List.of(SOURCE_TARGET), Map.of());
+    }
+
+    /**
+     * The layout applications follow once the migration's generation is live: the spec's layout, or, for a
+     * tenant-scoped migration, the source layout with each moved tenant routed (as a hot tenant) to the
+     * target the spec's layout names for it, so every other key stays on the source.
+     */
+    public static RoutingLayout newLayout(MigrationSpec spec) {
+        Layout layout = spec.routing();
+        if (!spec.tenantScoped()) {
+            return new RoutingLayout(layout.generation(), layout.shardKey(), layout.buckets(), layout.bucketTargets(),
+                    layout.hotTenants());
+        }
+        Map<String, String> moved = new LinkedHashMap<>();
+        for (String tenant : spec.tenants()) {
+            moved.put(tenant, layout.targetFor(tenant));
+        }
+        return new RoutingLayout(layout.generation(), layout.shardKey(), 1, List.of(SOURCE_TARGET), moved);
     }
 
     /** Makes {@code generation} the live layout. */

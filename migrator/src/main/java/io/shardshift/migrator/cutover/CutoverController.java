@@ -9,23 +9,30 @@ import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.migrator.audit.AuditTrail;
+import io.shardshift.migrator.cutover.internal.AutoCutover;
 import io.shardshift.migrator.cutover.internal.GateRunner;
+import io.shardshift.migrator.cutover.internal.ObservationWindow;
 import io.shardshift.migrator.cutover.internal.ReverseLog;
+import io.shardshift.migrator.cutover.internal.ReverseReplicator;
 import io.shardshift.migrator.cutover.internal.SourceFreeze;
+import io.shardshift.migrator.cutover.internal.TargetLocks;
 import io.shardshift.migrator.lag.LagSnapshot;
 import io.shardshift.migrator.run.MigrationRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 /**
  * Switches applications from the old layout to the new one, and back.
@@ -36,7 +43,17 @@ import java.util.function.LongSupplier;
  * it; make the old tables reject writes, flip {@code routing.generation}, swap the search alias; release
  * the lock; unfreeze. A failure or timeout at any step aborts: the lock is rolled back, the generation is
  * (re)published as before, writes are unfrozen, and the old layout stays live. Every step goes to the audit
- * trail. One controller per migration; its methods run one at a time.
+ * trail. One controller per migration; cutovers and rollbacks run one at a time.
+ *
+ * <p>After a cutover the observation window starts: a {@link ReverseReplicator} copies the application's
+ * writes to the new layout back to the source every 200 ms, so a rollback only copies the remainder under
+ * its freeze. When the window ends, replication stops, the target triggers are dropped, the audit trail
+ * records {@code observation-ended} and later rollbacks are refused. The window is recorded on the source,
+ * so a controller started again (after a restart) resumes it.
+ *
+ * <p>In a tenant-scoped migration ({@link MigrationSpec#tenantScoped()}) only the listed tenants move: the
+ * published layout routes them to their targets and every other key to the source, and the source rejects
+ * only writes of the listed tenants.
  */
 public final class CutoverController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CutoverController.class);
@@ -51,9 +68,22 @@ public final class CutoverController implements AutoCloseable {
     private final AuditTrail audit;
     private final CutoverOptions options;
     private final List<AutoCloseable> owned = new ArrayList<>();
-    private long live;
-    private long previous;
-    private CutoverResult last;
+    private final ReentrantLock switching = new ReentrantLock();
+    private volatile long live;
+    private volatile long previous;
+    private volatile CutoverResult last;
+    private final ObservationWindow observation;
+    private volatile AutoCutover auto;
+
+    /**
+     * The observation window after a cutover, for the status API.
+     *
+     * @param active     true while writes to the new layout are copied back to the old one
+     * @param windowEnd  when the window ends (or ended); null when no cutover opened one
+     * @param reverseLag writes logged on the targets and not yet copied to the source (-1 if unreadable)
+     */
+    public record ObservationStatus(boolean active, Instant windowEnd, long reverseLag) {
+    }
 
     /** Waits until every change committed before an LSN is applied to every target. */
     @FunctionalInterface
@@ -75,6 +105,9 @@ public final class CutoverController implements AutoCloseable {
         this.follower = follower;
         this.audit = audit;
         this.options = options;
+        this.observation = new ObservationWindow(spec, tables, switching, (generation, end, copied) ->
+                audit.append(ACTOR, "observation-ended", details("observation-" + generation, "generation", generation,
+                        "windowEnd", end.toString(), "copied", copied.toString())));
         initialize();
     }
 
@@ -113,7 +146,7 @@ public final class CutoverController implements AutoCloseable {
     private void initialize() throws InterruptedException {
         for (TargetSpec t : spec.targets()) {
             try {
-                ReverseLog.prepare(t);
+                ReverseLog.prepare(t, tables);
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot prepare the reverse log on target " + t.name() + ": " + e.getMessage(), e);
             }
@@ -125,7 +158,7 @@ public final class CutoverController implements AutoCloseable {
         Layout target = spec.routing();
         long old = target.generation() - 1;
         publisher.publishLayout(ConfigPublisher.sourceLayout(old, target.shardKey()));
-        publisher.publishLayout(target);
+        publisher.publishLayout(ConfigPublisher.newLayout(spec));
         live = follower.currentGeneration();
         previous = follower.value(ConfigKeys.ROUTING_GENERATION).map(v -> v.path("previous").asLong(old)).orElse(old);
         if (live == 0) {
@@ -138,10 +171,20 @@ public final class CutoverController implements AutoCloseable {
             LOG.warn("config topic says writes are frozen with no cutover running; unfreezing");
             publisher.publishFreeze(false, "controller start: no cutover running");
         }
+        observation.resume(live);
     }
 
     /** Runs a cutover to the spec's layout. */
-    public synchronized CutoverResult cutover() {
+    public CutoverResult cutover() {
+        switching.lock();
+        try {
+            return runCutover();
+        } finally {
+            switching.unlock();
+        }
+    }
+
+    private CutoverResult runCutover() {
         long from = live;
         long to = spec.routing().generation();
         String id = "cutover-" + System.currentTimeMillis();
@@ -164,17 +207,35 @@ public final class CutoverController implements AutoCloseable {
         return finish(switchLayout(id, "cutover", from, to, gates.lastResults()));
     }
 
-    /** Makes the previous generation live again (the old tables accept writes again). */
-    public synchronized CutoverResult rollback(String reason) {
-        long from = live;
-        long to = previous;
-        String id = "rollback-" + System.currentTimeMillis();
-        if (from == to) {
-            return finish(aborted(id, "rollback", from, to, 0, 0, "precheck", "nothing to roll back: generation "
-                    + from + " is live", List.of()));
+    /**
+     * Makes the previous generation live again (the old tables accept writes again). Refused (aborted at
+     * step {@code precheck}) once the observation window has ended.
+     */
+    public CutoverResult rollback(String reason) {
+        switching.lock();
+        try {
+            long from = live;
+            long to = previous;
+            String id = "rollback-" + System.currentTimeMillis();
+            if (from == to) {
+                return finish(aborted(id, "rollback", from, to, 0, 0, "precheck", "nothing to roll back: generation "
+                        + from + " is live", List.of()));
+            }
+            Optional<String> refused = observation.refusal();
+            if (refused.isPresent()) {
+                return finish(aborted(id, "rollback", from, to, 0, 0, "precheck", refused.get() + "; generation " + from
+                        + " stays live", List.of()));
+            }
+            audit.append(ACTOR, "start", details(id, "from", from, "to", to, "reason", reason == null ? "" : reason));
+            observation.pause();
+            CutoverResult r = switchLayout(id, "rollback", from, to, List.of());
+            if (!r.completed()) {
+                observation.resumeAfterAbort();
+            }
+            return finish(r);
+        } finally {
+            switching.unlock();
         }
-        audit.append(ACTOR, "start", details(id, "from", from, "to", to, "reason", reason == null ? "" : reason));
-        return finish(switchLayout(id, "rollback", from, to, List.of()));
     }
 
     private CutoverResult switchLayout(String id, String kind, long from, long to, List<Gate.GateResult> gateResults) {
@@ -184,8 +245,9 @@ public final class CutoverController implements AutoCloseable {
         long fence = 0;
         boolean flipped = false;
         SourceFreeze freeze = null;
-        List<Connection> targetLocks = List.of();
+        TargetLocks targetLocks = TargetLocks.none();
         long drainedAt = 0;
+        Instant observeUntil = null;
         try {
             publisher.publishFreeze(true, id);
             freeze = SourceFreeze.acquire(spec.source().jdbcUrl(), spec.source().user(), spec.source().password(),
@@ -204,15 +266,19 @@ public final class CutoverController implements AutoCloseable {
                 for (TargetSpec t : spec.targets()) {
                     ReverseLog.start(t, tables);
                 }
-                freeze.rejectWritesFromNowOn(to);
+                observeUntil = Instant.now().plus(options.observationWindow());
+                ReverseReplicator.begin(freeze.connection(), spec.name(), targetNames(), to, observeUntil);
+                freeze.rejectWritesFromNowOn(to, shardKeys(), spec.tenants());
             } else {
                 freeze.allowWrites();
                 step = "copy-back";
-                targetLocks = lockTargets();
+                targetLocks = TargetLocks.acquire(spec.targets(), tables, options.freezeTimeout());
+                ReverseReplicator copier = new ReverseReplicator(spec, tables, Instant.EPOCH, r -> { });
                 long copied = 0;
-                for (Connection target : targetLocks) {
-                    copied += ReverseLog.copyBack(target, freeze.connection(), tables);
+                for (int i = 0; i < targetLocks.size(); i++) {
+                    copied += copier.copyInto(freeze.connection(), targetLocks.get(i), spec.targets().get(i).name(), Long.MAX_VALUE);
                 }
+                ReverseReplicator.end(freeze.connection(), spec.name());
                 audit.append(ACTOR, "copied-back", details(id, "writes", copied));
             }
             step = "flip";
@@ -223,10 +289,16 @@ public final class CutoverController implements AutoCloseable {
             step = "release";
             freeze.commit();
             freeze.close();
-            releaseTargets(targetLocks, true);
+            targetLocks.release(true, fence);
             live = to;
             previous = from;
             audit.append(ACTOR, "flip", details(id, "generation", to, "previous", from));
+            if (forward) {
+                audit.append(ACTOR, "observation-started", details(id, "generation", to, "until", observeUntil.toString()));
+                observation.open(to, observeUntil);
+            } else {
+                observation.closedByRollback();
+            }
             step = "unfreeze";
             publisher.publishFreeze(false, id);
             long pause = (System.nanoTime() - frozenAt) / 1_000_000;
@@ -245,7 +317,7 @@ public final class CutoverController implements AutoCloseable {
             if (live == to) {
                 LOG.error("{} {}: generation {} is live but unfreezing failed at {}: {}", kind, id, to, step, reason);
             } else {
-                releaseTargets(targetLocks, false);
+                targetLocks.release(false, 0);
                 abort(id, freeze, flipped, from, step, reason, forward);
             }
             long pause = (System.nanoTime() - frozenAt) / 1_000_000;
@@ -262,8 +334,8 @@ public final class CutoverController implements AutoCloseable {
         }
         if (forward) {
             for (TargetSpec t : spec.targets()) {
-                try (Connection c = ReverseLog.connect(t)) {
-                    ReverseLog.stop(c, tables);
+                try {
+                    ReverseLog.stop(t, tables);
                 } catch (SQLException e) {
                     LOG.warn("{}: cannot remove the reverse log trigger on {}: {}", id, t.name(), e.getMessage());
                 }
@@ -280,48 +352,6 @@ public final class CutoverController implements AutoCloseable {
         audit.append(ACTOR, "abort", details(id, "step", step, "reason", reason, "generation", from));
     }
 
-    /** Opens a transaction on each target holding its tables locked against writes. */
-    private List<Connection> lockTargets() throws SQLException {
-        List<Connection> locked = new ArrayList<>();
-        try {
-            for (TargetSpec t : spec.targets()) {
-                Connection c = ReverseLog.connect(t);
-                locked.add(c);
-                c.setAutoCommit(false);
-                try (java.sql.Statement st = c.createStatement()) {
-                    st.execute("SET LOCAL lock_timeout = " + Math.max(1, options.freezeTimeout().toMillis()));
-                }
-                ReverseLog.lock(c, tables);
-            }
-            return locked;
-        } catch (SQLException e) {
-            releaseTargets(locked, false);
-            throw e;
-        }
-    }
-
-    /** Ends the target transactions: on success the reverse log stops (the old layout is live again). */
-    private void releaseTargets(List<Connection> locked, boolean rolledBack) {
-        for (Connection c : locked) {
-            try {
-                if (rolledBack) {
-                    ReverseLog.stop(c, tables);
-                    c.commit();
-                } else {
-                    c.rollback();
-                }
-            } catch (SQLException e) {
-                LOG.warn("cannot release a target after {}: {}", rolledBack ? "rollback" : "abort", e.getMessage());
-            } finally {
-                try {
-                    c.close();
-                } catch (SQLException e) {
-                    // the lock ends with the session
-                }
-            }
-        }
-    }
-
     private CutoverResult aborted(String id, String kind, long from, long to, long fence, long pause, String step,
                                   String reason, List<Gate.GateResult> gates) {
         return new CutoverResult(id, kind, CutoverResult.Outcome.ABORTED, from, to, fence, pause, step, reason, gates);
@@ -336,6 +366,14 @@ public final class CutoverController implements AutoCloseable {
         return tables.stream().map(TableSchema::id).toList();
     }
 
+    private List<String> targetNames() {
+        return spec.targets().stream().map(TargetSpec::name).toList();
+    }
+
+    private Map<TableId, String> shardKeys() {
+        return tables.stream().collect(Collectors.toMap(TableSchema::id, t -> spec.shardKeyOf(t.id())));
+    }
+
     private static Map<String, Object> details(String id, Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
@@ -345,18 +383,52 @@ public final class CutoverController implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Cuts over by itself, in a thread this controller owns: once {@code backfillFinished} holds, runs
+     * {@link #cutover()} (which waits for the gates) and retries after an abort, until a cutover completed
+     * once or the new generation is live. Idempotent.
+     */
+    public synchronized CutoverController startAutoCutover(BooleanSupplier backfillFinished) {
+        if (auto == null) {
+            auto = new AutoCutover(spec.name(), backfillFinished, this::cutover, this::liveGeneration,
+                    spec.routing().generation(), Duration.ofSeconds(5)).start();
+        }
+        return this;
+    }
+
+    /** True while the automatic cutover thread is still waiting or trying. */
+    public boolean autoCutoverRunning() {
+        AutoCutover a = auto;
+        return a != null && a.running();
+    }
+
     /** The generation live now. */
-    public synchronized long liveGeneration() {
+    public long liveGeneration() {
         return live;
     }
 
     /** The last cutover or rollback, if any ran. */
-    public synchronized Optional<CutoverResult> lastResult() {
+    public Optional<CutoverResult> lastResult() {
         return Optional.ofNullable(last);
+    }
+
+    /** The observation window: whether writes are still copied back, until when, and how many wait. */
+    public ObservationStatus observation() {
+        return new ObservationStatus(observation.active(), observation.end(), observation.reverseLag());
+    }
+
+    /** Adds something closed with this controller (after the automatic cutover and the replicator). */
+    void own(AutoCloseable resource) {
+        owned.add(resource);
     }
 
     @Override
     public void close() {
+        AutoCutover a = auto;
+        if (a != null) {
+            a.close();
+        }
+        observation.close();
         for (AutoCloseable c : owned) {
             try {
                 c.close();

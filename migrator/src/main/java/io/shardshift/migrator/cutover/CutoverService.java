@@ -1,5 +1,6 @@
 package io.shardshift.migrator.cutover;
 
+import io.shardshift.core.spec.CutoverSpec;
 import io.shardshift.migrator.audit.AuditTrail;
 import io.shardshift.migrator.http.DashboardServer;
 import io.shardshift.migrator.run.MigrationRunner;
@@ -7,12 +8,14 @@ import io.shardshift.migrator.verify.Verifier;
 import io.shardshift.migrator.verify.VerifyOptions;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Attaches cutover to a running migration: an audit trail (file and topic), a controller whose gates are
- * no dead letters, lag, and a clean online verification, the Solr alias swap, and the REST routes and
- * dashboard view on the migration's HTTP server.
+ * Attaches cutover to a running migration, configured by the spec's {@code cutover} section: an audit trail
+ * (file and topic), a controller whose gates are no dead letters, lag, a clean online verification (unless
+ * {@code verify: false}) and the SLO probe (when {@code slo} is given), the Solr alias swap, the REST routes
+ * and dashboard view on the migration's HTTP server, and with {@code auto: true} the automatic cutover.
  */
 public final class CutoverService {
     private CutoverService() {
@@ -20,21 +23,52 @@ public final class CutoverService {
 
     /**
      * @param auditFile the local copy of the audit trail
-     * @return the controller; close it before the runner
+     * @return the controller (it closes the audit trail); close it before the runner
      */
     public static CutoverController attach(MigrationRunner runner, DashboardServer server, Path auditFile)
             throws InterruptedException {
         AuditTrail audit = AuditTrail.toFileAndTopic(auditFile, runner.spec().kafka().bootstrapServers(),
                 AuditTrail.topicOf(runner.spec().topicPrefix()));
-        CutoverOptions options = CutoverOptions.defaults()
-                .withGates(List.of(Gates.verification(() -> verifyClean(runner))))
-                .withAliasSwap(new SearchAliasSwap(runner.search()));
-        CutoverController controller = CutoverController.forRunner(runner, audit, options);
+        try {
+            CutoverController controller = attach(runner, server, audit);
+            controller.own(audit);
+            return controller;
+        } catch (RuntimeException | InterruptedException e) {
+            audit.close();
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #attach(MigrationRunner, DashboardServer, Path)} with an audit trail the caller owns.
+     *
+     * @param server the HTTP server to add the routes to, or null
+     */
+    public static CutoverController attach(MigrationRunner runner, DashboardServer server, AuditTrail audit)
+            throws InterruptedException {
+        CutoverController controller = CutoverController.forRunner(runner, audit, optionsFor(runner));
         if (server != null) {
             CutoverRoutes routes = new CutoverRoutes(runner.spec().name(), controller).register(server.api());
             server.cutoverView(routes);
         }
+        if (runner.spec().cutoverOrDefaults().autoOrDefault()) {
+            controller.startAutoCutover(runner::backfillFinished);
+        }
         return controller;
+    }
+
+    /** The options of the runner's spec ({@code cutover} section), with its gates and the search alias swap. */
+    public static CutoverOptions optionsFor(MigrationRunner runner) {
+        CutoverSpec c = runner.spec().cutoverOrDefaults();
+        List<Gate> gates = new ArrayList<>();
+        if (c.verifyOrDefault()) {
+            gates.add(Gates.verification(() -> verifyClean(runner)));
+        }
+        if (c.slo() != null) {
+            gates.add(SloProbe.forRunner(runner, c.slo().samplesOrDefault())
+                    .gate(c.slo().maxP95MillisOrDefault(), c.slo().maxErrorRateOrDefault()));
+        }
+        return CutoverOptions.from(c).withGates(gates).withAliasSwap(new SearchAliasSwap(runner.search()));
     }
 
     private static boolean verifyClean(MigrationRunner runner) {

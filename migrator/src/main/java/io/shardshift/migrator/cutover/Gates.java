@@ -25,20 +25,25 @@ public final class Gates {
     }
 
     /**
-     * One SLO probe reading on the new targets.
+     * One SLO probe reading on the new targets: the worst target's figures.
      *
-     * @param p95Millis query latency p95
-     * @param errorRate errors / queries, 0..1
+     * @param p95Millis   query latency p95 of the target with the worst p95
+     * @param errorRate   the highest errors / queries of any target, 0..1
+     * @param worstTarget the target (PostgreSQL target or search target) with the worst p95, or null
      */
-    public record SloSample(double p95Millis, double errorRate) {
+    public record SloSample(double p95Millis, double errorRate, String worstTarget) {
+        public SloSample(double p95Millis, double errorRate) {
+            this(p95Millis, errorRate, null);
+        }
     }
 
-    /** Passes when the probe's p95 and error rate are within bounds. */
+    /** Passes when the probe's p95 and error rate are within bounds; the detail names the worst target. */
     public static Gate slo(Supplier<SloSample> probe, double maxP95Millis, double maxErrorRate) {
         return () -> {
             SloSample s = probe.get();
-            String detail = "p95 " + s.p95Millis() + " ms (max " + maxP95Millis + "), error rate " + s.errorRate()
-                    + " (max " + maxErrorRate + ")";
+            String detail = (s.worstTarget() == null ? "" : "worst p95 on " + s.worstTarget() + ": ")
+                    + String.format(java.util.Locale.ROOT, "p95 %.3f ms (max %s), error rate %.4f (max %s)",
+                    s.p95Millis(), maxP95Millis, s.errorRate(), maxErrorRate);
             return s.p95Millis() <= maxP95Millis && s.errorRate() <= maxErrorRate
                     ? Gate.GateResult.pass("slo", detail) : Gate.GateResult.fail("slo", detail);
         };

@@ -7,90 +7,144 @@ import io.shardshift.core.sql.SqlIdentifiers;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
- * Keeps the old layout recoverable after a cutover: a trigger on each target table logs every write made
- * to it after the flip ({@code shardshift.shardshift_reverse_log}: seq, table, op, the row as JSON). At
- * rollback, under the freeze, the logged writes are copied back to the source in order, so the old layout
- * equals the new one when it becomes live again. After a cutover the source rejects application writes
- * and the forward stream is idle, so every logged write is an application write.
+ * Keeps the old layout recoverable after a cutover. On each target table two triggers see every
+ * application write made after the flip:
+ * <ul>
+ *   <li>{@code shardshift_reverse_log} (after the write) appends it to {@code shardshift.shardshift_reverse_log}
+ *       (seq, table, op, the row as JSON), which {@link ReverseReplicator} copies to the source;</li>
+ *   <li>{@code shardshift_reverse_fence} (before an insert or update) sets the row's fence to
+ *       {@link #APP_FENCE}, and the log trigger gives a deleted key a tombstone at {@link #APP_FENCE}, so the
+ *       forward stream's echo of a write copied back to the source (an older value with a lower LSN) never
+ *       overwrites or resurrects the application's rows.</li>
+ * </ul>
+ * Writes of Shardshift's own sessions (application name {@code shardshift-...}: the sink, the backfill, this
+ * class) are not application writes: they are neither logged nor fenced. At rollback, under the freeze, the
+ * rest of the log is copied back, the triggers dropped and the raised fences lowered to the rollback's fence
+ * LSN, so changes the source makes from then on apply to the targets again.
  */
 public final class ReverseLog {
-    private static final String TRIGGER = "shardshift_reverse_log";
+    /** The fence of a row the application wrote to a target during the observation window. */
+    public static final long APP_FENCE = Long.MAX_VALUE;
+    /** The log table on each target. */
+    public static final String LOG_TABLE = "shardshift.shardshift_reverse_log";
+    static final String FENCE_COLUMN = "_ss_lsn";
+    private static final String TOMBSTONES = "shardshift.shardshift_tombstones";
+    private static final String LOG_TRIGGER = "shardshift_reverse_log";
+    private static final String FENCE_TRIGGER = "shardshift_reverse_fence";
+    private static final String APP_WRITE = "coalesce(current_setting('application_name', true), '') NOT LIKE 'shardshift-%'";
 
     private ReverseLog() {
     }
 
-    /** Creates the log table and trigger function on a target (idempotent; done before any freeze). */
-    public static void prepare(TargetSpec target) throws SQLException {
+    /**
+     * Creates the log table, the trigger functions and, per table, a partial index of the rows the
+     * application wrote (idempotent; done when a controller starts, before any freeze).
+     */
+    public static void prepare(TargetSpec target, List<TableSchema> tables) throws SQLException {
         try (Connection c = connect(target); Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA IF NOT EXISTS shardshift");
-            st.execute("CREATE TABLE IF NOT EXISTS shardshift.shardshift_reverse_log (seq bigserial PRIMARY KEY, "
+            st.execute("CREATE TABLE IF NOT EXISTS " + LOG_TABLE + " (seq bigserial PRIMARY KEY, "
                     + "table_name text NOT NULL, op text NOT NULL, row_json jsonb NOT NULL)");
+            st.execute("CREATE TABLE IF NOT EXISTS " + TOMBSTONES + " (table_name text NOT NULL, key text[] NOT NULL, "
+                    + "lsn bigint NOT NULL, PRIMARY KEY (table_name, key))");
             st.execute("""
                     CREATE OR REPLACE FUNCTION shardshift.log_reverse_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                    DECLARE k text[];
                     BEGIN
-                      INSERT INTO shardshift.shardshift_reverse_log (table_name, op, row_json)
+                      IF NOT (%1$s) THEN RETURN NULL; END IF;
+                      INSERT INTO %2$s (table_name, op, row_json)
                       VALUES (TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, TG_OP,
                               to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END));
+                      IF TG_OP = 'DELETE' THEN
+                        EXECUTE 'SELECT ARRAY[' || (SELECT string_agg(format('($1).%%I::text', a), ', ')
+                                                   FROM unnest(TG_ARGV) a) || ']' INTO k USING OLD;
+                        INSERT INTO %3$s AS tb (table_name, key, lsn)
+                        VALUES (TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, k, %4$d)
+                        ON CONFLICT (table_name, key) DO UPDATE SET lsn = EXCLUDED.lsn;
+                      END IF;
                       RETURN NULL;
-                    END $$""");
+                    END $$""".formatted(APP_WRITE, LOG_TABLE, TOMBSTONES, APP_FENCE));
+            st.execute("""
+                    CREATE OR REPLACE FUNCTION shardshift.fence_app_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                      IF %s THEN NEW.%s := %d; END IF;
+                      RETURN NEW;
+                    END $$""".formatted(APP_WRITE, FENCE_COLUMN, APP_FENCE));
+            for (TableSchema t : tables) {
+                st.execute("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + SqlIdentifiers.quote(indexName(t)) + " ON " + name(t) + " ("
+                        + FENCE_COLUMN + ") WHERE " + FENCE_COLUMN + " = " + APP_FENCE);
+            }
         }
     }
 
-    /** Starts logging writes to the tables on a target (at cutover, under the freeze). */
+    private static String indexName(TableSchema t) {
+        String base = "ss_app_written_" + t.id().table();
+        return base.length() <= 50 ? base : base.substring(0, 40) + "_" + Integer.toHexString(t.id().toString().hashCode());
+    }
+
+    /** Starts logging application writes to the tables on a target, with an empty log (at cutover, under the freeze). */
     public static void start(TargetSpec target, List<TableSchema> tables) throws SQLException {
         try (Connection c = connect(target); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
-            st.execute("TRUNCATE shardshift.shardshift_reverse_log");
+            st.execute("TRUNCATE " + LOG_TABLE + " RESTART IDENTITY");
             for (TableSchema t : tables) {
-                st.execute("DROP TRIGGER IF EXISTS " + TRIGGER + " ON " + name(t));
-                st.execute("CREATE TRIGGER " + TRIGGER + " AFTER INSERT OR UPDATE OR DELETE ON " + name(t)
-                        + " FOR EACH ROW EXECUTE FUNCTION shardshift.log_reverse_write()");
+                String pk = t.primaryKey().stream().map(k -> "'" + k.replace("'", "''") + "'").collect(Collectors.joining(", "));
+                st.execute("DROP TRIGGER IF EXISTS " + LOG_TRIGGER + " ON " + name(t));
+                st.execute("DROP TRIGGER IF EXISTS " + FENCE_TRIGGER + " ON " + name(t));
+                st.execute("CREATE TRIGGER " + FENCE_TRIGGER + " BEFORE INSERT OR UPDATE ON " + name(t)
+                        + " FOR EACH ROW EXECUTE FUNCTION shardshift.fence_app_write()");
+                st.execute("CREATE TRIGGER " + LOG_TRIGGER + " AFTER INSERT OR UPDATE OR DELETE ON " + name(t)
+                        + " FOR EACH ROW EXECUTE FUNCTION shardshift.log_reverse_write(" + pk + ")");
             }
             c.commit();
         }
     }
 
-    /** Stops logging on a target (after a cutover aborted, or once a rollback copied the log back). */
+    /** Stops logging on a target and empties its log, in the connection's transaction. */
     public static void stop(Connection target, List<TableSchema> tables) throws SQLException {
         try (Statement st = target.createStatement()) {
             for (TableSchema t : tables) {
-                st.execute("DROP TRIGGER IF EXISTS " + TRIGGER + " ON " + name(t));
+                st.execute("DROP TRIGGER IF EXISTS " + LOG_TRIGGER + " ON " + name(t));
+                st.execute("DROP TRIGGER IF EXISTS " + FENCE_TRIGGER + " ON " + name(t));
             }
-            st.execute("TRUNCATE shardshift.shardshift_reverse_log");
+            st.execute("TRUNCATE " + LOG_TABLE);
+        }
+    }
+
+    /** Stops logging on a target in a transaction of its own (the observation window ended, or a cutover aborted). */
+    public static void stop(TargetSpec target, List<TableSchema> tables) throws SQLException {
+        try (Connection c = connect(target)) {
+            c.setAutoCommit(false);
+            stop(c, tables);
+            c.commit();
         }
     }
 
     /**
-     * Copies the writes logged on one target to the source, in log order, inside the caller's source
-     * transaction. The caller holds the target tables locked so nothing is logged meanwhile.
+     * Lowers the fences the application's writes raised to {@code fence} (rows and tombstones), so source
+     * changes after it apply to the target again while older echoes still do not. Run after {@link #stop}.
      *
-     * @return writes copied
+     * @return rows and tombstones changed
      */
-    public static long copyBack(Connection target, Connection source, List<TableSchema> tables) throws SQLException {
-        Map<String, TableSchema> byName = tables.stream()
-                .collect(Collectors.toMap(t -> t.id().schema() + "." + t.id().table(), t -> t));
+    public static long restoreFences(Connection target, List<TableSchema> tables, long fence) throws SQLException {
         long n = 0;
-        try (Statement st = target.createStatement();
-             ResultSet rs = st.executeQuery("SELECT table_name, op, row_json::text FROM shardshift.shardshift_reverse_log ORDER BY seq")) {
-            while (rs.next()) {
-                TableSchema t = byName.get(rs.getString(1));
-                if (t == null) {
-                    throw new SQLException("reverse log names table " + rs.getString(1) + " which this migration does not move");
-                }
-                try (PreparedStatement ps = source.prepareStatement("DELETE".equals(rs.getString(2)) ? delete(t) : upsert(t))) {
-                    ps.setString(1, rs.getString(3));
-                    ps.executeUpdate();
-                }
-                n++;
+        for (TableSchema t : tables) {
+            try (PreparedStatement ps = target.prepareStatement("UPDATE " + name(t) + " SET " + FENCE_COLUMN + " = ? WHERE "
+                    + FENCE_COLUMN + " = " + APP_FENCE)) {
+                ps.setLong(1, fence);
+                n += ps.executeUpdate();
             }
+        }
+        try (PreparedStatement ps = target.prepareStatement("UPDATE " + TOMBSTONES + " SET lsn = ? WHERE lsn = " + APP_FENCE)) {
+            ps.setLong(1, fence);
+            n += ps.executeUpdate();
         }
         return n;
     }
@@ -103,26 +157,20 @@ public final class ReverseLog {
         }
     }
 
-    private static String upsert(TableSchema t) {
-        String cols = t.columnNames().stream().map(SqlIdentifiers::quote).collect(Collectors.joining(", "));
-        String pk = t.primaryKey().stream().map(SqlIdentifiers::quote).collect(Collectors.joining(", "));
-        String set = t.columnNames().stream().filter(c -> !t.primaryKey().contains(c))
-                .map(c -> SqlIdentifiers.quote(c) + " = EXCLUDED." + SqlIdentifiers.quote(c)).collect(Collectors.joining(", "));
-        return "INSERT INTO " + name(t) + " (" + cols + ") SELECT " + cols + " FROM jsonb_populate_record(NULL::"
-                + name(t) + ", ?::jsonb) ON CONFLICT (" + pk + ") DO " + (set.isEmpty() ? "NOTHING" : "UPDATE SET " + set);
-    }
-
-    private static String delete(TableSchema t) {
-        String pk = t.primaryKey().stream().map(SqlIdentifiers::quote).collect(Collectors.joining(", "));
-        return "DELETE FROM " + name(t) + " WHERE (" + pk + ") IN (SELECT " + pk + " FROM jsonb_populate_record(NULL::"
-                + name(t) + ", ?::jsonb))";
-    }
-
-    private static String name(TableSchema t) {
+    static String name(TableSchema t) {
         return SqlIdentifiers.quote(t.id().schema()) + "." + SqlIdentifiers.quote(t.id().table());
     }
 
+    /** A connection to a target as Shardshift (its writes are not application writes). */
     public static Connection connect(TargetSpec t) throws SQLException {
-        return DriverManager.getConnection(t.jdbcUrl(), t.user(), t.password());
+        Properties p = new Properties();
+        if (t.user() != null) {
+            p.setProperty("user", t.user());
+        }
+        if (t.password() != null) {
+            p.setProperty("password", t.password());
+        }
+        p.setProperty("ApplicationName", "shardshift-cutover");
+        return DriverManager.getConnection(t.jdbcUrl(), p);
     }
 }

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -18,7 +19,8 @@ import java.util.stream.Collectors;
  * MODE} on the migrated tables (INSERT, UPDATE, DELETE wait; SELECT goes on). Inside it the cutover reads
  * the fence LSN and, on success, installs a trigger that rejects every later write to the old tables
  * (SQLSTATE 55000), so a writer that was blocked on the lock fails once it is released instead of writing
- * to the old layout. The reverse path may write anyway with {@code SET shardshift.replica = on}.
+ * to the old layout (in a tenant-scoped cutover, only writes of the moved tenants). The reverse path may
+ * write anyway with {@code SET LOCAL shardshift.replica = on}.
  */
 public final class SourceFreeze implements AutoCloseable {
     /** SQLSTATE of a write rejected because its table moved. */
@@ -69,27 +71,65 @@ public final class SourceFreeze implements AutoCloseable {
         }
     }
 
-    /** Installs the reject trigger (visible when this freeze commits). */
+    /** Installs the reject trigger for every write (visible when this freeze commits). */
     public void rejectWritesFromNowOn(long movedToGeneration) throws SQLException {
+        rejectWritesFromNowOn(movedToGeneration, Map.of(), List.of());
+    }
+
+    /**
+     * Installs the reject trigger (visible when this freeze commits). With {@code tenants}, a tenant-scoped
+     * cutover, only writes whose old or new shard key value is one of them are rejected; other tenants keep
+     * writing to the source.
+     *
+     * @param shardKeys the shard key column of each table (needed only with tenants)
+     * @param tenants   the shard key values that moved; empty = every row moved
+     */
+    public void rejectWritesFromNowOn(long movedToGeneration, Map<TableId, String> shardKeys, List<String> tenants)
+            throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.execute("CREATE SCHEMA IF NOT EXISTS shardshift");
             st.execute("""
                     CREATE OR REPLACE FUNCTION shardshift.reject_moved_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                    DECLARE moved text[];
                     BEGIN
                       IF current_setting('shardshift.replica', true) = 'on' THEN
                         IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
                         RETURN NEW;
+                      END IF;
+                      IF TG_NARGS > 1 THEN
+                        moved := TG_ARGV[2:TG_NARGS - 1];
+                        IF NOT ((TG_OP <> 'INSERT' AND (to_jsonb(OLD) ->> TG_ARGV[1]) = ANY (moved))
+                             OR (TG_OP <> 'DELETE' AND (to_jsonb(NEW) ->> TG_ARGV[1]) = ANY (moved))) THEN
+                          IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                          RETURN NEW;
+                        END IF;
+                        RAISE EXCEPTION 'shardshift: tenant % of %.% moved to generation %',
+                          coalesce(to_jsonb(NEW) ->> TG_ARGV[1], to_jsonb(OLD) ->> TG_ARGV[1]),
+                          TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0] USING ERRCODE = '55000';
                       END IF;
                       RAISE EXCEPTION 'shardshift: %.% moved to generation %', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0]
                         USING ERRCODE = '55000';
                     END $$""");
             for (TableId t : tables) {
                 String table = SqlIdentifiers.quote(t.schema()) + "." + SqlIdentifiers.quote(t.table());
+                StringBuilder args = new StringBuilder(literal(Long.toString(movedToGeneration)));
+                if (!tenants.isEmpty()) {
+                    String key = shardKeys.get(t);
+                    if (key == null) {
+                        throw new IllegalArgumentException("no shard key column given for table " + t);
+                    }
+                    args.append(", ").append(literal(key));
+                    tenants.forEach(v -> args.append(", ").append(literal(v)));
+                }
                 st.execute("DROP TRIGGER IF EXISTS " + TRIGGER + " ON " + table);
                 st.execute("CREATE TRIGGER " + TRIGGER + " BEFORE INSERT OR UPDATE OR DELETE ON " + table
-                        + " FOR EACH ROW EXECUTE FUNCTION shardshift.reject_moved_write('" + movedToGeneration + "')");
+                        + " FOR EACH ROW EXECUTE FUNCTION shardshift.reject_moved_write(" + args + ")");
             }
         }
+    }
+
+    private static String literal(String v) {
+        return "'" + v.replace("'", "''") + "'";
     }
 
     /** Removes the reject trigger (a rollback makes the source the live layout again). */
