@@ -9,15 +9,22 @@ import io.shardshift.migrator.metrics.RunnerStatus;
 import io.shardshift.migrator.run.MigrationRunner;
 import io.shardshift.migrator.verify.Verifier;
 import io.shardshift.migrator.verify.VerifyOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Serves a running migration over HTTP: the status API, the lag history, Prometheus {@code /metrics}, the
  * dashboard at {@code /}, {@code GET /v1/cutover} and the verification routes ({@link VerifyRoutes}). Samples the lag once a second on one background thread.
+ * The dashboard reads the migration's figures from {@value #MIGRATION_STATUS}, the same JSON as
+ * {@code GET /v1/rebalance/status}, which the cutover routes take over to answer the live generation.
  * Other features add their routes through {@link #api()} and show cutover through {@link #cutoverView}; each
  * gate of the view is also exported as {@code shardshift_cutover_gate_passed{gate}}.
  *
@@ -30,13 +37,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  */
 public final class DashboardServer implements AutoCloseable {
+    /** The migration's status (backfill, lag per target and partition, dead letters), whatever else is attached. */
+    public static final String MIGRATION_STATUS = "/v1/migration/status";
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
+
     private final HttpApi api;
     private final LagSampler sampler;
     private final RunnerSamples samples;
     private final MigrationMetrics metrics;
     private final ApiToken token;
     private final Set<String> gateMeters = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService cutoverRefresher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "shardshift-cutover-view");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile CutoverView cutoverView = CutoverView.EMPTY;
+    private volatile CutoverView.State cutoverState = CutoverView.EMPTY.state();
     private volatile VerifyRoutes verifyRoutes;
 
     private DashboardServer(HttpApi api, LagSampler sampler, RunnerSamples samples, MigrationMetrics metrics, ApiToken token) {
@@ -69,13 +86,17 @@ public final class DashboardServer implements AutoCloseable {
             MigrationMetrics metrics = MigrationMetrics.bind(runner.spec().name(), sampler, runner.metrics());
             api = HttpApi.create(options.host(), options.port(), token);
             DashboardServer server = new DashboardServer(api, sampler, samples, metrics, token);
-            StatusRoutes.register(api, new RunnerStatus(runner, sampler), metrics, () -> server.cutoverView);
+            RunnerStatus status = new RunnerStatus(runner, sampler);
+            StatusRoutes.register(api, status, metrics, () -> server::lastCutoverState);
+            api.route("GET", MIGRATION_STATUS, request -> ApiResponse.json(StatusJson.of(status.status())), false);
             server.verifyRoutes = VerifyRoutes.register(api, opts -> {
                 try (Verifier verifier = Verifier.inProcess(runner)) {
                     return verifier.verify(opts);
                 }
             }, VerifyOptions.defaults());
             sampler.addListener(sample -> server.addGateMeters());
+            server.cutoverRefresher.scheduleWithFixedDelay(server::refreshCutoverState, 0,
+                    options.sampleInterval().toMillis(), TimeUnit.MILLISECONDS);
             api.start();
             return server;
         } catch (RuntimeException e) {
@@ -88,12 +109,29 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the cutover view on a thread of its own: a view that waits (the controller while a cutover runs)
+     * then holds up neither the lag sampler, nor {@code /metrics}, nor {@code GET /v1/cutover}, which all show
+     * the last state read (at most one sample interval old, or older while the view waits).
+     */
+    private void refreshCutoverState() {
+        try {
+            cutoverState = cutoverView.state();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read the cutover view: {}", e.toString());
+        }
+    }
+
+    private CutoverView.State lastCutoverState() {
+        return cutoverState;
+    }
+
     /** Exports each cutover gate as {@code shardshift_cutover_gate_passed{gate}} (1 passed, 0 not, -1 gone). */
     private void addGateMeters() {
-        for (CutoverView.Gate gate : cutoverView.state().gates()) {
+        for (CutoverView.Gate gate : cutoverState.gates()) {
             if (gateMeters.add(gate.name())) {
                 String name = gate.name();
-                Gauge.builder("shardshift.cutover.gate.passed", this, s -> s.cutoverView.state().gates().stream()
+                Gauge.builder("shardshift.cutover.gate.passed", this, s -> s.cutoverState.gates().stream()
                                 .filter(g -> g.name().equals(name)).findFirst().map(g -> g.passed() ? 1.0 : 0.0).orElse(-1.0))
                         .tag("gate", name).description("Whether the cutover gate is passed (1) or not (0)")
                         .strongReference(true).register(metrics.registry());
@@ -106,9 +144,13 @@ public final class DashboardServer implements AutoCloseable {
         return api;
     }
 
-    /** Shows cutover gates and history from this view on {@code GET /v1/cutover} and the dashboard. */
+    /**
+     * Shows cutover gates and history from this view on {@code GET /v1/cutover}, the dashboard and
+     * {@code /metrics}; read once per sample interval on a thread of its own.
+     */
     public void cutoverView(CutoverView view) {
         this.cutoverView = Objects.requireNonNull(view, "view");
+        cutoverRefresher.execute(this::refreshCutoverState);
     }
 
     /** The dashboard's URL, e.g. {@code http://127.0.0.1:8080/}. */
@@ -136,6 +178,7 @@ public final class DashboardServer implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        cutoverRefresher.shutdownNow();
         if (verifyRoutes != null) {
             verifyRoutes.close();
         }

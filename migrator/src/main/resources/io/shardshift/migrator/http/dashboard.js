@@ -9,6 +9,7 @@
                   "#364fc7", "#a61e4d", "#087f5b", "#e67700"];
   const history = { t: [], targets: {}, partitions: {} };
   let migrationId = null;
+  let acting = null;
 
   const $ = (id) => document.getElementById(id);
 
@@ -194,10 +195,14 @@
       body.appendChild(tr);
     });
   }
+  // After an action the page has seen complete, the server's view (read once a second) may lag a moment:
+  // keep what the page shows until the view has the new history entry (or 5 s have passed).
+  let expectHistory = { length: 0, until: 0 }, seenHistory = 0;
   function renderCutover(c) {
-    const phase = $("cutover-phase");
-    phase.textContent = c.phase;
-    phase.className = "badge " + c.phase;
+    if (c.history.length < expectHistory.length && Date.now() < expectHistory.until) return;
+    seenHistory = c.history.length;
+    cutoverPhase = c.phase;
+    if (!acting) setPhase(c.phase);
     const gates = $("gates");
     gates.replaceChildren();
     if (!c.gates.length) gates.appendChild(el("li", { class: "muted" }, "no gates reported"));
@@ -205,12 +210,27 @@
       g.name + (g.detail ? ": " + g.detail : ""))));
     const body = $("history").tBodies[0];
     body.replaceChildren();
+    if (!c.history.length) {
+      const tr = el("tr", { class: "empty" });
+      tr.appendChild(el("td", { colspan: "4", class: "muted" }, "no cutover or rollback yet"));
+      body.appendChild(tr);
+    }
     c.history.slice().reverse().forEach((e) => {
-      const tr = el("tr");
+      const tr = el("tr", { class: e.outcome, "data-action": e.action });
       [new Date(e.atMillis).toLocaleString("en-GB"), e.action, e.outcome, e.detail || ""]
         .forEach((v) => tr.appendChild(el("td", {}, v)));
       body.appendChild(tr);
     });
+    setButtons();
+  }
+  function setPhase(text) {
+    const phase = $("cutover-phase");
+    phase.textContent = text;
+    phase.className = "badge " + text;
+  }
+  function renderGeneration(g) {
+    $("live-generation").textContent = g == null ? "" : "live generation " + g;
+    $("live-generation").dataset.generation = g == null ? "" : String(g);
   }
 
   // ---- polling ----
@@ -220,17 +240,18 @@
     if (!r.ok) throw new Error(url + ": " + r.status + " " + (body.reason || body.error || ""));
     return body;
   }
+  // The migration's figures come from /v1/migration/status (the cutover routes answer /v1/rebalance/status
+  // with the live generation instead); the cutover panel polls on its own, so a request that waits while a
+  // cutover runs never stops the charts.
   let polling = false;
   async function poll() {
     if (polling) return;
     polling = true;
     try {
       const since = history.t.length ? history.t[history.t.length - 1] : 0;
-      const [h, s, c] = await Promise.all([
-        getJson("/v1/lag/history?since=" + since), getJson("/v1/rebalance/status"), getJson("/v1/cutover")]);
+      const [h, s] = await Promise.all([getJson("/v1/lag/history?since=" + since), getJson("/v1/migration/status")]);
       appendHistory(h);
       renderStatus(s);
-      renderCutover(c);
       drawCharts();
       const conn = $("connection");
       conn.textContent = "updated " + fmtTime(Date.now()) + (s.sampleError ? " (sampling: " + s.sampleError + ")" : "");
@@ -242,36 +263,84 @@
       polling = false;
     }
   }
-
-  // ---- cutover and rollback buttons (need the API token) ----
-  async function act(action) {
-    const result = $("action-result");
-    const token = $("token").value.trim();
-    if (!token) {
-      result.textContent = "Type the API token first.";
-      result.className = "result error";
-      return;
-    }
-    const buttons = [$("btn-cutover"), $("btn-rollback")];
-    buttons.forEach((b) => { b.disabled = true; });
-    result.textContent = action + ": sending…";
-    result.className = "result";
+  let cutoverPolling = false, cutoverPhase = null;
+  async function pollCutover() {
+    if (cutoverPolling || acting) return;
+    cutoverPolling = true;
     try {
-      const r = await fetch("/v1/rebalance/" + action, {
-        method: "POST",
-        headers: { "Authorization": "Bearer " + token, "Content-Type": "application/json" },
-        body: JSON.stringify({ id: migrationId }),
-      });
-      const body = await r.json().catch(() => ({}));
-      if (!r.ok) throw new Error(r.status + " " + (body.error || "") + ": " + (body.reason || r.statusText));
-      result.textContent = action + ": " + (body.message || body.outcome || "accepted");
-      result.className = "result ok";
+      renderCutover(await getJson("/v1/cutover"));
+      if (migrationId && cutoverPhase !== "unavailable") {
+        const r = await getJson("/v1/rebalance/status?id=" + encodeURIComponent(migrationId));
+        renderGeneration(r.liveGeneration);
+      }
     } catch (e) {
-      result.textContent = action + " failed: " + e.message;
+      setPhase("unavailable");
+      $("live-generation").textContent = e.message;
+    } finally {
+      cutoverPolling = false;
+    }
+  }
+
+  // ---- the API token: typed once, kept in this tab (sessionStorage), sent as a bearer token ----
+  const TOKEN_KEY = "shardshift.apiToken";
+  function token() { return $("token").value.trim(); }
+  try { $("token").value = sessionStorage.getItem(TOKEN_KEY) || ""; } catch (e) { /* storage off: type it each time */ }
+  $("token").addEventListener("input", () => {
+    try { if (token()) sessionStorage.setItem(TOKEN_KEY, token()); else sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* ignore */ }
+  });
+  function authHeaders(headers) {
+    if (token()) headers.Authorization = "Bearer " + token();
+    return headers;
+  }
+  async function failure(r) {
+    const body = await r.json().catch(() => ({}));
+    return r.status + " " + (body.error || r.statusText) + ": " + (body.reason || "")
+      + (r.status === 401 ? " (enter the API token above)" : "");
+  }
+
+  // ---- cutover and rollback buttons: confirm, POST, buttons off until the answer ----
+  const ACTIONS = {
+    cutover: { path: "/v1/cutover", running: "cutting-over", body: () => ({}),
+      ask: () => "Cut over " + migrationId + " to the new layout? Writes pause while the targets catch up." },
+    rollback: { path: "/v1/rebalance/rollback", running: "rolling-back",
+      body: () => ({ id: migrationId, reason: "rolled back from the dashboard" }),
+      ask: () => "Roll " + migrationId + " back to the previous layout?" },
+  };
+  function setButtons() {
+    const off = acting != null || !migrationId || cutoverPhase === "unavailable";
+    [$("btn-cutover"), $("btn-rollback")].forEach((b) => {
+      b.disabled = off;
+      b.title = cutoverPhase === "unavailable" ? "this migrator runs no cutover controller"
+        : acting ? acting + " is running" : "";
+    });
+  }
+  async function act(name) {
+    const a = ACTIONS[name];
+    if (acting || !migrationId || !window.confirm(a.ask())) return;
+    const result = $("action-result");
+    acting = name;
+    setButtons();
+    setPhase(a.running);
+    result.textContent = name + " running since " + fmtTime(Date.now()) + "…";
+    result.className = "result running";
+    try {
+      const r = await fetch(a.path, { method: "POST", headers: authHeaders({ "Content-Type": "application/json" }),
+        body: JSON.stringify(a.body()) });
+      if (!r.ok) throw new Error(await failure(r));
+      const done = await r.json();
+      result.textContent = name + " completed: generation " + done.toGeneration + " is live (was " + done.fromGeneration
+        + "; writes paused " + fmtMillis(done.pauseMillis) + ")";
+      result.className = "result ok";
+      setPhase(name === "cutover" ? "cut-over" : "rolled-back");
+      renderGeneration(done.toGeneration);
+      expectHistory = { length: seenHistory + 1, until: Date.now() + 5000 };
+    } catch (e) {
+      result.textContent = name + " failed: " + e.message;
       result.className = "result error";
     } finally {
-      buttons.forEach((b) => { b.disabled = false; });
-      poll();
+      acting = null;
+      setButtons();
+      pollCutover();
     }
   }
   $("btn-cutover").addEventListener("click", () => act("cutover"));
@@ -322,17 +391,10 @@
   }
   $("btn-verify").addEventListener("click", async () => {
     const result = $("verify-result");
-    const token = $("token").value.trim();
-    if (!token) {
-      result.textContent = "Type the API token first.";
-      result.className = "result error";
-      return;
-    }
     $("btn-verify").disabled = true;
     try {
-      const r = await fetch("/v1/verify", { method: "POST", headers: { "Authorization": "Bearer " + token } });
-      const body = await r.json().catch(() => ({}));
-      if (!r.ok) throw new Error(r.status + " " + (body.error || "") + ": " + (body.reason || r.statusText));
+      const r = await fetch("/v1/verify", { method: "POST", headers: authHeaders({}) });
+      if (!r.ok) throw new Error(await failure(r));
       result.textContent = "verify started";
       result.className = "result ok";
     } catch (e) {
@@ -344,5 +406,6 @@
   });
   (function verifyLoop() { pollVerify().finally(() => setTimeout(verifyLoop, 3000)); })();
 
-  (function loop() { poll().finally(() => setTimeout(loop, 1000)); })();
+  (function loop() { poll().finally(() => { setButtons(); setTimeout(loop, 1000); }); })();
+  (function cutoverLoop() { pollCutover().finally(() => setTimeout(cutoverLoop, 1000)); })();
 })();

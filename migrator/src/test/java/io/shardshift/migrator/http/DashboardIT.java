@@ -1,10 +1,6 @@
 package io.shardshift.migrator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardshift.core.spec.MigrationSpec;
-import io.shardshift.migrator.demo.DemoSource;
-import io.shardshift.migrator.demo.DemoStack;
-import io.shardshift.migrator.demo.WriteLoad;
 import io.shardshift.migrator.run.MigrationRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,7 +9,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -33,37 +28,21 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class DashboardIT {
     static final String TOKEN = "dashboard-it-token";
-    static DemoStack stack;
-    static WriteLoad load;
+    static DashboardFixture fixture;
     static MigrationRunner runner;
     static DashboardServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = DemoStack.start();
-        try (Connection c = stack.source().connect(DemoStack.DATABASE)) {
-            DemoSource.create(c, 20_000);
-        }
-        MigrationSpec spec = stack.spec("dash", 500);
-        load = new WriteLoad(stack.source().jdbcUrl(DemoStack.DATABASE), stack.source().user(), stack.source().password(), 2, 200)
-                .start();
-        runner = MigrationRunner.start(spec, Files.createTempDirectory("dashboard-it-state"));
-        server = DashboardServer.start(runner, ServeOptions.of(0, TOKEN));
+        fixture = DashboardFixture.start("dash", 20_000, TOKEN);
+        runner = fixture.runner();
+        server = fixture.server();
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (load != null) {
-            load.stop();
-        }
-        if (runner != null) {
-            runner.close();
-        }
-        if (stack != null) {
-            stack.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

@@ -5,15 +5,19 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Runs Debian's {@code chromium} headless on a page (no sandbox, no network beyond the page, a throwaway
- * profile) and returns the DOM after a virtual-time budget, or takes a screenshot.
+ * profile) and returns the DOM after a virtual-time budget, or takes a screenshot; or starts it for a
+ * {@link DevToolsPage} to drive.
  */
 final class HeadlessChromium {
     private final Path binary;
@@ -28,6 +32,47 @@ final class HeadlessChromium {
         return Stream.of(env, "/usr/bin/chromium", "/usr/bin/chromium-browser")
                 .filter(p -> p != null && !p.isBlank()).map(Path::of).filter(Files::isExecutable).findFirst()
                 .map(HeadlessChromium::new);
+    }
+
+    /**
+     * A browser left running headless ({@code --headless=new}) with DevTools on a free port, its first tab on
+     * {@code about:blank}; {@link #close()} kills it (and its helper processes) and removes its profile.
+     */
+    record Running(Process process, Path profile, int devToolsPort) implements AutoCloseable {
+        @Override
+        public void close() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            deleteTree(profile);
+        }
+    }
+
+    /** Starts the browser for DevTools, waiting at most {@code timeout} for its port. */
+    Running startWithDevTools(Duration timeout) throws IOException {
+        Path profile = Files.createTempDirectory("shardshift-devtools");
+        Path log = profile.resolve("chromium-output.log");
+        Process p = new ProcessBuilder(binary.toString(), "--headless=new", "--no-sandbox", "--disable-gpu",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1100", "--remote-debugging-port=0",
+                "--user-data-dir=" + profile, "about:blank").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Running running = new Running(p, profile, 0);
+        try {
+            Path portFile = profile.resolve("DevToolsActivePort");
+            await("chromium writes " + portFile).atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !p.isAlive() || (Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2));
+            if (!p.isAlive()) {
+                throw new IOException("chromium exited with " + p.exitValue() + " before opening DevTools: " + Files.readString(log));
+            }
+            return new Running(p, profile, Integer.parseInt(Files.readAllLines(portFile).get(0).strip()));
+        } catch (IOException | RuntimeException e) {
+            running.close();
+            throw e;
+        }
     }
 
     /** The DOM after the page ran for {@code budgetMillis} of virtual time. */
@@ -67,9 +112,15 @@ final class HeadlessChromium {
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(f -> f.toFile().delete());
-            }
+            deleteTree(profile);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp directory only
         }
     }
 }

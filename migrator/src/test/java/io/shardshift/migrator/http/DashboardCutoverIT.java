@@ -1,0 +1,188 @@
+package io.shardshift.migrator.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shardshift.migrator.cutover.CutoverController;
+import io.shardshift.migrator.cutover.CutoverService;
+import io.shardshift.migrator.demo.DemoStack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A person at the dashboard, in a real headless Chromium driven over DevTools, on a real migration with
+ * cutover attached: a click on "Cut over" without the API token shows the 401 and changes nothing; with the
+ * token typed in, the cutover runs (buttons off meanwhile) and completes, the history shows the new
+ * generation and the API reports it live; "Roll back" makes the old generation live again.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardCutoverIT {
+    static final String TOKEN = "dashboard-cutover-it-token";
+    static final String NAME = "dashcut";
+    static DashboardFixture fixture;
+    static CutoverController controller;
+    static DevToolsPage page;
+    static long oldGeneration;
+    static long newGeneration;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Optional<HeadlessChromium> chromium = HeadlessChromium.find();
+        assumeThat(chromium).as("chromium not found (install Debian's 'chromium' package or set $CHROMIUM); "
+                + "skipping the browser test").isPresent();
+        fixture = DashboardFixture.start(NAME, 5_000, TOKEN);
+        assertThat(fixture.runner().awaitBackfill(Duration.ofMinutes(1))).isTrue();
+        fixture.stopLoad();
+        controller = CutoverService.attach(fixture.runner(), fixture.server(), fixture.dir().resolve("audit.log"));
+        newGeneration = fixture.spec().routing().generation();
+        oldGeneration = newGeneration - 1;
+        page = DevToolsPage.launch(chromium.get());
+        page.navigate(fixture.server().url());
+        await("dashboard loaded").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(page.text("#migration-id")).isEqualTo(NAME);
+            assertThat(page.text("#live-generation")).isEqualTo("live generation " + oldGeneration);
+            assertThat(disabled("#btn-cutover")).isFalse();
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (page != null) {
+                page.close();
+            }
+        } finally {
+            if (controller != null) {
+                controller.close();
+            }
+            if (fixture != null) {
+                fixture.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldShowTheUnauthorizedErrorAndChangeNothingWhenCutOverIsClickedWithoutAToken() throws Exception {
+        assertThat(page.evaluate("document.getElementById('token').value").asText()).isEmpty();
+
+        page.click("#btn-cutover");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> page.text("#action-result").startsWith("cutover failed"));
+        assertThat(page.text("#action-result")).contains("401 unauthorized", "enter the API token");
+        assertThat(page.evaluate("document.getElementById('action-result').className").asText()).contains("error");
+        assertThat(page.dialogs()).singleElement().asString().contains("Cut over " + NAME);
+        assertThat(page.text("#history tbody")).isEqualTo("no cutover or rollback yet");
+        assertThat(liveGeneration()).isEqualTo(oldGeneration);
+        assertThat(disabled("#btn-cutover")).isFalse();
+        insertOnSource();
+    }
+
+    @Test
+    @Order(2)
+    void shouldCutOverFromTheDashboardAndShowTheNewGenerationInTheHistory() throws Exception {
+        page.type("#token", TOKEN);
+
+        page.click("#btn-cutover");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> page.text("#action-result").startsWith("cutover running"));
+        assertThat(page.text("#cutover-phase")).isEqualTo("cutting-over");
+        assertThat(disabled("#btn-cutover")).as("Cut over while running").isTrue();
+        assertThat(disabled("#btn-rollback")).as("Roll back while running").isTrue();
+        long drawnAtClick = page.evaluate("Number(document.body.dataset.lastT)").asLong();
+        await("the charts keep moving while the cutover runs").atMost(Duration.ofSeconds(30))
+                .until(() -> page.evaluate("Number(document.body.dataset.lastT)").asLong() > drawnAtClick);
+        await().atMost(Duration.ofSeconds(90)).until(() -> !page.text("#action-result").startsWith("cutover running"));
+        assertThat(page.text("#action-result")).startsWith("cutover completed: generation " + newGeneration + " is live");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(page.text("#cutover-phase")).isEqualTo("cut-over");
+            assertThat(page.text("#live-generation")).isEqualTo("live generation " + newGeneration);
+            assertThat(historyRow(0)).containsExactly("cutover", "completed", "generation " + newGeneration);
+        });
+        assertThat(disabled("#btn-rollback")).isFalse();
+        assertThat(liveGeneration()).isEqualTo(newGeneration);
+        screenshot("dashboard-cutover.png");
+        assertThatThrownBy(DashboardCutoverIT::insertOnSource).hasMessageContaining("moved to generation " + newGeneration);
+    }
+
+    @Test
+    @Order(3)
+    void shouldRollBackFromTheDashboardAndMakeTheOldGenerationLiveAgain() throws Exception {
+        page.navigate(fixture.server().url());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(page.text("#live-generation")).isEqualTo("live generation " + newGeneration);
+            assertThat(historyRow(0)).containsExactly("cutover", "completed", "generation " + newGeneration);
+            assertThat(disabled("#btn-rollback")).isFalse();
+        });
+        assertThat(page.evaluate("document.getElementById('token').value").asText()).as("token kept in the tab").isEqualTo(TOKEN);
+
+        page.click("#btn-rollback");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> page.text("#action-result").matches("rollback (completed|failed).*"));
+        assertThat(page.text("#action-result")).startsWith("rollback completed: generation " + oldGeneration + " is live");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(page.text("#cutover-phase")).isEqualTo("rolled-back");
+            assertThat(page.text("#live-generation")).isEqualTo("live generation " + oldGeneration);
+            assertThat(historyRow(0)).containsExactly("rollback", "completed", "generation " + oldGeneration);
+            assertThat(historyRow(1)).containsExactly("cutover", "completed", "generation " + newGeneration);
+        });
+        assertThat(page.dialogs()).hasSize(3).last().asString().contains("Roll " + NAME + " back");
+        assertThat(liveGeneration()).isEqualTo(oldGeneration);
+        insertOnSource();
+        assertThat(page.errors()).as("uncaught errors in the page").isEmpty();
+    }
+
+    private static long liveGeneration() throws Exception {
+        JsonNode status = Http.json(Http.get(fixture.server().url(), "/v1/rebalance/status?id=" + NAME));
+        assertThat(status.has("liveGeneration")).as("status: %s", status).isTrue();
+        return status.get("liveGeneration").asLong();
+    }
+
+    private static boolean disabled(String selector) throws Exception {
+        return page.evaluate("document.querySelector('" + selector + "').disabled").asBoolean();
+    }
+
+    /** action, outcome and detail of the n-th row of the history panel (newest first). */
+    private static List<String> historyRow(int n) throws Exception {
+        JsonNode cells = page.evaluate("[...document.querySelectorAll('#history tbody tr')].slice(" + n + ", " + (n + 1)
+                + ").flatMap(tr => [...tr.cells].slice(1).map(td => td.textContent))");
+        List<String> out = new ArrayList<>();
+        cells.forEach(c -> out.add(c.asText()));
+        return out;
+    }
+
+    /** What the tab shows, as a PNG beside the test classes (for a person reading a failed build). */
+    private static void screenshot(String name) throws Exception {
+        Path png = Path.of(DashboardCutoverIT.class.getProtectionDomain().getCodeSource().getLocation().toURI()).resolveSibling(name);
+        Files.write(png, Base64.getDecoder().decode(page.call("Page.captureScreenshot", Map.of()).get("data").asText()));
+    }
+
+    /** A write as an application would make it on the old layout. */
+    private static void insertOnSource() throws Exception {
+        try (Connection c = fixture.stack().source().connect(DemoStack.DATABASE); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO public.orders (tenant_id, customer, status, amount, note) "
+                    + "VALUES ('acme', 'dashboard-it', 'new', 1, 'written from the test')");
+        }
+    }
+}
