@@ -105,9 +105,11 @@ public final class CutoverController implements AutoCloseable {
         this.follower = follower;
         this.audit = audit;
         this.options = options;
-        this.observation = new ObservationWindow(spec, tables, switching, (generation, end, copied) ->
-                audit.append(ACTOR, "observation-ended", details("observation-" + generation, "generation", generation,
-                        "windowEnd", end.toString(), "copied", copied.toString())));
+        this.observation = new ObservationWindow(spec, tables, switching, (generation, end, copied) -> {
+            audit.append(ACTOR, "observation-ended", details("observation-" + generation, "generation", generation,
+                    "windowEnd", end.toString(), "copied", copied.toString()));
+            UniqueIndexRestore.startAfterObservation(spec.targets(), this.tables, audit, generation);
+        });
         initialize();
     }
 
@@ -241,31 +243,39 @@ public final class CutoverController implements AutoCloseable {
     private CutoverResult switchLayout(String id, String kind, long from, long to, List<Gate.GateResult> gateResults) {
         boolean forward = "cutover".equals(kind);
         long frozenAt = System.nanoTime();
-        String step = "freeze";
+        String step = "prepare";
+        List<Object[]> steps = new ArrayList<>();
         long fence = 0;
         boolean flipped = false;
         SourceFreeze freeze = null;
         TargetLocks targetLocks = TargetLocks.none();
         long drainedAt = 0;
         Instant observeUntil = null;
+        long locked = 0;
         try {
+            // Outside the pause: the source connection, and on the targets the reverse log (it logs application
+            // writes only, and applications write to the targets only once the new generation is live).
+            freeze = SourceFreeze.open(spec.source().jdbcUrl(), spec.source().user(), spec.source().password(), tableIds());
+            if (forward) {
+                for (TargetSpec t : spec.targets()) {
+                    ReverseLog.start(t, tables);
+                }
+            }
+            step = "freeze";
+            frozenAt = System.nanoTime();
             publisher.publishFreeze(true, id);
-            freeze = SourceFreeze.acquire(spec.source().jdbcUrl(), spec.source().user(), spec.source().password(),
-                    tableIds(), options.freezeTimeout());
-            audit.append(ACTOR, "freeze", details(id, "tables", tableIds().toString()));
+            freeze.lock(options.freezeTimeout());
+            note(steps, "freeze", details(id, "tables", tableIds().toString()));
             step = "fence";
-            long locked = System.nanoTime();
+            locked = System.nanoTime();
             fence = freeze.fenceLsn();
-            audit.append(ACTOR, "fence", details(id, "lsn", Lsn.format(fence)));
+            note(steps, "fence", details(id, "lsn", Lsn.format(fence)));
             if (forward) {
                 step = "drain";
                 drainer.awaitApplied(fence, options.drainTimeout());
                 drainedAt = System.nanoTime();
-                audit.append(ACTOR, "drained", details(id, "lsn", Lsn.format(fence)));
+                note(steps, "drained", details(id, "lsn", Lsn.format(fence)));
                 step = "reverse-log";
-                for (TargetSpec t : spec.targets()) {
-                    ReverseLog.start(t, tables);
-                }
                 observeUntil = Instant.now().plus(options.observationWindow());
                 ReverseReplicator.begin(freeze.connection(), spec.name(), targetNames(), to, observeUntil);
                 freeze.rejectWritesFromNowOn(to, shardKeys(), spec.tenants());
@@ -279,7 +289,7 @@ public final class CutoverController implements AutoCloseable {
                     copied += copier.copyInto(freeze.connection(), targetLocks.get(i), spec.targets().get(i).name(), Long.MAX_VALUE);
                 }
                 ReverseReplicator.end(freeze.connection(), spec.name());
-                audit.append(ACTOR, "copied-back", details(id, "writes", copied));
+                note(steps, "copied-back", details(id, "writes", copied));
             }
             step = "flip";
             flipped = true;
@@ -289,12 +299,12 @@ public final class CutoverController implements AutoCloseable {
             step = "release";
             freeze.commit();
             freeze.close();
-            targetLocks.release(true, fence);
+            targetLocks.release(true, fence, to);
             live = to;
             previous = from;
-            audit.append(ACTOR, "flip", details(id, "generation", to, "previous", from));
+            note(steps, "flip", details(id, "generation", to, "previous", from));
             if (forward) {
-                audit.append(ACTOR, "observation-started", details(id, "generation", to, "until", observeUntil.toString()));
+                note(steps, "observation-started", details(id, "generation", to, "until", observeUntil.toString()));
                 observation.open(to, observeUntil);
             } else {
                 observation.closedByRollback();
@@ -302,6 +312,7 @@ public final class CutoverController implements AutoCloseable {
             step = "unfreeze";
             publisher.publishFreeze(false, id);
             long pause = (System.nanoTime() - frozenAt) / 1_000_000;
+            flush(steps);
             long lockMs = (locked - frozenAt) / 1_000_000;
             long drainMs = drainedAt == 0 ? 0 : (drainedAt - locked) / 1_000_000;
             audit.append(ACTOR, "done", details(id, "pauseMillis", pause, "generation", to, "lockMillis", lockMs,
@@ -317,12 +328,33 @@ public final class CutoverController implements AutoCloseable {
             if (live == to) {
                 LOG.error("{} {}: generation {} is live but unfreezing failed at {}: {}", kind, id, to, step, reason);
             } else {
-                targetLocks.release(false, 0);
+                targetLocks.release(false, 0, 0);
+                flush(steps);
                 abort(id, freeze, flipped, from, step, reason, forward);
+            }
+            if (live == to) {
+                flush(steps);
             }
             long pause = (System.nanoTime() - frozenAt) / 1_000_000;
             return aborted(id, kind, from, to, fence, pause, step, reason, gateResults);
         }
+    }
+
+    /**
+     * Records a step of the pause with the time it happened; written to the audit trail once writes are unfrozen
+     * (or before the abort entry), so no audit write lengthens the pause.
+     */
+    private static void note(List<Object[]> steps, String step, Map<String, Object> details) {
+        details.put("at", Instant.now().toString());
+        steps.add(new Object[] {step, details});
+    }
+
+    @SuppressWarnings("unchecked")
+    private void flush(List<Object[]> steps) {
+        for (Object[] s : steps) {
+            audit.append(ACTOR, (String) s[0], (Map<String, Object>) s[1]);
+        }
+        steps.clear();
     }
 
     private void abort(String id, SourceFreeze freeze, boolean flipped, long from, String step, String reason,

@@ -57,16 +57,19 @@ public final class CutoverService {
         return controller;
     }
 
-    /** The options of the runner's spec ({@code cutover} section), with its gates and the search alias swap. */
+    /**
+     * The options of the runner's spec ({@code cutover} section), with its gates and the search alias swap. The
+     * gates run cheapest first: the SLO probe, then a full online verification.
+     */
     public static CutoverOptions optionsFor(MigrationRunner runner) {
         CutoverSpec c = runner.spec().cutoverOrDefaults();
         List<Gate> gates = new ArrayList<>();
-        if (c.verifyOrDefault()) {
-            gates.add(Gates.verification(() -> verifyClean(runner)));
-        }
         if (c.slo() != null) {
             gates.add(SloProbe.forRunner(runner, c.slo().samplesOrDefault())
                     .gate(c.slo().maxP95MillisOrDefault(), c.slo().maxErrorRateOrDefault()));
+        }
+        if (c.verifyOrDefault()) {
+            gates.add(Gates.verification(() -> verifyClean(runner)));
         }
         return CutoverOptions.from(c).withGates(gates).withAliasSwap(new SearchAliasSwap(runner.search()));
     }

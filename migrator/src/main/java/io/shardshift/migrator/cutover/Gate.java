@@ -9,6 +9,26 @@ public interface Gate {
     /** Checks the condition now; an exception counts as "not passed" with its message. */
     GateResult check() throws Exception;
 
+    /** The gate's name, shown before its first check (gates made by {@link #named} have one). */
+    default String name() {
+        return "gate";
+    }
+
+    /** A gate with a name. */
+    static Gate named(String name, Gate check) {
+        return new Gate() {
+            @Override
+            public GateResult check() throws Exception {
+                return check.check();
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+        };
+    }
+
     /**
      * One check's outcome.
      *

@@ -11,17 +11,17 @@ public final class Gates {
 
     /** Passes while no record went to the dead-letter topic: a dead letter blocks cutover. */
     public static Gate noDeadLetters(LongSupplier deadLetters) {
-        return () -> {
+        return Gate.named("no-dead-letters", () -> {
             long n = deadLetters.getAsLong();
             return n == 0 ? Gate.GateResult.pass("no-dead-letters", "0 dead-letter records")
                     : Gate.GateResult.fail("no-dead-letters", n + " dead-letter records");
-        };
+        });
     }
 
     /** Passes when the verifier reports the targets clean (the verifier itself is pluggable). */
     public static Gate verification(BooleanSupplier clean) {
-        return () -> clean.getAsBoolean() ? Gate.GateResult.pass("verification", "clean")
-                : Gate.GateResult.fail("verification", "the verifier reports differences");
+        return Gate.named("verification", () -> clean.getAsBoolean() ? Gate.GateResult.pass("verification", "clean")
+                : Gate.GateResult.fail("verification", "the verifier reports differences"));
     }
 
     /**
@@ -39,13 +39,13 @@ public final class Gates {
 
     /** Passes when the probe's p95 and error rate are within bounds; the detail names the worst target. */
     public static Gate slo(Supplier<SloSample> probe, double maxP95Millis, double maxErrorRate) {
-        return () -> {
+        return Gate.named("slo", () -> {
             SloSample s = probe.get();
             String detail = (s.worstTarget() == null ? "" : "worst p95 on " + s.worstTarget() + ": ")
                     + String.format(java.util.Locale.ROOT, "p95 %.3f ms (max %s), error rate %.4f (max %s)",
                     s.p95Millis(), maxP95Millis, s.errorRate(), maxErrorRate);
             return s.p95Millis() <= maxP95Millis && s.errorRate() <= maxErrorRate
                     ? Gate.GateResult.pass("slo", detail) : Gate.GateResult.fail("slo", detail);
-        };
+        });
     }
 }

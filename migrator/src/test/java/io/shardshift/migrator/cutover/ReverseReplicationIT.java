@@ -162,6 +162,13 @@ class ReverseReplicationIT {
             load.stop();
             assertThat(problemsOnSource(load)).isEmpty();
         }
+        var pgA = spec.target("pg_a");
+        try (Connection c = java.sql.DriverManager.getConnection(pgA.jdbcUrl(), pgA.user(), pgA.password());
+             Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeUpdate("UPDATE public.orders SET note = 'late write' WHERE id = (SELECT min(id) FROM public.orders)"))
+                    .as("an application write to a target after the rollback")
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(SourceFreeze.MOVED_SQLSTATE));
+        }
         Drain.await(runner.lag(), Duration.ofSeconds(40));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(compare(table).clean()).isTrue());
         autoController.close();
@@ -185,6 +192,10 @@ class ReverseReplicationIT {
             assertThat(controller.liveGeneration()).isEqualTo(2);
             assertThat(follower.currentGeneration()).isEqualTo(2);
             assertThat(Files.readString(dir.resolve("audit.jsonl"))).contains("\"step\":\"observation-ended\"");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Files.readString(dir.resolve("audit.jsonl")))
+                    .as("unique indexes restored on both targets once the cutover is final")
+                    .containsPattern("\"target\":\"pg_a\".*\"step\":\"unique-indexes-restored\"")
+                    .containsPattern("\"target\":\"pg_b\".*\"step\":\"unique-indexes-restored\""));
         }
         try (Connection a = stack.targets().get(0).connect(DemoStack.DATABASE); Statement st = a.createStatement()) {
             st.executeUpdate("UPDATE public.orders SET note = 'after the window' WHERE id = (SELECT min(id) FROM public.orders)");

@@ -9,7 +9,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Waits until the apply lag has stayed under its bound for the stable period and every gate passes in
- * the same round. Checks every 200 ms.
+ * the same round. Checks every 200 ms. Gates are checked in order, and only while the lag is stable; the
+ * first gate that fails ends the round (the later ones keep their last result), so an expensive gate such
+ * as a full verification runs only when every cheaper condition before it holds.
  */
 public final class GateRunner {
     private final LongSupplier lagMillis;
@@ -42,8 +44,8 @@ public final class GateRunner {
             round.add(new Gate.GateResult("lag", stable, lag.detail() + (lag.passed() && !stable
                     ? ", stable for " + (now - stableSince) / 1_000_000 + " of " + stableFor.toMillis() + " ms" : "")));
             boolean all = stable;
-            for (Gate g : gates) {
-                Gate.GateResult r = check(g);
+            for (int i = 0; i < gates.size(); i++) {
+                Gate.GateResult r = all ? check(gates.get(i)) : notChecked(i, stable);
                 round.add(r);
                 all &= r.passed();
             }
@@ -56,6 +58,18 @@ public final class GateRunner {
             }
             Thread.sleep(200);
         }
+    }
+
+    /** A gate left out of this round: its last result, marked as not passing now. */
+    private Gate.GateResult notChecked(int index, boolean stable) {
+        // index + 1: the lag is entry 0 of a round
+        String why = stable ? "not checked: an earlier gate fails" : "not checked: waiting for the lag to be stable";
+        int at = index + 1;
+        if (at < last.size()) {
+            Gate.GateResult before = last.get(at);
+            return Gate.GateResult.fail(before.gate(), why + " (last: " + (before.passed() ? "passed" : before.detail()) + ")");
+        }
+        return Gate.GateResult.fail(gates.get(index).name(), why);
     }
 
     private Gate.GateResult checkLag() {
@@ -73,9 +87,9 @@ public final class GateRunner {
             return g.check();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Gate.GateResult.fail(g.getClass().getSimpleName(), "interrupted");
+            return Gate.GateResult.fail(g.name(), "interrupted");
         } catch (Exception e) {
-            return Gate.GateResult.fail(g.getClass().getSimpleName(), "check failed: " + e.getMessage());
+            return Gate.GateResult.fail(g.name(), "check failed: " + e.getMessage());
         }
     }
 

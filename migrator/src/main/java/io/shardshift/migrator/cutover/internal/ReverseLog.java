@@ -38,6 +38,7 @@ public final class ReverseLog {
     private static final String TOMBSTONES = "shardshift.shardshift_tombstones";
     private static final String LOG_TRIGGER = "shardshift_reverse_log";
     private static final String FENCE_TRIGGER = "shardshift_reverse_fence";
+    private static final String NOT_LIVE_TRIGGER = "shardshift_not_live";
     private static final String APP_WRITE = "coalesce(current_setting('application_name', true), '') NOT LIKE 'shardshift-%'";
 
     private ReverseLog() {
@@ -77,6 +78,16 @@ public final class ReverseLog {
                       IF %s THEN NEW.%s := %d; END IF;
                       RETURN NEW;
                     END $$""".formatted(APP_WRITE, FENCE_COLUMN, APP_FENCE));
+            st.execute("""
+                    CREATE OR REPLACE FUNCTION shardshift.reject_app_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                      IF %s THEN
+                        RAISE EXCEPTION 'shardshift: %%.%% on this target is not live: generation %% is', TG_TABLE_SCHEMA,
+                          TG_TABLE_NAME, TG_ARGV[0] USING ERRCODE = '55000';
+                      END IF;
+                      IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                      RETURN NEW;
+                    END $$""".formatted(APP_WRITE));
             for (TableSchema t : tables) {
                 st.execute("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + SqlIdentifiers.quote(indexName(t)) + " ON " + name(t) + " ("
                         + FENCE_COLUMN + ") WHERE " + FENCE_COLUMN + " = " + APP_FENCE);
@@ -98,6 +109,7 @@ public final class ReverseLog {
                 String pk = t.primaryKey().stream().map(k -> "'" + k.replace("'", "''") + "'").collect(Collectors.joining(", "));
                 st.execute("DROP TRIGGER IF EXISTS " + LOG_TRIGGER + " ON " + name(t));
                 st.execute("DROP TRIGGER IF EXISTS " + FENCE_TRIGGER + " ON " + name(t));
+                st.execute("DROP TRIGGER IF EXISTS " + NOT_LIVE_TRIGGER + " ON " + name(t));
                 st.execute("CREATE TRIGGER " + FENCE_TRIGGER + " BEFORE INSERT OR UPDATE ON " + name(t)
                         + " FOR EACH ROW EXECUTE FUNCTION shardshift.fence_app_write()");
                 st.execute("CREATE TRIGGER " + LOG_TRIGGER + " AFTER INSERT OR UPDATE OR DELETE ON " + name(t)
@@ -115,6 +127,22 @@ public final class ReverseLog {
                 st.execute("DROP TRIGGER IF EXISTS " + FENCE_TRIGGER + " ON " + name(t));
             }
             st.execute("TRUNCATE " + LOG_TABLE);
+        }
+    }
+
+    /**
+     * Makes a target reject application writes (SQLSTATE 55000) from the commit of the connection's
+     * transaction on, as the source does after a cutover: a writer that was blocked on a rollback's target lock
+     * fails once it is released, and writes again on the old layout, instead of writing to a target that is no
+     * longer live. Shardshift's own sessions still write. A later cutover removes it ({@link #start}).
+     */
+    public static void rejectAppWrites(Connection target, List<TableSchema> tables, long liveGeneration) throws SQLException {
+        try (Statement st = target.createStatement()) {
+            for (TableSchema t : tables) {
+                st.execute("DROP TRIGGER IF EXISTS " + NOT_LIVE_TRIGGER + " ON " + name(t));
+                st.execute("CREATE TRIGGER " + NOT_LIVE_TRIGGER + " BEFORE INSERT OR UPDATE OR DELETE ON " + name(t)
+                        + " FOR EACH ROW EXECUTE FUNCTION shardshift.reject_app_write('" + liveGeneration + "')");
+            }
         }
     }
 

@@ -42,18 +42,33 @@ public final class SourceFreeze implements AutoCloseable {
      */
     public static SourceFreeze acquire(String jdbcUrl, String user, String password, List<TableId> tables,
                                        Duration lockTimeout) throws SQLException {
+        SourceFreeze freeze = open(jdbcUrl, user, password, tables);
+        freeze.lock(lockTimeout);
+        return freeze;
+    }
+
+    /** Connects, without locking yet: the connection set-up stays out of the write pause. */
+    public static SourceFreeze open(String jdbcUrl, String user, String password, List<TableId> tables) throws SQLException {
         Connection c = DriverManager.getConnection(jdbcUrl, user, password);
         try {
             c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET LOCAL lock_timeout = " + Math.max(1, lockTimeout.toMillis()));
-                st.execute("LOCK TABLE " + qualified(tables) + " IN EXCLUSIVE MODE");
-                st.execute("SET LOCAL lock_timeout = 0");
-            }
             return new SourceFreeze(c, tables);
         } catch (SQLException e) {
             c.close();
             throw e;
+        }
+    }
+
+    /**
+     * Takes the lock; waits at most {@code lockTimeout} for in-flight write transactions.
+     *
+     * @throws SQLException with SQLSTATE 55P03 when the lock was not granted in time
+     */
+    public void lock(Duration lockTimeout) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET LOCAL lock_timeout = " + Math.max(1, lockTimeout.toMillis()));
+            st.execute("LOCK TABLE " + qualified(tables) + " IN EXCLUSIVE MODE");
+            st.execute("SET LOCAL lock_timeout = 0");
         }
     }
 

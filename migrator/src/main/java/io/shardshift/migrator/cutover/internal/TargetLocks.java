@@ -49,7 +49,7 @@ public final class TargetLocks {
             }
             return locks;
         } catch (SQLException e) {
-            locks.release(false, 0);
+            locks.release(false, 0, 0);
             throw e;
         }
     }
@@ -66,14 +66,18 @@ public final class TargetLocks {
     /**
      * Ends the transactions: after a completed rollback the reverse log stops and the application's fences
      * drop to {@code fence} (the old layout is live again, its changes apply to the targets again); after an
-     * abort nothing changes.
+     * abort nothing changes. After a rollback the targets also reject application writes (see
+     * {@link ReverseLog#rejectAppWrites}), so a writer blocked on these locks cannot write to them once released.
+     *
+     * @param liveGeneration the generation live after the rollback (named in the rejection)
      */
-    public void release(boolean rolledBack, long fence) {
+    public void release(boolean rolledBack, long fence, long liveGeneration) {
         for (Connection c : connections) {
             try {
                 if (rolledBack) {
                     ReverseLog.stop(c, tables);
                     ReverseLog.restoreFences(c, tables, fence);
+                    ReverseLog.rejectAppWrites(c, tables, liveGeneration);
                     c.commit();
                 } else {
                     c.rollback();
