@@ -4,6 +4,7 @@ import io.shardshift.core.event.TableId;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SearchTargetSpec;
 import io.shardshift.core.sql.SqlIdentifiers;
+import io.shardshift.migrator.audit.AuditTrail;
 import io.shardshift.migrator.cutover.CutoverController;
 import io.shardshift.migrator.cutover.CutoverService;
 import io.shardshift.migrator.http.ApiException;
@@ -73,7 +74,9 @@ public final class LiveLauncher implements RebalanceLauncher {
             if (!spec.hasLayout()) {
                 LOG.info("rebalance {}: search only; the alias swap cuts over (the cutover controller needs a layout)",
                         spec.name());
-                return new Launched(runner, new SearchSwitchover(runner, previousGeneration,
+                AuditTrail audit = AuditTrail.toFileAndTopic(stateDir.resolve("audit.log"), spec.kafka().bootstrapServers(),
+                        AuditTrail.topicOf(spec.topicPrefix()));
+                return new Launched(runner, new SearchSwitchover(runner, audit, previousGeneration,
                         spec.searchTargets().get(0).version()));
             }
             CutoverController controller = CutoverService.attach(runner, null, stateDir.resolve("audit.log"));

@@ -1,5 +1,6 @@
 package io.shardshift.migrator.rebalance;
 
+import io.shardshift.migrator.audit.AuditTrail;
 import io.shardshift.migrator.cutover.CutoverResult;
 import io.shardshift.migrator.cutover.SearchAliasSwap;
 import io.shardshift.migrator.lag.Drain;
@@ -9,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,11 +19,15 @@ import java.util.Optional;
  * collections are fed from the same change stream. Cutover: no failure and no dead letters, every change
  * committed so far applied to the new collection, then the alias moves to it (one atomic CREATEALIAS).
  * Rollback: the alias moves back to the collection it served before. Generations are collection versions.
+ * Every step goes to the rebalance's audit trail (actor {@code search-cutover}), which this switchover owns.
  */
 final class SearchSwitchover implements Switchover {
     private static final Logger LOG = LoggerFactory.getLogger(SearchSwitchover.class);
 
+    private static final String ACTOR = "search-cutover";
+
     private final MigrationRunner runner;
+    private final AuditTrail audit;
     private final SearchAliasSwap swap;
     private final long oldVersion;
     private final long newVersion;
@@ -29,8 +35,9 @@ final class SearchSwitchover implements Switchover {
     private long live;
     private CutoverResult last;
 
-    SearchSwitchover(MigrationRunner runner, long oldVersion, long newVersion) {
+    SearchSwitchover(MigrationRunner runner, AuditTrail audit, long oldVersion, long newVersion) {
         this.runner = runner;
+        this.audit = audit;
         this.swap = new SearchAliasSwap(runner.search());
         this.oldVersion = oldVersion;
         this.newVersion = newVersion;
@@ -44,6 +51,7 @@ final class SearchSwitchover implements Switchover {
         if (live == newVersion) {
             return finish(aborted(id, "cutover", "precheck", "version " + newVersion + " is already live"));
         }
+        audit.append(ACTOR, "start", Map.of("id", id, "from", live, "to", newVersion));
         if (runner.failure().isPresent()) {
             return finish(aborted(id, "cutover", "gates", "the migration failed: " + runner.failure().get().getMessage()));
         }
@@ -58,6 +66,7 @@ final class SearchSwitchover implements Switchover {
         } catch (Exception e) {
             return finish(aborted(id, "cutover", "drain", e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
+        audit.append(ACTOR, "drained", Map.of("id", id));
         return finish(switchTo(id, "cutover", newVersion));
     }
 
@@ -68,6 +77,7 @@ final class SearchSwitchover implements Switchover {
             return finish(aborted(id, "rollback", "precheck", "nothing to roll back: version " + oldVersion + " is live"));
         }
         LOG.info("{}: rolling the search alias back ({})", id, reason);
+        audit.append(ACTOR, "start", Map.of("id", id, "from", live, "to", oldVersion, "reason", reason == null ? "" : reason));
         return finish(switchTo(id, "rollback", oldVersion));
     }
 
@@ -80,6 +90,7 @@ final class SearchSwitchover implements Switchover {
             return aborted(id, kind, "alias", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         live = to;
+        audit.append(ACTOR, "alias", Map.of("id", id, "version", to, "previous", from));
         LOG.info("{} {}: search alias now serves version {} (was {})", kind, id, to, from);
         return new CutoverResult(id, kind, CutoverResult.Outcome.COMPLETED, from, to, 0,
                 (System.nanoTime() - started) / 1_000_000, null, null, List.of());
@@ -91,6 +102,11 @@ final class SearchSwitchover implements Switchover {
     }
 
     private CutoverResult finish(CutoverResult r) {
+        if (r.completed()) {
+            audit.append(ACTOR, "done", Map.of("id", r.id(), "version", r.toGeneration()));
+        } else {
+            audit.append(ACTOR, "abort", Map.of("id", r.id(), "step", r.failedStep(), "reason", r.reason()));
+        }
         last = r;
         return r;
     }
@@ -107,6 +123,6 @@ final class SearchSwitchover implements Switchover {
 
     @Override
     public void close() {
-        // nothing held between calls
+        audit.close();
     }
 }
