@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "shardshift", mixinStandardHelpOptions = true, version = "shardshift 0.1.0",
         description = "Moves live PostgreSQL data to a new shard layout with no downtime.",
         subcommands = {DemoCommand.class, MigrateCommand.class, io.shardshift.migrator.plan.cli.PlanCommand.class,
-                VerifyCommand.class, SearchCommand.class, CutoverCommand.class, RebalanceCommand.class, ServeCommand.class, AuditCommand.class,
+                VerifyCommand.class, SearchCommand.class, CutoverCommand.class, RebalanceCommand.class, ServeCommand.class, FinishCommand.class, AuditCommand.class,
                 io.shardshift.migrator.bench.BenchCommand.class, io.shardshift.migrator.bench.SearchLatencyBench.class,
                 CommandLine.HelpCommand.class})
 public final class ShardshiftCli implements Runnable {
