@@ -3,7 +3,6 @@ package io.shardshift.sink.pg;
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.sink.SinkException;
 import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,14 +28,7 @@ class PgBackfillWriterIT {
 
     @BeforeAll
     static void startPostgres() {
-        pg = DevPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        pg = SharedPostgres.get();
     }
 
     @BeforeEach

@@ -10,7 +10,6 @@ import io.shardshift.core.sink.RejectedEvent;
 import io.shardshift.core.sink.SinkException;
 import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,14 +34,7 @@ class PgTargetSinkIT extends AbstractChangeSinkContract {
 
     @BeforeAll
     static void startPostgres() {
-        pg = DevPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        pg = SharedPostgres.get();
     }
 
     @Override

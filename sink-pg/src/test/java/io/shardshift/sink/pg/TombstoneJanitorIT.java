@@ -1,7 +1,6 @@
 package io.shardshift.sink.pg;
 
 import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,14 +17,7 @@ class TombstoneJanitorIT {
 
     @BeforeAll
     static void startPostgres() {
-        pg = DevPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        pg = SharedPostgres.get();
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.shardshift.sink.pg;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,14 +26,7 @@ class UniqueIndexesIT {
 
     @BeforeAll
     static void startPostgres() {
-        pg = DevPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        pg = SharedPostgres.get();
     }
 
     @BeforeEach
