@@ -1,6 +1,5 @@
 package io.shardshift.migrator.http;
 
-import io.shardshift.core.event.Lsn;
 import io.shardshift.migrator.metrics.LagSample;
 import io.shardshift.migrator.metrics.MigrationStatus;
 
@@ -15,49 +14,13 @@ final class StatusJson {
     }
 
     static Map<String, Object> of(MigrationStatus status) {
-        LagSample s = status.latest();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", status.id());
         out.put("phase", status.phase());
         out.put("failure", status.failure());
         out.put("sampleError", status.sampleError());
-        out.put("takenAtMillis", s.takenAtMillis());
-        out.put("source", Map.of(
-                "walLsn", Lsn.format(s.sourceWalLsn()),
-                "capturedLsn", Lsn.format(s.capturedLsn()),
-                "captureLagBytes", Math.max(0, s.sourceWalLsn() - s.capturedLsn()),
-                "capturePublished", s.capturePublished(),
-                "slotRetainedWalBytes", s.slotRetainedBytes()));
-        out.put("backfill", s.backfill().stream().map(StatusJson::table).toList());
-        out.put("targets", s.targets().stream().map(StatusJson::target).toList());
-        out.put("partitions", s.partitions());
-        out.put("consumerLagTotal", s.consumerLagTotal());
-        out.put("deadLetters", Map.of("topicEvents", s.deadLetterTopicEvents(), "thisRun", s.deadLettersThisRun()));
-        return out;
-    }
-
-    private static Map<String, Object> table(LagSample.TableBackfill b) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("table", b.table());
-        out.put("rowsRead", b.rowsRead());
-        out.put("estimatedRows", b.estimatedRows());
-        out.put("chunksDone", b.chunksDone());
-        out.put("totalChunks", b.totalChunks());
-        out.put("fraction", b.fraction());
-        out.put("finished", b.finished());
-        return out;
-    }
-
-    private static Map<String, Object> target(LagSample.TargetLag t) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("target", t.target());
-        out.put("appliedLsn", Lsn.format(t.appliedLsn()));
-        out.put("lagBytes", t.lagBytes());
-        out.put("lagSeconds", t.lagSeconds());
-        out.put("eventsApplied", t.eventsApplied());
-        out.put("deadLetters", t.deadLetters());
-        out.put("latency", Map.of("samples", t.latencySamples(), "p50Millis", t.p50LatencyMillis(),
-                "p99Millis", t.p99LatencyMillis(), "recentP99Millis", t.recentP99Millis()));
+        out.putAll(LagSampleJson.figures(status.latest()));
+        out.put("partitions", status.latest().partitions());
         return out;
     }
 
