@@ -119,9 +119,10 @@ public final class WritePauseBench {
                 throw new IllegalStateException("rollback failed: " + back.reason());
             }
         }
-        System.out.println("step breakdown over completed cutovers (p50 / p99 / max ms; freeze = publish freeze + lock"
-                + " + audit, fence = fence LSN + audit, drained = drain + audit, flip = reverse log + reject trigger"
-                + " + generation + alias + commit + audit, done = publish unfreeze + audit):");
+        System.out.println("step breakdown over completed cutovers (p50 / p99 / max ms; each step's time is from the"
+                + " previous audit entry to its own: freeze = gates-passed entry, source connection and reverse-log"
+                + " triggers (before the pause), publish freeze and lock; fence = fence LSN; drained = drain;"
+                + " flip = reject trigger, generation, alias, commit; done = publish unfreeze):");
         steps.forEach((k, v) -> System.out.printf("  %-20s %5d / %5d / %5d%n", k, pct(v, 50), pct(v, 99),
                 Collections.max(v)));
         System.out.printf("write pause over %d cutovers at %.0f writes/s: writer p50 %d ms, p99 %d ms; "
