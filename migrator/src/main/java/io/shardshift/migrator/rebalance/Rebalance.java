@@ -168,7 +168,10 @@ public final class Rebalance implements AutoCloseable {
         return s;
     }
 
-    /** The status answer: id, kind, phase, backfill progress, lag, live generation, last cutover or rollback. */
+    /**
+     * The status answer: id, kind, phase, backfill progress, lag, the config topic its applications follow,
+     * live generation, last cutover or rollback.
+     */
     public Map<String, Object> status() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
@@ -178,6 +181,7 @@ public final class Rebalance implements AutoCloseable {
         out.put("failure", failure().map(e -> e.getClass().getSimpleName() + ": " + e.getMessage()).orElse(null));
         out.put("startedAtMillis", startedAtMillis);
         out.put("spec", summary);
+        out.put("configTopic", io.shardshift.client.ConfigKeys.topic(spec.topicPrefix()));
         Switchover s = switchover;
         out.put("liveGeneration", s == null ? null : s.liveGeneration());
         out.put("last", s == null ? null : s.lastResult().orElse(null));
