@@ -421,6 +421,11 @@ public final class CutoverController implements AutoCloseable {
      * once or the new generation is live. Idempotent.
      */
     public synchronized CutoverController startAutoCutover(BooleanSupplier backfillFinished) {
+        if (auto == null && observation.cutOverBefore()) {
+            LOG.info("auto cutover of {}: the source records an earlier cutover of this migration; an operator decides"
+                    + " from here (POST /v1/cutover)", spec.name());
+            return this;
+        }
         if (auto == null) {
             auto = new AutoCutover(spec.name(), backfillFinished, this::cutover, this::liveGeneration,
                     spec.routing().generation(), Duration.ofSeconds(5)).start();

@@ -173,6 +173,11 @@ class ReverseReplicationIT {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(compare(table).clean()).isTrue());
         autoController.close();
         autoController = null;
+        try (CutoverController restarted = CutoverService.attach(runner, null, audit)) {
+            assertThat(restarted.liveGeneration()).isEqualTo(1);
+            assertThat(restarted.autoCutoverRunning()).as("auto cutover again after a restart that follows a rollback")
+                    .isFalse();
+        }
     }
 
     @Test

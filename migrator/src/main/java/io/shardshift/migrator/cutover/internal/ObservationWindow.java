@@ -37,6 +37,7 @@ public final class ObservationWindow implements AutoCloseable {
     private volatile ReverseReplicator replicator;
     private volatile Instant end;
     private volatile boolean ended;
+    private volatile boolean cutOverBefore;
     private volatile long generation;
 
     public ObservationWindow(MigrationSpec spec, List<TableSchema> tables, ReentrantLock switching, Listener listener) {
@@ -55,6 +56,7 @@ public final class ObservationWindow implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the reverse replication tables on the source: " + e.getMessage(), e);
         }
+        cutOverBefore = recorded.isPresent();
         recorded.filter(o -> o.generation() == liveGeneration && liveGeneration == spec.routing().generation()).ifPresent(o -> {
             generation = o.generation();
             end = o.windowEnd();
@@ -106,6 +108,11 @@ public final class ObservationWindow implements AutoCloseable {
         pause();
         ended = true;
         end = null;
+    }
+
+    /** True when the source records a cutover of this migration made before this controller started. */
+    public boolean cutOverBefore() {
+        return cutOverBefore;
     }
 
     /** The window's end (or when it ended), null when none was opened. */
