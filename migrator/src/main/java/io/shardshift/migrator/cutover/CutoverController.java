@@ -2,8 +2,6 @@ package io.shardshift.migrator.cutover;
 
 import io.shardshift.client.ConfigFollower;
 import io.shardshift.client.ConfigKeys;
-import io.shardshift.core.event.Lsn;
-import io.shardshift.core.event.TableId;
 import io.shardshift.core.layout.Layout;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.TargetSpec;
@@ -14,8 +12,6 @@ import io.shardshift.migrator.cutover.internal.GateRunner;
 import io.shardshift.migrator.cutover.internal.ObservationWindow;
 import io.shardshift.migrator.cutover.internal.ReverseLog;
 import io.shardshift.migrator.cutover.internal.ReverseReplicator;
-import io.shardshift.migrator.cutover.internal.SourceFreeze;
-import io.shardshift.migrator.cutover.internal.TargetLocks;
 import io.shardshift.migrator.lag.LagSnapshot;
 import io.shardshift.migrator.run.MigrationRunner;
 import org.slf4j.Logger;
@@ -25,14 +21,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 
 /**
  * Switches applications from the old layout to the new one, and back.
@@ -74,6 +68,7 @@ public final class CutoverController implements AutoCloseable {
     private volatile CutoverResult last;
     private final ObservationWindow observation;
     private volatile AutoCutover auto;
+    private final LayoutSwitch layoutSwitch;
 
     /**
      * The observation window after a cutover, for the status API.
@@ -110,6 +105,7 @@ public final class CutoverController implements AutoCloseable {
                     "windowEnd", end.toString(), "copied", copied.toString()));
             UniqueIndexRestore.startAfterObservation(spec.targets(), this.tables, audit, generation);
         });
+        this.layoutSwitch = new LayoutSwitch(spec, tables, drainer, publisher, audit, options, observation);
         initialize();
     }
 
@@ -240,179 +236,25 @@ public final class CutoverController implements AutoCloseable {
         }
     }
 
+    private static CutoverResult aborted(String id, String kind, long from, long to, long fence, long pause, String step,
+                                         String reason, List<Gate.GateResult> gates) {
+        return LayoutSwitch.aborted(id, kind, from, to, fence, pause, step, reason, gates);
+    }
+
+    private static Map<String, Object> details(String id, Object... kv) {
+        return LayoutSwitch.details(id, kv);
+    }
+
     private CutoverResult switchLayout(String id, String kind, long from, long to, List<Gate.GateResult> gateResults) {
-        boolean forward = "cutover".equals(kind);
-        long frozenAt = System.nanoTime();
-        String step = "prepare";
-        List<Object[]> steps = new ArrayList<>();
-        long fence = 0;
-        boolean flipped = false;
-        SourceFreeze freeze = null;
-        TargetLocks targetLocks = TargetLocks.none();
-        long drainedAt = 0;
-        Instant observeUntil = null;
-        long locked = 0;
-        try {
-            // Outside the pause: the source connection, and on the targets the reverse log (it logs application
-            // writes only, and applications write to the targets only once the new generation is live).
-            freeze = SourceFreeze.open(spec.source().jdbcUrl(), spec.source().user(), spec.source().password(), tableIds());
-            if (forward) {
-                for (TargetSpec t : spec.targets()) {
-                    ReverseLog.start(t, tables);
-                }
-            }
-            step = "freeze";
-            frozenAt = System.nanoTime();
-            publisher.publishFreeze(true, id);
-            freeze.lock(options.freezeTimeout());
-            note(steps, "freeze", details(id, "tables", tableIds().toString()));
-            step = "fence";
-            locked = System.nanoTime();
-            fence = freeze.fenceLsn();
-            note(steps, "fence", details(id, "lsn", Lsn.format(fence)));
-            if (forward) {
-                step = "drain";
-                drainer.awaitApplied(fence, options.drainTimeout());
-                drainedAt = System.nanoTime();
-                note(steps, "drained", details(id, "lsn", Lsn.format(fence)));
-                step = "reverse-log";
-                observeUntil = Instant.now().plus(options.observationWindow());
-                ReverseReplicator.begin(freeze.connection(), spec.name(), targetNames(), to, observeUntil);
-                freeze.rejectWritesFromNowOn(to, shardKeys(), spec.tenants());
-            } else {
-                freeze.allowWrites();
-                step = "copy-back";
-                targetLocks = TargetLocks.acquire(spec.targets(), tables, options.freezeTimeout());
-                ReverseReplicator copier = new ReverseReplicator(spec, tables, Instant.EPOCH, r -> { });
-                long copied = 0;
-                for (int i = 0; i < targetLocks.size(); i++) {
-                    copied += copier.copyInto(freeze.connection(), targetLocks.get(i), spec.targets().get(i).name(), Long.MAX_VALUE);
-                }
-                ReverseReplicator.end(freeze.connection(), spec.name());
-                note(steps, "copied-back", details(id, "writes", copied));
-            }
-            step = "flip";
-            flipped = true;
-            publisher.publishGeneration(to, from, id);
-            step = "alias";
-            options.aliasSwap().swap(from, to);
-            step = "release";
-            freeze.commit();
-            freeze.close();
-            targetLocks.release(true, fence, to);
-            live = to;
-            previous = from;
-            note(steps, "flip", details(id, "generation", to, "previous", from));
-            if (forward) {
-                note(steps, "observation-started", details(id, "generation", to, "until", observeUntil.toString()));
-                observation.open(to, observeUntil);
-            } else {
-                observation.closedByRollback();
-            }
-            step = "unfreeze";
-            publisher.publishFreeze(false, id);
-            long pause = (System.nanoTime() - frozenAt) / 1_000_000;
-            flush(steps);
-            long lockMs = (locked - frozenAt) / 1_000_000;
-            long drainMs = drainedAt == 0 ? 0 : (drainedAt - locked) / 1_000_000;
-            audit.append(ACTOR, "done", details(id, "pauseMillis", pause, "generation", to, "lockMillis", lockMs,
-                    "drainMillis", drainMs));
-            LOG.info("{} {}: generation {} -> {}, fence {}, writes paused {} ms (lock {} ms, drain {} ms)", kind, id,
-                    from, to, Lsn.format(fence), pause, lockMs, drainMs);
-            return new CutoverResult(id, kind, CutoverResult.Outcome.COMPLETED, from, to, fence, pause, null, null, gateResults);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-            if (live == to) {
-                LOG.error("{} {}: generation {} is live but unfreezing failed at {}: {}", kind, id, to, step, reason);
-            } else {
-                targetLocks.release(false, 0, 0);
-                flush(steps);
-                abort(id, freeze, flipped, from, step, reason, forward);
-            }
-            if (live == to) {
-                flush(steps);
-            }
-            long pause = (System.nanoTime() - frozenAt) / 1_000_000;
-            return aborted(id, kind, from, to, fence, pause, step, reason, gateResults);
-        }
-    }
-
-    /**
-     * Records a step of the pause with the time it happened; written to the audit trail once writes are unfrozen
-     * (or before the abort entry), so no audit write lengthens the pause.
-     */
-    private static void note(List<Object[]> steps, String step, Map<String, Object> details) {
-        details.put("at", Instant.now().toString());
-        steps.add(new Object[] {step, details});
-    }
-
-    @SuppressWarnings("unchecked")
-    private void flush(List<Object[]> steps) {
-        for (Object[] s : steps) {
-            audit.append(ACTOR, (String) s[0], (Map<String, Object>) s[1]);
-        }
-        steps.clear();
-    }
-
-    private void abort(String id, SourceFreeze freeze, boolean flipped, long from, String step, String reason,
-                       boolean forward) {
-        LOG.warn("{}: aborted at step {}: {}; the old layout (generation {}) stays live", id, step, reason, from);
-        if (freeze != null) {
-            freeze.abort();
-            freeze.close();
-        }
-        if (forward) {
-            for (TargetSpec t : spec.targets()) {
-                try {
-                    ReverseLog.stop(t, tables);
-                } catch (SQLException e) {
-                    LOG.warn("{}: cannot remove the reverse log trigger on {}: {}", id, t.name(), e.getMessage());
-                }
-            }
-        }
-        try {
-            if (flipped) {
-                publisher.publishGeneration(from, previous, id + " aborted");
-            }
-            publisher.publishFreeze(false, id + " aborted");
-        } catch (RuntimeException e) {
-            LOG.error("{}: cannot publish the abort on the config topic: {}", id, e.getMessage());
-        }
-        audit.append(ACTOR, "abort", details(id, "step", step, "reason", reason, "generation", from));
-    }
-
-    private CutoverResult aborted(String id, String kind, long from, long to, long fence, long pause, String step,
-                                  String reason, List<Gate.GateResult> gates) {
-        return new CutoverResult(id, kind, CutoverResult.Outcome.ABORTED, from, to, fence, pause, step, reason, gates);
+        return layoutSwitch.run(id, kind, from, to, previous, gateResults, (f, t) -> {
+            live = t;
+            previous = f;
+        });
     }
 
     private CutoverResult finish(CutoverResult r) {
         last = r;
         return r;
-    }
-
-    private List<TableId> tableIds() {
-        return tables.stream().map(TableSchema::id).toList();
-    }
-
-    private List<String> targetNames() {
-        return spec.targets().stream().map(TargetSpec::name).toList();
-    }
-
-    private Map<TableId, String> shardKeys() {
-        return tables.stream().collect(Collectors.toMap(TableSchema::id, t -> spec.shardKeyOf(t.id())));
-    }
-
-    private static Map<String, Object> details(String id, Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(String.valueOf(kv[i]), kv[i + 1]);
-        }
-        return m;
     }
 
     /**
