@@ -20,7 +20,10 @@ public final class ConfigKeys {
     public static final String SEARCH_REBALANCE_CUTOVER = "search.rebalance.cutover";
     /** Stream route flag: {@code {"topic":..,"partitions":..,"generation":..}}. */
     public static final String STREAM_PARTITION_ROUTE = "stream.partition.route";
-    /** Rehome rollback flag: {@code {"tenant":..,"from":..,"to":..,"rolledBack":false}}. */
+    /**
+     * Where a rehomed tenant lives: {@code {"tenant":..,"from":"source","to":<target>,"rolledBack":false,
+     * "rebalance":..,"atMillis":..}}, after each completed cutover ({@code rolledBack} false) and rollback (true).
+     */
     public static final String DB_REHOME_ROLLBACK = "db.rehome.rollback";
 
     private ConfigKeys() {

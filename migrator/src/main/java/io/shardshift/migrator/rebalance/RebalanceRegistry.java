@@ -50,7 +50,7 @@ public final class RebalanceRegistry implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final SearchFlags flags;
+    private final RebalanceFlags flags;
     private String primary;
     private boolean closed;
 
@@ -59,10 +59,10 @@ public final class RebalanceRegistry implements AutoCloseable {
      * @param stateDir where the counter and each rebalance's state ({@code <state-dir>/<id>/}) go
      */
     public RebalanceRegistry(MigrationSpec base, Path stateDir, RebalanceLauncher launcher) {
-        this(base, stateDir, launcher, new SearchFlags(base));
+        this(base, stateDir, launcher, new RebalanceFlags(base));
     }
 
-    RebalanceRegistry(MigrationSpec base, Path stateDir, RebalanceLauncher launcher, SearchFlags flags) {
+    RebalanceRegistry(MigrationSpec base, Path stateDir, RebalanceLauncher launcher, RebalanceFlags flags) {
         this.base = base;
         this.stateDir = stateDir;
         this.launcher = launcher;
@@ -97,15 +97,15 @@ public final class RebalanceRegistry implements AutoCloseable {
             long n = take();
             MigrationSpec spec = RebalanceSpecs.rehome(base, n, tenant, targetInstance);
             long previous = spec.layout().generation() - 1;
-            return start(Rebalance.starting(spec.name(), RebalanceKind.DB, tenant, spec, summaryOf(spec), r -> { }),
-                    previous, () -> { });
+            return start(Rebalance.starting(spec.name(), RebalanceKind.DB, tenant, spec, summaryOf(spec),
+                    result -> flags.afterRehome(spec.name(), tenant, targetInstance, result)), previous, () -> { });
         }
     }
 
     /**
      * Starts re-indexing a search collection into a new version routed by {@code routing}. With
      * {@code dualWrite} the config topic tells applications that index themselves to write both collections
-     * until cutover ({@link SearchFlags}); the migrator fills the new collection either way.
+     * until cutover ({@link RebalanceFlags}); the migrator fills the new collection either way.
      *
      * @throws ApiException 404 naming {@code collection}; 400 naming {@code routing}; 409 if a search
      *                      rebalance of the collection is running

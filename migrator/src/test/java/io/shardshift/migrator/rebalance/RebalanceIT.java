@@ -110,9 +110,18 @@ class RebalanceIT {
             assertThat(rows(pgB, "tenant_id <> 'acme'")).as("rows of other tenants on pg_b").isEmpty();
         }
 
-        HttpResponse<String> rollback = post("/v1/rebalance/rollback", "{\"id\":\"" + id + "\",\"reason\":\"it\"}");
-        assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(200);
-        assertThat(status(id).path("phase").asText()).isEqualTo("rolled-back");
+        try (ConfigFollower config = ConfigFollower.start(base.kafka().bootstrapServers(),
+                ConfigKeys.topic(base.topicPrefix()), Map.of())) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> config.value(ConfigKeys.DB_REHOME_ROLLBACK)
+                    .map(v -> v.path("tenant").asText().equals("acme") && v.path("to").asText().equals("pg_b")
+                            && !v.path("rolledBack").asBoolean(true)).orElse(false));
+
+            HttpResponse<String> rollback = post("/v1/rebalance/rollback", "{\"id\":\"" + id + "\",\"reason\":\"it\"}");
+            assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(200);
+            assertThat(status(id).path("phase").asText()).isEqualTo("rolled-back");
+            await().atMost(Duration.ofSeconds(20)).until(() -> config.value(ConfigKeys.DB_REHOME_ROLLBACK)
+                    .map(v -> v.path("rolledBack").asBoolean(false)).orElse(false));
+        }
     }
 
     @Test

@@ -50,7 +50,7 @@ class RebalanceRoutesTest {
     @BeforeEach
     void start() {
         MigrationSpec base = BaseSpecs.orders("orders", null);
-        registry = new RebalanceRegistry(base, state, launcher, new SearchFlags(base));
+        registry = new RebalanceRegistry(base, state, launcher, new RebalanceFlags(base));
         api = HttpApi.create("127.0.0.1", 0, ApiToken.of("s3cret"));
         RebalanceRoutes.register(api, registry);
         api.start();

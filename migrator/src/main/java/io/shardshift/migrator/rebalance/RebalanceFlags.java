@@ -24,14 +24,19 @@ import java.util.Map;
  * {@code new_collection} (write through the alias alone), {@code rolled-back} once it serves the old one
  * again (stop writing {@code new_collection}). The migrator fills the new collection from the change stream
  * in every case; dual writes only make the application's own documents appear there sooner.
+ *
+ * <p>It also publishes the state of a tenant rehome under {@link ConfigKeys#DB_REHOME_ROLLBACK}:
+ * {@code {"tenant":"acme","from":"source","to":"pg_c","rolledBack":false,"rebalance":"orders_rehome_2","atMillis":..}}
+ * after each completed cutover ({@code rolledBack} false: the tenant lives on {@code to}) and rollback
+ * ({@code rolledBack} true: it lives on the source again).
  */
-class SearchFlags implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SearchFlags.class);
+class RebalanceFlags implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RebalanceFlags.class);
 
     private final MigrationSpec base;
     private ConfigPublisher publisher;
 
-    SearchFlags(MigrationSpec base) {
+    RebalanceFlags(MigrationSpec base) {
         this.base = base;
     }
 
@@ -48,6 +53,21 @@ class SearchFlags implements AutoCloseable {
         }
     }
 
+    /** After a tenant rehome's cutover or rollback: publishes where the tenant lives if it completed. */
+    void afterRehome(String rebalance, String tenant, String target, CutoverResult result) {
+        if (!result.completed()) {
+            return;
+        }
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("tenant", tenant);
+        value.put("from", "source");
+        value.put("to", target);
+        value.put("rolledBack", "rollback".equals(result.kind()));
+        value.put("rebalance", rebalance);
+        value.put("atMillis", System.currentTimeMillis());
+        publishFlag(ConfigKeys.DB_REHOME_ROLLBACK, value, rebalance);
+    }
+
     private synchronized void publish(String rebalance, String alias, String newCollection, boolean dualWrite, String state) {
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("alias", alias);
@@ -57,15 +77,19 @@ class SearchFlags implements AutoCloseable {
         value.put("state", state);
         value.put("rebalance", rebalance);
         value.put("atMillis", System.currentTimeMillis());
+        publishFlag(ConfigKeys.SEARCH_REBALANCE_CUTOVER, value, rebalance);
+    }
+
+    private synchronized void publishFlag(String key, Map<String, Object> value, String rebalance) {
         try {
             if (publisher == null) {
                 publisher = ConfigPublisher.create(base.kafka().bootstrapServers(), ConfigKeys.topic(base.topicPrefix()),
                         base.replicationFactor(), Duration.ofSeconds(10));
             }
-            publisher.publishFlag(ConfigKeys.SEARCH_REBALANCE_CUTOVER, value);
-            LOG.info("config topic {}: {} = {}", publisher.topic(), ConfigKeys.SEARCH_REBALANCE_CUTOVER, value);
+            publisher.publishFlag(key, value);
+            LOG.info("config topic {}: {} = {}", publisher.topic(), key, value);
         } catch (RuntimeException e) {
-            LOG.warn("cannot publish {} for rebalance {}: {}", ConfigKeys.SEARCH_REBALANCE_CUTOVER, rebalance, e.getMessage());
+            LOG.warn("cannot publish {} for rebalance {}: {}", key, rebalance, e.getMessage());
         }
     }
 
