@@ -3,7 +3,6 @@ package io.shardshift.migrator.rebalance;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SearchTargetSpec;
-import io.shardshift.core.sql.SqlIdentifiers;
 import io.shardshift.migrator.audit.AuditTrail;
 import io.shardshift.migrator.cutover.CutoverController;
 import io.shardshift.migrator.cutover.CutoverService;
@@ -38,7 +37,7 @@ public final class LiveLauncher implements RebalanceLauncher {
                 + " AND NOT attisdropped";
         try (Connection c = DriverManager.getConnection(base.source().jdbcUrl(), base.source().user(), base.source().password());
              PreparedStatement st = c.prepareStatement(sql)) {
-            st.setString(1, SqlIdentifiers.quote(table.schema()) + "." + SqlIdentifiers.quote(table.table()));
+            st.setString(1, table.quoted());
             st.setString(2, column);
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {

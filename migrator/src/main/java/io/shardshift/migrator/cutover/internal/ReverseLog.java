@@ -186,7 +186,7 @@ public final class ReverseLog {
     }
 
     static String name(TableSchema t) {
-        return SqlIdentifiers.quote(t.id().schema()) + "." + SqlIdentifiers.quote(t.id().table());
+        return t.id().quoted();
     }
 
     /** A connection to a target as Shardshift (its writes are not application writes). */

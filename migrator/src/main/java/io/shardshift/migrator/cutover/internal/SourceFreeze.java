@@ -2,7 +2,6 @@ package io.shardshift.migrator.cutover.internal;
 
 import io.shardshift.core.event.Lsn;
 import io.shardshift.core.event.TableId;
-import io.shardshift.core.sql.SqlIdentifiers;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -73,7 +72,7 @@ public final class SourceFreeze implements AutoCloseable {
     }
 
     private static String qualified(List<TableId> tables) {
-        return tables.stream().map(t -> SqlIdentifiers.quote(t.schema()) + "." + SqlIdentifiers.quote(t.table()))
+        return tables.stream().map(TableId::quoted)
                 .collect(Collectors.joining(", "));
     }
 
@@ -126,7 +125,7 @@ public final class SourceFreeze implements AutoCloseable {
                         USING ERRCODE = '55000';
                     END $$""");
             for (TableId t : tables) {
-                String table = SqlIdentifiers.quote(t.schema()) + "." + SqlIdentifiers.quote(t.table());
+                String table = t.quoted();
                 StringBuilder args = new StringBuilder(literal(Long.toString(movedToGeneration)));
                 if (!tenants.isEmpty()) {
                     String key = shardKeys.get(t);
@@ -151,8 +150,7 @@ public final class SourceFreeze implements AutoCloseable {
     public void allowWrites() throws SQLException {
         try (Statement st = connection.createStatement()) {
             for (TableId t : tables) {
-                st.execute("DROP TRIGGER IF EXISTS " + TRIGGER + " ON " + SqlIdentifiers.quote(t.schema()) + "."
-                        + SqlIdentifiers.quote(t.table()));
+                st.execute("DROP TRIGGER IF EXISTS " + TRIGGER + " ON " + t.quoted());
             }
         }
     }
