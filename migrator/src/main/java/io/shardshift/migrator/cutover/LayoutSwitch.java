@@ -113,7 +113,8 @@ final class LayoutSwitch {
                 ReverseReplicator copier = new ReverseReplicator(spec, tables, Instant.EPOCH, r -> { });
                 long copied = 0;
                 for (int i = 0; i < targetLocks.size(); i++) {
-                    copied += copier.copyInto(freeze.connection(), targetLocks.get(i), spec.targets().get(i).name(), Long.MAX_VALUE);
+                    copied += copier.copyInto(freeze.connection(), targetLocks.get(i), spec.targets().get(i).name(),
+                            Long.MAX_VALUE).writes();
                 }
                 ReverseReplicator.end(freeze.connection(), spec.name());
                 note(steps, "copied-back", details(id, "writes", copied));

@@ -224,11 +224,9 @@ public final class ReverseReplicator implements AutoCloseable {
     /** One round for one target: copy, record progress, commit, then purge the target's log. */
     private void copy(Connection target, Connection source, String name, long horizon) throws SQLException {
         source.setAutoCommit(false);
-        long last;
-        long n;
+        Copied round;
         try {
-            n = copyInto(source, target, name, horizon);
-            last = progress(source, name, false);
+            round = copyInto(source, target, name, horizon);
             source.commit();
         } catch (SQLException | RuntimeException e) {
             source.rollback();
@@ -236,11 +234,12 @@ public final class ReverseReplicator implements AutoCloseable {
         } finally {
             source.setAutoCommit(true);
         }
-        if (n > 0) {
-            copied.merge(name, n, Long::sum);
-            LOG.debug("reverse replication: {} writes from {} copied to the source (up to seq {})", n, name, last);
+        if (round.writes() > 0) {
+            copied.merge(name, round.writes(), Long::sum);
+            LOG.debug("reverse replication: {} writes from {} copied to the source (up to seq {})", round.writes(), name,
+                    round.lastSeq());
         }
-        purge(target, last);
+        purge(target, round.lastSeq());
     }
 
     /**
@@ -248,9 +247,9 @@ public final class ReverseReplicator implements AutoCloseable {
      * the caller's open source transaction, and records the new progress in it. Under a rollback, with the
      * target tables locked, pass {@link Long#MAX_VALUE}: everything logged is complete.
      *
-     * @return writes copied
+     * @return writes copied, and the progress recorded
      */
-    public long copyInto(Connection source, Connection target, String name, long horizon) throws SQLException {
+    public Copied copyInto(Connection source, Connection target, String name, long horizon) throws SQLException {
         try (Statement st = source.createStatement()) {
             st.execute("SET LOCAL shardshift.replica = on");
         }
@@ -275,7 +274,16 @@ public final class ReverseReplicator implements AutoCloseable {
             ps.setLong(3, from);
             ps.executeUpdate();
         }
-        return n;
+        return new Copied(n, from);
+    }
+
+    /**
+     * What one {@link #copyInto} did.
+     *
+     * @param writes  entries copied
+     * @param lastSeq the target's progress recorded with them: every entry up to it is on the source
+     */
+    public record Copied(long writes, long lastSeq) {
     }
 
     private record Entry(long seq, String table, String op, String json) {

@@ -157,7 +157,7 @@ class ReverseReplicatorIT {
     private static long copyAll(ReverseReplicator replicator) throws SQLException {
         try (Connection s = source.connect("app"); Connection t = target.connect("app")) {
             s.setAutoCommit(false);
-            long n = replicator.copyInto(s, t, "pg_a", Long.MAX_VALUE);
+            long n = replicator.copyInto(s, t, "pg_a", Long.MAX_VALUE).writes();
             s.commit();
             return n;
         }
