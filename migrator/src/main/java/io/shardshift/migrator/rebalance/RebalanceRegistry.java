@@ -5,6 +5,7 @@ import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SearchTargetSpec;
 import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.migrator.http.ApiException;
+import io.shardshift.sink.solr.SolrTargetConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +120,7 @@ public final class RebalanceRegistry implements AutoCloseable {
             long n = take();
             int version = launcher.freeVersion(entry, entry.version() + (int) n);
             MigrationSpec spec = RebalanceSpecs.search(base, n, collection, routing, version);
-            String newCollection = collection + "_v" + version;
+            String newCollection = SolrTargetConfig.versioned(collection, version);
             Rebalance r = Rebalance.starting(spec.name(), RebalanceKind.SEARCH, collection, spec, summaryOf(spec),
                     result -> flags.afterSwitch(spec.name(), collection, newCollection, dualWrite, result));
             return start(r, entry.version(), () -> flags.filling(spec.name(), collection, newCollection, dualWrite));
@@ -232,7 +233,7 @@ public final class RebalanceRegistry implements AutoCloseable {
         }
         out.put("tenants", spec.tenants());
         out.put("search", spec.searchTargets().stream().map(s -> Map.of("collection", s.collection(),
-                "newCollection", s.collection() + "_v" + s.version(), "routing",
+                "newCollection", SolrTargetConfig.versioned(s.collection(), s.version()), "routing",
                 s.shardKey() != null ? s.shardKey() : spec.shardKeyOf(TableId.parse(s.table()))))
                 .toList());
         out.put("slot", spec.slotName());

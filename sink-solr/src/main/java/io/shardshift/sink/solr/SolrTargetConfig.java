@@ -152,7 +152,12 @@ public record SolrTargetConfig(String name,
             throw new IllegalArgumentException("search target '" + name + "': version must be at least 1, was "
                     + otherVersion);
         }
-        return collection + "_v" + otherVersion;
+        return versioned(collection, otherVersion);
+    }
+
+    /** The collection of version {@code version} behind alias {@code alias}: {@code <alias>_v<version>}. */
+    public static String versioned(String alias, int version) {
+        return alias + "_v" + version;
     }
 
     /** The alias queries go through: the collection base name. */
