@@ -26,6 +26,15 @@ public final class ConfigKeys {
      */
     public static final String DB_REHOME_ROLLBACK = "db.rehome.rollback";
 
+    /** The target name a published layout uses for the source database (before a cutover, or after a rollback). */
+    public static final String SOURCE_TARGET = "source";
+
+    /**
+     * SQLSTATE of a write that the old layout rejects because its rows moved (after a cutover on the source, after a
+     * rollback on a target): the application reads the config topic again and retries where the live layout says.
+     */
+    public static final String MOVED_SQLSTATE = "55000";
+
     private ConfigKeys() {
     }
 

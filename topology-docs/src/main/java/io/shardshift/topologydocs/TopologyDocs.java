@@ -2,10 +2,10 @@ package io.shardshift.topologydocs;
 
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
-import io.shardshift.migrator.topology.ApplyTopology;
-import io.shardshift.migrator.topology.ApplyTopologyConfig;
-import io.shardshift.migrator.topology.DeadLetter;
-import io.shardshift.migrator.topology.DeadLetterPublisher;
+import io.shardshift.engine.topology.ApplyTopology;
+import io.shardshift.engine.topology.ApplyTopologyConfig;
+import io.shardshift.engine.topology.DeadLetter;
+import io.shardshift.engine.topology.DeadLetterPublisher;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 
@@ -80,7 +80,7 @@ public final class TopologyDocs {
 
                 The migrator applies change events to the targets of the new layout with one Kafka Streams
                 topology, built by `ApplyTopology.build` (module `migrator`, package
-                `io.shardshift.migrator.topology`). This page shows it for a sample migration of one table,
+                `io.shardshift.engine.topology`). This page shows it for a sample migration of one table,
                 `public.orders`, to two PostgreSQL targets.
 
                 - **One source node** reads every change topic (one per table) as raw bytes. A record's key is

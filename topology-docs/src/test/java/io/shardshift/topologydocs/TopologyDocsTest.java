@@ -1,6 +1,6 @@
 package io.shardshift.topologydocs;
 
-import io.shardshift.migrator.topology.ApplyTopology;
+import io.shardshift.engine.topology.ApplyTopology;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -2,8 +2,8 @@ package io.shardshift.migrator.cli;
 
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
-import io.shardshift.migrator.audit.AuditTrail;
-import io.shardshift.migrator.audit.AuditVerifier;
+import io.shardshift.audit.AuditTrail;
+import io.shardshift.audit.AuditVerifier;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -2,7 +2,7 @@ package io.shardshift.migrator.cli;
 
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
-import io.shardshift.migrator.cutover.MigrationFinish;
+import io.shardshift.cutover.MigrationFinish;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -2,18 +2,18 @@ package io.shardshift.migrator.cli;
 
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
-import io.shardshift.migrator.cutover.CutoverController;
-import io.shardshift.migrator.cutover.CutoverService;
+import io.shardshift.cutover.CutoverController;
+import io.shardshift.cutover.CutoverService;
 import io.shardshift.migrator.http.DashboardServer;
-import io.shardshift.migrator.rebalance.LiveLauncher;
-import io.shardshift.migrator.rebalance.Rebalance;
-import io.shardshift.migrator.rebalance.RebalanceKind;
-import io.shardshift.migrator.rebalance.RebalanceRegistry;
-import io.shardshift.migrator.rebalance.RebalanceRoutes;
-import io.shardshift.migrator.rebalance.Switchover;
-import io.shardshift.migrator.run.MigrationRunner;
-import io.shardshift.migrator.run.ProgressBar;
-import io.shardshift.migrator.run.StatusPrinter;
+import io.shardshift.rebalance.LiveLauncher;
+import io.shardshift.rebalance.Rebalance;
+import io.shardshift.rebalance.RebalanceKind;
+import io.shardshift.rebalance.RebalanceRegistry;
+import io.shardshift.migrator.http.RebalanceRoutes;
+import io.shardshift.rebalance.Switchover;
+import io.shardshift.engine.run.MigrationRunner;
+import io.shardshift.engine.run.ProgressBar;
+import io.shardshift.engine.run.StatusPrinter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,11 +64,12 @@ public final class MigrateCommand implements Callable<Integer> {
                 stop.countDown();
                 runner.close();
             }, "shardshift-shutdown"));
-            try (CutoverController cutover = CutoverService.attach(runner, http, state.resolve("audit.log"));
+            try (CutoverController cutover = CutoverService.attach(runner, state.resolve("audit.log"));
                  RebalanceRegistry rebalances = new RebalanceRegistry(migration, state.resolve("rebalance"), new LiveLauncher())) {
                 rebalances.register(Rebalance.running(migration.name(), RebalanceKind.MIGRATE, runner,
                         Switchover.of(cutover), http == null ? null : http.sampler()));
                 if (http != null) {
+                    http.attachCutover(migration.name(), cutover);
                     RebalanceRoutes.register(http.api(), rebalances);
                 }
                 return runUntilStopped(runner, stop);

@@ -4,9 +4,9 @@ import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.migrator.http.ApiToken;
 import io.shardshift.migrator.http.HttpApi;
-import io.shardshift.migrator.rebalance.LiveLauncher;
-import io.shardshift.migrator.rebalance.RebalanceRegistry;
-import io.shardshift.migrator.rebalance.RebalanceRoutes;
+import io.shardshift.rebalance.LiveLauncher;
+import io.shardshift.rebalance.RebalanceRegistry;
+import io.shardshift.migrator.http.RebalanceRoutes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

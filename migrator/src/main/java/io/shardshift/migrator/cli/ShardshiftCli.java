@@ -7,13 +7,13 @@ import picocli.CommandLine.Command;
 /**
  * The {@code shardshift} command line. Every subcommand returns 0 on success, 1 when the job ran but
  * found a problem (a mismatch, a failed gate), and 2 for bad input (a bad spec, an unreachable system),
- * with a message naming the field or table.
+ * with a message naming the field or table. The demo and the benchmarks are added by the tools module
+ * ({@code io.shardshift.tools.ToolsCli}), which the {@code ./shardshift} launcher runs.
  */
 @Command(name = "shardshift", mixinStandardHelpOptions = true, version = "shardshift 0.1.0",
         description = "Moves live PostgreSQL data to a new shard layout with no downtime.",
-        subcommands = {DemoCommand.class, MigrateCommand.class, io.shardshift.migrator.plan.cli.PlanCommand.class,
+        subcommands = {MigrateCommand.class, io.shardshift.migrator.cli.plan.PlanCommand.class,
                 VerifyCommand.class, SearchCommand.class, CutoverCommand.class, RebalanceCommand.class, ServeCommand.class, FinishCommand.class, AuditCommand.class,
-                io.shardshift.migrator.bench.BenchCommand.class, io.shardshift.migrator.bench.SearchLatencyBench.class,
                 CommandLine.HelpCommand.class})
 public final class ShardshiftCli implements Runnable {
 

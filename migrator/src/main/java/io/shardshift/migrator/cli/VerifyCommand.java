@@ -2,10 +2,10 @@ package io.shardshift.migrator.cli;
 
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
-import io.shardshift.migrator.verify.Verifier;
-import io.shardshift.migrator.verify.VerifyOptions;
-import io.shardshift.migrator.verify.VerifyReport;
-import io.shardshift.migrator.verify.VerifyException;
+import io.shardshift.verify.Verifier;
+import io.shardshift.verify.VerifyOptions;
+import io.shardshift.verify.VerifyReport;
+import io.shardshift.verify.VerifyException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

@@ -1,5 +1,7 @@
 package io.shardshift.migrator.http;
 
+import io.shardshift.rebalance.RebalanceException;
+
 /**
  * An error answered as JSON {@code {"error": "<code>", "reason": "<what went wrong>"}} with an HTTP status.
  * Handlers throw it for bad input or a refused action; anything else a handler throws becomes a 500.
@@ -17,6 +19,18 @@ public final class ApiException extends RuntimeException {
         super(reason);
         this.status = status;
         this.error = error;
+    }
+
+    /** The answer to a refused rebalance: 400, 404, 409 or 503 by its kind. */
+    public static ApiException of(RebalanceException e) {
+        if (e instanceof RebalanceException.InvalidRequest) {
+            return badRequest(e.getMessage());
+        } else if (e instanceof RebalanceException.NotFound) {
+            return notFound(e.getMessage());
+        } else if (e instanceof RebalanceException.Conflict) {
+            return conflict(e.getMessage());
+        }
+        return new ApiException(503, "unavailable", e.getMessage());
     }
 
     public static ApiException badRequest(String reason) {

@@ -1,14 +1,16 @@
 package io.shardshift.migrator.http;
 
+import io.shardshift.cutover.CutoverController;
+
 import io.micrometer.core.instrument.Gauge;
-import io.shardshift.migrator.metrics.LagSampler;
-import io.shardshift.migrator.metrics.MigrationMetrics;
-import io.shardshift.migrator.metrics.RecentLatency;
-import io.shardshift.migrator.metrics.RunnerSamples;
-import io.shardshift.migrator.metrics.RunnerStatus;
-import io.shardshift.migrator.run.MigrationRunner;
-import io.shardshift.migrator.verify.Verifier;
-import io.shardshift.migrator.verify.VerifyOptions;
+import io.shardshift.engine.metrics.LagSampler;
+import io.shardshift.engine.metrics.MigrationMetrics;
+import io.shardshift.engine.metrics.RecentLatency;
+import io.shardshift.engine.metrics.RunnerSamples;
+import io.shardshift.engine.metrics.RunnerStatus;
+import io.shardshift.engine.run.MigrationRunner;
+import io.shardshift.verify.Verifier;
+import io.shardshift.verify.VerifyOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,6 +144,11 @@ public final class DashboardServer implements AutoCloseable {
     /** The route registry, to add routes (e.g. {@code POST /v1/rebalance/cutover}). */
     public HttpApi api() {
         return api;
+    }
+
+    /** Adds the cutover routes of a migration ({@code /v1/cutover}, ...) and shows its cutover on the dashboard. */
+    public void attachCutover(String migration, CutoverController controller) {
+        cutoverView(new CutoverRoutes(migration, controller).register(api));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.shardshift.migrator.http;
 
+import io.shardshift.rebalance.RebalanceException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
@@ -113,6 +114,8 @@ public final class HttpApi implements AutoCloseable {
             response = answer(exchange, method, path);
         } catch (ApiException e) {
             response = ApiResponse.error(e);
+        } catch (RebalanceException e) {
+            response = ApiResponse.error(ApiException.of(e));
         } catch (Exception e) {
             LOG.warn("{} {} failed", method, path, e);
             response = ApiResponse.error(new ApiException(500, "internal", method + " " + path + " failed: "

@@ -1,7 +1,8 @@
 package io.shardshift.migrator.http;
 
-import io.shardshift.migrator.metrics.LagSample;
-import io.shardshift.migrator.metrics.MigrationStatus;
+import io.shardshift.engine.metrics.LagSampleJson;
+import io.shardshift.engine.metrics.LagSample;
+import io.shardshift.engine.metrics.MigrationStatus;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package io.shardshift.migrator.http;
 
-import io.shardshift.migrator.metrics.MigrationMetrics;
-import io.shardshift.migrator.metrics.StatusSource;
+import io.shardshift.engine.metrics.MigrationMetrics;
+import io.shardshift.engine.metrics.StatusSource;
 
 import java.io.IOException;
 import java.io.InputStream;

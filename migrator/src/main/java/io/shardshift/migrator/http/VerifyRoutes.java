@@ -2,8 +2,8 @@ package io.shardshift.migrator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.shardshift.migrator.verify.VerifyOptions;
-import io.shardshift.migrator.verify.VerifyReport;
+import io.shardshift.verify.VerifyOptions;
+import io.shardshift.verify.VerifyReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

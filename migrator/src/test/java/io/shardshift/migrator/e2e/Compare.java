@@ -2,9 +2,9 @@ package io.shardshift.migrator.e2e;
 
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
-import io.shardshift.migrator.demo.DemoStack;
-import io.shardshift.migrator.verify.CompareReport;
-import io.shardshift.migrator.verify.RowCompare;
+import io.shardshift.testkit.DemoStack;
+import io.shardshift.core.verify.CompareReport;
+import io.shardshift.testkit.RowCompare;
 
 import java.sql.Connection;
 import java.util.LinkedHashMap;

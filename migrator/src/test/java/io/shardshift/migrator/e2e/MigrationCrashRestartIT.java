@@ -2,12 +2,12 @@ package io.shardshift.migrator.e2e;
 
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.migrator.cli.ShardshiftCli;
-import io.shardshift.migrator.demo.DemoSource;
-import io.shardshift.migrator.demo.DemoStack;
-import io.shardshift.migrator.demo.WriteLoad;
-import io.shardshift.migrator.lag.Drain;
-import io.shardshift.migrator.run.MigrationRunner;
-import io.shardshift.migrator.verify.CompareReport;
+import io.shardshift.testkit.DemoSource;
+import io.shardshift.testkit.DemoStack;
+import io.shardshift.testkit.WriteLoad;
+import io.shardshift.engine.lag.Drain;
+import io.shardshift.engine.run.MigrationRunner;
+import io.shardshift.core.verify.CompareReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.shardshift.migrator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardshift.migrator.cutover.CutoverController;
-import io.shardshift.migrator.cutover.CutoverService;
-import io.shardshift.migrator.demo.DemoStack;
+import io.shardshift.cutover.CutoverController;
+import io.shardshift.cutover.CutoverService;
+import io.shardshift.testkit.DemoStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -54,7 +54,8 @@ class DashboardCutoverIT {
         fixture = DashboardFixture.start(NAME, 5_000, TOKEN);
         assertThat(fixture.runner().awaitBackfill(Duration.ofMinutes(1))).isTrue();
         fixture.stopLoad();
-        controller = CutoverService.attach(fixture.runner(), fixture.server(), fixture.dir().resolve("audit.log"));
+        controller = CutoverService.attach(fixture.runner(), fixture.dir().resolve("audit.log"));
+        fixture.server().attachCutover(fixture.runner().spec().name(), controller);
         newGeneration = fixture.spec().routing().generation();
         oldGeneration = newGeneration - 1;
         page = DevToolsPage.launch(chromium.get());

@@ -1,10 +1,10 @@
 package io.shardshift.migrator.http;
 
 import io.shardshift.core.spec.MigrationSpec;
-import io.shardshift.migrator.demo.DemoSource;
-import io.shardshift.migrator.demo.DemoStack;
-import io.shardshift.migrator.demo.WriteLoad;
-import io.shardshift.migrator.run.MigrationRunner;
+import io.shardshift.testkit.DemoSource;
+import io.shardshift.testkit.DemoStack;
+import io.shardshift.testkit.WriteLoad;
+import io.shardshift.engine.run.MigrationRunner;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.shardshift.migrator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardshift.migrator.run.MigrationRunner;
+import io.shardshift.engine.run.MigrationRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package io.shardshift.migrator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shardshift.migrator.metrics.MigrationMetrics;
-import io.shardshift.migrator.metrics.Samples;
+import io.shardshift.engine.metrics.MigrationMetrics;
+import io.shardshift.engine.metrics.Samples;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

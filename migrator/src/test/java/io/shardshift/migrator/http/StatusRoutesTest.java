@@ -1,11 +1,11 @@
 package io.shardshift.migrator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardshift.migrator.metrics.LagSample;
-import io.shardshift.migrator.metrics.MigrationMetrics;
-import io.shardshift.migrator.metrics.MigrationStatus;
-import io.shardshift.migrator.metrics.Samples;
-import io.shardshift.migrator.metrics.StatusSource;
+import io.shardshift.engine.metrics.LagSample;
+import io.shardshift.engine.metrics.MigrationMetrics;
+import io.shardshift.engine.metrics.MigrationStatus;
+import io.shardshift.engine.metrics.Samples;
+import io.shardshift.engine.metrics.StatusSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,11 @@
 package io.shardshift.migrator.http;
 
+import io.shardshift.core.verify.CompareReport;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardshift.migrator.verify.CompareReport.Kind;
-import io.shardshift.migrator.verify.CompareReport.Mismatch;
-import io.shardshift.migrator.verify.VerifyOptions;
-import io.shardshift.migrator.verify.VerifyReport;
+import io.shardshift.core.verify.CompareReport.Kind;
+import io.shardshift.core.verify.CompareReport.Mismatch;
+import io.shardshift.verify.VerifyOptions;
+import io.shardshift.verify.VerifyReport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

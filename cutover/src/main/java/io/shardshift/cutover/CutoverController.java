@@ -1,0 +1,319 @@
+package io.shardshift.cutover;
+
+import io.shardshift.client.ConfigFollower;
+import io.shardshift.client.ConfigKeys;
+import io.shardshift.core.layout.Layout;
+import io.shardshift.core.schema.TableSchema;
+import io.shardshift.core.spec.TargetSpec;
+import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.audit.AuditTrail;
+import io.shardshift.cutover.internal.AutoCutover;
+import io.shardshift.cutover.internal.GateRunner;
+import io.shardshift.cutover.internal.ObservationWindow;
+import io.shardshift.cutover.internal.ReverseLog;
+import io.shardshift.cutover.internal.ReverseReplicator;
+import io.shardshift.engine.lag.LagSnapshot;
+import io.shardshift.engine.run.MigrationRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Switches applications from the old layout to the new one, and back.
+ *
+ * <p>Cutover: wait for the gates (apply lag under its bound for a stable period, no dead letters, the
+ * extra gates); freeze writes (publish {@code writes.frozen} on the config topic, then lock the source
+ * tables against writes); record the fence LSN under the lock; wait until every target has applied up to
+ * it; make the old tables reject writes, flip {@code routing.generation}, swap the search alias; release
+ * the lock; unfreeze. A failure or timeout at any step aborts: the lock is rolled back, the generation is
+ * (re)published as before, writes are unfrozen, and the old layout stays live. Every step goes to the audit
+ * trail. One controller per migration; cutovers and rollbacks run one at a time.
+ *
+ * <p>After a cutover the observation window starts: a {@link ReverseReplicator} copies the application's
+ * writes to the new layout back to the source every 200 ms, so a rollback only copies the remainder under
+ * its freeze. When the window ends, replication stops, the target triggers are dropped, the audit trail
+ * records {@code observation-ended} and later rollbacks are refused. The window is recorded on the source,
+ * so a controller started again (after a restart) resumes it.
+ *
+ * <p>In a tenant-scoped migration ({@link MigrationSpec#tenantScoped()}) only the listed tenants move: the
+ * published layout routes them to their targets and every other key to the source, and the source rejects
+ * only writes of the listed tenants.
+ */
+public final class CutoverController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CutoverController.class);
+    private static final String ACTOR = "cutover";
+
+    private final MigrationSpec spec;
+    private final List<TableSchema> tables;
+    private final Drainer drainer;
+    private final LongSupplier lagMillis;
+    private final ConfigPublisher publisher;
+    private final ConfigFollower follower;
+    private final AuditTrail audit;
+    private final CutoverOptions options;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final ReentrantLock switching = new ReentrantLock();
+    private volatile long live;
+    private volatile long previous;
+    private volatile CutoverResult last;
+    private final ObservationWindow observation;
+    private volatile AutoCutover auto;
+    private final LayoutSwitch layoutSwitch;
+
+    /**
+     * The observation window after a cutover, for the status API.
+     *
+     * @param active     true while writes to the new layout are copied back to the old one
+     * @param windowEnd  when the window ends (or ended); null when no cutover opened one
+     * @param reverseLag writes logged on the targets and not yet copied to the source (-1 if unreadable)
+     */
+    public record ObservationStatus(boolean active, Instant windowEnd, long reverseLag) {
+    }
+
+    /** Waits until every change committed before an LSN is applied to every target. */
+    @FunctionalInterface
+    public interface Drainer {
+        void awaitApplied(long lsn, Duration timeout) throws Exception;
+    }
+
+    /**
+     * @param lagMillis the apply lag now, in milliseconds
+     * @param follower  a follower of the same config topic, used to read the live generation at start
+     */
+    public CutoverController(MigrationSpec spec, List<TableSchema> tables, Drainer drainer, LongSupplier lagMillis, ConfigPublisher publisher,
+                             ConfigFollower follower, AuditTrail audit, CutoverOptions options) throws InterruptedException {
+        this.spec = spec;
+        this.tables = List.copyOf(tables);
+        this.drainer = drainer;
+        this.lagMillis = lagMillis;
+        this.publisher = publisher;
+        this.follower = follower;
+        this.audit = audit;
+        this.options = options;
+        this.observation = new ObservationWindow(spec, tables, switching, (generation, end, copied) -> {
+            audit.append(ACTOR, "observation-ended", details("observation-" + generation, "generation", generation,
+                    "windowEnd", end.toString(), "copied", copied.toString()));
+            UniqueIndexRestore.startAfterObservation(spec.targets(), this.tables, audit, generation);
+        });
+        this.layoutSwitch = new LayoutSwitch(spec, tables, drainer, publisher, audit, options, observation);
+        initialize();
+    }
+
+    /**
+     * A controller for a running migration: its drain watermark, lag and dead letters, the config topic
+     * {@code <prefix>.config} (created if missing). The no-dead-letters gate comes first, then
+     * {@code options.gates()}.
+     */
+    public static CutoverController forRunner(MigrationRunner runner, AuditTrail audit, CutoverOptions options)
+            throws InterruptedException {
+        MigrationSpec spec = runner.spec();
+        String topic = ConfigKeys.topic(spec.topicPrefix());
+        ConfigPublisher publisher = ConfigPublisher.create(spec.kafka().bootstrapServers(), topic,
+                spec.replicationFactor(), options.publishTimeout());
+        ConfigFollower follower = ConfigFollower.start(spec.kafka().bootstrapServers(), topic, Map.of(),
+                e -> LOG.warn("config topic: {}", e));
+        List<Gate> gates = new ArrayList<>();
+        gates.add(Gates.noDeadLetters(runner::deadLetters));
+        gates.addAll(options.gates());
+        CutoverController c = new CutoverController(spec, runner.tables(), runner.lag().watermark()::awaitApplied,
+                () -> lagOf(runner), publisher, follower, audit, options.withGates(gates));
+        c.owned.add(follower);
+        c.owned.add(publisher);
+        return c;
+    }
+
+    private static long lagOf(MigrationRunner runner) {
+        try {
+            LagSnapshot s = runner.lag().snapshot();
+            return s.targets().keySet().stream().mapToLong(s::lagMillis).max().orElse(0);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read lag: " + e.getMessage(), e);
+        }
+    }
+
+    private void initialize() throws InterruptedException {
+        for (TargetSpec t : spec.targets()) {
+            try {
+                ReverseLog.prepare(t, tables);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot prepare the reverse log on target " + t.name() + ": " + e.getMessage(), e);
+            }
+        }
+        if (!follower.awaitCaughtUp(options.publishTimeout())) {
+            throw new IllegalStateException("cannot read config topic " + publisher.topic() + " within "
+                    + options.publishTimeout());
+        }
+        Layout target = spec.routing();
+        long old = target.generation() - 1;
+        publisher.publishLayout(ConfigPublisher.sourceLayout(old, target.shardKey()));
+        publisher.publishLayout(ConfigPublisher.newLayout(spec));
+        live = follower.currentGeneration();
+        previous = follower.value(ConfigKeys.ROUTING_GENERATION).map(v -> v.path("previous").asLong(old)).orElse(old);
+        if (live == 0) {
+            live = old;
+            publisher.publishGeneration(old, old, "initial: the source is live");
+        }
+        if (!follower.writesFrozen() && follower.value(ConfigKeys.WRITES_FROZEN).isEmpty()) {
+            publisher.publishFreeze(false, "initial");
+        } else if (follower.writesFrozen()) {
+            LOG.warn("config topic says writes are frozen with no cutover running; unfreezing");
+            publisher.publishFreeze(false, "controller start: no cutover running");
+        }
+        observation.resume(live);
+    }
+
+    /** Runs a cutover to the spec's layout. */
+    public CutoverResult cutover() {
+        switching.lock();
+        try {
+            return runCutover();
+        } finally {
+            switching.unlock();
+        }
+    }
+
+    private CutoverResult runCutover() {
+        long from = live;
+        long to = spec.routing().generation();
+        String id = "cutover-" + System.currentTimeMillis();
+        if (from == to) {
+            return finish(aborted(id, "cutover", from, to, 0, 0, "precheck", "generation " + to + " is already live", List.of()));
+        }
+        audit.append(ACTOR, "start", details(id, "from", from, "to", to));
+        GateRunner gates = new GateRunner(lagMillis, options.maxLagMillis(), options.stableFor(), options.gates());
+        try {
+            if (!gates.await(options.gateTimeout())) {
+                LOG.warn("{}: gates did not pass within {}: {}", id, options.gateTimeout(), gates.lastResults());
+                audit.append(ACTOR, "abort", details(id, "step", "gates", "reason", gates.firstFailure()));
+                return finish(aborted(id, "cutover", from, to, 0, 0, "gates", gates.firstFailure(), gates.lastResults()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return finish(aborted(id, "cutover", from, to, 0, 0, "gates", "interrupted", gates.lastResults()));
+        }
+        audit.append(ACTOR, "gates-passed", details(id, "gates", gates.lastResults().toString()));
+        return finish(switchLayout(id, "cutover", from, to, gates.lastResults()));
+    }
+
+    /**
+     * Makes the previous generation live again (the old tables accept writes again). Refused (aborted at
+     * step {@code precheck}) once the observation window has ended.
+     */
+    public CutoverResult rollback(String reason) {
+        switching.lock();
+        try {
+            long from = live;
+            long to = previous;
+            String id = "rollback-" + System.currentTimeMillis();
+            if (from == to) {
+                return finish(aborted(id, "rollback", from, to, 0, 0, "precheck", "nothing to roll back: generation "
+                        + from + " is live", List.of()));
+            }
+            Optional<String> refused = observation.refusal();
+            if (refused.isPresent()) {
+                return finish(aborted(id, "rollback", from, to, 0, 0, "precheck", refused.get() + "; generation " + from
+                        + " stays live", List.of()));
+            }
+            audit.append(ACTOR, "start", details(id, "from", from, "to", to, "reason", reason == null ? "" : reason));
+            observation.pause();
+            CutoverResult r = switchLayout(id, "rollback", from, to, List.of());
+            if (!r.completed()) {
+                observation.resumeAfterAbort();
+            }
+            return finish(r);
+        } finally {
+            switching.unlock();
+        }
+    }
+
+    private static CutoverResult aborted(String id, String kind, long from, long to, long fence, long pause, String step,
+                                         String reason, List<Gate.GateResult> gates) {
+        return LayoutSwitch.aborted(id, kind, from, to, fence, pause, step, reason, gates);
+    }
+
+    private static Map<String, Object> details(String id, Object... kv) {
+        return LayoutSwitch.details(id, kv);
+    }
+
+    private CutoverResult switchLayout(String id, String kind, long from, long to, List<Gate.GateResult> gateResults) {
+        return layoutSwitch.run(id, kind, from, to, previous, gateResults, (f, t) -> {
+            live = t;
+            previous = f;
+        });
+    }
+
+    private CutoverResult finish(CutoverResult r) {
+        last = r;
+        return r;
+    }
+
+    /**
+     * Cuts over by itself, in a thread this controller owns: once {@code backfillFinished} holds, runs
+     * {@link #cutover()} (which waits for the gates) and retries after an abort, until a cutover completed
+     * once or the new generation is live. Idempotent.
+     */
+    public synchronized CutoverController startAutoCutover(BooleanSupplier backfillFinished) {
+        if (auto == null && observation.cutOverBefore()) {
+            LOG.info("auto cutover of {}: the source records an earlier cutover of this migration; an operator decides"
+                    + " from here (POST /v1/cutover)", spec.name());
+            return this;
+        }
+        if (auto == null) {
+            auto = new AutoCutover(spec.name(), backfillFinished, this::cutover, this::liveGeneration,
+                    spec.routing().generation(), Duration.ofSeconds(5)).start();
+        }
+        return this;
+    }
+
+    /** True while the automatic cutover thread is still waiting or trying. */
+    public boolean autoCutoverRunning() {
+        AutoCutover a = auto;
+        return a != null && a.running();
+    }
+
+    /** The generation live now. */
+    public long liveGeneration() {
+        return live;
+    }
+
+    /** The last cutover or rollback, if any ran. */
+    public Optional<CutoverResult> lastResult() {
+        return Optional.ofNullable(last);
+    }
+
+    /** The observation window: whether writes are still copied back, until when, and how many wait. */
+    public ObservationStatus observation() {
+        return new ObservationStatus(observation.active(), observation.end(), observation.reverseLag());
+    }
+
+    /** Adds something closed with this controller (after the automatic cutover and the replicator). */
+    void own(AutoCloseable resource) {
+        owned.add(resource);
+    }
+
+    @Override
+    public void close() {
+        AutoCutover a = auto;
+        if (a != null) {
+            a.close();
+        }
+        observation.close();
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", c, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.shardshift.cutover;
+
+import io.shardshift.core.spec.CutoverSpec;
+import io.shardshift.audit.AuditTrail;
+import io.shardshift.engine.run.MigrationRunner;
+import io.shardshift.verify.Verifier;
+import io.shardshift.verify.VerifyOptions;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Attaches cutover to a running migration, configured by the spec's {@code cutover} section: an audit trail
+ * (file and topic), a controller whose gates are no dead letters, lag, a clean online verification (unless
+ * {@code verify: false}) and the SLO probe (when {@code slo} is given), and the Solr alias swap, and with
+ * {@code auto: true} the automatic cutover. The HTTP layer adds the REST routes and the dashboard view itself
+ * ({@code DashboardServer.attachCutover}).
+ */
+public final class CutoverService {
+    private CutoverService() {
+    }
+
+    /**
+     * @param auditFile the local copy of the audit trail
+     * @return the controller (it closes the audit trail); close it before the runner
+     */
+    public static CutoverController attach(MigrationRunner runner, Path auditFile)
+            throws InterruptedException {
+        AuditTrail audit = AuditTrail.toFileAndTopic(auditFile, runner.spec().kafka().bootstrapServers(),
+                AuditTrail.topicOf(runner.spec().topicPrefix()));
+        try {
+            CutoverController controller = attach(runner, audit);
+            controller.own(audit);
+            return controller;
+        } catch (RuntimeException | InterruptedException e) {
+            audit.close();
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #attach(MigrationRunner, Path)} with an audit trail the caller owns.
+     */
+    public static CutoverController attach(MigrationRunner runner, AuditTrail audit)
+            throws InterruptedException {
+        CutoverController controller = CutoverController.forRunner(runner, audit, optionsFor(runner));
+        if (runner.spec().cutoverOrDefaults().autoOrDefault()) {
+            controller.startAutoCutover(runner::backfillFinished);
+        }
+        return controller;
+    }
+
+    /**
+     * The options of the runner's spec ({@code cutover} section), with its gates and the search alias swap. The
+     * gates run cheapest first: the SLO probe, then a full online verification.
+     */
+    public static CutoverOptions optionsFor(MigrationRunner runner) {
+        CutoverSpec c = runner.spec().cutoverOrDefaults();
+        List<Gate> gates = new ArrayList<>();
+        if (c.slo() != null) {
+            gates.add(SloProbe.forRunner(runner, c.slo().samplesOrDefault())
+                    .gate(c.slo().maxP95MillisOrDefault(), c.slo().maxErrorRateOrDefault()));
+        }
+        if (c.verifyOrDefault()) {
+            gates.add(Gates.verification(() -> verifyClean(runner)));
+        }
+        return CutoverOptions.from(c).withGates(gates).withAliasSwap(new SearchAliasSwap(runner.search()));
+    }
+
+    private static boolean verifyClean(MigrationRunner runner) {
+        try (Verifier verifier = Verifier.inProcess(runner)) {
+            return verifier.verify(VerifyOptions.defaults()).clean();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.shardshift.cutover;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/** The standard cutover gates. */
+public final class Gates {
+    private Gates() {
+    }
+
+    /** Passes while no record went to the dead-letter topic: a dead letter blocks cutover. */
+    public static Gate noDeadLetters(LongSupplier deadLetters) {
+        return Gate.named("no-dead-letters", () -> {
+            long n = deadLetters.getAsLong();
+            return n == 0 ? Gate.GateResult.pass("no-dead-letters", "0 dead-letter records")
+                    : Gate.GateResult.fail("no-dead-letters", n + " dead-letter records");
+        });
+    }
+
+    /** Passes when the verifier reports the targets clean (the verifier itself is pluggable). */
+    public static Gate verification(BooleanSupplier clean) {
+        return Gate.named("verification", () -> clean.getAsBoolean() ? Gate.GateResult.pass("verification", "clean")
+                : Gate.GateResult.fail("verification", "the verifier reports differences"));
+    }
+
+    /**
+     * One SLO probe reading on the new targets: the worst target's figures.
+     *
+     * @param p95Millis   query latency p95 of the target with the worst p95
+     * @param errorRate   the highest errors / queries of any target, 0..1
+     * @param worstTarget the target (PostgreSQL target or search target) with the worst p95, or null
+     */
+    public record SloSample(double p95Millis, double errorRate, String worstTarget) {
+        public SloSample(double p95Millis, double errorRate) {
+            this(p95Millis, errorRate, null);
+        }
+    }
+
+    /** Passes when the probe's p95 and error rate are within bounds; the detail names the worst target. */
+    public static Gate slo(Supplier<SloSample> probe, double maxP95Millis, double maxErrorRate) {
+        return Gate.named("slo", () -> {
+            SloSample s = probe.get();
+            String detail = (s.worstTarget() == null ? "" : "worst p95 on " + s.worstTarget() + ": ")
+                    + String.format(java.util.Locale.ROOT, "p95 %.3f ms (max %s), error rate %.4f (max %s)",
+                    s.p95Millis(), maxP95Millis, s.errorRate(), maxErrorRate);
+            return s.p95Millis() <= maxP95Millis && s.errorRate() <= maxErrorRate
+                    ? Gate.GateResult.pass("slo", detail) : Gate.GateResult.fail("slo", detail);
+        });
+    }
+}

@@ -1,0 +1,183 @@
+package io.shardshift.cutover.internal;
+
+import io.shardshift.core.schema.TableSchema;
+import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.core.spec.TargetSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The observation window after a cutover: runs the {@link ReverseReplicator} until the window ends, then
+ * (holding the controller's switching lock, so it never races a rollback) drops the target triggers, records
+ * the end on the source and tells the listener. Once it ended, rollbacks are refused.
+ */
+public final class ObservationWindow implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ObservationWindow.class);
+
+    /** Told once the window of a generation ended (from the replicator's thread, under the switching lock). */
+    @FunctionalInterface
+    public interface Listener {
+        void ended(long generation, Instant windowEnd, Map<String, Long> copied);
+    }
+
+    private final MigrationSpec spec;
+    private final List<TableSchema> tables;
+    private final ReentrantLock switching;
+    private final Listener listener;
+    private volatile ReverseReplicator replicator;
+    private volatile Instant end;
+    private volatile boolean ended;
+    private volatile boolean cutOverBefore;
+    private volatile long generation;
+
+    public ObservationWindow(MigrationSpec spec, List<TableSchema> tables, ReentrantLock switching, Listener listener) {
+        this.spec = spec;
+        this.tables = List.copyOf(tables);
+        this.switching = switching;
+        this.listener = listener;
+    }
+
+    /** Creates the source tables and resumes the window recorded there if it belongs to the live generation. */
+    public void resume(long liveGeneration) {
+        Optional<ReverseReplicator.Observation> recorded;
+        try (Connection src = connectSource()) {
+            ReverseReplicator.prepareSource(src);
+            recorded = ReverseReplicator.observation(src, spec.name());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the reverse replication tables on the source: " + e.getMessage(), e);
+        }
+        cutOverBefore = recorded.isPresent();
+        recorded.filter(o -> o.generation() == liveGeneration && liveGeneration == spec.routing().generation()).ifPresent(o -> {
+            generation = o.generation();
+            end = o.windowEnd();
+            ended = o.ended();
+            if (!o.ended()) {
+                LOG.info("resuming the observation window of generation {} (ends {})", o.generation(), o.windowEnd());
+                startReplicator();
+            }
+        });
+    }
+
+    /** Opens the window of a generation that just went live (its start is recorded by the cutover). */
+    public void open(long liveGeneration, Instant until) {
+        generation = liveGeneration;
+        end = until;
+        ended = false;
+        startReplicator();
+    }
+
+    /** Why a rollback must be refused now, if it must. */
+    public Optional<String> refusal() {
+        Instant e = end;
+        if (ended || (e != null && !Instant.now().isBefore(e))) {
+            return Optional.of("the observation window of generation " + generation + " ended at " + e
+                    + ": writes made since are no longer copied to the old layout, so a rollback would lose them");
+        }
+        return Optional.empty();
+    }
+
+    /** Stops copying (a rollback copies the remainder itself, under its freeze). */
+    public void pause() {
+        ReverseReplicator r = replicator;
+        replicator = null;
+        if (r != null) {
+            r.close();
+        }
+    }
+
+    /** Copies again after a rollback aborted, if the window is still open. */
+    public void resumeAfterAbort() {
+        Instant e = end;
+        if (!ended && e != null && Instant.now().isBefore(e) && replicator == null) {
+            startReplicator();
+        }
+    }
+
+    /** A rollback completed: the window is over and there is no window any more. */
+    public void closedByRollback() {
+        pause();
+        ended = true;
+        end = null;
+    }
+
+    /** True when the source records a cutover of this migration made before this controller started. */
+    public boolean cutOverBefore() {
+        return cutOverBefore;
+    }
+
+    /** The window's end (or when it ended), null when none was opened. */
+    public Instant end() {
+        return end;
+    }
+
+    /** True while writes are copied back. */
+    public boolean active() {
+        return replicator != null;
+    }
+
+    /** Writes logged on the targets and not yet copied (0 when not active, -1 when unreadable). */
+    public long reverseLag() {
+        ReverseReplicator r = replicator;
+        return r == null ? 0 : r.lag();
+    }
+
+    private void startReplicator() {
+        replicator = new ReverseReplicator(spec, tables, end, this::windowEnded).start();
+    }
+
+    private void windowEnded(ReverseReplicator r) {
+        try {
+            while (!switching.tryLock(200, TimeUnit.MILLISECONDS)) {
+                if (r.stopping()) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            if (replicator != r) {
+                return;
+            }
+            replicator = null;
+            ended = true;
+            for (TargetSpec t : spec.targets()) {
+                try {
+                    ReverseLog.stop(t, tables);
+                } catch (SQLException e) {
+                    LOG.error("observation of generation {} ended but the reverse log triggers on {} could not be dropped: {}",
+                            generation, t.name(), e.getMessage());
+                }
+            }
+            try (Connection src = connectSource()) {
+                ReverseReplicator.end(src, spec.name());
+            } catch (SQLException e) {
+                LOG.error("cannot record the end of the observation window on the source: {}", e.getMessage());
+            }
+            LOG.info("observation window of generation {} ended at {}: rollback is no longer possible", generation, r.windowEnd());
+            listener.ended(generation, r.windowEnd(), r.copied());
+        } finally {
+            switching.unlock();
+        }
+    }
+
+    private Connection connectSource() throws SQLException {
+        return DriverManager.getConnection(spec.source().jdbcUrl(), spec.source().user(), spec.source().password());
+    }
+
+    @Override
+    public void close() {
+        pause();
+    }
+}

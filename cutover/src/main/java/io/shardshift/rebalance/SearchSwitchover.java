@@ -1,0 +1,128 @@
+package io.shardshift.rebalance;
+
+import io.shardshift.audit.AuditTrail;
+import io.shardshift.cutover.CutoverResult;
+import io.shardshift.cutover.SearchAliasSwap;
+import io.shardshift.engine.lag.Drain;
+import io.shardshift.engine.run.MigrationRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cutover of a search-only rebalance (the cutover controller needs a PostgreSQL layout):
+ * no write freeze is needed, since PostgreSQL stays the system of record and the
+ * collections are fed from the same change stream. Cutover: no failure and no dead letters, every change
+ * committed so far applied to the new collection, then the alias moves to it (one atomic CREATEALIAS).
+ * Rollback: the alias moves back to the collection it served before. Generations are collection versions.
+ * Every step goes to the rebalance's audit trail (actor {@code search-cutover}), which this switchover owns.
+ */
+final class SearchSwitchover implements Switchover {
+    private static final Logger LOG = LoggerFactory.getLogger(SearchSwitchover.class);
+
+    private static final String ACTOR = "search-cutover";
+
+    private final MigrationRunner runner;
+    private final AuditTrail audit;
+    private final SearchAliasSwap swap;
+    private final long oldVersion;
+    private final long newVersion;
+    private final Duration drainTimeout;
+    private long live;
+    private CutoverResult last;
+
+    SearchSwitchover(MigrationRunner runner, AuditTrail audit, long oldVersion, long newVersion) {
+        this.runner = runner;
+        this.audit = audit;
+        this.swap = new SearchAliasSwap(runner.search());
+        this.oldVersion = oldVersion;
+        this.newVersion = newVersion;
+        this.drainTimeout = runner.spec().cutoverOrDefaults().gateTimeoutOrDefault();
+        this.live = oldVersion;
+    }
+
+    @Override
+    public synchronized CutoverResult cutover() {
+        String id = "cutover-" + System.currentTimeMillis();
+        if (live == newVersion) {
+            return finish(aborted(id, "cutover", "precheck", "version " + newVersion + " is already live"));
+        }
+        audit.append(ACTOR, "start", Map.of("id", id, "from", live, "to", newVersion));
+        if (runner.failure().isPresent()) {
+            return finish(aborted(id, "cutover", "gates", "the migration failed: " + runner.failure().get().getMessage()));
+        }
+        if (runner.deadLetters() > 0) {
+            return finish(aborted(id, "cutover", "gates", runner.deadLetters() + " dead letters in this run"));
+        }
+        if (!runner.backfillFinished()) {
+            return finish(aborted(id, "cutover", "gates", "the backfill has not finished"));
+        }
+        try {
+            Drain.await(runner.lag(), drainTimeout);
+        } catch (Exception e) {
+            return finish(aborted(id, "cutover", "drain", e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+        audit.append(ACTOR, "drained", Map.of("id", id));
+        return finish(switchTo(id, "cutover", newVersion));
+    }
+
+    @Override
+    public synchronized CutoverResult rollback(String reason) {
+        String id = "rollback-" + System.currentTimeMillis();
+        if (live == oldVersion) {
+            return finish(aborted(id, "rollback", "precheck", "nothing to roll back: version " + oldVersion + " is live"));
+        }
+        LOG.info("{}: rolling the search alias back ({})", id, reason);
+        audit.append(ACTOR, "start", Map.of("id", id, "from", live, "to", oldVersion, "reason", reason == null ? "" : reason));
+        return finish(switchTo(id, "rollback", oldVersion));
+    }
+
+    private CutoverResult switchTo(String id, String kind, long to) {
+        long from = live;
+        long started = System.nanoTime();
+        try {
+            swap.swap(from, to);
+        } catch (Exception e) {
+            return aborted(id, kind, "alias", e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        live = to;
+        audit.append(ACTOR, "alias", Map.of("id", id, "version", to, "previous", from));
+        LOG.info("{} {}: search alias now serves version {} (was {})", kind, id, to, from);
+        return new CutoverResult(id, kind, CutoverResult.Outcome.COMPLETED, from, to, 0,
+                (System.nanoTime() - started) / 1_000_000, null, null, List.of());
+    }
+
+    private CutoverResult aborted(String id, String kind, String step, String reason) {
+        long to = "cutover".equals(kind) ? newVersion : oldVersion;
+        return new CutoverResult(id, kind, CutoverResult.Outcome.ABORTED, live, to, 0, 0, step, reason, List.of());
+    }
+
+    private CutoverResult finish(CutoverResult r) {
+        if (r.completed()) {
+            audit.append(ACTOR, "done", Map.of("id", r.id(), "version", r.toGeneration()));
+        } else {
+            audit.append(ACTOR, "abort", Map.of("id", r.id(), "step", r.failedStep(), "reason", r.reason()));
+        }
+        last = r;
+        return r;
+    }
+
+    @Override
+    public synchronized long liveGeneration() {
+        return live;
+    }
+
+    @Override
+    public synchronized Optional<CutoverResult> lastResult() {
+        return Optional.ofNullable(last);
+    }
+
+    @Override
+    public void close() {
+        audit.close();
+    }
+}

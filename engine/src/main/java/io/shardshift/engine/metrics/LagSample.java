@@ -1,0 +1,93 @@
+package io.shardshift.engine.metrics;
+
+import java.util.List;
+
+/**
+ * The figures of a running migration at one moment, taken by {@link LagSampler} once a second and shown by
+ * the status API, the Prometheus metrics and the dashboard's charts.
+ *
+ * @param takenAtMillis         when it was taken (epoch ms)
+ * @param sourceWalLsn          the source's current WAL position
+ * @param capturedLsn           the highest source position capture has handled
+ * @param capturePublished      change events capture published in this run
+ * @param slotRetainedBytes     WAL the replication slot holds back on the source, -1 if the slot is missing
+ * @param deadLetterTopicEvents records in the dead-letter topic (all runs)
+ * @param deadLettersThisRun    dead letters published in this run
+ * @param targets               per target: applied position and lag
+ * @param partitions            per partition of the change topics: the apply group's consumer lag
+ * @param backfill              per table: backfill progress
+ */
+public record LagSample(long takenAtMillis, long sourceWalLsn, long capturedLsn, long capturePublished,
+                        long slotRetainedBytes, long deadLetterTopicEvents, long deadLettersThisRun,
+                        List<TargetLag> targets, List<PartitionLag> partitions, List<TableBackfill> backfill) {
+
+    public LagSample {
+        targets = List.copyOf(targets);
+        partitions = List.copyOf(partitions);
+        backfill = List.copyOf(backfill);
+    }
+
+    /** A sample with nothing in it yet, before the first reading. */
+    public static LagSample empty(long takenAtMillis) {
+        return new LagSample(takenAtMillis, 0, 0, 0, 0, 0, 0, List.of(), List.of(), List.of());
+    }
+
+    /** Events on the change topics not yet applied, over every partition. */
+    public long consumerLagTotal() {
+        return partitions.stream().mapToLong(PartitionLag::lag).sum();
+    }
+
+    /**
+     * Lag of one target.
+     *
+     * @param target           the target (a PostgreSQL database or a Solr collection)
+     * @param appliedLsn       the highest source LSN applied to it (at least the slot's consistent point)
+     * @param lagBytes         source WAL bytes not yet applied: WAL position minus applied LSN, or minus the
+     *                         captured LSN when no event waits on the change topics
+     * @param lagSeconds       now minus the commit time of the last applied event while events wait, else 0
+     * @param eventsApplied    events applied in this run
+     * @param deadLetters      events this target rejected in this run
+     * @param latencySamples   streamed events with a commit-to-applied latency sample
+     * @param p50LatencyMillis median commit-to-applied latency since the start
+     * @param p99LatencyMillis 99th percentile commit-to-applied latency since the start
+     * @param recentP99Millis  99th percentile commit-to-applied latency of the last half minute or so
+     */
+    public record TargetLag(String target, long appliedLsn, long lagBytes, double lagSeconds, long eventsApplied,
+                            long deadLetters, long latencySamples, long p50LatencyMillis, long p99LatencyMillis,
+                            long recentP99Millis) {
+    }
+
+    /**
+     * Consumer lag of one partition of a change topic.
+     *
+     * @param topic     the change topic
+     * @param partition the partition
+     * @param lag       end offset minus the apply group's committed offset
+     */
+    public record PartitionLag(String topic, int partition, long lag) {
+
+        /** {@code topic-partition}, as Kafka prints it. */
+        public String key() {
+            return topic + "-" + partition;
+        }
+    }
+
+    /**
+     * Backfill progress of one table.
+     *
+     * @param table         the source table
+     * @param rowsRead      rows copied so far
+     * @param estimatedRows the catalog's estimate of the table's rows, 0 when unknown
+     * @param chunksDone    chunks copied
+     * @param totalChunks   chunks planned, 0 before the plan
+     * @param finished      whether every chunk was copied
+     */
+    public record TableBackfill(String table, long rowsRead, long estimatedRows, int chunksDone, int totalChunks,
+                                boolean finished) {
+
+        /** Chunks done as a fraction of chunks planned, 0..1 (1 once finished). */
+        public double fraction() {
+            return finished ? 1.0 : totalChunks == 0 ? 0.0 : (double) chunksDone / totalChunks;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.shardshift.engine.run;
+
+import io.shardshift.cdc.BackfillResult;
+import io.shardshift.cdc.ShardKeyFilter;
+import io.shardshift.cdc.SnapshotReader;
+import io.shardshift.cdc.TableProgress;
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.schema.TableSchema;
+import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.engine.topology.DeadLetterPublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The initial copy of the tables to the targets, on a background thread, table after table, each table in
+ * parallel chunks. Safe to run while the change stream is applied (snapshot rows only fill keys that hold
+ * nothing, and deletes leave tombstones) and safe to run again after a crash. A completed table is recorded
+ * in the state topic and not copied again. A tenant-scoped migration copies its tenants' rows only (the
+ * source filters each chunk; progress counts the whole table's chunks, and the row estimate is the
+ * tenants' share of the table from the column's statistics).
+ */
+final class Backfill {
+    private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
+
+    private final MigrationSpec spec;
+    private final List<TableSchema> tables;
+    private final StateTopic state;
+    private final SearchTargets search;
+    private final DeadLetterPublisher deadLetters;
+    private final SnapshotReader reader;
+    private final Map<TableId, BackfillResult> results = new ConcurrentHashMap<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile Thread thread;
+
+    Backfill(MigrationSpec spec, List<TableSchema> tables, StateTopic state, SearchTargets search,
+             DeadLetterPublisher deadLetters) {
+        this.spec = spec;
+        this.tables = tables;
+        this.state = state;
+        this.search = search;
+        this.deadLetters = deadLetters;
+        this.reader = new SnapshotReader(spec);
+    }
+
+    /** Starts copying the tables not yet recorded as copied, and those named in {@code again}. */
+    void start(java.util.Set<TableId> again) {
+        Map<String, String> recorded = state.readAll();
+        List<TableSchema> todo = tables.stream()
+                .filter(t -> again.contains(t.id()) || !"done".equals(recorded.get(key(t.id())))).toList();
+        if (todo.isEmpty()) {
+            LOG.info("backfill: every table was copied by an earlier run");
+            done.countDown();
+            return;
+        }
+        thread = new Thread(() -> run(todo), "shardshift-backfill");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run(List<TableSchema> todo) {
+        try {
+            for (TableSchema table : todo) {
+                try (RoutedBackfillSink sink = new RoutedBackfillSink(spec, table,
+                        spec.hasLayout() ? spec.routing() : null,
+                        search.of(table.id()), deadLetters)) {
+                    BackfillResult result = reader.read(table, spec.shardKeyOf(table.id()),
+                            ShardKeyFilter.of(spec, table.id()).orElse(null), sink);
+                    results.put(table.id(), result);
+                    LOG.info("backfill of {} done: {} rows in {} chunks in {} ms", table.id(), result.rows(),
+                            result.chunks(), result.took().toMillis());
+                }
+                state.put(key(table.id()), "done");
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("backfill failed", e);
+            failure.set(e);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private static String key(TableId table) {
+        return "backfill/" + table;
+    }
+
+    /** Waits for the backfill to end; true when it ended. */
+    boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+        return done.await(timeout, unit);
+    }
+
+    boolean finished() {
+        return done.getCount() == 0;
+    }
+
+    Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    /** Progress per table being or having been read in this run. */
+    Map<TableId, TableProgress> progress() {
+        return reader.progress();
+    }
+
+    /** Results per table copied in this run. */
+    Map<TableId, BackfillResult> results() {
+        return Map.copyOf(results);
+    }
+}

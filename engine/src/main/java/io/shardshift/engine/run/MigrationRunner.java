@@ -1,0 +1,232 @@
+package io.shardshift.engine.run;
+
+import io.shardshift.cdc.CaptureOptions;
+import io.shardshift.cdc.ChangeCapture;
+import io.shardshift.cdc.ReplicationSetup;
+import io.shardshift.cdc.ReplicationSlot;
+import io.shardshift.cdc.SourcePreflight;
+import io.shardshift.cdc.TableProgress;
+import io.shardshift.core.event.Lsn;
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.schema.TableSchema;
+import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.core.spec.SpecException;
+import io.shardshift.engine.lag.LagMonitor;
+import io.shardshift.engine.topology.ApplyMetrics;
+import io.shardshift.engine.topology.ApplyStreams;
+import io.shardshift.engine.topology.KafkaDeadLetterPublisher;
+import io.shardshift.sink.pg.PgProvisioner;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs a migration: checks the spec against the live systems, provisions the targets, creates the
+ * publication and slot, then runs capture (Debezium to the change topics), apply (the Kafka Streams
+ * topology to the targets) and the backfill (chunked parallel copy) side by side until closed.
+ *
+ * <p>A search-only spec (no PostgreSQL targets, no layout) runs the same parts; apply and backfill then
+ * write to the search targets alone.
+ *
+ * <p>Order matters for "no gap": the slot exists before the backfill reads, so every change after the
+ * slot's consistent point is in the stream, and every row before it is in the snapshot reads.
+ */
+public final class MigrationRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationRunner.class);
+
+    private final MigrationSpec spec;
+    private final List<TableSchema> tables;
+    private final ReplicationSlot slot;
+    private final SearchTargets search;
+    private final ApplyMetrics metrics = new ApplyMetrics();
+    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    private ChangeCapture capture;
+    private KafkaDeadLetterPublisher deadLetters;
+    private ApplyStreams apply;
+    private Backfill backfill;
+    private LagMonitor lag;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, ReplicationSlot slot, SearchTargets search) {
+        this.spec = spec;
+        this.tables = tables;
+        this.slot = slot;
+        this.search = search;
+    }
+
+    /**
+     * Checks, provisions and starts everything. A bad spec or an unreachable or unsuitable system fails
+     * here, before anything is written, with a {@link SpecException} naming the field or table.
+     *
+     * @param stateDir where Kafka Streams keeps its local state
+     */
+    public static MigrationRunner start(MigrationSpec spec, Path stateDir) {
+        return start(spec, stateDir, Set.of());
+    }
+
+    /**
+     * As {@link #start(MigrationSpec, Path)}, copying the given tables again even if an earlier run
+     * copied them (an on-demand re-backfill: safe while the stream is applied, since snapshot rows only
+     * fill keys that hold nothing and deletes leave tombstones).
+     *
+     * @throws SpecException naming a table that is not in the spec
+     */
+    public static MigrationRunner start(MigrationSpec spec, Path stateDir, Set<TableId> rebackfill) {
+        rebackfill.stream().filter(t -> !spec.tableIds().contains(t)).findFirst().ifPresent(t -> {
+            throw new SpecException("--rebackfill", "table " + t + " is not in the spec's tables " + spec.tableIds());
+        });
+        LOG.info("starting migration {}: {} tables, targets {}, layout {}, search targets {}", spec.name(),
+                spec.tableIds(), spec.targets().stream().map(t -> t.name()).toList(),
+                spec.hasLayout() ? spec.routing() : "none (search only)",
+                spec.searchTargets().stream().map(s -> s.name()).toList());
+        List<TableSchema> tables = SourcePreflight.check(spec);
+        spec.targets().forEach(t -> PgProvisioner.provision(t, tables));
+        SearchTargets search = SearchTargets.of(spec, tables);
+        search.provision();
+        createTopic(spec, spec.topicPrefix() + ".state", 1, true);
+        ReplicationSlot slot;
+        try {
+            slot = ReplicationSetup.ensure(spec);
+        } catch (SQLException e) {
+            throw new SpecException("source.jdbcUrl", "cannot create publication and slot: " + e.getMessage(), e);
+        }
+        LOG.info("slot {} {} at {}", slot.slotName(), slot.created() ? "created" : "exists", Lsn.format(slot.consistentPointLsn()));
+        MigrationRunner runner = new MigrationRunner(spec, tables, slot, search);
+        try {
+            runner.startParts(stateDir, rebackfill);
+        } catch (RuntimeException e) {
+            runner.close();
+            throw e;
+        }
+        return runner;
+    }
+
+    private void startParts(Path stateDir, Set<TableId> rebackfill) {
+        capture = ChangeCapture.start(spec, tables, CaptureOptions.defaults().withOnFailure(this::fail));
+        deadLetters = KafkaDeadLetterPublisher.create(spec.kafka().bootstrapServers(), spec.deadLetterTopic(), Map.of());
+        apply = ApplyStreams.start(spec, stateDir, new TargetSinks(spec, tables, search), deadLetters, metrics, this::fail);
+        backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
+                search, deadLetters);
+        backfill.start(rebackfill);
+        lag = new LagMonitor(spec, capture, metrics);
+    }
+
+    private void fail(Throwable error) {
+        fatal.compareAndSet(null, error);
+    }
+
+    static void createTopic(MigrationSpec spec, String name, int partitions, boolean compacted) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spec.kafka().bootstrapServers());
+        try (Admin admin = Admin.create(p)) {
+            NewTopic topic = new NewTopic(name, partitions, spec.replicationFactor());
+            if (compacted) {
+                topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            }
+            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new SpecException("kafka.bootstrapServers", "cannot create topic " + name + ": " + e.getCause().getMessage(), e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + name, e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new SpecException("kafka.bootstrapServers", "Kafka did not answer within 30 s while creating " + name, e);
+        }
+    }
+
+    /** The first error of capture, apply or backfill, if any part failed. */
+    public Optional<Throwable> failure() {
+        if (fatal.get() != null) {
+            return Optional.of(fatal.get());
+        }
+        return backfill == null ? Optional.empty() : backfill.failure();
+    }
+
+    /** Waits for the backfill of every table; false on timeout. Throws if a part failed. */
+    public boolean awaitBackfill(Duration timeout) throws InterruptedException {
+        boolean done = backfill.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        failure().ifPresent(e -> {
+            throw new IllegalStateException("migration " + spec.name() + " failed: " + e.getMessage(), e);
+        });
+        return done;
+    }
+
+    public boolean backfillFinished() {
+        return backfill.finished();
+    }
+
+    /** Backfill progress of the tables read in this run. */
+    public Map<TableId, TableProgress> backfillProgress() {
+        return backfill.progress();
+    }
+
+    public MigrationSpec spec() {
+        return spec;
+    }
+
+    /** The source tables' definitions, as checked at start. */
+    public List<TableSchema> tables() {
+        return tables;
+    }
+
+    /** The search targets (Solr collections) of this migration. */
+    public SearchTargets search() {
+        return search;
+    }
+
+    public ReplicationSlot slot() {
+        return slot;
+    }
+
+    public ApplyMetrics metrics() {
+        return metrics;
+    }
+
+    public LagMonitor lag() {
+        return lag;
+    }
+
+    /** Dead-letter records published in this run. */
+    public long deadLetters() {
+        return deadLetters == null ? 0 : deadLetters.published();
+    }
+
+    /** Stops apply, then capture (each stores its position), then the rest. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (lag != null) {
+            lag.close();
+        }
+        if (apply != null) {
+            apply.close(Duration.ofSeconds(30));
+        }
+        if (capture != null) {
+            capture.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
+        LOG.info("migration {} stopped", spec.name());
+    }
+}

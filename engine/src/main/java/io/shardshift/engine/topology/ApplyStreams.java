@@ -1,0 +1,144 @@
+package io.shardshift.engine.topology;
+
+import io.shardshift.core.spec.MigrationSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Runs the apply topology: the runtime half, kept apart from {@link ApplyTopology} (which only builds).
+ * Exactly-once v2, so offsets and dead letters of a commit go together; a failure of any stream thread
+ * shuts the whole client down and is reported, since skipping data is never an option.
+ *
+ * <pre>{@code
+ * ApplyMetrics metrics = new ApplyMetrics();
+ * try (ApplyStreams apply = ApplyStreams.start(spec, stateDir, sinks, dlq, metrics, err -> alert(err))) {
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class ApplyStreams implements AutoCloseable {
+    /**
+     * Commit interval: how long an applied event's offset may stay uncommitted. A cutover's drain waits for
+     * the commit that follows the last event before its fence, so this bounds part of the write pause;
+     * each commit also writes the buffered events, so it bounds the apply latency too.
+     */
+    public static final Duration COMMIT_INTERVAL = Duration.ofMillis(50);
+    /**
+     * How long a stream thread blocks in a poll that returns nothing. A due commit waits for the thread to
+     * come back from that poll, so it stays well under {@link #COMMIT_INTERVAL}.
+     */
+    public static final Duration POLL_TIME = Duration.ofMillis(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApplyStreams.class);
+
+    private final KafkaStreams streams;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    private ApplyStreams(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /**
+     * The Streams configuration of a migration's apply application: application id
+     * {@code <topicPrefix>.apply}, exactly_once_v2, the spec's replication factor and apply threads,
+     * commit every {@link #COMMIT_INTERVAL}, polls of at most {@link #POLL_TIME}, state under {@code stateDir}.
+     */
+    public static Properties config(MigrationSpec spec, Path stateDir) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(spec));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, spec.kafka().bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) spec.replicationFactor());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, spec.applyOrDefaults().threadsOrDefault());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL.toMillis());
+        p.put(StreamsConfig.POLL_MS_CONFIG, POLL_TIME.toMillis());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return p;
+    }
+
+    /** The Streams application id (and consumer group) of a migration's apply topology. */
+    public static String applicationId(MigrationSpec spec) {
+        return spec.topicPrefix() + ".apply";
+    }
+
+    /** Builds the migration's topology with {@link ApplyTopologyConfig#from} and starts it. */
+    public static ApplyStreams start(MigrationSpec spec, Path stateDir, SinkFactory sinks, DeadLetterPublisher deadLetters,
+                                     ApplyMetrics metrics, Consumer<Throwable> onFatalError) {
+        Topology topology = ApplyTopology.build(ApplyTopologyConfig.from(spec), sinks, deadLetters, metrics);
+        return start(topology, config(spec, stateDir), onFatalError);
+    }
+
+    /**
+     * Starts a topology. When a stream thread fails, the whole client shuts down and
+     * {@code onFatalError} is called with the error (on the failing thread).
+     */
+    public static ApplyStreams start(Topology topology, Properties config, Consumer<Throwable> onFatalError) {
+        Objects.requireNonNull(onFatalError, "onFatalError");
+        KafkaStreams streams = new KafkaStreams(topology, config);
+        ApplyStreams apply = new ApplyStreams(streams);
+        streams.setUncaughtExceptionHandler(error -> {
+            LOG.error("Apply topology {} failed; shutting down the client so no change is skipped",
+                    config.get(StreamsConfig.APPLICATION_ID_CONFIG), error);
+            apply.failure.compareAndSet(null, error);
+            try {
+                onFatalError.accept(error);
+            } catch (RuntimeException e) {
+                LOG.warn("The fatal error callback failed: {}", e.toString());
+            }
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> LOG.info("Apply topology {}: {} -> {}",
+                config.get(StreamsConfig.APPLICATION_ID_CONFIG), before, now));
+        streams.start();
+        return apply;
+    }
+
+    /** The client's state. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Whether every thread is processing (not rebalancing, not failed). */
+    public boolean isRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** The error that stopped the client, if one did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    /**
+     * Stops processing: buffered events are written and offsets committed by the clean shutdown.
+     *
+     * @return whether every thread stopped within the timeout
+     */
+    public boolean close(Duration timeout) {
+        return streams.close(timeout);
+    }
+
+    /** Closes with a 60 s timeout. */
+    @Override
+    public void close() {
+        if (!close(Duration.ofSeconds(60))) {
+            LOG.warn("Apply topology did not stop within 60 s");
+        }
+    }
+}

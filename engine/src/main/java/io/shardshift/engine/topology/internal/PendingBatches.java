@@ -1,0 +1,222 @@
+package io.shardshift.engine.topology.internal;
+
+import io.shardshift.core.event.ChangeEvent;
+import io.shardshift.core.event.ChangeEventCodec;
+import io.shardshift.core.sink.ChangeSink;
+import io.shardshift.core.sink.RejectedEvent;
+import io.shardshift.core.sink.SinkException;
+import io.shardshift.engine.topology.ApplyMetrics;
+import io.shardshift.engine.topology.DeadLetter;
+import io.shardshift.engine.topology.DeadLetterPublisher;
+import io.shardshift.engine.topology.SinkFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.LongSupplier;
+
+/**
+ * One task's buffers of routed events, one per target, and the sinks they are written to. Events of a
+ * target keep their arrival order. Not thread-safe: a stream task is driven by one thread.
+ */
+public final class PendingBatches {
+    private static final Logger LOG = LoggerFactory.getLogger(PendingBatches.class);
+
+    private final SinkFactory sinkFactory;
+    private final DeadLetterPublisher deadLetters;
+    private final ApplyMetrics metrics;
+    private final int batchSize;
+    private final LongSupplier clock;
+    private final String task;
+    private final Map<String, List<PendingEvent>> buffers = new LinkedHashMap<>();
+    private final Map<String, ChangeSink> sinks = new LinkedHashMap<>();
+    private ExecutorService writers;
+
+    /**
+     * @param batchSize a target's buffer is written as soon as it holds this many events
+     * @param clock     wall-clock milliseconds, for latency
+     * @param task      the task id, for logs
+     */
+    public PendingBatches(SinkFactory sinkFactory, DeadLetterPublisher deadLetters, ApplyMetrics metrics,
+                          int batchSize, LongSupplier clock, String task) {
+        this.sinkFactory = sinkFactory;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.batchSize = batchSize;
+        this.clock = clock;
+        this.task = task;
+    }
+
+    /** Buffers an event for a target; writes that target's batch when it is full. */
+    public void add(String target, PendingEvent event) {
+        List<PendingEvent> buffer = buffers.computeIfAbsent(target, t -> new ArrayList<>(Math.min(batchSize, 1024)));
+        buffer.add(event);
+        if (buffer.size() >= batchSize) {
+            write(target);
+        }
+    }
+
+    /** Events waiting in all buffers. */
+    public int size() {
+        return buffers.values().stream().mapToInt(List::size).sum();
+    }
+
+    /**
+     * Writes every buffer; the targets are written at the same time (each by its own sink), and this
+     * returns when all are written.
+     *
+     * @return the number of events written
+     * @throws SinkException when a target fails past its retries; the task must stop
+     */
+    public int writeAll() {
+        List<String> targets = buffers.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+        if (targets.size() <= 1) {
+            return targets.isEmpty() ? 0 : write(targets.get(0));
+        }
+        Map<String, List<PendingEvent>> batches = new LinkedHashMap<>();
+        targets.forEach(t -> batches.put(t, buffers.remove(t)));
+        targets.forEach(this::sinkOf);
+        List<Future<Integer>> writes = new ArrayList<>();
+        for (Map.Entry<String, List<PendingEvent>> e : batches.entrySet()) {
+            writes.add(writers().submit(() -> write(e.getKey(), e.getValue())));
+        }
+        int written = 0;
+        RuntimeException failure = null;
+        for (Future<Integer> f : writes) {
+            try {
+                written += f.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r
+                            : new SinkException("Task " + task + ": a target write failed: " + e.getCause(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SinkException("Task " + task + ": interrupted while writing to the targets", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return written;
+    }
+
+    private ExecutorService writers() {
+        if (writers == null) {
+            writers = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "shardshift-apply-" + task + "-writer");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return writers;
+    }
+
+    /** Drops every buffer without writing (their records have not been committed and will be read again). */
+    public void discard() {
+        int dropped = size();
+        buffers.clear();
+        if (dropped > 0) {
+            LOG.info("Task {} dropped {} unwritten events; they will be read again from the last commit", task, dropped);
+        }
+    }
+
+    /** Closes the sinks this task opened; buffers are not written (see {@link #discard()}). */
+    public void close() {
+        discard();
+        for (Map.Entry<String, ChangeSink> e : sinks.entrySet()) {
+            try {
+                e.getValue().close();
+            } catch (RuntimeException ex) {
+                LOG.warn("Task {} could not close the sink of target {}: {}", task, e.getKey(), ex.toString());
+            }
+        }
+        sinks.clear();
+        if (writers != null) {
+            writers.shutdownNow();
+        }
+    }
+
+    private int write(String target) {
+        return write(target, buffers.remove(target));
+    }
+
+    private int write(String target, List<PendingEvent> batch) {
+        if (batch == null || batch.isEmpty()) {
+            return 0;
+        }
+        List<ChangeEvent> events = new ArrayList<>(batch.size());
+        batch.forEach(p -> events.add(p.event()));
+        List<RejectedEvent> rejected;
+        try {
+            rejected = sinkOf(target).apply(events);
+        } catch (SinkException e) {
+            LOG.error("Task {}: target {} failed to apply {} events from {} to {}; stopping the task so no event is"
+                    + " skipped", task, target, batch.size(), batch.get(0).origin(), batch.get(batch.size() - 1).origin(), e);
+            throw e;
+        }
+        Set<PendingEvent> failed = deadLetter(target, batch, rejected);
+        List<ChangeEvent> applied = events;
+        if (!failed.isEmpty()) {
+            applied = new ArrayList<>(batch.size());
+            for (PendingEvent p : batch) {
+                if (!failed.contains(p)) {
+                    applied.add(p.event());
+                }
+            }
+        }
+        metrics.recordApplied(target, applied, clock.getAsLong());
+        return batch.size();
+    }
+
+    private ChangeSink sinkOf(String target) {
+        ChangeSink sink = sinks.get(target);
+        if (sink == null) {
+            sink = sinkFactory.open(target);
+            sinks.put(target, sink);
+            LOG.debug("Task {} opened the sink of target {}", task, target);
+        }
+        return sink;
+    }
+
+    private Set<PendingEvent> deadLetter(String target, List<PendingEvent> batch, List<RejectedEvent> rejected) {
+        if (rejected == null || rejected.isEmpty()) {
+            return Set.of();
+        }
+        Map<ChangeEvent, PendingEvent> byIdentity = new IdentityHashMap<>();
+        Map<ChangeEvent, PendingEvent> byValue = new HashMap<>();
+        for (PendingEvent p : batch) {
+            byIdentity.put(p.event(), p);
+            byValue.putIfAbsent(p.event(), p);
+        }
+        Set<PendingEvent> failed = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (RejectedEvent r : rejected) {
+            PendingEvent p = byIdentity.get(r.event());
+            if (p == null) {
+                p = byValue.get(r.event());
+            }
+            String reason = r.reason() == null ? "rejected by target " + target : r.reason();
+            if (p == null) {
+                LOG.warn("Task {}: target {} rejected an event that was not in its batch: {}", task, target, r.event());
+                deadLetters.publish(new DeadLetter(ChangeEventCodec.encodeKey(r.event().keyValues()),
+                        ChangeEventCodec.encode(r.event()), reason, "unknown", -1, -1L, target));
+            } else {
+                deadLetters.publish(new DeadLetter(p.key(), p.value(), reason, p.topic(), p.partition(), p.offset(), target));
+                failed.add(p);
+            }
+            metrics.recordDeadLetter(target);
+        }
+        return failed;
+    }
+}

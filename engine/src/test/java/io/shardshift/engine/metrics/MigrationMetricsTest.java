@@ -1,0 +1,58 @@
+package io.shardshift.engine.metrics;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MigrationMetricsTest {
+
+    @Test
+    void shouldExposeEveryFigureOfTheLatestSampleAsPrometheusSeries() {
+        AtomicReference<LagSample> latest = new AtomicReference<>(Samples.at(1000, 7));
+        MigrationMetrics metrics = new MigrationMetrics("demo", latest::get);
+        metrics.addMetersFor(latest.get());
+
+        String text = metrics.scrape();
+
+        assertThat(text).contains(
+                "shardshift_source_wal_lsn{migration=\"demo\"} " + (double) 0x3000000L,
+                "shardshift_capture_lsn{migration=\"demo\"}",
+                "shardshift_capture_published_events_total{migration=\"demo\"} 1234",
+                "shardshift_slot_retained_wal_bytes{migration=\"demo\"} 4096",
+                "shardshift_dead_letter_topic_events{migration=\"demo\"} 2",
+                "shardshift_target_applied_lsn{migration=\"demo\",target=\"pg_a\"}",
+                "shardshift_target_lag_bytes{migration=\"demo\",target=\"pg_b\"} " + (double) 0x200000L,
+                "shardshift_target_lag_seconds{migration=\"demo\",target=\"pg_a\"} 1.5",
+                "shardshift_target_events_applied_total{migration=\"demo\",target=\"pg_b\"} 2000",
+                "shardshift_target_dead_letters{migration=\"demo\",target=\"pg_b\"} 1",
+                "shardshift_consumer_lag_events{migration=\"demo\",partition=\"0\",topic=\"shardshift.demo.public.orders\"} 7",
+                "shardshift_backfill_rows{migration=\"demo\",table=\"public.orders\"} 5000",
+                "shardshift_backfill_estimated_rows{migration=\"demo\",table=\"public.orders\"} 10000",
+                "shardshift_backfill_progress_ratio{migration=\"demo\",table=\"public.orders\"} 0.5");
+    }
+
+    @Test
+    void shouldFollowTheLatestSampleWithoutRebinding() {
+        AtomicReference<LagSample> latest = new AtomicReference<>(Samples.at(1000, 7));
+        MigrationMetrics metrics = new MigrationMetrics("demo", latest::get);
+        metrics.addMetersFor(latest.get());
+
+        latest.set(Samples.at(2000, 99));
+
+        assertThat(metrics.scrape()).contains("partition=\"0\",topic=\"shardshift.demo.public.orders\"} 99");
+    }
+
+    @Test
+    void shouldRecordLatencyAsAHistogramPerTarget() {
+        MigrationMetrics metrics = new MigrationMetrics("demo", () -> Samples.at(1000, 0));
+        metrics.recordLatency("pg_a", 40);
+        metrics.recordLatency("pg_a", 80);
+
+        String text = metrics.scrape();
+
+        assertThat(text).contains("shardshift_apply_latency_seconds_count{migration=\"demo\",target=\"pg_a\"} 2",
+                "shardshift_apply_latency_seconds_bucket{migration=\"demo\",target=\"pg_a\",le=");
+    }
+}

@@ -1,0 +1,138 @@
+package io.shardshift.testkit;
+
+import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.core.spec.SpecLoader;
+import io.shardshift.devstack.DevKafka;
+import io.shardshift.devstack.DevPostgres;
+import io.shardshift.devstack.DevSolr;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The embedded stack of the demo and the end-to-end tests: a source PostgreSQL, two target PostgreSQL
+ * instances, a Kafka broker and, if asked, a SolrCloud, all real and on this machine, and the spec that
+ * migrates the demo table to a two-target layout with the hot tenant on the second target (and into a new
+ * search collection {@code orders_v2}, the hot tenant spread over its shards).
+ */
+public final class DemoStack implements AutoCloseable {
+    /** The database name used on every instance. */
+    public static final String DATABASE = "app";
+
+    private final DevPostgres source;
+    private final List<DevPostgres> targets;
+    private final DevKafka kafka;
+    private final DevSolr solr;
+
+    private DemoStack(DevPostgres source, List<DevPostgres> targets, DevKafka kafka, DevSolr solr) {
+        this.source = source;
+        this.targets = targets;
+        this.kafka = kafka;
+        this.solr = solr;
+    }
+
+    /** Starts the source, two targets and Kafka. */
+    public static DemoStack start() {
+        return start(false);
+    }
+
+    /** Starts the source, two targets, Kafka and, with {@code withSolr}, a two-node SolrCloud. */
+    public static DemoStack start(boolean withSolr) {
+        DevPostgres source = DevPostgres.start();
+        DevPostgres a = DevPostgres.start();
+        DevPostgres b = DevPostgres.start();
+        DevKafka kafka = DevKafka.start();
+        for (DevPostgres pg : List.of(source, a, b)) {
+            pg.createDatabase(DATABASE);
+        }
+        DevSolr solr = withSolr ? DevSolr.start(2) : null;
+        return new DemoStack(source, List.of(a, b), kafka, solr);
+    }
+
+    public DevPostgres source() {
+        return source;
+    }
+
+    public List<DevPostgres> targets() {
+        return targets;
+    }
+
+    public DevKafka kafka() {
+        return kafka;
+    }
+
+    /** The SolrCloud, or {@code null} when started without. */
+    public DevSolr solr() {
+        return solr;
+    }
+
+    /** The demo spec's YAML: 64 buckets over {@code pg_a} and {@code pg_b}, the hot tenant on {@code pg_b}. */
+    public String specYaml(String name, int batchSize) {
+        return """
+                name: %s
+                source:
+                  jdbcUrl: %s
+                  user: %s
+                  password: ${env:SHARDSHIFT_DEMO_PASSWORD}
+                tables:
+                  - name: public.orders
+                kafka:
+                  bootstrapServers: %s
+                  partitions: 8
+                targets:
+                  - {name: pg_a, jdbcUrl: "%s", user: %s, password: "${env:SHARDSHIFT_DEMO_PASSWORD}"}
+                  - {name: pg_b, jdbcUrl: "%s", user: %s, password: "${env:SHARDSHIFT_DEMO_PASSWORD}"}
+                layout:
+                  generation: 2
+                  shardKey: tenant_id
+                  buckets: 64
+                  targets: [pg_a, pg_b]
+                  hotTenants: {%s: pg_b}
+                apply:
+                  batchSize: %d
+                  threads: 2
+                  backfillParallelism: 4
+                  chunkRows: 25000
+                """.formatted(name, source.jdbcUrl(DATABASE), source.user(), kafka.bootstrapServers(),
+                targets.get(0).jdbcUrl(DATABASE), targets.get(0).user(),
+                targets.get(1).jdbcUrl(DATABASE), targets.get(1).user(), DemoSource.HOT_TENANT, batchSize)
+                + (solr == null ? "" : searchYaml());
+    }
+
+    /** The search section: the orders table into {@code orders_v2}, 2 shards, the hot tenant over both. */
+    private String searchYaml() {
+        return """
+                search:
+                  - name: orders_search
+                    zkHost: "%s"
+                    collection: orders
+                    version: 2
+                    shards: 2
+                    table: public.orders
+                    fields:
+                      - {column: tenant_id}
+                      - {column: customer}
+                      - {column: status}
+                      - {column: amount, type: pdouble}
+                      - {column: created_at, type: pdate}
+                      - {column: note, type: text_general}
+                    hotTenants: {%s: 1}
+                    commitWithinMs: 2000
+                """.formatted(solr.zkHost(), DemoSource.HOT_TENANT);
+    }
+
+    /** The demo spec, loaded through the same loader as a user's file. */
+    public MigrationSpec spec(String name, int batchSize) {
+        return SpecLoader.parse(specYaml(name, batchSize), Map.of("SHARDSHIFT_DEMO_PASSWORD", source.password()));
+    }
+
+    @Override
+    public void close() {
+        if (solr != null) {
+            solr.close();
+        }
+        kafka.close();
+        targets.forEach(DevPostgres::close);
+        source.close();
+    }
+}

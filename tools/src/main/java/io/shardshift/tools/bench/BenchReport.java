@@ -1,0 +1,123 @@
+package io.shardshift.tools.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The benchmark's figures beside the raw parts measured in the same run, each checked against the goal
+ * of issue 2, printed as a Markdown table (so it can be pasted into the README as is).
+ *
+ * <pre>
+ * | figure   | shardshift    | raw part, same run         | ratio | goal          | met |
+ * |----------|---------------|----------------------------|-------|---------------|-----|
+ * | backfill | 72,388 rows/s | COPY PG->PG 145,747 rows/s | 0.50  | ratio >= 0.30 | yes |
+ * </pre>
+ */
+final class BenchReport {
+    /** Backfill speed over raw COPY PG to PG (Debezium's own snapshot reaches about 0.18). */
+    static final double BACKFILL_RATIO_GOAL = 0.3;
+    /** Change events per second applied to the PostgreSQL targets. */
+    static final double THROUGHPUT_GOAL = 10_000;
+    /** Commit-to-applied p99 at 1k events/s, in milliseconds (strictly below). */
+    static final long P99_GOAL_MILLIS = 1_000;
+
+    private static final String[] HEADER = {"figure", "shardshift", "raw part, same run", "ratio", "goal", "met"};
+
+    /** Whether a line's goal is met; {@link #INFO} for lines without a goal. */
+    enum Verdict { MET, MISSED, INFO }
+
+    /** One line of the table. */
+    record Line(String figure, String measured, String raw, String ratio, String goal, Verdict verdict) {
+        String[] cells() {
+            String met = switch (verdict) {
+                case MET -> "yes";
+                case MISSED -> "NO";
+                case INFO -> "";
+            };
+            return new String[] {figure, measured, raw, ratio, goal, met};
+        }
+    }
+
+    private final List<Line> lines = new ArrayList<>();
+
+    /** The backfill line: its speed, the raw COPY's, and the ratio against {@link #BACKFILL_RATIO_GOAL}. */
+    BenchReport backfill(double rowsPerSecond, double rawRowsPerSecond) {
+        double ratio = rawRowsPerSecond > 0 ? rowsPerSecond / rawRowsPerSecond : 0;
+        lines.add(new Line("backfill", rate(rowsPerSecond, "rows/s"), "COPY PG->PG " + rate(rawRowsPerSecond, "rows/s"),
+                String.format(Locale.ROOT, "%.2f", ratio), String.format(Locale.ROOT, "ratio >= %.2f", BACKFILL_RATIO_GOAL),
+                ratio >= BACKFILL_RATIO_GOAL ? Verdict.MET : Verdict.MISSED));
+        return this;
+    }
+
+    /** The change stream line: events/s applied to the targets against {@link #THROUGHPUT_GOAL}. */
+    BenchReport throughput(double appliedPerSecond, String rawParts) {
+        lines.add(new Line("change stream applied", rate(appliedPerSecond, "events/s"), rawParts, "",
+                ">= " + rate(THROUGHPUT_GOAL, "events/s"),
+                appliedPerSecond >= THROUGHPUT_GOAL ? Verdict.MET : Verdict.MISSED));
+        return this;
+    }
+
+    /** A latency percentile with no goal of its own (p50, p95). */
+    BenchReport latency(String figure, long millis, String crossCheck) {
+        lines.add(new Line(figure, millis + " ms", crossCheck, "", "", Verdict.INFO));
+        return this;
+    }
+
+    /** The p99 latency line, against {@link #P99_GOAL_MILLIS}. */
+    BenchReport latencyP99(String figure, long millis, String crossCheck) {
+        lines.add(new Line(figure, millis + " ms", crossCheck, "", "< " + P99_GOAL_MILLIS + " ms",
+                millis < P99_GOAL_MILLIS ? Verdict.MET : Verdict.MISSED));
+        return this;
+    }
+
+    /** A line of context with no goal. */
+    BenchReport info(String figure, String measured, String raw) {
+        lines.add(new Line(figure, measured, raw, "", "", Verdict.INFO));
+        return this;
+    }
+
+    List<Line> lines() {
+        return List.copyOf(lines);
+    }
+
+    /** Whether no line missed its goal. */
+    boolean allGoalsMet() {
+        return lines.stream().noneMatch(l -> l.verdict() == Verdict.MISSED);
+    }
+
+    /** The table in Markdown, columns padded to line up in a terminal. */
+    String render() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(HEADER);
+        lines.forEach(l -> rows.add(l.cells()));
+        int[] width = new int[HEADER.length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        appendRow(out, rows.get(0), width);
+        out.append('|');
+        for (int w : width) {
+            out.append("-".repeat(w + 2)).append('|');
+        }
+        out.append('\n');
+        rows.subList(1, rows.size()).forEach(r -> appendRow(out, r, width));
+        return out.toString();
+    }
+
+    private static void appendRow(StringBuilder out, String[] cells, int[] width) {
+        out.append('|');
+        for (int i = 0; i < cells.length; i++) {
+            out.append(' ').append(cells[i]).append(" ".repeat(width[i] - cells[i].length())).append(" |");
+        }
+        out.append('\n');
+    }
+
+    /** A rate with thousands separators, e.g. {@code 12,345 rows/s}. */
+    static String rate(double perSecond, String unit) {
+        return String.format(Locale.ROOT, "%,d %s", Math.round(perSecond), unit);
+    }
+}
