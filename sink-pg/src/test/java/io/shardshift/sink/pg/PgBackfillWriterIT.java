@@ -2,6 +2,7 @@ package io.shardshift.sink.pg;
 
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.sink.SinkException;
+import io.shardshift.core.sink.contract.Items;
 import io.shardshift.devstack.DevPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,9 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import static io.shardshift.sink.pg.Items.delete;
-import static io.shardshift.sink.pg.Items.row;
-import static io.shardshift.sink.pg.Items.update;
+import static io.shardshift.core.sink.contract.Items.delete;
+import static io.shardshift.core.sink.contract.Items.row;
+import static io.shardshift.core.sink.contract.Items.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

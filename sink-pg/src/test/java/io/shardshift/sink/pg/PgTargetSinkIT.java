@@ -8,6 +8,8 @@ import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.sink.ChangeSink;
 import io.shardshift.core.sink.RejectedEvent;
 import io.shardshift.core.sink.SinkException;
+import io.shardshift.core.sink.contract.AbstractChangeSinkContract;
+import io.shardshift.core.sink.contract.Items;
 import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.devstack.DevPostgres;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,11 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.shardshift.sink.pg.Items.create;
-import static io.shardshift.sink.pg.Items.delete;
-import static io.shardshift.sink.pg.Items.row;
-import static io.shardshift.sink.pg.Items.snapshot;
-import static io.shardshift.sink.pg.Items.update;
+import static io.shardshift.core.sink.contract.Items.create;
+import static io.shardshift.core.sink.contract.Items.delete;
+import static io.shardshift.core.sink.contract.Items.row;
+import static io.shardshift.core.sink.contract.Items.snapshot;
+import static io.shardshift.core.sink.contract.Items.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

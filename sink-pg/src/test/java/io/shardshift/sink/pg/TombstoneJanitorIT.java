@@ -1,5 +1,6 @@
 package io.shardshift.sink.pg;
 
+import io.shardshift.core.sink.contract.Items;
 import io.shardshift.devstack.DevPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -7,8 +8,8 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 
-import static io.shardshift.sink.pg.Items.delete;
-import static io.shardshift.sink.pg.Items.snapshot;
+import static io.shardshift.core.sink.contract.Items.delete;
+import static io.shardshift.core.sink.contract.Items.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(60)

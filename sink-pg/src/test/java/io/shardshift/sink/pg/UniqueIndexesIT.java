@@ -2,6 +2,7 @@ package io.shardshift.sink.pg;
 
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.TableSchema;
+import io.shardshift.core.sink.contract.Items;
 import io.shardshift.devstack.DevPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

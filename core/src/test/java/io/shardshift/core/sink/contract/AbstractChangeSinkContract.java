@@ -1,4 +1,4 @@
-package io.shardshift.sink.pg;
+package io.shardshift.core.sink.contract;
 
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.sink.ChangeSink;
@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.shardshift.sink.pg.Items.create;
-import static io.shardshift.sink.pg.Items.delete;
-import static io.shardshift.sink.pg.Items.row;
-import static io.shardshift.sink.pg.Items.snapshot;
-import static io.shardshift.sink.pg.Items.update;
+import static io.shardshift.core.sink.contract.Items.create;
+import static io.shardshift.core.sink.contract.Items.delete;
+import static io.shardshift.core.sink.contract.Items.row;
+import static io.shardshift.core.sink.contract.Items.snapshot;
+import static io.shardshift.core.sink.contract.Items.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
