@@ -3,9 +3,6 @@ package io.shardshift.sink.pg;
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.sink.SinkException;
 import io.shardshift.core.sink.contract.Items;
-import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,19 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(120)
 class PgBackfillWriterIT {
-    private static DevPostgres pg;
-    private TargetDb db;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = SharedPostgres.get();
-    }
-
-    @BeforeEach
-    void freshTarget() {
-        db = TargetDb.create(pg, "backfill");
-        PgProvisioner.provision(db.spec(), List.of(Items.SCHEMA));
-    }
+    private final TargetDb db = TargetDb.fresh("backfill", Items.SCHEMA);
 
     @Test
     void shouldCopyRowsWithFenceZero() {

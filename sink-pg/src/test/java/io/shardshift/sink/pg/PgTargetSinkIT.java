@@ -11,8 +11,6 @@ import io.shardshift.core.sink.SinkException;
 import io.shardshift.core.sink.contract.AbstractChangeSinkContract;
 import io.shardshift.core.sink.contract.Items;
 import io.shardshift.core.spec.TargetSpec;
-import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -31,18 +29,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The sink contract on a real PostgreSQL, plus what is particular to PostgreSQL targets. */
 class PgTargetSinkIT extends AbstractChangeSinkContract {
-    private static DevPostgres pg;
-    private TargetDb db;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = SharedPostgres.get();
-    }
+    private final TargetDb db = TargetDb.fresh("sink", Items.SCHEMA);
 
     @Override
     protected ChangeSink openSinkOnEmptyTarget() {
-        db = TargetDb.create(pg, "sink");
-        PgProvisioner.provision(db.spec(), List.of(Items.SCHEMA));
         return PgTargetSink.open(db.spec(), List.of(Items.SCHEMA), 1000, 3);
     }
 
@@ -89,7 +79,7 @@ class PgTargetSinkIT extends AbstractChangeSinkContract {
         assertThat(rejected).extracting(RejectedEvent::event).containsExactly(notAnInt, tooLong);
         assertThat(rejected.get(0).reason()).startsWith("22P02").contains("integer").contains("abc");
         assertThat(rejected.get(1).reason()).startsWith("22001").contains("character varying(20)");
-        assertThat(rejected).allSatisfy(r -> assertThat(r.reason()).doesNotContain(pg.password() + "@"));
+        assertThat(rejected).allSatisfy(r -> assertThat(r.reason()).doesNotContain(db.spec().password() + "@"));
         assertThat(storedRow(2)).isEmpty();
         assertThat(storedRow(3)).contains(row(3, "c", "3"));
     }
