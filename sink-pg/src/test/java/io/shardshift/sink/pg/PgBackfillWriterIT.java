@@ -2,9 +2,7 @@ package io.shardshift.sink.pg;
 
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.sink.SinkException;
-import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.shardshift.core.sink.contract.Items;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,27 +13,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import static io.shardshift.sink.pg.Items.delete;
-import static io.shardshift.sink.pg.Items.row;
-import static io.shardshift.sink.pg.Items.update;
+import static io.shardshift.core.sink.contract.Items.delete;
+import static io.shardshift.core.sink.contract.Items.row;
+import static io.shardshift.core.sink.contract.Items.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(120)
 class PgBackfillWriterIT {
-    private static DevPostgres pg;
-    private TargetDb db;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = SharedPostgres.get();
-    }
-
-    @BeforeEach
-    void freshTarget() {
-        db = TargetDb.create(pg, "backfill");
-        PgProvisioner.provision(db.spec(), List.of(Items.SCHEMA));
-    }
+    private final TargetDb db = TargetDb.fresh("backfill", Items.SCHEMA);
 
     @Test
     void shouldCopyRowsWithFenceZero() {

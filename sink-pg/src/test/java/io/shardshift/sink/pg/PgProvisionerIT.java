@@ -4,9 +4,7 @@ import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.sink.SinkException;
-import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.shardshift.core.sink.contract.Items;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,18 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PgProvisionerIT {
     private static final TableSchema ORDERS = Orders.SCHEMA;
 
-    private static DevPostgres pg;
-    private TargetDb db;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = SharedPostgres.get();
-    }
-
-    @BeforeEach
-    void freshTarget() {
-        db = TargetDb.create(pg, "prov");
-    }
+    private final TargetDb db = TargetDb.fresh("prov");
 
     @Test
     void shouldCreateTableWithSameColumnsPrimaryKeyIndexesAndFence() {

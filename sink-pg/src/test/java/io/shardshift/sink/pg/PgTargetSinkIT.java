@@ -8,9 +8,9 @@ import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.sink.ChangeSink;
 import io.shardshift.core.sink.RejectedEvent;
 import io.shardshift.core.sink.SinkException;
+import io.shardshift.core.sink.contract.AbstractChangeSinkContract;
+import io.shardshift.core.sink.contract.Items;
 import io.shardshift.core.spec.TargetSpec;
-import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,28 +19,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.shardshift.sink.pg.Items.create;
-import static io.shardshift.sink.pg.Items.delete;
-import static io.shardshift.sink.pg.Items.row;
-import static io.shardshift.sink.pg.Items.snapshot;
-import static io.shardshift.sink.pg.Items.update;
+import static io.shardshift.core.sink.contract.Items.create;
+import static io.shardshift.core.sink.contract.Items.delete;
+import static io.shardshift.core.sink.contract.Items.row;
+import static io.shardshift.core.sink.contract.Items.snapshot;
+import static io.shardshift.core.sink.contract.Items.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The sink contract on a real PostgreSQL, plus what is particular to PostgreSQL targets. */
 class PgTargetSinkIT extends AbstractChangeSinkContract {
-    private static DevPostgres pg;
-    private TargetDb db;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = SharedPostgres.get();
-    }
+    private final TargetDb db = TargetDb.fresh("sink", Items.SCHEMA);
 
     @Override
     protected ChangeSink openSinkOnEmptyTarget() {
-        db = TargetDb.create(pg, "sink");
-        PgProvisioner.provision(db.spec(), List.of(Items.SCHEMA));
         return PgTargetSink.open(db.spec(), List.of(Items.SCHEMA), 1000, 3);
     }
 
@@ -87,7 +79,7 @@ class PgTargetSinkIT extends AbstractChangeSinkContract {
         assertThat(rejected).extracting(RejectedEvent::event).containsExactly(notAnInt, tooLong);
         assertThat(rejected.get(0).reason()).startsWith("22P02").contains("integer").contains("abc");
         assertThat(rejected.get(1).reason()).startsWith("22001").contains("character varying(20)");
-        assertThat(rejected).allSatisfy(r -> assertThat(r.reason()).doesNotContain(pg.password() + "@"));
+        assertThat(rejected).allSatisfy(r -> assertThat(r.reason()).doesNotContain(db.spec().password() + "@"));
         assertThat(storedRow(2)).isEmpty();
         assertThat(storedRow(3)).contains(row(3, "c", "3"));
     }

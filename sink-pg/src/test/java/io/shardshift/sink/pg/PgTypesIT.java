@@ -5,9 +5,6 @@ import io.shardshift.core.event.SourcePosition;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.TableSchema;
-import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,19 +43,7 @@ class PgTypesIT {
             {"empty", "text", null}};
     private static final TableSchema SCHEMA = schema();
 
-    private static DevPostgres pg;
-    private TargetDb db;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = SharedPostgres.get();
-    }
-
-    @BeforeEach
-    void freshTarget() {
-        db = TargetDb.create(pg, "types");
-        PgProvisioner.provision(db.spec(), List.of(SCHEMA));
-    }
+    private final TargetDb db = TargetDb.fresh("types", SCHEMA);
 
     @Test
     void shouldStoreEveryTypeFromItsTextFormThroughStreamedAndSnapshotWrites() {

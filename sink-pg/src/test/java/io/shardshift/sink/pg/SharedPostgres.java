@@ -4,7 +4,7 @@ import io.shardshift.devstack.DevPostgres;
 
 /**
  * One PostgreSQL server shared by this module's integration tests (each test works in a database of its
- * own, see {@link TargetDb}); started on first use, stopped when the test JVM exits.
+ * own, see {@link TargetDb#fresh}); started on first use, stopped when the test JVM exits.
  */
 final class SharedPostgres {
     private static DevPostgres pg;

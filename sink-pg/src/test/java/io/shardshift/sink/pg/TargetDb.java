@@ -30,6 +30,20 @@ public final class TargetDb {
         this.spec = spec;
     }
 
+    /**
+     * Creates a database named {@code prefix_N} on this module's {@link SharedPostgres} and provisions the
+     * tables in it (none: the database stays empty). Held in a test's instance field, it gives each test a
+     * database of its own, as JUnit makes an instance per test method:
+     * <pre>{@code private final TargetDb db = TargetDb.fresh("backfill", Items.SCHEMA);}</pre>
+     */
+    public static TargetDb fresh(String prefix, TableSchema... tables) {
+        TargetDb db = create(SharedPostgres.get(), prefix);
+        if (tables.length > 0) {
+            PgProvisioner.provision(db.spec(), List.of(tables));
+        }
+        return db;
+    }
+
     /** Creates an empty database named {@code prefix_N}. */
     public static TargetDb create(DevPostgres pg, String prefix) {
         String name = prefix + "_" + COUNTER.incrementAndGet();

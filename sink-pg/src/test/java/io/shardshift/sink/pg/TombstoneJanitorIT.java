@@ -1,29 +1,20 @@
 package io.shardshift.sink.pg;
 
-import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.BeforeAll;
+import io.shardshift.core.sink.contract.Items;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 
-import static io.shardshift.sink.pg.Items.delete;
-import static io.shardshift.sink.pg.Items.snapshot;
+import static io.shardshift.core.sink.contract.Items.delete;
+import static io.shardshift.core.sink.contract.Items.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(60)
 class TombstoneJanitorIT {
-    private static DevPostgres pg;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = SharedPostgres.get();
-    }
-
     @Test
     void shouldPurgeOnlyTombstonesBelowTheLsn() {
-        TargetDb db = TargetDb.create(pg, "janitor");
-        PgProvisioner.provision(db.spec(), List.of(Items.SCHEMA));
+        TargetDb db = TargetDb.fresh("janitor", Items.SCHEMA);
         try (PgTargetSink sink = PgTargetSink.open(db.spec(), List.of(Items.SCHEMA), 100, 1)) {
             sink.apply(List.of(delete(1, 10), delete(2, 20), delete(3, 30)));
             TombstoneJanitor janitor = new TombstoneJanitor(db.spec());

@@ -2,8 +2,7 @@ package io.shardshift.sink.pg;
 
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.TableSchema;
-import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.BeforeAll;
+import io.shardshift.core.sink.contract.Items;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,18 +20,10 @@ class UniqueIndexesIT {
     private static final TableSchema ORDERS = Orders.SCHEMA;
     private static final String BUILD = UniqueIndexes.buildName("orders_code_key");
 
-    private static DevPostgres pg;
-    private TargetDb db;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = SharedPostgres.get();
-    }
+    private final TargetDb db = TargetDb.fresh("uniq", ORDERS);
 
     @BeforeEach
-    void provisionedTarget() {
-        db = TargetDb.create(pg, "uniq");
-        PgProvisioner.provision(db.spec(), List.of(ORDERS));
+    void insertOrdersWithDistinctCodes() {
         db.execute("INSERT INTO sales.orders (tenant, id, code) "
                 + "SELECT 'acme', g, 'C' || g FROM generate_series(1, 2000) g");
     }

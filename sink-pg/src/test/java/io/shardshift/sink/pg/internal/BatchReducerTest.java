@@ -3,15 +3,15 @@ package io.shardshift.sink.pg.internal;
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.event.SourcePosition;
 import io.shardshift.core.event.TableId;
-import io.shardshift.sink.pg.Items;
+import io.shardshift.core.sink.contract.Items;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static io.shardshift.sink.pg.Items.create;
-import static io.shardshift.sink.pg.Items.delete;
-import static io.shardshift.sink.pg.Items.snapshot;
-import static io.shardshift.sink.pg.Items.update;
+import static io.shardshift.core.sink.contract.Items.create;
+import static io.shardshift.core.sink.contract.Items.delete;
+import static io.shardshift.core.sink.contract.Items.snapshot;
+import static io.shardshift.core.sink.contract.Items.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class BatchReducerTest {

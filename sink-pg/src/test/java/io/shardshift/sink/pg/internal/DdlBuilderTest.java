@@ -2,7 +2,7 @@ package io.shardshift.sink.pg.internal;
 
 import io.shardshift.core.schema.IndexDef;
 import io.shardshift.core.schema.TableSchema;
-import io.shardshift.sink.pg.Items;
+import io.shardshift.core.sink.contract.Items;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

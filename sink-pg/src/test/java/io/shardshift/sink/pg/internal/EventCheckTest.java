@@ -3,7 +3,7 @@ package io.shardshift.sink.pg.internal;
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.event.Operation;
 import io.shardshift.core.event.TableId;
-import io.shardshift.sink.pg.Items;
+import io.shardshift.core.sink.contract.Items;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;

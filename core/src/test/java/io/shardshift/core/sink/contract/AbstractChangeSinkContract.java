@@ -1,4 +1,4 @@
-package io.shardshift.sink.pg;
+package io.shardshift.core.sink.contract;
 
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.sink.ChangeSink;
@@ -13,17 +13,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.shardshift.sink.pg.Items.create;
-import static io.shardshift.sink.pg.Items.delete;
-import static io.shardshift.sink.pg.Items.row;
-import static io.shardshift.sink.pg.Items.snapshot;
-import static io.shardshift.sink.pg.Items.update;
+import static io.shardshift.core.sink.contract.Items.create;
+import static io.shardshift.core.sink.contract.Items.delete;
+import static io.shardshift.core.sink.contract.Items.row;
+import static io.shardshift.core.sink.contract.Items.snapshot;
+import static io.shardshift.core.sink.contract.Items.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What every {@link ChangeSink} must do, written once and run against each backend (as Debezium's JDBC sink
  * tests do with {@code AbstractJdbcSinkDeleteEnabledTest}). A backend test extends this class and says how
- * to open a sink on an empty target holding {@link Items#SCHEMA} and how to read a stored row back.
+ * to open a sink on an empty target holding {@link Items#SCHEMA} and how to read a stored row back:
+ * {@code PgTargetSinkIT} in sink-pg, {@code SolrChangeSinkContractIT} in sink-solr.
+ *
+ * <p>Modules use it through core's test-jar ({@code <type>test-jar</type>}, scope test).
  */
 @Timeout(60)
 public abstract class AbstractChangeSinkContract {
@@ -32,10 +35,15 @@ public abstract class AbstractChangeSinkContract {
     /** Opens a sink on a fresh target that holds an empty {@link Items#SCHEMA} table. */
     protected abstract ChangeSink openSinkOnEmptyTarget();
 
-    /** The row the target holds for an id, as text values of {@link Items#SCHEMA}'s columns. */
+    /**
+     * The row the target holds for an id, every column of {@link Items#SCHEMA} as the text PostgreSQL prints
+     * for its value ({@code null} for SQL NULL, or where the target holds no value); empty when the id holds
+     * no row, whatever the target keeps to remember a delete (a tombstone is no row). Sees every batch
+     * applied so far, whatever delay the target has before searches see a write.
+     */
     protected abstract Optional<Map<String, String>> storedRow(long id);
 
-    /** The number of rows the target holds. */
+    /** The number of rows the target holds, tombstones not counted, including every batch applied so far. */
     protected abstract long storedRowCount();
 
     @BeforeEach

@@ -1,4 +1,4 @@
-package io.shardshift.sink.pg;
+package io.shardshift.core.sink.contract;
 
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.event.SourcePosition;
