@@ -4,7 +4,6 @@ import io.shardshift.client.ConfigFollower;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.client.ConfigKeys;
-import io.shardshift.testkit.DemoSource;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -18,10 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -40,16 +37,12 @@ public final class FollowingWriteLoad implements AutoCloseable {
 
     private final MigrationSpec spec;
     private final ConfigFollower config;
-    private final int writers;
-    private final double opsPerSecond;
     private final long idBase;
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final PacedWriters writers;
     private final Map<Long, Acked> acked = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> ackedPerTarget = new ConcurrentHashMap<>();
     private final AtomicLong maxWriteNanos = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
-    private final AtomicReference<Exception> failure = new AtomicReference<>();
-    private final List<Thread> threads = new ArrayList<>();
     private final AtomicLongArray inFlightSince;
 
     /**
@@ -60,64 +53,53 @@ public final class FollowingWriteLoad implements AutoCloseable {
     public FollowingWriteLoad(MigrationSpec spec, ConfigFollower config, int writers, double opsPerSecond, long idBase) {
         this.spec = spec;
         this.config = config;
-        this.writers = writers;
-        this.opsPerSecond = opsPerSecond;
         this.idBase = idBase;
         this.inFlightSince = new AtomicLongArray(writers);
+        this.writers = new PacedWriters("following", writers, opsPerSecond, PacedWriters.Pacing.SKIP_MISSED, Session::new);
     }
 
     public FollowingWriteLoad start() {
-        running.set(true);
-        for (int i = 0; i < writers; i++) {
-            int w = i;
-            Thread t = new Thread(() -> run(w), "following-writer-" + i);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
-        }
+        writers.start();
         return this;
     }
 
-    private void run(int writer) {
-        long interval = (long) (1e9 * writers / opsPerSecond);
-        long nextId = idBase + writer * 100_000_000L;
-        List<Long> mine = new ArrayList<>();
-        Map<String, Connection> connections = new HashMap<>();
-        try {
+    /** One writer: its rows and its connections to the source and every target. */
+    private final class Session implements PacedWriters.Writer {
+        private final int writer;
+        private final List<Long> mine = new ArrayList<>();
+        private final Map<String, Connection> connections = new HashMap<>();
+        private long nextId;
+
+        Session(int writer) {
+            this.writer = writer;
+            this.nextId = idBase + writer * 100_000_000L;
             connections.put(ConfigKeys.SOURCE_TARGET, connect(ConfigKeys.SOURCE_TARGET));
             spec.targets().forEach(t -> connections.put(t.name(), connect(t.name())));
-            long next = System.nanoTime();
-            while (running.get()) {
-                ThreadLocalRandom rnd = ThreadLocalRandom.current();
-                long started = System.nanoTime();
-                inFlightSince.set(writer, started);
-                if (mine.isEmpty() || rnd.nextInt(10) < 6) {
-                    String tenant = DemoSource.TENANTS.get(rnd.nextInt(DemoSource.TENANTS.size()));
-                    long id = nextId++;
-                    String note = "w" + writer + " v0";
-                    acked.put(id, new Acked(tenant, note, write(connections, tenant, id, note, true)));
-                    mine.add(id);
-                } else {
-                    long id = mine.get(rnd.nextInt(mine.size()));
-                    Acked before = acked.get(id);
-                    String note = "w" + writer + " v" + (Integer.parseInt(before.note().substring(before.note().indexOf('v') + 1)) + 1);
-                    acked.put(id, new Acked(before.tenant(), note, write(connections, before.tenant(), id, note, false)));
-                }
-                maxWriteNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
-                inFlightSince.set(writer, 0);
-                next += interval;
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                } else {
-                    next = System.nanoTime();
-                }
+        }
+
+        @Override
+        public void write(long n) throws Exception {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            long started = System.nanoTime();
+            inFlightSince.set(writer, started);
+            if (mine.isEmpty() || rnd.nextInt(10) < 6) {
+                String tenant = DemoSource.TENANTS.get(rnd.nextInt(DemoSource.TENANTS.size()));
+                long id = nextId++;
+                String note = "w" + writer + " v0";
+                acked.put(id, new Acked(tenant, note, FollowingWriteLoad.this.write(connections, tenant, id, note, true)));
+                mine.add(id);
+            } else {
+                long id = mine.get(rnd.nextInt(mine.size()));
+                Acked before = acked.get(id);
+                String note = "w" + writer + " v" + (Integer.parseInt(before.note().substring(before.note().indexOf('v') + 1)) + 1);
+                acked.put(id, new Acked(before.tenant(), note, FollowingWriteLoad.this.write(connections, before.tenant(), id, note, false)));
             }
-        } catch (Exception e) {
-            if (running.get()) {
-                failure.compareAndSet(null, e);
-            }
-        } finally {
+            maxWriteNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
+            inFlightSince.set(writer, 0);
+        }
+
+        @Override
+        public void close() {
             connections.values().forEach(c -> {
                 try {
                     c.close();
@@ -184,23 +166,12 @@ public final class FollowingWriteLoad implements AutoCloseable {
 
     /** Stops the writers, waits for them, and throws the first writer failure. */
     public void stop() {
-        running.set(false);
-        for (Thread t : threads) {
-            try {
-                t.join(Duration.ofSeconds(40).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throwIfFailed();
+        writers.stop();
     }
 
-    /** Throws the first writer failure, if a writer has failed (writers stop at their first failure). */
+    /** Throws the first writer failure, if a writer has failed (writers stop at the first failure). */
     public void throwIfFailed() {
-        if (failure.get() != null) {
-            throw new IllegalStateException("a following writer failed: " + failure.get().getMessage(), failure.get());
-        }
+        writers.throwIfFailed();
     }
 
     /** True while no writer has failed; throws the first failure otherwise (handy in await conditions). */
@@ -258,8 +229,6 @@ public final class FollowingWriteLoad implements AutoCloseable {
 
     @Override
     public void close() {
-        if (running.get()) {
-            stop();
-        }
+        writers.close();
     }
 }

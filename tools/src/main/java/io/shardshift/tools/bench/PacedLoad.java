@@ -1,5 +1,7 @@
 package io.shardshift.tools.bench;
 
+import io.shardshift.testkit.PacedWriters;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Writers paced to a total rate for a duration, and a probe that polls until each sampled write is
- * visible where it should land: the engine of the latency benchmarks. A writer returns the key of a write
+ * Writers paced to a total rate for a duration ({@link PacedWriters}, the engine of every write load), and a
+ * probe that polls until each sampled write is visible where it should land: the latency benchmarks' load. A writer returns the key of a write
  * to probe (or {@code null}); the time from the write's acknowledgement to the probe finding the key is one
  * sample. Once the writers stop, the probe gets {@code catchUp} to find what is left, else the run fails.
  *
@@ -89,20 +91,17 @@ final class PacedLoad<K> {
     /** Runs {@code writers} writers at {@code rate} writes per second in all for {@code duration}. */
     Outcome run(double rate, int writers, Duration duration, WriterFactory<K> factory, Callable<Probe<K>> probe)
             throws InterruptedException {
-        long start = System.nanoTime();
-        long end = start + duration.toNanos();
-        long intervalNanos = Math.round(writers * 1e9 / rate);
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < writers; i++) {
-            int index = i;
-            long first = start + i * intervalNanos / writers;
-            threads.add(start(() -> write(factory, index, first, intervalNanos, end), name + "-writer-" + i));
+        PacedWriters load = new PacedWriters(name, writers, rate, PacedWriters.Pacing.CATCH_UP, i -> probed(factory.open(i)));
+        load.startFor(duration);
+        Thread prober = new Thread(() -> probe(probe), name + "-probe");
+        prober.setDaemon(true);
+        prober.start();
+        try {
+            load.awaitFinished();
+        } catch (IllegalStateException e) {
+            failure.compareAndSet(null, e);
         }
-        Thread prober = start(() -> probe(probe), name + "-probe");
-        for (Thread t : threads) {
-            t.join();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = (System.nanoTime() - load.startNanos()) / 1e9;
         writing.set(false);
         prober.join(catchUp.plusSeconds(30).toMillis());
         if (failure.get() != null) {
@@ -112,17 +111,14 @@ final class PacedLoad<K> {
             throw new IllegalStateException(name + ": " + pending.size() + " probed writes were not visible within "
                     + catchUp + " after the writes stopped");
         }
-        return new Outcome(writes.get(), seconds, start, List.copyOf(samples));
+        return new Outcome(writes.get(), seconds, load.startNanos(), List.copyOf(samples));
     }
 
-    private void write(WriterFactory<K> factory, int index, long firstAt, long intervalNanos, long end) {
-        try (Writer<K> writer = factory.open(index)) {
-            long n = 0;
-            for (long at = firstAt; at < end && failure.get() == null; at += intervalNanos, n++) {
-                long wait = at - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
+    /** A paced writer that records each write's acknowledgement and, for a key it returns, when to probe. */
+    private PacedWriters.Writer probed(Writer<K> writer) {
+        return new PacedWriters.Writer() {
+            @Override
+            public void write(long n) throws Exception {
                 K key = writer.write(n);
                 long committedAt = System.nanoTime();
                 writes.incrementAndGet();
@@ -130,9 +126,12 @@ final class PacedLoad<K> {
                     pending.put(key, committedAt);
                 }
             }
-        } catch (Exception e) {
-            failure.compareAndSet(null, e);
-        }
+
+            @Override
+            public void close() throws Exception {
+                writer.close();
+            }
+        };
     }
 
     private void probe(Callable<Probe<K>> opener) {
@@ -161,12 +160,5 @@ final class PacedLoad<K> {
         } catch (Exception e) {
             failure.compareAndSet(null, e);
         }
-    }
-
-    private static Thread start(Runnable body, String name) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 }
