@@ -1,7 +1,7 @@
 package io.shardshift.core.spec;
 
 /**
- * How the migrator applies changes. Every field is optional.
+ * How the migrator applies changes. Every field is optional; the defaults are {@link SpecDefaults}'s.
  *
  * @param batchSize           events per batch written to a target, default 1000
  * @param threads             Kafka Streams threads, default 2
@@ -18,22 +18,22 @@ public record ApplySpec(Integer batchSize, Integer threads, Integer maxRetries,
     }
 
     public int batchSizeOrDefault() {
-        return batchSize == null ? 1000 : batchSize;
+        return batchSize == null ? SpecDefaults.APPLY_BATCH_SIZE : batchSize;
     }
 
     public int threadsOrDefault() {
-        return threads == null ? 2 : threads;
+        return threads == null ? SpecDefaults.APPLY_THREADS : threads;
     }
 
     public int maxRetriesOrDefault() {
-        return maxRetries == null ? 5 : maxRetries;
+        return maxRetries == null ? SpecDefaults.APPLY_MAX_RETRIES : maxRetries;
     }
 
     public int backfillParallelismOrDefault() {
-        return backfillParallelism == null ? 4 : backfillParallelism;
+        return backfillParallelism == null ? SpecDefaults.APPLY_BACKFILL_PARALLELISM : backfillParallelism;
     }
 
     public int chunkRowsOrDefault() {
-        return chunkRows == null ? 50_000 : chunkRows;
+        return chunkRows == null ? SpecDefaults.APPLY_CHUNK_ROWS : chunkRows;
     }
 }

@@ -35,35 +35,35 @@ public record CutoverSpec(Boolean auto, Long maxLagMillis, String stableFor, Str
     }
 
     public boolean autoOrDefault() {
-        return auto != null && auto;
+        return auto == null ? SpecDefaults.CUTOVER_AUTO : auto;
     }
 
     public long maxLagMillisOrDefault() {
-        return maxLagMillis == null ? 1000 : maxLagMillis;
+        return maxLagMillis == null ? SpecDefaults.CUTOVER_MAX_LAG_MILLIS : maxLagMillis;
     }
 
     public Duration stableForOrDefault() {
-        return Durations.parse(stableFor, "cutover.stableFor", Duration.ofSeconds(5));
+        return Durations.parse(stableFor, "cutover.stableFor", SpecDefaults.CUTOVER_STABLE_FOR);
     }
 
     public Duration gateTimeoutOrDefault() {
-        return Durations.parse(gateTimeout, "cutover.gateTimeout", Duration.ofMinutes(2));
+        return Durations.parse(gateTimeout, "cutover.gateTimeout", SpecDefaults.CUTOVER_GATE_TIMEOUT);
     }
 
     public Duration freezeTimeoutOrDefault() {
-        return Durations.parse(freezeTimeout, "cutover.freezeTimeout", Duration.ofSeconds(5));
+        return Durations.parse(freezeTimeout, "cutover.freezeTimeout", SpecDefaults.CUTOVER_FREEZE_TIMEOUT);
     }
 
     public Duration drainTimeoutOrDefault() {
-        return Durations.parse(drainTimeout, "cutover.drainTimeout", Duration.ofSeconds(10));
+        return Durations.parse(drainTimeout, "cutover.drainTimeout", SpecDefaults.CUTOVER_DRAIN_TIMEOUT);
     }
 
     public Duration observationWindowOrDefault() {
-        return Durations.parse(observationWindow, "cutover.observationWindow", Duration.ofMinutes(30));
+        return Durations.parse(observationWindow, "cutover.observationWindow", SpecDefaults.CUTOVER_OBSERVATION_WINDOW);
     }
 
     public boolean verifyOrDefault() {
-        return verify == null || verify;
+        return verify == null ? SpecDefaults.CUTOVER_VERIFY : verify;
     }
 
     /**
@@ -76,15 +76,15 @@ public record CutoverSpec(Boolean auto, Long maxLagMillis, String stableFor, Str
      */
     public record SloSpec(Double maxP95Millis, Double maxErrorRate, Integer samples) {
         public double maxP95MillisOrDefault() {
-            return maxP95Millis == null ? 100 : maxP95Millis;
+            return maxP95Millis == null ? SpecDefaults.SLO_MAX_P95_MILLIS : maxP95Millis;
         }
 
         public double maxErrorRateOrDefault() {
-            return maxErrorRate == null ? 0.01 : maxErrorRate;
+            return maxErrorRate == null ? SpecDefaults.SLO_MAX_ERROR_RATE : maxErrorRate;
         }
 
         public int samplesOrDefault() {
-            return samples == null ? 50 : samples;
+            return samples == null ? SpecDefaults.SLO_SAMPLES : samples;
         }
     }
 }

@@ -42,4 +42,22 @@ public final class Durations {
             throw new SpecException(field, "'" + text + "' is not a duration (e.g. 500ms, 5s, 2m, 1h or PT5S)");
         }
     }
+
+    /**
+     * Writes a duration the way a spec does, in the largest whole unit: {@code 30m}, {@code 5s},
+     * {@code 750ms}; {@link #parse} reads it back to the same value.
+     */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms != 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms != 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
 }

@@ -159,7 +159,7 @@ public record MigrationSpec(@JsonProperty(required = true) String name,
 
     /** The prefix of every Kafka topic of this migration. */
     public String topicPrefix() {
-        return kafka.topicPrefix() != null ? kafka.topicPrefix() : "shardshift." + name;
+        return kafka.topicPrefix() != null ? kafka.topicPrefix() : SpecDefaults.TOPIC_PREFIX + name;
     }
 
     /** The change topic of a table, e.g. {@code shardshift.demo.changes.public.orders}. */
@@ -174,22 +174,22 @@ public record MigrationSpec(@JsonProperty(required = true) String name,
 
     /** The replication slot name. */
     public String slotName() {
-        return source.slotName() != null ? source.slotName() : "shardshift_" + name;
+        return source.slotName() != null ? source.slotName() : SpecDefaults.SLOT_PREFIX + name;
     }
 
     /** The publication name. */
     public String publicationName() {
-        return source.publication() != null ? source.publication() : "shardshift_" + name;
+        return source.publication() != null ? source.publication() : SpecDefaults.SLOT_PREFIX + name;
     }
 
     /** Partitions of each change topic. */
     public int partitions() {
-        return kafka.partitions() == null ? 8 : kafka.partitions();
+        return kafka.partitions() == null ? SpecDefaults.KAFKA_PARTITIONS : kafka.partitions();
     }
 
     /** Replication factor of the topics Shardshift creates. */
     public short replicationFactor() {
-        return (short) (kafka.replicationFactor() == null ? 1 : kafka.replicationFactor());
+        return (short) (kafka.replicationFactor() == null ? SpecDefaults.KAFKA_REPLICATION_FACTOR : kafka.replicationFactor());
     }
 
     /** The target with this name. */

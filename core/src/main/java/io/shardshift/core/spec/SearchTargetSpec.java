@@ -38,6 +38,21 @@ public record SearchTargetSpec(@JsonProperty(required = true) String name,
                                Map<String, Integer> hotTenants,
                                Integer commitWithinMs) {
 
+    /** Shards of the new collection, {@link SpecDefaults#SEARCH_SHARDS} when not given. */
+    public int shardsOrDefault() {
+        return shards == null ? SpecDefaults.SEARCH_SHARDS : shards;
+    }
+
+    /** NRT replicas per shard, {@link SpecDefaults#SEARCH_REPLICAS} when not given. */
+    public int replicasOrDefault() {
+        return replicas == null ? SpecDefaults.SEARCH_REPLICAS : replicas;
+    }
+
+    /** The soft commit bound in ms, {@link SpecDefaults#SEARCH_COMMIT_WITHIN_MS} when not given. */
+    public int commitWithinMsOrDefault() {
+        return commitWithinMs == null ? SpecDefaults.SEARCH_COMMIT_WITHIN_MS : commitWithinMs;
+    }
+
     /**
      * A column indexed into a Solr field.
      *

@@ -1,18 +1,19 @@
 package io.shardshift.sink.solr;
 
 import io.shardshift.core.event.TableId;
-import io.shardshift.core.sql.SqlIdentifiers;
+import io.shardshift.core.spec.SpecDefaults;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Objects;
 
 /**
  * A search target: one source table indexed into a versioned SolrCloud collection behind an alias. Every
- * field is a plain value so a YAML section maps onto it directly; the constructor validates and fills
- * defaults, and its errors name the target and the field.
+ * field is a plain value so a YAML section maps onto it directly. The rules are {@code SpecValidator}'s
+ * (module {@code core}), checked once when the spec is loaded; the constructor only fills the defaults of
+ * {@link SpecDefaults}.
  *
  * <pre>{@code
  * name: orders-search
@@ -42,16 +43,19 @@ import java.util.regex.Pattern;
  * @param solrUrls       Solr base URLs, e.g. {@code http://solr1:8983/solr}; or give zkHost
  * @param collection     the alias name and the base of the collection names ({@code <collection>_v<version>})
  * @param version        the collection version to build, at least 1
- * @param shards         the number of shards, default 2
- * @param replicas       NRT replicas per shard, default 1
+ * @param shards         the number of shards, default {@value SpecDefaults#SEARCH_SHARDS}
+ * @param replicas       NRT replicas per shard, default {@value SpecDefaults#SEARCH_REPLICAS}
  * @param table          the source table, {@code schema.table} or {@code table}
  * @param shardKey       the column whose value prefixes the document id (the tenant)
  * @param fields         columns to index; empty or {@code null} indexes every column with default types
  * @param hotTenants     shard key value to routing bits (0-16) for tenants spread over several shards
- * @param commitWithinMs how soon written documents become searchable (soft commit), default 1000
- * @param batchSize      documents per update request, default 1000
- * @param maxRetries     retries of a failed request on transient errors, default 6
- * @param retryBackoffMs first retry delay, doubled on each retry up to 10 s, default 200
+ * @param commitWithinMs how soon written documents become searchable (soft commit), default
+ *                       {@value SpecDefaults#SEARCH_COMMIT_WITHIN_MS}
+ * @param batchSize      documents per update request, default {@value SpecDefaults#SEARCH_BATCH_SIZE}
+ * @param maxRetries     retries of a failed request on transient errors, default
+ *                       {@value SpecDefaults#SEARCH_MAX_RETRIES}
+ * @param retryBackoffMs first retry delay, doubled on each retry up to 10 s, default
+ *                       {@value SpecDefaults#SEARCH_RETRY_BACKOFF_MS}
  */
 public record SolrTargetConfig(String name,
                                String zkHost,
@@ -69,69 +73,44 @@ public record SolrTargetConfig(String name,
                                Integer maxRetries,
                                Integer retryBackoffMs) {
 
-    private static final Pattern TARGET_NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    private static final Pattern COLLECTION_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]{0,80}");
-
     /** The largest useful number of routing bits for a hot tenant (16 = no spread, as a plain id). */
-    public static final int MAX_HOT_TENANT_BITS = 16;
+    public static final int MAX_HOT_TENANT_BITS = SpecDefaults.SEARCH_MAX_HOT_TENANT_BITS;
 
+    /**
+     * Takes values that passed {@link io.shardshift.core.spec.SpecValidator} (the one place for the rules of a
+     * search target) and fills what is absent with the defaults of {@link SpecDefaults}.
+     *
+     * @throws NullPointerException when a field without a default is absent
+     */
     public SolrTargetConfig {
-        String where = "search target '" + name + "'";
-        if (name == null || !TARGET_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(where + ": name must match [A-Za-z0-9_-]+");
-        }
-        boolean hasZk = zkHost != null && !zkHost.isBlank();
-        boolean hasUrls = solrUrls != null && !solrUrls.isEmpty();
-        if (hasZk == hasUrls) {
-            throw new IllegalArgumentException(where + ": give exactly one of zkHost or solrUrls");
-        }
-        solrUrls = hasUrls ? List.copyOf(solrUrls) : List.of();
-        if (collection == null || !COLLECTION_NAME.matcher(collection).matches()) {
-            throw new IllegalArgumentException(where + ": collection '" + collection
-                    + "' must match [A-Za-z0-9_][A-Za-z0-9_-]*");
-        }
-        version = atLeast(where, "version", version, null, 1);
-        shards = atLeast(where, "shards", shards, 2, 1);
-        replicas = atLeast(where, "replicas", replicas, 1, 1);
-        try {
-            TableId.parse(table);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": table: " + e.getMessage(), e);
-        }
-        SqlIdentifiers.requireValid(shardKey, where + ": shardKey");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(collection, "collection");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(shardKey, "shardKey");
+        solrUrls = solrUrls == null ? List.of() : List.copyOf(solrUrls);
         fields = fields == null ? List.of() : List.copyOf(fields);
-        for (int i = 0; i < fields.size(); i++) {
-            if (fields.get(i) == null) {
-                throw new IllegalArgumentException(where + ": fields[" + i + "] is empty");
-            }
-        }
-        hotTenants = hotTenants == null ? Map.of() : new LinkedHashMap<>(hotTenants);
-        hotTenants.forEach((tenant, bits) -> {
-            if (bits == null || bits < 0 || bits > MAX_HOT_TENANT_BITS) {
-                throw new IllegalArgumentException(where + ": hotTenants." + tenant + " must be routing bits from 0 to "
-                        + MAX_HOT_TENANT_BITS + ", was " + bits);
-            }
-        });
-        hotTenants = Collections.unmodifiableMap(hotTenants);
-        commitWithinMs = atLeast(where, "commitWithinMs", commitWithinMs, 1000, 1);
-        batchSize = atLeast(where, "batchSize", batchSize, 1000, 1);
-        maxRetries = atLeast(where, "maxRetries", maxRetries, 6, 0);
-        retryBackoffMs = atLeast(where, "retryBackoffMs", retryBackoffMs, 200, 0);
+        hotTenants = hotTenants == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(hotTenants));
+        shards = orDefault(shards, SpecDefaults.SEARCH_SHARDS);
+        replicas = orDefault(replicas, SpecDefaults.SEARCH_REPLICAS);
+        commitWithinMs = orDefault(commitWithinMs, SpecDefaults.SEARCH_COMMIT_WITHIN_MS);
+        batchSize = orDefault(batchSize, SpecDefaults.SEARCH_BATCH_SIZE);
+        maxRetries = orDefault(maxRetries, SpecDefaults.SEARCH_MAX_RETRIES);
+        retryBackoffMs = orDefault(retryBackoffMs, SpecDefaults.SEARCH_RETRY_BACKOFF_MS);
     }
 
     /**
      * The config of a spec's search target.
      *
-     * @param spec            the search target as written in the spec
-     * @param tableShardKey   the table's shard key, used when the search target names none
-     * @throws IllegalArgumentException naming the target and the field
+     * @param spec          a search target of a validated spec ({@link io.shardshift.core.spec.SpecValidator})
+     * @param tableShardKey the table's shard key, used when the search target names none
      */
     public static SolrTargetConfig from(io.shardshift.core.spec.SearchTargetSpec spec, String tableShardKey) {
         List<FieldMapping> fields = spec.fields() == null ? List.of() : spec.fields().stream()
                 .map(f -> new FieldMapping(f.column(), f.field(), f.type())).toList();
+        String shardKey = spec.shardKey() != null ? spec.shardKey() : tableShardKey;
         return new SolrTargetConfig(spec.name(), spec.zkHost(), spec.solrUrls(), spec.collection(), spec.version(),
-                spec.shards(), spec.replicas(), spec.table(), spec.shardKey() != null ? spec.shardKey() : tableShardKey,
-                fields, spec.hotTenants(), spec.commitWithinMs(), null, null, null);
+                spec.shardsOrDefault(), spec.replicasOrDefault(), spec.table(), shardKey, fields, spec.hotTenants(), spec.commitWithinMsOrDefault(), null, null, null);
     }
 
     /** A config with defaults for everything optional: all columns, no hot tenants. */
@@ -194,15 +173,8 @@ public record SolrTargetConfig(String name,
                 shardKey, newFields, hotTenants, commitWithinMs, batchSize, maxRetries, retryBackoffMs);
     }
 
-    private static Integer atLeast(String where, String field, Integer value, Integer dflt, int min) {
-        Integer v = value == null ? dflt : value;
-        if (v == null) {
-            throw new IllegalArgumentException(where + ": " + field + " is required");
-        }
-        if (v < min) {
-            throw new IllegalArgumentException(where + ": " + field + " must be at least " + min + ", was " + v);
-        }
-        return v;
+    private static Integer orDefault(Integer value, int dflt) {
+        return value == null ? dflt : value;
     }
 
     /**
@@ -214,8 +186,14 @@ public record SolrTargetConfig(String name,
      * @param type   a {@link SolrFieldType} schema name, e.g. {@code pdouble}; default by column type
      */
     public record FieldMapping(String column, String field, String type) {
+        /**
+         * The column is a validated spec value; the type is looked up here, as only this module knows the
+         * Solr field types.
+         *
+         * @throws IllegalArgumentException for an unknown type, listing the known ones
+         */
         public FieldMapping {
-            SqlIdentifiers.requireValid(column, "fields.column");
+            Objects.requireNonNull(column, "column");
             if (type != null && !type.isBlank()) {
                 SolrFieldType.forSolrName(type);
             }

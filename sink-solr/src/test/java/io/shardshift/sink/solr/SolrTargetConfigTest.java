@@ -1,5 +1,7 @@
 package io.shardshift.sink.solr;
 
+import io.shardshift.core.spec.SearchTargetSpec;
+import io.shardshift.core.spec.SpecDefaults;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -8,6 +10,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/**
+ * The Solr target config. The rules of a search target are {@code SpecValidator}'s and are tested with it in
+ * core ({@code SearchTargetRulesTest}); here: defaults, names, and what only this module knows.
+ */
 class SolrTargetConfigTest {
 
     @Test
@@ -22,35 +28,42 @@ class SolrTargetConfigTest {
         assertThat(config.commitWithinMs()).isEqualTo(1000);
         assertThat(config.batchSize()).isEqualTo(1000);
         assertThat(config.maxRetries()).isEqualTo(6);
+        assertThat(config.retryBackoffMs()).isEqualTo(200);
         assertThat(config.fields()).isEmpty();
         assertThat(config.hotTenants()).isEmpty();
         assertThat(config.solrUrls()).isEmpty();
     }
 
     @Test
-    void shouldRequireExactlyOneWayToReachSolr() {
-        assertThatThrownBy(() -> new SolrTargetConfig("s", null, null, "orders", 1, 2, 1, "orders", "tenant_id",
-                null, null, null, null, null, null))
-                .hasMessageContaining("search target 's'").hasMessageContaining("exactly one of zkHost or solrUrls");
-        assertThatThrownBy(() -> new SolrTargetConfig("s", "zk:2181", List.of("http://solr:8983/solr"), "orders", 1, 2,
-                1, "orders", "tenant_id", null, null, null, null, null, null))
-                .hasMessageContaining("exactly one of zkHost or solrUrls");
+    void shouldTakeItsDefaultsFromTheSpecCatalogue() {
+        SearchTargetSpec spec = new SearchTargetSpec("s", null, List.of("http://solr:8983/solr"), "orders", 2, null,
+                null, "public.orders", null, List.of(new SearchTargetSpec.SearchFieldSpec("total", null, "pdouble")),
+                Map.of("big", 2), null);
+
+        SolrTargetConfig config = SolrTargetConfig.from(spec, "tenant_id");
+
+        assertThat(config.shards()).isEqualTo(SpecDefaults.SEARCH_SHARDS);
+        assertThat(config.replicas()).isEqualTo(SpecDefaults.SEARCH_REPLICAS);
+        assertThat(config.commitWithinMs()).isEqualTo(SpecDefaults.SEARCH_COMMIT_WITHIN_MS);
+        assertThat(config.batchSize()).isEqualTo(SpecDefaults.SEARCH_BATCH_SIZE);
+        assertThat(config.maxRetries()).isEqualTo(SpecDefaults.SEARCH_MAX_RETRIES);
+        assertThat(config.retryBackoffMs()).isEqualTo(SpecDefaults.SEARCH_RETRY_BACKOFF_MS);
+        assertThat(config.shardKey()).isEqualTo("tenant_id");
+        assertThat(config.solrUrls()).containsExactly("http://solr:8983/solr");
+        assertThat(config.fields()).containsExactly(new SolrTargetConfig.FieldMapping("total", null, "pdouble"));
+        assertThat(config.hotTenants()).containsEntry("big", 2);
+    }
+
+    @Test
+    void shouldRefuseAMissingValueThatHasNoDefault() {
+        assertThatThrownBy(() -> SolrTargetConfig.of("s", "zk", "orders", 1, 1, "orders", null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("shardKey");
     }
 
     @Test
     void shouldNameTheFieldOfABadValue() {
-        assertThatThrownBy(() -> SolrTargetConfig.of("s", "zk", "orders", 0, 2, "orders", "tenant_id"))
-                .hasMessageContaining("version must be at least 1, was 0");
-        assertThatThrownBy(() -> SolrTargetConfig.of("s", "zk", "orders", 1, 0, "orders", "tenant_id"))
-                .hasMessageContaining("shards must be at least 1, was 0");
-        assertThatThrownBy(() -> SolrTargetConfig.of("s", "zk", "bad name", 1, 1, "orders", "tenant_id"))
-                .hasMessageContaining("collection 'bad name'");
-        assertThatThrownBy(() -> SolrTargetConfig.of("s", "zk", "orders", 1, 1, "a.b.c", "tenant_id"))
-                .hasMessageContaining("table:");
-        assertThatThrownBy(() -> SolrTargetConfig.of("s", "zk", "orders", 1, 1, "orders", "tenant-id"))
-                .hasMessageContaining("shardKey");
-        assertThatThrownBy(() -> SolrTargetConfig.of("s", "zk", "orders", 1, 1, "orders", "t").withHotTenants(Map.of("big", 17)))
-                .hasMessageContaining("hotTenants.big must be routing bits from 0 to 16, was 17");
+        assertThatThrownBy(() -> SolrTargetConfig.of("s", "zk", "orders", 1, 2, "orders", "tenant_id").collectionName(0))
+                .hasMessageContaining("search target 's'").hasMessageContaining("version must be at least 1, was 0");
         assertThatThrownBy(() -> new SolrTargetConfig.FieldMapping("total", null, "money"))
                 .hasMessageContaining("unknown Solr field type 'money'");
     }

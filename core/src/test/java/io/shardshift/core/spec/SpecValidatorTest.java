@@ -1,0 +1,64 @@
+package io.shardshift.core.spec;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** Every problem of a spec at once, each naming its field. */
+class SpecValidatorTest {
+
+    @Test
+    void shouldListEveryProblemInSpecOrderInOneException() {
+        String yaml = SpecLoaderTest.VALID.replace("name: demo", "name: Demo")
+                .replace("  partitions: 4", "  partitions: 0")
+                .replace("pg_b: \"8-15\"", "pg_b: \"7-15\"")
+                + "apply: {threads: 0}\ntenants: [a, a]\ncutover: {stableFor: soon, slo: {maxErrorRate: 2}}\n";
+
+        SpecException e = catchThrowableOfType(SpecException.class, () -> SpecLoader.parse(yaml, SpecLoaderTest.ENV));
+
+        assertThat(e.problems()).extracting(SpecException.Problem::field).containsExactly("name", "kafka.partitions",
+                "layout.bucketMap.pg_b", "apply.threads", "tenants[1]", "cutover.stableFor", "cutover.slo.maxErrorRate");
+        assertThat(e.field()).isEqualTo("name");
+        assertThat(e.getMessage()).startsWith("7 problems:\n  name: 'Demo' must match")
+                .contains("\n  kafka.partitions: must be between 1 and 1024, was 0")
+                .contains("\n  apply.threads: must be at least 1, was 0")
+                .contains("\n  cutover.stableFor: 'soon' is not a duration");
+    }
+
+    @Test
+    void shouldKeepTheOneLineMessageForASingleProblem() {
+        String yaml = SpecLoaderTest.VALID.replace("  partitions: 4", "  partitions: 0");
+
+        assertThatThrownBy(() -> SpecLoader.parse(yaml, SpecLoaderTest.ENV)).isInstanceOf(SpecException.class)
+                .hasMessage("kafka.partitions: must be between 1 and 1024, was 0")
+                .satisfies(e -> assertThat(((SpecException) e).field()).isEqualTo("kafka.partitions"))
+                .satisfies(e -> assertThat(((SpecException) e).problems()).hasSize(1));
+    }
+
+    @Test
+    void shouldReturnNoProblemsForAValidSpec() {
+        MigrationSpec spec = SpecLoader.parse(SpecLoaderTest.VALID, SpecLoaderTest.ENV);
+
+        assertThat(SpecValidator.problems(spec)).isEmpty();
+    }
+
+    @Test
+    void shouldNotReportATableProblemTwice() {
+        String yaml = SpecLoaderTest.VALID.replace("name: items", "name: \"a.b.c\"") + SpecLoaderTest.SEARCH;
+
+        SpecException e = catchThrowableOfType(SpecException.class, () -> SpecLoader.parse(yaml, SpecLoaderTest.ENV));
+
+        assertThat(e.problems()).extracting(SpecException.Problem::field).containsExactly("tables[1].name");
+    }
+
+    @Test
+    void shouldNeverShowAPasswordOfABadJdbcUrl() {
+        String yaml = SpecLoaderTest.VALID.replace("jdbc:postgresql://127.0.0.1:5432/app",
+                "postgres://127.0.0.1:5432/app?password=hunter2");
+
+        assertThatThrownBy(() -> SpecLoader.parse(yaml, SpecLoaderTest.ENV)).hasMessageContaining("source.jdbcUrl")
+                .hasMessageNotContaining("hunter2");
+    }
+}
