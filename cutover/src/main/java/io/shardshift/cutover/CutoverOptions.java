@@ -1,6 +1,7 @@
 package io.shardshift.cutover;
 
 import io.shardshift.core.spec.CutoverSpec;
+import io.shardshift.core.spec.SpecDefaults;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,10 @@ public record CutoverOptions(long maxLagMillis, Duration stableFor, Duration gat
                              Duration drainTimeout, Duration publishTimeout, List<Gate> gates, AliasSwap aliasSwap,
                              Duration observationWindow) {
 
+    /**
+     * Checks the invariants of the value (also for options set in code with the {@code with...} methods); the
+     * spec's rules and defaults are {@code SpecValidator}'s and {@link SpecDefaults}'.
+     */
     public CutoverOptions {
         if (maxLagMillis < 0) {
             throw new IllegalArgumentException("cutover.maxLagMillis must be >= 0, was " + maxLagMillis);
@@ -45,10 +50,7 @@ public record CutoverOptions(long maxLagMillis, Duration stableFor, Duration gat
         }
     }
 
-    /**
-     * Lag under 1 s for 5 s, gates within 2 min, lock within 5 s, drain within 10 s, a 30 min observation
-     * window, no extra gates: the defaults of {@link CutoverSpec}.
-     */
+    /** The defaults of the spec's {@code cutover} section ({@link SpecDefaults}), with no extra gates. */
     public static CutoverOptions defaults() {
         return from(CutoverSpec.defaults());
     }
@@ -56,7 +58,7 @@ public record CutoverOptions(long maxLagMillis, Duration stableFor, Duration gat
     /** The options a spec's {@code cutover} section gives (gates and alias swap are added by the caller). */
     public static CutoverOptions from(CutoverSpec spec) {
         return new CutoverOptions(spec.maxLagMillisOrDefault(), spec.stableForOrDefault(), spec.gateTimeoutOrDefault(),
-                spec.freezeTimeoutOrDefault(), spec.drainTimeoutOrDefault(), Duration.ofSeconds(10), List.of(),
+                spec.freezeTimeoutOrDefault(), spec.drainTimeoutOrDefault(), SpecDefaults.CUTOVER_PUBLISH_TIMEOUT, List.of(),
                 AliasSwap.NONE, spec.observationWindowOrDefault());
     }
 

@@ -1,5 +1,7 @@
 package io.shardshift.rebalance;
 
+import io.shardshift.core.spec.SpecDefaults;
+
 import io.shardshift.client.ConfigKeys;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.cutover.ConfigPublisher;
@@ -84,7 +86,7 @@ class RebalanceFlags implements AutoCloseable {
         try {
             if (publisher == null) {
                 publisher = ConfigPublisher.create(base.kafka().bootstrapServers(), ConfigKeys.topic(base.topicPrefix()),
-                        base.replicationFactor(), Duration.ofSeconds(10));
+                        base.replicationFactor(), SpecDefaults.CUTOVER_PUBLISH_TIMEOUT);
             }
             publisher.publishFlag(key, value);
             LOG.info("config topic {}: {} = {}", publisher.topic(), key, value);

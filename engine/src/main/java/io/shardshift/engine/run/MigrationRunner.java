@@ -9,6 +9,7 @@ import io.shardshift.cdc.TableProgress;
 import io.shardshift.core.event.Lsn;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.TableSchema;
+import io.shardshift.core.spec.EffectiveConfig;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecException;
 import io.shardshift.engine.lag.LagMonitor;
@@ -95,6 +96,8 @@ public final class MigrationRunner implements AutoCloseable {
                 spec.tableIds(), spec.targets().stream().map(t -> t.name()).toList(),
                 spec.hasLayout() ? spec.routing() : "none (search only)",
                 spec.searchTargets().stream().map(s -> s.name()).toList());
+        LOG.info("effective configuration of migration {} (secrets masked):\n{}", spec.name(),
+                EffectiveConfig.render(spec, System.getenv()));
         List<TableSchema> tables = SourcePreflight.check(spec);
         spec.targets().forEach(t -> PgProvisioner.provision(t, tables));
         SearchTargets search = SearchTargets.of(spec, tables);
