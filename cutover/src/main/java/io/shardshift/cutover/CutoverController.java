@@ -187,22 +187,26 @@ public final class CutoverController implements AutoCloseable {
         long to = spec.routing().generation();
         String id = "cutover-" + System.currentTimeMillis();
         if (from == to) {
-            return finish(aborted(id, "cutover", from, to, 0, 0, "precheck", "generation " + to + " is already live", List.of()));
+            return finish(aborted(id, SwitchKind.CUTOVER, from, to, 0, 0, SwitchStep.PRECHECK,
+                    "generation " + to + " is already live", List.of()));
         }
         audit.append(ACTOR, "start", details(id, "from", from, "to", to));
         GateRunner gates = new GateRunner(lagMillis, options.maxLagMillis(), options.stableFor(), options.gates());
         try {
             if (!gates.await(options.gateTimeout())) {
                 LOG.warn("{}: gates did not pass within {}: {}", id, options.gateTimeout(), gates.lastResults());
-                audit.append(ACTOR, "abort", details(id, "step", "gates", "reason", gates.firstFailure()));
-                return finish(aborted(id, "cutover", from, to, 0, 0, "gates", gates.firstFailure(), gates.lastResults()));
+                audit.append(ACTOR, "abort", details(id, "step", SwitchStep.GATES.wireName(), "reason",
+                        gates.firstFailure()));
+                return finish(aborted(id, SwitchKind.CUTOVER, from, to, 0, 0, SwitchStep.GATES, gates.firstFailure(),
+                        gates.lastResults()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return finish(aborted(id, "cutover", from, to, 0, 0, "gates", "interrupted", gates.lastResults()));
+            return finish(aborted(id, SwitchKind.CUTOVER, from, to, 0, 0, SwitchStep.GATES, "interrupted",
+                    gates.lastResults()));
         }
         audit.append(ACTOR, "gates-passed", details(id, "gates", gates.lastResults().toString()));
-        return finish(switchLayout(id, "cutover", from, to, gates.lastResults()));
+        return finish(layoutSwitch.cutover(id, from, to, previous, gates.lastResults(), this::nowLive));
     }
 
     /**
@@ -216,17 +220,17 @@ public final class CutoverController implements AutoCloseable {
             long to = previous;
             String id = "rollback-" + System.currentTimeMillis();
             if (from == to) {
-                return finish(aborted(id, "rollback", from, to, 0, 0, "precheck", "nothing to roll back: generation "
-                        + from + " is live", List.of()));
+                return finish(aborted(id, SwitchKind.ROLLBACK, from, to, 0, 0, SwitchStep.PRECHECK,
+                        "nothing to roll back: generation " + from + " is live", List.of()));
             }
             Optional<String> refused = observation.refusal();
             if (refused.isPresent()) {
-                return finish(aborted(id, "rollback", from, to, 0, 0, "precheck", refused.get() + "; generation " + from
-                        + " stays live", List.of()));
+                return finish(aborted(id, SwitchKind.ROLLBACK, from, to, 0, 0, SwitchStep.PRECHECK,
+                        refused.get() + "; generation " + from + " stays live", List.of()));
             }
             audit.append(ACTOR, "start", details(id, "from", from, "to", to, "reason", reason == null ? "" : reason));
             observation.pause();
-            CutoverResult r = switchLayout(id, "rollback", from, to, List.of());
+            CutoverResult r = layoutSwitch.rollback(id, from, to, previous, this::nowLive);
             if (!r.completed()) {
                 observation.resumeAfterAbort();
             }
@@ -236,8 +240,8 @@ public final class CutoverController implements AutoCloseable {
         }
     }
 
-    private static CutoverResult aborted(String id, String kind, long from, long to, long fence, long pause, String step,
-                                         String reason, List<Gate.GateResult> gates) {
+    private static CutoverResult aborted(String id, SwitchKind kind, long from, long to, long fence, long pause,
+                                         SwitchStep step, String reason, List<Gate.GateResult> gates) {
         return LayoutSwitch.aborted(id, kind, from, to, fence, pause, step, reason, gates);
     }
 
@@ -245,11 +249,10 @@ public final class CutoverController implements AutoCloseable {
         return LayoutSwitch.details(id, kv);
     }
 
-    private CutoverResult switchLayout(String id, String kind, long from, long to, List<Gate.GateResult> gateResults) {
-        return layoutSwitch.run(id, kind, from, to, previous, gateResults, (f, t) -> {
-            live = t;
-            previous = f;
-        });
+    /** Told by the layout switch once generation {@code to} is live. */
+    private void nowLive(long from, long to) {
+        live = to;
+        previous = from;
     }
 
     private CutoverResult finish(CutoverResult r) {

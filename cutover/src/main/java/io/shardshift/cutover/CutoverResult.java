@@ -3,10 +3,11 @@ package io.shardshift.cutover;
 import java.util.List;
 
 /**
- * What a cutover or rollback did.
+ * What a cutover or rollback did. In JSON the kind and the failed step are their wire names, e.g.
+ * {@code {"id":"cutover-1700000000000","kind":"cutover","outcome":"ABORTED",...,"failedStep":"drain",...}}.
  *
  * @param id             the cutover's id (in every audit entry)
- * @param kind           {@code cutover} or {@code rollback}
+ * @param kind           cutover or rollback
  * @param outcome        completed or aborted
  * @param fromGeneration the generation live before
  * @param toGeneration   the generation live after a success
@@ -16,8 +17,8 @@ import java.util.List;
  * @param reason         why it aborted, or null
  * @param gates          the last gate results
  */
-public record CutoverResult(String id, String kind, Outcome outcome, long fromGeneration, long toGeneration,
-                            long fenceLsn, long pauseMillis, String failedStep, String reason,
+public record CutoverResult(String id, SwitchKind kind, Outcome outcome, long fromGeneration, long toGeneration,
+                            long fenceLsn, long pauseMillis, SwitchStep failedStep, String reason,
                             List<Gate.GateResult> gates) {
 
     /** Whether the new generation went live. */

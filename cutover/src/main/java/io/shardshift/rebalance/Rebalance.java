@@ -2,6 +2,7 @@ package io.shardshift.rebalance;
 
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.cutover.CutoverResult;
+import io.shardshift.cutover.SwitchKind;
 import io.shardshift.engine.metrics.LagSampler;
 import io.shardshift.engine.metrics.RecentLatency;
 import io.shardshift.engine.metrics.RunnerSamples;
@@ -18,18 +19,9 @@ import java.util.function.Consumer;
 /**
  * One rebalance of the registry: its id, kind and object (the tenant, the collection, or the migration),
  * its derived spec, and once started its {@link MigrationRunner}, cutover ({@link Switchover}) and a lag
- * sampler for the status. Phases: {@code starting}, {@code backfill}, {@code streaming}, {@code cut-over},
- * {@code rolled-back}, {@code failed}.
+ * sampler for the status. Phases: see {@link RebalancePhase}.
  */
 public final class Rebalance implements AutoCloseable {
-    /** Phase names of {@link #phase()}. */
-    public static final String STARTING = "starting";
-    public static final String BACKFILL = "backfill";
-    public static final String STREAMING = "streaming";
-    public static final String CUT_OVER = "cut-over";
-    public static final String ROLLED_BACK = "rolled-back";
-    public static final String FAILED = "failed";
-
     private static final Logger LOG = LoggerFactory.getLogger(Rebalance.class);
 
     private final String id;
@@ -112,20 +104,20 @@ public final class Rebalance implements AutoCloseable {
         return summary;
     }
 
-    /** Where it stands (see the class comment). */
-    public String phase() {
+    /** Where it stands. */
+    public RebalancePhase phase() {
         if (failure().isPresent()) {
-            return FAILED;
+            return RebalancePhase.FAILED;
         }
         MigrationRunner r = runner;
         if (r == null) {
-            return STARTING;
+            return RebalancePhase.STARTING;
         }
         Optional<CutoverResult> last = switchover.lastResult().filter(CutoverResult::completed);
         if (last.isPresent()) {
-            return "rollback".equals(last.get().kind()) ? ROLLED_BACK : CUT_OVER;
+            return RebalancePhase.after(last.get().kind());
         }
-        return r.backfillFinished() ? STREAMING : BACKFILL;
+        return r.backfillFinished() ? RebalancePhase.STREAMING : RebalancePhase.BACKFILL;
     }
 
     /** Why it failed (to start, or while running), if it did. */
@@ -144,19 +136,19 @@ public final class Rebalance implements AutoCloseable {
 
     /** Runs its cutover now; a conflict while it is starting or after it failed. */
     public CutoverResult cutover() {
-        CutoverResult result = ready("cutover").cutover();
+        CutoverResult result = ready(SwitchKind.CUTOVER).cutover();
         onResult.accept(result);
         return result;
     }
 
     /** Rolls its last cutover back; a conflict while it is starting or after it failed to start. */
     public CutoverResult rollback(String reason) {
-        CutoverResult result = ready("rollback").rollback(reason);
+        CutoverResult result = ready(SwitchKind.ROLLBACK).rollback(reason);
         onResult.accept(result);
         return result;
     }
 
-    private Switchover ready(String action) {
+    private Switchover ready(SwitchKind action) {
         if (startFailure != null) {
             throw RebalanceException.conflict("rebalance " + id + " failed to start, no " + action + ": " + startFailure.getMessage());
         }

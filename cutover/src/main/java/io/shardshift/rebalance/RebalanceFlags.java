@@ -6,6 +6,7 @@ import io.shardshift.client.ConfigKeys;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.cutover.ConfigPublisher;
 import io.shardshift.cutover.CutoverResult;
+import io.shardshift.cutover.SwitchKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ import java.util.Map;
  */
 class RebalanceFlags implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RebalanceFlags.class);
+    private static final String FILLING = "filling";
 
     private final MigrationSpec base;
     private ConfigPublisher publisher;
@@ -44,14 +46,13 @@ class RebalanceFlags implements AutoCloseable {
 
     /** The new collection exists and is being filled. */
     void filling(String rebalance, String alias, String newCollection, boolean dualWrite) {
-        publish(rebalance, alias, newCollection, dualWrite, "filling");
+        publish(rebalance, alias, newCollection, dualWrite, FILLING);
     }
 
     /** After a cutover or rollback: publishes the new state if it completed. */
     void afterSwitch(String rebalance, String alias, String newCollection, boolean dualWrite, CutoverResult result) {
         if (result.completed()) {
-            publish(rebalance, alias, newCollection, dualWrite,
-                    "rollback".equals(result.kind()) ? Rebalance.ROLLED_BACK : Rebalance.CUT_OVER);
+            publish(rebalance, alias, newCollection, dualWrite, RebalancePhase.after(result.kind()).wireName());
         }
     }
 
@@ -64,7 +65,7 @@ class RebalanceFlags implements AutoCloseable {
         value.put("tenant", tenant);
         value.put("from", "source");
         value.put("to", target);
-        value.put("rolledBack", "rollback".equals(result.kind()));
+        value.put("rolledBack", result.kind() == SwitchKind.ROLLBACK);
         value.put("rebalance", rebalance);
         value.put("atMillis", System.currentTimeMillis());
         publishFlag(ConfigKeys.DB_REHOME_ROLLBACK, value, rebalance);

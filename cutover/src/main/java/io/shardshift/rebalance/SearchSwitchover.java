@@ -3,6 +3,8 @@ package io.shardshift.rebalance;
 import io.shardshift.audit.AuditTrail;
 import io.shardshift.cutover.CutoverResult;
 import io.shardshift.cutover.SearchAliasSwap;
+import io.shardshift.cutover.SwitchKind;
+import io.shardshift.cutover.SwitchStep;
 import io.shardshift.engine.lag.Drain;
 import io.shardshift.engine.run.MigrationRunner;
 import org.slf4j.Logger;
@@ -49,55 +51,55 @@ final class SearchSwitchover implements Switchover {
     public synchronized CutoverResult cutover() {
         String id = "cutover-" + System.currentTimeMillis();
         if (live == newVersion) {
-            return finish(aborted(id, "cutover", "precheck", "version " + newVersion + " is already live"));
+            return finish(aborted(id, SwitchKind.CUTOVER, SwitchStep.PRECHECK, "version " + newVersion + " is already live"));
         }
         audit.append(ACTOR, "start", Map.of("id", id, "from", live, "to", newVersion));
         if (runner.failure().isPresent()) {
-            return finish(aborted(id, "cutover", "gates", "the migration failed: " + runner.failure().get().getMessage()));
+            return finish(aborted(id, SwitchKind.CUTOVER, SwitchStep.GATES, "the migration failed: " + runner.failure().get().getMessage()));
         }
         if (runner.deadLetters() > 0) {
-            return finish(aborted(id, "cutover", "gates", runner.deadLetters() + " dead letters in this run"));
+            return finish(aborted(id, SwitchKind.CUTOVER, SwitchStep.GATES, runner.deadLetters() + " dead letters in this run"));
         }
         if (!runner.backfillFinished()) {
-            return finish(aborted(id, "cutover", "gates", "the backfill has not finished"));
+            return finish(aborted(id, SwitchKind.CUTOVER, SwitchStep.GATES, "the backfill has not finished"));
         }
         try {
             Drain.await(runner.lag(), drainTimeout);
         } catch (Exception e) {
-            return finish(aborted(id, "cutover", "drain", e.getClass().getSimpleName() + ": " + e.getMessage()));
+            return finish(aborted(id, SwitchKind.CUTOVER, SwitchStep.DRAIN, e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
         audit.append(ACTOR, "drained", Map.of("id", id));
-        return finish(switchTo(id, "cutover", newVersion));
+        return finish(switchTo(id, SwitchKind.CUTOVER, newVersion));
     }
 
     @Override
     public synchronized CutoverResult rollback(String reason) {
         String id = "rollback-" + System.currentTimeMillis();
         if (live == oldVersion) {
-            return finish(aborted(id, "rollback", "precheck", "nothing to roll back: version " + oldVersion + " is live"));
+            return finish(aborted(id, SwitchKind.ROLLBACK, SwitchStep.PRECHECK, "nothing to roll back: version " + oldVersion + " is live"));
         }
         LOG.info("{}: rolling the search alias back ({})", id, reason);
         audit.append(ACTOR, "start", Map.of("id", id, "from", live, "to", oldVersion, "reason", reason == null ? "" : reason));
-        return finish(switchTo(id, "rollback", oldVersion));
+        return finish(switchTo(id, SwitchKind.ROLLBACK, oldVersion));
     }
 
-    private CutoverResult switchTo(String id, String kind, long to) {
+    private CutoverResult switchTo(String id, SwitchKind kind, long to) {
         long from = live;
         long started = System.nanoTime();
         try {
             swap.swap(from, to);
         } catch (Exception e) {
-            return aborted(id, kind, "alias", e.getClass().getSimpleName() + ": " + e.getMessage());
+            return aborted(id, kind, SwitchStep.ALIAS, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         live = to;
-        audit.append(ACTOR, "alias", Map.of("id", id, "version", to, "previous", from));
+        audit.append(ACTOR, SwitchStep.ALIAS.wireName(), Map.of("id", id, "version", to, "previous", from));
         LOG.info("{} {}: search alias now serves version {} (was {})", kind, id, to, from);
         return new CutoverResult(id, kind, CutoverResult.Outcome.COMPLETED, from, to, 0,
                 (System.nanoTime() - started) / 1_000_000, null, null, List.of());
     }
 
-    private CutoverResult aborted(String id, String kind, String step, String reason) {
-        long to = "cutover".equals(kind) ? newVersion : oldVersion;
+    private CutoverResult aborted(String id, SwitchKind kind, SwitchStep step, String reason) {
+        long to = kind == SwitchKind.CUTOVER ? newVersion : oldVersion;
         return new CutoverResult(id, kind, CutoverResult.Outcome.ABORTED, live, to, 0, 0, step, reason, List.of());
     }
 
@@ -105,7 +107,7 @@ final class SearchSwitchover implements Switchover {
         if (r.completed()) {
             audit.append(ACTOR, "done", Map.of("id", r.id(), "version", r.toGeneration()));
         } else {
-            audit.append(ACTOR, "abort", Map.of("id", r.id(), "step", r.failedStep(), "reason", r.reason()));
+            audit.append(ACTOR, "abort", Map.of("id", r.id(), "step", r.failedStep().wireName(), "reason", r.reason()));
         }
         last = r;
         return r;

@@ -100,7 +100,7 @@ class CutoverIT {
             CutoverResult result = controller.cutover();
 
             assertThat(result.completed()).isFalse();
-            assertThat(result.failedStep()).isEqualTo("drain");
+            assertThat(result.failedStep()).isEqualTo(SwitchStep.DRAIN);
             assertThat(controller.liveGeneration()).isEqualTo(1);
             long onSource = load.ackedOn("source");
             await().atMost(Duration.ofSeconds(30)).until(() -> load.ok() && load.ackedOn("source") > onSource + 50);

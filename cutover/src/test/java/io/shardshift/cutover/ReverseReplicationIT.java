@@ -109,7 +109,7 @@ class ReverseReplicationIT {
             CutoverResult result = controller.cutover();
 
             assertThat(result.completed()).isFalse();
-            assertThat(result.failedStep()).isEqualTo("gates");
+            assertThat(result.failedStep()).isEqualTo(SwitchStep.GATES);
             assertThat(result.gates()).anySatisfy(g -> {
                 assertThat(g.gate()).isEqualTo("slo");
                 assertThat(g.passed()).isFalse();
@@ -193,7 +193,7 @@ class ReverseReplicationIT {
             CutoverResult rollback = controller.rollback("too late");
 
             assertThat(rollback.completed()).isFalse();
-            assertThat(rollback.failedStep()).isEqualTo("precheck");
+            assertThat(rollback.failedStep()).isEqualTo(SwitchStep.PRECHECK);
             assertThat(rollback.reason()).contains("observation window");
             assertThat(controller.liveGeneration()).isEqualTo(2);
             assertThat(follower.currentGeneration()).isEqualTo(2);

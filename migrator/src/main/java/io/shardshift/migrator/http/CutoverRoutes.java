@@ -3,6 +3,7 @@ package io.shardshift.migrator.http;
 import io.shardshift.cutover.CutoverController;
 import io.shardshift.cutover.CutoverResult;
 import io.shardshift.cutover.Gate;
+import io.shardshift.rebalance.RebalancePhase;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -146,8 +147,8 @@ public final class CutoverRoutes implements CutoverView {
         synchronized (history) {
             events = List.copyOf(history);
         }
-        String phase = last.map(r -> r.completed()
-                ? ("rollback".equals(r.kind()) ? "rolled-back" : "cut-over") : "not-ready").orElse("ready");
+        String phase = last.map(r -> r.completed() ? RebalancePhase.after(r.kind()).wireName() : "not-ready")
+                .orElse("ready");
         return new State(phase, gates, events);
     }
 }

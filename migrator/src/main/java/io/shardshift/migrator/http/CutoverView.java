@@ -1,5 +1,7 @@
 package io.shardshift.migrator.http;
 
+import io.shardshift.cutover.SwitchKind;
+
 import java.util.List;
 
 /**
@@ -44,10 +46,10 @@ public interface CutoverView {
 
     /**
      * @param atMillis when (epoch ms)
-     * @param action   e.g. {@code cutover}, {@code rollback}
+     * @param action   cutover or rollback, written {@code "cutover"} or {@code "rollback"}
      * @param outcome  e.g. {@code started}, {@code completed}, {@code refused}, {@code failed}
      * @param detail   more, for a person
      */
-    record Event(long atMillis, String action, String outcome, String detail) {
+    record Event(long atMillis, SwitchKind action, String outcome, String detail) {
     }
 }

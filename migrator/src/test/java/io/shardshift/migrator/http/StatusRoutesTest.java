@@ -1,6 +1,7 @@
 package io.shardshift.migrator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shardshift.cutover.SwitchKind;
 import io.shardshift.engine.metrics.LagSample;
 import io.shardshift.engine.metrics.MigrationMetrics;
 import io.shardshift.engine.metrics.MigrationStatus;
@@ -107,7 +108,7 @@ class StatusRoutesTest {
         assertThat(empty.get("history")).isEmpty();
 
         cutover.set(() -> new CutoverView.State("ready", List.of(new CutoverView.Gate("lag", true, "0 events behind")),
-                List.of(new CutoverView.Event(5, "cutover", "refused", "dead letters"))));
+                List.of(new CutoverView.Event(5, SwitchKind.CUTOVER, "refused", "dead letters"))));
         JsonNode state = Http.json(Http.get(api.url(), "/v1/cutover"));
         assertThat(state.at("/gates/0/name").asText()).isEqualTo("lag");
         assertThat(state.at("/gates/0/passed").asBoolean()).isTrue();

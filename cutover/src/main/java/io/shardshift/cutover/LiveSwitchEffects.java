@@ -1,0 +1,175 @@
+package io.shardshift.cutover;
+
+import io.shardshift.audit.AuditTrail;
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.schema.TableSchema;
+import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.core.spec.TargetSpec;
+import io.shardshift.cutover.internal.ObservationWindow;
+import io.shardshift.cutover.internal.ReverseLog;
+import io.shardshift.cutover.internal.ReverseReplicator;
+import io.shardshift.cutover.internal.SourceFreeze;
+import io.shardshift.cutover.internal.TargetLocks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The real side effects of a {@link LayoutSwitch} run: a {@link SourceFreeze} on the source, the
+ * {@link ReverseLog} and {@link TargetLocks} on the targets, the {@link ConfigPublisher}, the drainer, the alias
+ * swap of the {@link CutoverOptions}, the {@link ObservationWindow} and the {@link AuditTrail}.
+ */
+final class LiveSwitchEffects implements SwitchEffects {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveSwitchEffects.class);
+    private static final String ACTOR = "cutover";
+
+    private final MigrationSpec spec;
+    private final List<TableSchema> tables;
+    private final CutoverController.Drainer drainer;
+    private final ConfigPublisher publisher;
+    private final AuditTrail audit;
+    private final CutoverOptions options;
+    private final ObservationWindow observation;
+    private SourceFreeze freeze;
+    private TargetLocks targetLocks = TargetLocks.none();
+
+    LiveSwitchEffects(MigrationSpec spec, List<TableSchema> tables, CutoverController.Drainer drainer,
+                      ConfigPublisher publisher, AuditTrail audit, CutoverOptions options, ObservationWindow observation) {
+        this.spec = spec;
+        this.tables = tables;
+        this.drainer = drainer;
+        this.publisher = publisher;
+        this.audit = audit;
+        this.options = options;
+        this.observation = observation;
+    }
+
+    @Override
+    public void openSource() throws SQLException {
+        freeze = SourceFreeze.open(spec.source().jdbcUrl(), spec.source().user(), spec.source().password(), tableIds());
+    }
+
+    @Override
+    public void startReverseLog() throws SQLException {
+        for (TargetSpec t : spec.targets()) {
+            ReverseLog.start(t, tables);
+        }
+    }
+
+    @Override
+    public void publishFreeze(boolean frozen, String reason) {
+        publisher.publishFreeze(frozen, reason);
+    }
+
+    @Override
+    public void lockSource() throws SQLException {
+        freeze.lock(options.freezeTimeout());
+    }
+
+    @Override
+    public long fenceLsn() throws SQLException {
+        return freeze.fenceLsn();
+    }
+
+    @Override
+    public void awaitApplied(long fence) throws Exception {
+        drainer.awaitApplied(fence, options.drainTimeout());
+    }
+
+    @Override
+    public void rejectWritesOnSource(long generation, Instant observeUntil) throws SQLException {
+        ReverseReplicator.begin(freeze.connection(), spec.name(), targetNames(), generation, observeUntil);
+        freeze.rejectWritesFromNowOn(generation, shardKeys(), spec.tenants());
+    }
+
+    @Override
+    public void allowWritesOnSource() throws SQLException {
+        freeze.allowWrites();
+    }
+
+    @Override
+    public long copyBack() throws SQLException {
+        targetLocks = TargetLocks.acquire(spec.targets(), tables, options.freezeTimeout());
+        ReverseReplicator copier = new ReverseReplicator(spec, tables, Instant.EPOCH, r -> { });
+        long copied = 0;
+        for (int i = 0; i < targetLocks.size(); i++) {
+            copied += copier.copyInto(freeze.connection(), targetLocks.get(i), spec.targets().get(i).name(),
+                    Long.MAX_VALUE).writes();
+        }
+        ReverseReplicator.end(freeze.connection(), spec.name());
+        return copied;
+    }
+
+    @Override
+    public void publishGeneration(long generation, long previous, String reason) {
+        publisher.publishGeneration(generation, previous, reason);
+    }
+
+    @Override
+    public void swapAlias(long from, long to) throws Exception {
+        options.aliasSwap().swap(from, to);
+    }
+
+    @Override
+    public void release(long fence, long to) throws SQLException {
+        freeze.commit();
+        freeze.close();
+        targetLocks.release(true, fence, to);
+    }
+
+    @Override
+    public void openObservation(long generation, Instant until) {
+        observation.open(generation, until);
+    }
+
+    @Override
+    public void closeObservationByRollback() {
+        observation.closedByRollback();
+    }
+
+    @Override
+    public void releaseTargetsAfterAbort() {
+        targetLocks.release(false, 0, 0);
+    }
+
+    @Override
+    public void abortSource() {
+        if (freeze != null) {
+            freeze.abort();
+            freeze.close();
+        }
+    }
+
+    @Override
+    public void stopReverseLog(String id) {
+        for (TargetSpec t : spec.targets()) {
+            try {
+                ReverseLog.stop(t, tables);
+            } catch (SQLException e) {
+                LOG.warn("{}: cannot remove the reverse log trigger on {}: {}", id, t.name(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void audit(String entry, Map<String, Object> details) {
+        audit.append(ACTOR, entry, details);
+    }
+
+    private List<TableId> tableIds() {
+        return tables.stream().map(TableSchema::id).toList();
+    }
+
+    private List<String> targetNames() {
+        return spec.targets().stream().map(TargetSpec::name).toList();
+    }
+
+    private Map<TableId, String> shardKeys() {
+        return tables.stream().collect(Collectors.toMap(TableSchema::id, t -> spec.shardKeyOf(t.id())));
+    }
+}

@@ -1,0 +1,67 @@
+package io.shardshift.cutover;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The side effects of one {@link LayoutSwitch} run: the source freeze, the drain, the config topic, the
+ * targets, the search alias, the observation window and the audit trail. One instance per run, since it holds
+ * the run's source connection and target locks. {@link LiveSwitchEffects} is the real one; tests record the
+ * calls instead.
+ */
+interface SwitchEffects {
+
+    /** Opens the source connection used for the freeze (outside the pause). */
+    void openSource() throws Exception;
+
+    /** Starts the reverse log on every target (cutover, outside the pause). */
+    void startReverseLog() throws Exception;
+
+    /** Publishes {@code writes.frozen} on the config topic. */
+    void publishFreeze(boolean frozen, String reason);
+
+    /** Locks the source tables against writes (waits for in-flight writes up to the freeze timeout). */
+    void lockSource() throws Exception;
+
+    /** The fence LSN, read under the lock. */
+    long fenceLsn() throws Exception;
+
+    /** Waits until every target applied up to {@code fence} (up to the drain timeout). */
+    void awaitApplied(long fence) throws Exception;
+
+    /** Records the observation window on the source and makes the source reject writes of the moved rows. */
+    void rejectWritesOnSource(long generation, Instant observeUntil) throws Exception;
+
+    /** Makes the source accept writes again (rollback, in the source transaction). */
+    void allowWritesOnSource() throws Exception;
+
+    /** Locks the targets and copies their remaining writes back to the source; the number of writes copied. */
+    long copyBack() throws Exception;
+
+    /** Publishes {@code routing.generation}. */
+    void publishGeneration(long generation, long previous, String reason);
+
+    /** Points the search alias at the collection of {@code to}. */
+    void swapAlias(long from, long to) throws Exception;
+
+    /** Commits and closes the source transaction, then releases the target locks with {@code to} live. */
+    void release(long fence, long to) throws Exception;
+
+    /** Opens the observation window of a cutover to {@code generation}. */
+    void openObservation(long generation, Instant until);
+
+    /** Closes the observation window after a completed rollback. */
+    void closeObservationByRollback();
+
+    /** After a failure: releases the target locks, if any, without a new live generation. */
+    void releaseTargetsAfterAbort();
+
+    /** After a failure: rolls the source transaction back and closes its connection, if it was opened. */
+    void abortSource();
+
+    /** After a failed cutover: removes the reverse log triggers from the targets (failures are logged). */
+    void stopReverseLog(String id);
+
+    /** Appends an entry to the audit trail. */
+    void audit(String entry, Map<String, Object> details);
+}
