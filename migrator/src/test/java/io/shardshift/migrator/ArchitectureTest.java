@@ -1,10 +1,13 @@
 package io.shardshift.migrator;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -113,6 +116,38 @@ class ArchitectureTest {
             .matching("io.shardshift.(*)..")
             .should().beFreeOfCycles()
             .as("the top-level packages of io.shardshift depend on each other without cycles");
+
+    @ArchTest
+    static final ArchRule subFeaturePackagesAreFreeOfCycles = slices()
+            .assignedFrom(new SubFeatures())
+            .should().beFreeOfCycles()
+            .as("the second-level packages of io.shardshift (engine.lag, engine.run, sink.pg, core.spec, ...)"
+                    + " depend on each other without cycles");
+
+    /**
+     * Slices one level finer than the top-level packages: {@code io.shardshift.engine.lag} is slice
+     * {@code engine.lag}. An {@code internal} package belongs to its parent's slice (they use each other by
+     * design), and {@code plan} is one slice: its subpackages (gather, capacity, report) are one feature.
+     */
+    private static final class SubFeatures implements SliceAssignment {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+            String pkg = javaClass.getPackageName();
+            if (!pkg.startsWith("io.shardshift.")) {
+                return SliceIdentifier.ignore();
+            }
+            String[] parts = pkg.substring("io.shardshift.".length()).split("\\.");
+            if (parts.length == 1 || parts[1].equals("internal") || parts[0].equals("plan")) {
+                return SliceIdentifier.of(parts[0]);
+            }
+            return SliceIdentifier.of(parts[0] + "." + parts[1]);
+        }
+
+        @Override
+        public String getDescription() {
+            return "second-level packages of io.shardshift, internal packages with their parent";
+        }
+    }
 
     private static String[] withSubpackages(List<String> packages) {
         return packages.stream().map(p -> p + "..").toArray(String[]::new);
