@@ -1,25 +1,19 @@
 package io.shardshift.cdc;
 
-import io.shardshift.core.copy.CopyText;
 import io.shardshift.cdc.internal.ChunkPlanner;
 import io.shardshift.cdc.internal.PgConnections;
-import io.shardshift.core.event.Lsn;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.sql.SqlIdentifiers;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -44,11 +36,11 @@ import java.util.stream.Collectors;
  * <p>Each chunk is one statement, so one snapshot; chunks are not one snapshot together, which is safe
  * as long as the migration's replication slot existed before the read started: a row changed between
  * chunks is also in the change stream, and snapshot rows never overwrite streamed ones.
+ *
+ * <p>This class plans the chunks and runs the readers; {@link ChunkReadJob} reads the chunks.
  */
 public final class SnapshotReader {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
-    private static final int MAX_ATTEMPTS = 3;
-    private static final int PROGRESS_STEP = 1024;
 
     private final MigrationSpec spec;
     private final int parallelism;
@@ -132,7 +124,8 @@ public final class SnapshotReader {
         String select = "SELECT " + table.columns().stream().map(ColumnDef::name).map(SqlIdentifiers::quote)
                 .collect(Collectors.joining(", ")) + " FROM " + table.id().quoted() + " WHERE "
                 + (filter == null ? "" : filter.toSql(null) + " AND ");
-        ChunkJob job = new ChunkJob(table, select, keyIndex, sink, p, new ConcurrentLinkedQueue<>(chunks));
+        ChunkReadJob job = new ChunkReadJob(spec, () -> open("backfill"), table, select, keyIndex, sink, p,
+                new ConcurrentLinkedQueue<>(chunks));
         int workers = Math.min(parallelism, chunks.size());
         LOG.info("backfill of {}: {} chunks of about {} rows, {} readers{}", table.id(), chunks.size(), chunkRows, workers,
                 filter == null ? "" : ", only rows with " + filter.column() + " in " + filter.valueList());
@@ -151,18 +144,18 @@ public final class SnapshotReader {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            job.failure.compareAndSet(null, new SnapshotException("backfill of " + table.id() + " interrupted", e));
+            job.fail(new SnapshotException("backfill of " + table.id() + " interrupted", e));
         } catch (ExecutionException e) {
-            job.failure.compareAndSet(null, new SnapshotException("backfill of " + table.id() + " failed: "
+            job.fail(new SnapshotException("backfill of " + table.id() + " failed: "
                     + e.getCause().getMessage(), e.getCause()));
         } finally {
             pool.shutdownNow();
         }
-        if (job.failure.get() != null) {
-            throw job.failure.get();
+        if (job.failure() != null) {
+            throw job.failure();
         }
         p.finish();
-        BackfillResult result = new BackfillResult(table.id(), job.rows.get(), chunks.size(), p.firstSnapshotLsn(),
+        BackfillResult result = new BackfillResult(table.id(), job.rows(), chunks.size(), p.firstSnapshotLsn(),
                 Duration.ofNanos(System.nanoTime() - startNanos));
         LOG.info("backfill of {} read {} rows in {} chunks ({} rows/s)", table.id(), result.rows(), result.chunks(),
                 Math.round(result.rowsPerSecond()));
@@ -205,141 +198,5 @@ public final class SnapshotReader {
                 "shardshift-" + spec.name() + "-" + purpose);
         c.setAutoCommit(true);
         return c;
-    }
-
-    /** The shared state of one table's read, worked on by the reader threads. */
-    private final class ChunkJob {
-        final TableSchema table;
-        final String select;
-        final int keyIndex;
-        final BackfillRowSink sink;
-        final TableProgress progress;
-        final ConcurrentLinkedQueue<SnapshotChunk> queue;
-        final AtomicReference<SnapshotException> failure = new AtomicReference<>();
-        final AtomicLong rows = new AtomicLong();
-
-        ChunkJob(TableSchema table, String select, int keyIndex, BackfillRowSink sink, TableProgress progress,
-                 ConcurrentLinkedQueue<SnapshotChunk> queue) {
-            this.table = table;
-            this.select = select;
-            this.keyIndex = keyIndex;
-            this.sink = sink;
-            this.progress = progress;
-            this.queue = queue;
-        }
-
-        void work() {
-            MDC.put("migration", spec.name());
-            MDC.put("table", table.id().toString());
-            MDC.put("phase", "backfill");
-            Connection c = null;
-            try {
-                SnapshotChunk chunk;
-                while (failure.get() == null && !Thread.currentThread().isInterrupted() && (chunk = queue.poll()) != null) {
-                    try {
-                        c = readWithRetries(c, chunk);
-                    } catch (RuntimeException e) {
-                        failure.compareAndSet(null, new SnapshotException("reading " + chunk + " failed: "
-                                + e.getMessage(), e));
-                    }
-                }
-            } finally {
-                closeQuietly(c);
-                MDC.clear();
-            }
-        }
-
-        private Connection readWithRetries(Connection c, SnapshotChunk chunk) {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    if (c == null) {
-                        c = open("backfill");
-                    }
-                    long n = readChunk(c, chunk);
-                    rows.addAndGet(n);
-                    progress.chunkDone();
-                    return c;
-                } catch (SinkFailure e) {
-                    failure.compareAndSet(null, new SnapshotException("the backfill sink failed on " + chunk + ": "
-                            + e.getCause().getMessage(), e.getCause()));
-                    return c;
-                } catch (SQLException e) {
-                    closeQuietly(c);
-                    c = null;
-                    String reason = PgConnections.describe(e, spec.source().password());
-                    if (attempt >= MAX_ATTEMPTS) {
-                        failure.compareAndSet(null, new SnapshotException("cannot read " + chunk + " after "
-                                + attempt + " attempts: " + reason, e));
-                        return null;
-                    }
-                    LOG.warn("reading {} failed (attempt {} of {}), retrying: {}", chunk, attempt, MAX_ATTEMPTS, reason);
-                }
-            }
-        }
-
-        private long readChunk(Connection c, SnapshotChunk chunk) throws SQLException, SinkFailure {
-            progress.chunkStarted(currentLsn(c));
-            call(() -> sink.chunkStarted(chunk));
-            CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI()
-                    .copyOut("COPY (" + select + chunk.ctidFilter() + ") TO STDOUT");
-            long n = 0;
-            try {
-                byte[] line;
-                while ((line = copy.readFromCopy()) != null) {
-                    String key = CopyText.field(line, keyIndex);
-                    byte[] row = line;
-                    call(() -> sink.accept(table.id(), key, row));
-                    if (++n % PROGRESS_STEP == 0) {
-                        progress.rows(PROGRESS_STEP);
-                    }
-                }
-            } finally {
-                progress.rows(n % PROGRESS_STEP);
-                if (copy.isActive()) {
-                    copy.cancelCopy();
-                }
-            }
-            long rowsRead = n;
-            call(() -> sink.chunkFinished(chunk, rowsRead));
-            LOG.debug("read {}: {} rows", chunk, n);
-            return n;
-        }
-    }
-
-    private static long currentLsn(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
-            rs.next();
-            return Lsn.parse(rs.getString(1));
-        }
-    }
-
-    private static void call(SinkCall call) throws SinkFailure {
-        try {
-            call.run();
-        } catch (Exception e) {
-            throw new SinkFailure(e);
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                LOG.debug("closing a backfill connection failed: {}", e.getMessage());
-            }
-        }
-    }
-
-    @FunctionalInterface
-    private interface SinkCall {
-        void run() throws Exception;
-    }
-
-    /** A sink failure, kept apart from source errors so it is not retried. */
-    private static final class SinkFailure extends Exception {
-        SinkFailure(Exception cause) {
-            super(cause);
-        }
     }
 }

@@ -3,29 +3,23 @@ package io.shardshift.cutover.internal;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.TargetSpec;
-import io.shardshift.core.sql.SqlIdentifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * Copies the application writes logged on the targets ({@link ReverseLog}) to the source during the
@@ -38,32 +32,23 @@ import java.util.stream.Collectors;
  * then are the copied entries deleted from the target's log. A crash anywhere thus neither applies an entry
  * twice nor skips one. Entries are read only up to a horizon below which every log writer has finished: the
  * sequence value read before a snapshot of the target, once every transaction in progress in that snapshot
- * has ended (a transaction that took a lower seq but commits later would otherwise be skipped). A delete
- * applies only where the source row still has the deleted row's shard key value, so a row that moved to
- * another target meanwhile is not deleted by its old target's late entry.
+ * has ended ({@link LogHorizon}). A delete applies only where the source row still has the deleted row's shard
+ * key value ({@link LogApplier}). The progress and observation tables are {@link ReverseProgress}'s.
  */
 public final class ReverseReplicator implements AutoCloseable {
     /** How often the log is copied. */
     public static final Duration PERIOD = Duration.ofMillis(200);
     private static final Logger LOG = LoggerFactory.getLogger(ReverseReplicator.class);
-    private static final int BATCH = 5000;
-    private static final String PROGRESS = "shardshift.shardshift_reverse_progress";
-    private static final String OBSERVATION = "shardshift.shardshift_observation";
 
     private final MigrationSpec spec;
-    private final List<TableSchema> tables;
-    private final Map<String, TableSchema> byName;
+    private final LogApplier applier;
     private final Instant windowEnd;
     private final Consumer<ReverseReplicator> onWindowEnd;
-    private final Map<String, Horizon> horizons = new HashMap<>();
-    private final Map<String, Long> copied = new java.util.concurrent.ConcurrentHashMap<>();
+    private final LogHorizon horizons = new LogHorizon();
+    private final Map<String, Long> copied = new ConcurrentHashMap<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile boolean stopping;
     private Thread thread;
-
-    /** The sequence value read before a target snapshot, safe once every transaction in that snapshot ended. */
-    private record Horizon(long seq, String snapshot) {
-    }
 
     /** The observation of the cutover to a generation, as recorded on the source. */
     public record Observation(long generation, Instant windowEnd, boolean ended) {
@@ -75,61 +60,30 @@ public final class ReverseReplicator implements AutoCloseable {
     public ReverseReplicator(MigrationSpec spec, List<TableSchema> tables, Instant windowEnd,
                              Consumer<ReverseReplicator> onWindowEnd) {
         this.spec = spec;
-        this.tables = List.copyOf(tables);
-        this.byName = tables.stream().collect(Collectors.toMap(t -> t.id().schema() + "." + t.id().table(), t -> t));
+        this.applier = new LogApplier(spec, tables);
         this.windowEnd = windowEnd;
         this.onWindowEnd = onWindowEnd;
     }
 
     /** Creates the progress and observation tables on the source (idempotent). */
     public static void prepareSource(Connection source) throws SQLException {
-        try (Statement st = source.createStatement()) {
-            st.execute("CREATE SCHEMA IF NOT EXISTS shardshift");
-            st.execute("CREATE TABLE IF NOT EXISTS " + PROGRESS + " (migration text NOT NULL, target text NOT NULL, "
-                    + "last_seq bigint NOT NULL, PRIMARY KEY (migration, target))");
-            st.execute("CREATE TABLE IF NOT EXISTS " + OBSERVATION + " (migration text PRIMARY KEY, generation bigint NOT NULL, "
-                    + "window_end timestamptz NOT NULL, ended boolean NOT NULL)");
-        }
+        ReverseProgress.prepareSource(source);
     }
 
     /** Records, in the caller's source transaction, a new observation window with every target's progress at 0. */
     public static void begin(Connection source, String migration, List<String> targets, long generation, Instant windowEnd)
             throws SQLException {
-        try (PreparedStatement ps = source.prepareStatement("INSERT INTO " + OBSERVATION + " VALUES (?, ?, ?, false) "
-                + "ON CONFLICT (migration) DO UPDATE SET generation = EXCLUDED.generation, window_end = EXCLUDED.window_end, ended = false")) {
-            ps.setString(1, migration);
-            ps.setLong(2, generation);
-            ps.setTimestamp(3, Timestamp.from(windowEnd));
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = source.prepareStatement("INSERT INTO " + PROGRESS + " VALUES (?, ?, 0) "
-                + "ON CONFLICT (migration, target) DO UPDATE SET last_seq = 0")) {
-            for (String t : targets) {
-                ps.setString(1, migration);
-                ps.setString(2, t);
-                ps.executeUpdate();
-            }
-        }
+        ReverseProgress.begin(source, migration, targets, generation, windowEnd);
     }
 
     /** Marks the observation ended, in the caller's source transaction. */
     public static void end(Connection source, String migration) throws SQLException {
-        try (PreparedStatement ps = source.prepareStatement("UPDATE " + OBSERVATION + " SET ended = true WHERE migration = ?")) {
-            ps.setString(1, migration);
-            ps.executeUpdate();
-        }
+        ReverseProgress.end(source, migration);
     }
 
     /** The recorded observation of a migration, if a cutover recorded one. */
     public static Optional<Observation> observation(Connection source, String migration) throws SQLException {
-        try (PreparedStatement ps = source.prepareStatement("SELECT generation, window_end, ended FROM " + OBSERVATION
-                + " WHERE migration = ?")) {
-            ps.setString(1, migration);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Observation(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getBoolean(3)))
-                        : Optional.empty();
-            }
-        }
+        return ReverseProgress.observation(source, migration);
     }
 
     public Instant windowEnd() {
@@ -178,7 +132,7 @@ public final class ReverseReplicator implements AutoCloseable {
                 target = ReverseLog.connect(t);
                 targets.put(t.name(), target);
             }
-            long horizon = horizon(target, t.name());
+            long horizon = horizons.advance(target, t.name());
             if (horizon > 0) {
                 copy(target, source, t.name(), horizon);
             }
@@ -186,39 +140,8 @@ public final class ReverseReplicator implements AutoCloseable {
             LOG.warn("reverse replication from {} to the source failed, retrying in {} ms: {}", t.name(),
                     PERIOD.toMillis(), e.getMessage());
             closeQuietly(targets.remove(t.name()));
-            horizons.remove(t.name());
+            horizons.forget(t.name());
         }
-    }
-
-    /** The seq up to which the target's log is complete, advancing once per round (0 while unknown). */
-    private long horizon(Connection target, String name) throws SQLException {
-        long safe = 0;
-        Horizon pending = horizons.get(name);
-        if (pending != null) {
-            try (PreparedStatement ps = target.prepareStatement("SELECT coalesce(max(x) < pg_snapshot_xmin(pg_current_snapshot()), true) "
-                    + "FROM pg_snapshot_xip(?::pg_snapshot) x")) {
-                ps.setString(1, pending.snapshot());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        return 0;
-                    }
-                }
-            }
-            safe = pending.seq();
-        }
-        long seq;
-        try (Statement st = target.createStatement();
-             ResultSet rs = st.executeQuery("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM "
-                     + ReverseLog.LOG_TABLE + "_seq_seq")) {
-            rs.next();
-            seq = rs.getLong(1);
-        }
-        try (Statement st = target.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_current_snapshot()::text")) {
-            rs.next();
-            horizons.put(name, new Horizon(seq, rs.getString(1)));
-        }
-        return safe;
     }
 
     /** One round for one target: copy, record progress, commit, then purge the target's log. */
@@ -239,7 +162,7 @@ public final class ReverseReplicator implements AutoCloseable {
             LOG.debug("reverse replication: {} writes from {} copied to the source (up to seq {})", round.writes(), name,
                     round.lastSeq());
         }
-        purge(target, round.lastSeq());
+        LogApplier.purge(target, round.lastSeq());
     }
 
     /**
@@ -253,27 +176,21 @@ public final class ReverseReplicator implements AutoCloseable {
         try (Statement st = source.createStatement()) {
             st.execute("SET LOCAL shardshift.replica = on");
         }
-        long from = progress(source, name, true);
+        long from = ReverseProgress.lastSeq(source, spec.name(), name, true);
         long n = 0;
         while (true) {
-            List<Entry> batch = read(target, from, horizon);
+            List<LogApplier.Entry> batch = LogApplier.read(target, from, horizon);
             if (batch.isEmpty()) {
                 break;
             }
-            apply(source, batch);
+            applier.apply(source, batch);
             from = batch.get(batch.size() - 1).seq();
             n += batch.size();
-            if (batch.size() < BATCH) {
+            if (batch.size() < LogApplier.BATCH) {
                 break;
             }
         }
-        try (PreparedStatement ps = source.prepareStatement("INSERT INTO " + PROGRESS + " VALUES (?, ?, ?) "
-                + "ON CONFLICT (migration, target) DO UPDATE SET last_seq = EXCLUDED.last_seq")) {
-            ps.setString(1, spec.name());
-            ps.setString(2, name);
-            ps.setLong(3, from);
-            ps.executeUpdate();
-        }
+        ReverseProgress.recordLastSeq(source, spec.name(), name, from);
         return new Copied(n, from);
     }
 
@@ -286,84 +203,6 @@ public final class ReverseReplicator implements AutoCloseable {
     public record Copied(long writes, long lastSeq) {
     }
 
-    private record Entry(long seq, String table, String op, String json) {
-    }
-
-    private static List<Entry> read(Connection target, long after, long upTo) throws SQLException {
-        List<Entry> out = new ArrayList<>();
-        try (PreparedStatement ps = target.prepareStatement("SELECT seq, table_name, op, row_json::text FROM "
-                + ReverseLog.LOG_TABLE + " WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT " + BATCH)) {
-            ps.setLong(1, after);
-            ps.setLong(2, upTo);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Applies entries in order, batching runs of the same statement. */
-    private void apply(Connection source, List<Entry> entries) throws SQLException {
-        int i = 0;
-        while (i < entries.size()) {
-            Entry first = entries.get(i);
-            TableSchema t = byName.get(first.table());
-            if (t == null) {
-                throw new SQLException("reverse log entry " + first.seq() + " names table " + first.table()
-                        + " which this migration does not move");
-            }
-            boolean delete = "DELETE".equals(first.op());
-            try (PreparedStatement ps = source.prepareStatement(delete ? delete(t) : upsert(t))) {
-                int j = i;
-                while (j < entries.size() && entries.get(j).table().equals(first.table())
-                        && "DELETE".equals(entries.get(j).op()) == delete) {
-                    ps.setString(1, entries.get(j).json());
-                    ps.addBatch();
-                    j++;
-                }
-                ps.executeBatch();
-                i = j;
-            }
-        }
-    }
-
-    private long progress(Connection source, String name, boolean lock) throws SQLException {
-        try (PreparedStatement ps = source.prepareStatement("SELECT last_seq FROM " + PROGRESS
-                + " WHERE migration = ? AND target = ?" + (lock ? " FOR UPDATE" : ""))) {
-            ps.setString(1, spec.name());
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
-    }
-
-    private static void purge(Connection target, long upTo) throws SQLException {
-        try (PreparedStatement ps = target.prepareStatement("DELETE FROM " + ReverseLog.LOG_TABLE + " WHERE seq <= ?")) {
-            ps.setLong(1, upTo);
-            ps.executeUpdate();
-        }
-    }
-
-    private static String upsert(TableSchema t) {
-        String cols = t.columnNames().stream().map(SqlIdentifiers::quote).collect(Collectors.joining(", "));
-        String pk = t.primaryKey().stream().map(SqlIdentifiers::quote).collect(Collectors.joining(", "));
-        String set = t.columnNames().stream().filter(c -> !t.primaryKey().contains(c))
-                .map(c -> SqlIdentifiers.quote(c) + " = EXCLUDED." + SqlIdentifiers.quote(c)).collect(Collectors.joining(", "));
-        return "INSERT INTO " + ReverseLog.name(t) + " (" + cols + ") SELECT " + cols + " FROM jsonb_populate_record(NULL::"
-                + ReverseLog.name(t) + ", ?::jsonb) ON CONFLICT (" + pk + ") DO " + (set.isEmpty() ? "NOTHING" : "UPDATE SET " + set);
-    }
-
-    private String delete(TableSchema t) {
-        String match = t.primaryKey().stream().map(SqlIdentifiers::quote).map(c -> "t." + c + " = r." + c)
-                .collect(Collectors.joining(" AND "));
-        String shardKey = SqlIdentifiers.quote(spec.shardKeyOf(t.id()));
-        return "DELETE FROM " + ReverseLog.name(t) + " t USING jsonb_populate_record(NULL::" + ReverseLog.name(t)
-                + ", ?::jsonb) r WHERE " + match + " AND t." + shardKey + " IS NOT DISTINCT FROM r." + shardKey;
-    }
-
     /**
      * Writes logged on the targets and not yet copied to the source (a status figure; a target that cannot
      * be read counts as -1).
@@ -372,14 +211,9 @@ public final class ReverseReplicator implements AutoCloseable {
         long total = 0;
         try (Connection source = connectSource()) {
             for (TargetSpec t : spec.targets()) {
-                long last = progress(source, t.name(), false);
-                try (Connection c = ReverseLog.connect(t);
-                     PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + ReverseLog.LOG_TABLE + " WHERE seq > ?")) {
-                    ps.setLong(1, last);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        total += rs.getLong(1);
-                    }
+                long last = ReverseProgress.lastSeq(source, spec.name(), t.name(), false);
+                try (Connection c = ReverseLog.connect(t)) {
+                    total += LogApplier.countAfter(c, last);
                 }
             }
             return total;

@@ -8,10 +8,14 @@ import io.shardshift.sink.solr.internal.ValueParser;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What document a search target holds for a source row: its id and its field values, computed exactly as
  * the sink computes them. For comparing a collection with its source (the demo, verification).
+ *
+ * <p>This is the sink's public view of its column-to-field mapping; other modules use it, never the
+ * mapping's implementation in {@code io.shardshift.sink.solr.internal}.
  */
 public final class SolrDocuments {
     /** The field that holds a document's fence (source LSN). */
@@ -52,5 +56,15 @@ public final class SolrDocuments {
             }
         }
         return out;
+    }
+
+    /** The Solr fields of the mapped columns, in mapping order. */
+    public List<String> fieldNames() {
+        return fields.columns().stream().map(FieldMap.Column::field).toList();
+    }
+
+    /** The Solr field a source column is indexed in, or empty when the column is not mapped. */
+    public Optional<String> fieldOf(String column) {
+        return fields.columns().stream().filter(c -> c.column().equals(column)).findFirst().map(FieldMap.Column::field);
     }
 }

@@ -3,7 +3,6 @@ package io.shardshift.verify.internal;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.sink.solr.SolrDocuments;
 import io.shardshift.sink.solr.SolrTargetConfig;
-import io.shardshift.sink.solr.internal.FieldMap;
 
 import java.math.BigDecimal;
 import java.net.URLDecoder;
@@ -24,13 +23,13 @@ public final class SearchMapping {
     private final SolrTargetConfig config;
     private final TableSchema table;
     private final SolrDocuments documents;
-    private final List<FieldMap.Column> columns;
+    private final List<String> fields;
 
     public SearchMapping(SolrTargetConfig config, TableSchema table) {
         this.config = config;
         this.table = table;
         this.documents = SolrDocuments.of(config, table);
-        this.columns = FieldMap.resolve(config, table).columns();
+        this.fields = documents.fieldNames();
     }
 
     /** The id of the document a source row becomes. */
@@ -44,11 +43,11 @@ public final class SearchMapping {
      */
     public String difference(Map<String, String> row, SolrDoc doc) {
         Map<String, Object> expected = documents.fieldsOf(row);
-        for (FieldMap.Column c : columns) {
-            Object want = expected.get(c.field());
-            Object got = doc.fields().get(c.field());
+        for (String field : fields) {
+            Object want = expected.get(field);
+            Object got = doc.fields().get(field);
             if (!same(want, got)) {
-                return c.field() + ": source " + want + ", document " + got;
+                return field + ": source " + want + ", document " + got;
             }
         }
         return null;
@@ -56,8 +55,7 @@ public final class SearchMapping {
 
     /** A filter query for one shard key value, when the shard key column is indexed. */
     public Optional<String> tenantFilter(String tenant) {
-        return columns.stream().filter(c -> c.column().equals(config.shardKey())).findFirst()
-                .map(c -> "{!term f=" + c.field() + "}" + tenant);
+        return documents.fieldOf(config.shardKey()).map(field -> "{!term f=" + field + "}" + tenant);
     }
 
     /**
