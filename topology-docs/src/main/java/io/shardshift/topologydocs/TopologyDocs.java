@@ -27,7 +27,7 @@ import java.util.Map;
 public final class TopologyDocs {
     /** How to regenerate the file, from the repository root. */
     public static final String REGENERATE_COMMAND =
-            "mvn -B -q -pl migrator install -DskipTests && mvn -B -q -pl topology-docs compile exec:java";
+            "./mvnw -B -q -pl topology-docs -am compile && ./mvnw -B -q -pl topology-docs exec:java";
     /** Where the file lives, relative to the repository root. */
     public static final String DOCS_FILE = "docs/topology.md";
 
@@ -79,7 +79,7 @@ public final class TopologyDocs {
                      %s -->
 
                 The migrator applies change events to the targets of the new layout with one Kafka Streams
-                topology, built by `ApplyTopology.build` (module `migrator`, package
+                topology, built by `ApplyTopology.build` (module `engine`, package
                 `io.shardshift.engine.topology`). This page shows it for a sample migration of one table,
                 `public.orders`, to two PostgreSQL targets.
 
