@@ -13,7 +13,6 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -229,11 +228,9 @@ public final class SnapshotReader {
         }
 
         void work() {
-            MDC.put("migration", spec.name());
-            MDC.put("table", table.id().toString());
-            MDC.put("phase", "backfill");
             Connection c = null;
-            try {
+            try (LoggingContext.Scope ignored = LoggingContext.forMigration(spec.name())
+                    .with(LoggingContext.PHASE, "backfill").with(LoggingContext.TABLE, table.id().toString())) {
                 SnapshotChunk chunk;
                 while (failure.get() == null && !Thread.currentThread().isInterrupted() && (chunk = queue.poll()) != null) {
                     try {
@@ -245,7 +242,6 @@ public final class SnapshotReader {
                 }
             } finally {
                 closeQuietly(c);
-                MDC.clear();
             }
         }
 
