@@ -134,11 +134,13 @@ public final class ChangeCapture implements AutoCloseable {
                 .using(this::completed)
                 .notifying(publisher)
                 .build();
-        executor.execute(engine);
+        try (LoggingContext.Scope ignored = LoggingContext.forMigration(spec.name()).with(LoggingContext.PHASE, "capture")) {
+            executor.execute(LoggingContext.propagate(engine));
+        }
     }
 
     private void completed(boolean success, String message, Throwable error) {
-        try {
+        try (LoggingContext.Scope ignored = LoggingContext.forMigration(spec.name()).with(LoggingContext.PHASE, "capture")) {
             if (closing && error == null) {
                 state.set(State.STOPPED);
                 LOG.info("change capture of migration {} stopped", spec.name());

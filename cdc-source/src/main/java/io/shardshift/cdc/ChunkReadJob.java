@@ -9,7 +9,6 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -82,11 +81,9 @@ final class ChunkReadJob {
 
     /** Reads chunks until none is left, a chunk failed, or the thread is interrupted. */
     void work() {
-        MDC.put("migration", spec.name());
-        MDC.put("table", table.id().toString());
-        MDC.put("phase", "backfill");
         Connection c = null;
-        try {
+        try (LoggingContext.Scope ignored = LoggingContext.forMigration(spec.name())
+                .with(LoggingContext.PHASE, "backfill").with(LoggingContext.TABLE, table.id().toString())) {
             SnapshotChunk chunk;
             while (failure.get() == null && !Thread.currentThread().isInterrupted() && (chunk = queue.poll()) != null) {
                 try {
@@ -98,7 +95,6 @@ final class ChunkReadJob {
             }
         } finally {
             closeQuietly(c);
-            MDC.clear();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.shardshift.cutover;
 
+import io.shardshift.cdc.LoggingContext;
 import io.shardshift.client.ConfigFollower;
 import io.shardshift.client.ConfigKeys;
 import io.shardshift.core.layout.Layout;
@@ -175,7 +176,7 @@ public final class CutoverController implements AutoCloseable {
     /** Runs a cutover to the spec's layout. */
     public CutoverResult cutover() {
         switching.lock();
-        try {
+        try (LoggingContext.Scope ignored = LoggingContext.forMigration(spec.name()).with(LoggingContext.PHASE, "cutover")) {
             return runCutover();
         } finally {
             switching.unlock();
@@ -215,7 +216,7 @@ public final class CutoverController implements AutoCloseable {
      */
     public CutoverResult rollback(String reason) {
         switching.lock();
-        try {
+        try (LoggingContext.Scope ignored = LoggingContext.forMigration(spec.name()).with(LoggingContext.PHASE, "rollback")) {
             long from = live;
             long to = previous;
             String id = "rollback-" + System.currentTimeMillis();

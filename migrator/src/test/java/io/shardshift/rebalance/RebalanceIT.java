@@ -18,6 +18,7 @@ import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -45,6 +46,7 @@ import static org.awaitility.Awaitility.await;
  * the hot tenant's rows alone to pg_b, cuts over and rolls back; a search rebalance re-indexes the orders
  * collection into a new version routed by another column and moves the alias to it.
  */
+@Tag("slow")
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class RebalanceIT {
     private static final String TOKEN = "it-token";

@@ -2,6 +2,7 @@ package io.shardshift.cdc.internal;
 
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
+import io.shardshift.cdc.LoggingContext;
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.event.ChangeEventCodec;
 import io.shardshift.core.event.Lsn;
@@ -11,7 +12,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import java.util.List;
 import java.util.Map;
@@ -50,9 +50,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
-        MDC.put("migration", migration);
-        MDC.put("phase", "capture");
-        try {
+        try (LoggingContext.Scope ignored = LoggingContext.forMigration(migration).with(LoggingContext.PHASE, "capture")) {
             AtomicReference<Exception> sendError = new AtomicReference<>();
             long batchMaxLsn = 0;
             long batchMaxOffsetLsn = 0;
@@ -95,9 +93,6 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
             if (sent > 0) {
                 LOG.debug("published {} changes up to LSN {}", sent, Lsn.format(batchMaxLsn));
             }
-        } finally {
-            MDC.remove("migration");
-            MDC.remove("phase");
         }
     }
 

@@ -78,7 +78,8 @@ public final class DebeziumProperties {
         p.setProperty("time.precision.mode", "adaptive");
         p.setProperty("unavailable.value.placeholder", DebeziumEventConverter.UNAVAILABLE_PLACEHOLDER);
 
-        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+        // Kafka Connect's KafkaOffsetBackingStore, but one that closes its admin client on stop (see the class).
+        p.setProperty("offset.storage", ClosingKafkaOffsetBackingStore.class.getName());
         p.setProperty("bootstrap.servers", spec.kafka().bootstrapServers());
         p.setProperty("offset.storage.topic", offsetsTopic(spec));
         p.setProperty("offset.storage.partitions", "1");

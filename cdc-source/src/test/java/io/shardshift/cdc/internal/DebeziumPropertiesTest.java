@@ -48,7 +48,7 @@ class DebeziumPropertiesTest {
                 .containsEntry("decimal.handling.mode", "string")
                 .containsEntry("interval.handling.mode", "string")
                 .containsEntry("unavailable.value.placeholder", "__debezium_unavailable_value")
-                .containsEntry("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore")
+                .containsEntry("offset.storage", "io.shardshift.cdc.internal.ClosingKafkaOffsetBackingStore")
                 .containsEntry("bootstrap.servers", "k1:9092")
                 .containsEntry("offset.storage.topic", "shardshift.demo.offsets")
                 .containsEntry("offset.storage.partitions", "1")

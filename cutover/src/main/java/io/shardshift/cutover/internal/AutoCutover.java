@@ -1,5 +1,6 @@
 package io.shardshift.cutover.internal;
 
+import io.shardshift.cdc.LoggingContext;
 import io.shardshift.cutover.CutoverResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,12 @@ public final class AutoCutover implements AutoCloseable {
     }
 
     private void run() {
+        try (LoggingContext.Scope ignored = LoggingContext.forMigration(migration).with(LoggingContext.PHASE, "auto-cutover")) {
+            waitAndCutOver();
+        }
+    }
+
+    private void waitAndCutOver() {
         try {
             while (stop.getCount() > 0) {
                 if (liveGeneration.getAsLong() == targetGeneration) {

@@ -1,5 +1,6 @@
 package io.shardshift.cutover.internal;
 
+import io.shardshift.cdc.LoggingContext;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.TargetSpec;
@@ -99,6 +100,12 @@ public final class ReverseReplicator implements AutoCloseable {
     }
 
     private void run() {
+        try (LoggingContext.Scope ignored = LoggingContext.forMigration(spec.name()).with(LoggingContext.PHASE, "reverse-replication")) {
+            replicate();
+        }
+    }
+
+    private void replicate() {
         try (Connection source = connectSource()) {
             Map<String, Connection> targets = new LinkedHashMap<>();
             try {
@@ -126,7 +133,7 @@ public final class ReverseReplicator implements AutoCloseable {
     }
 
     private void copyRound(Map<String, Connection> targets, Connection source, TargetSpec t) {
-        try {
+        try (LoggingContext.Scope ignored = LoggingContext.with(LoggingContext.TARGET, t.name())) {
             Connection target = targets.get(t.name());
             if (target == null || target.isClosed()) {
                 target = ReverseLog.connect(t);

@@ -1,6 +1,7 @@
 package io.shardshift.engine.run;
 
 import io.shardshift.cdc.BackfillResult;
+import io.shardshift.cdc.LoggingContext;
 import io.shardshift.cdc.ShardKeyFilter;
 import io.shardshift.cdc.SnapshotReader;
 import io.shardshift.cdc.TableProgress;
@@ -11,6 +12,7 @@ import io.shardshift.engine.topology.DeadLetterPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +42,7 @@ final class Backfill {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile Thread thread;
+    private volatile boolean stopping;
 
     Backfill(MigrationSpec spec, List<TableSchema> tables, StateTopic state, SearchTargets search,
              DeadLetterPublisher deadLetters) {
@@ -67,8 +70,17 @@ final class Backfill {
     }
 
     private void run(List<TableSchema> todo) {
+        try (LoggingContext.Scope context = LoggingContext.forMigration(spec.name()).with(LoggingContext.PHASE, "backfill")) {
+            copy(todo, context);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private void copy(List<TableSchema> todo, LoggingContext.Scope context) {
         try {
             for (TableSchema table : todo) {
+                context.with(LoggingContext.TABLE, table.id().toString());
                 try (RoutedBackfillSink sink = new RoutedBackfillSink(spec, table,
                         spec.hasLayout() ? spec.routing() : null,
                         search.of(table.id()), deadLetters)) {
@@ -81,10 +93,30 @@ final class Backfill {
                 state.put(key(table.id()), "done");
             }
         } catch (RuntimeException | Error e) {
-            LOG.error("backfill failed", e);
+            if (stopping) {
+                LOG.info("backfill of migration {} stopped before it finished; the next run copies the rest",
+                        spec.name());
+                return;
+            }
+            LOG.error("backfill of migration {} failed: {}", spec.name(), e.getMessage(), e);
             failure.set(e);
-        } finally {
-            done.countDown();
+        }
+    }
+
+    /** Interrupts an unfinished backfill and waits for its thread; its unfinished table is not recorded. */
+    void stop(Duration timeout) {
+        stopping = true;
+        Thread t = thread;
+        if (t == null || finished()) {
+            return;
+        }
+        t.interrupt();
+        try {
+            if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("backfill of migration {} did not stop within {}", spec.name(), timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -212,7 +212,12 @@ public final class MigrationRunner implements AutoCloseable {
         return deadLetters == null ? 0 : deadLetters.published();
     }
 
-    /** Stops apply, then capture (each stores its position), then the rest. */
+    /**
+     * Stops the parts in the order their clients depend on each other: the lag monitor, the backfill (an
+     * unfinished table is copied again by the next run), capture (which stores its position and closes its
+     * producer and offsets admin), apply (which writes its buffers and commits), and last the dead-letter
+     * producer that backfill and apply write to. Nothing is left connecting to Kafka afterwards.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -221,11 +226,14 @@ public final class MigrationRunner implements AutoCloseable {
         if (lag != null) {
             lag.close();
         }
-        if (apply != null) {
-            apply.close(Duration.ofSeconds(30));
+        if (backfill != null) {
+            backfill.stop(Duration.ofSeconds(30));
         }
         if (capture != null) {
             capture.close();
+        }
+        if (apply != null) {
+            apply.close(Duration.ofSeconds(30));
         }
         if (deadLetters != null) {
             deadLetters.close();

@@ -55,11 +55,13 @@ public final class ApplyStreams implements AutoCloseable {
     /**
      * The Streams configuration of a migration's apply application: application id
      * {@code <topicPrefix>.apply}, exactly_once_v2, the spec's replication factor and apply threads,
-     * commit every {@link #COMMIT_INTERVAL}, polls of at most {@link #POLL_TIME}, state under {@code stateDir}.
+     * commit every {@link #COMMIT_INTERVAL}, polls of at most {@link #POLL_TIME}, state under {@code stateDir},
+     * and the migration's name under {@link ApplyTopology#MIGRATION_CONFIG} for the stream threads' logs.
      */
     public static Properties config(MigrationSpec spec, Path stateDir) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(spec));
+        p.put(ApplyTopology.MIGRATION_CONFIG, spec.name());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, spec.kafka().bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) spec.replicationFactor());

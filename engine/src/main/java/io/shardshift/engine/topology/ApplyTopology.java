@@ -30,6 +30,11 @@ public final class ApplyTopology {
     public static final String PROCESSOR = "apply-changes";
     /** The store whose commit hook writes the buffered events before the offsets are committed. */
     public static final String STORE = "apply-pending-writes";
+    /**
+     * The Streams config key (read through {@code ProcessorContext.appConfigs()}) naming the migration in the
+     * stream threads' log context; the application id stands in when it is absent.
+     */
+    public static final String MIGRATION_CONFIG = "shardshift.migration";
 
     private ApplyTopology() {
     }

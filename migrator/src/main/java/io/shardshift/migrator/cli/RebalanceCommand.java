@@ -1,14 +1,17 @@
 package io.shardshift.migrator.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -19,115 +22,198 @@ import java.util.concurrent.Callable;
  *   <li>{@code rebalance search start --collection orders --routing customer [--dual-write]}: re-index a
  *       collection into a new version routed by another column;</li>
  *   <li>{@code rebalance stream start --topic T --new-partitions N} (answers 501 in this version);</li>
- *   <li>{@code rebalance [search|db] status|cutover|rollback --id ID}, {@code rebalance list}.</li>
+ *   <li>{@code rebalance [search|stream|db] status|cutover|rollback --id ID}, {@code rebalance list}.</li>
  * </ul>
- * Exit codes: 0 done, 1 refused (409, 501), 2 bad input or unreachable API.
+ * Exit codes: 0 done, 1 refused (409, 501), 2 bad input (a missing or unknown argument, which picocli names)
+ * or an unreachable API.
  */
 @Command(name = "rebalance", mixinStandardHelpOptions = true,
         description = "Start, watch, cut over or roll back a rebalance (search, stream or db) through the migrator's"
                 + " HTTP API: 'rebalance db start --tenant acme --target-instance pg_b', 'rebalance status --id ID',"
-                + " 'rebalance cutover --id ID', 'rebalance rollback --id ID', 'rebalance list'.")
-public final class RebalanceCommand implements Callable<Integer> {
-    @Parameters(arity = "1..2", paramLabel = "KIND ACTION",
-            description = "[search|stream|db] start|status|cutover|rollback, or list")
-    List<String> words;
+                + " 'rebalance cutover --id ID', 'rebalance rollback --id ID', 'rebalance list'.",
+        subcommands = {RebalanceCommand.Search.class, RebalanceCommand.Stream.class, RebalanceCommand.Db.class,
+                RebalanceCommand.Status.class, RebalanceCommand.Cutover.class, RebalanceCommand.Rollback.class,
+                RebalanceCommand.ListAll.class})
+public final class RebalanceCommand {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080",
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", scope = ScopeType.INHERIT,
             description = "The migrator's API (default ${DEFAULT-VALUE}).")
     String url;
 
-    @Option(names = "--token", defaultValue = "${env:SHARDSHIFT_API_TOKEN}",
+    @Option(names = "--token", defaultValue = "${env:SHARDSHIFT_API_TOKEN}", scope = ScopeType.INHERIT,
             description = "The API token, needed by start, cutover and rollback (default: $SHARDSHIFT_API_TOKEN).")
     String token;
-
-    @Option(names = "--id", description = "The rebalance's id (the start answer's 'id'), for status, cutover and rollback.")
-    String id;
-
-    @Option(names = "--reason", description = "Why, recorded in the audit trail (rollback).")
-    String reason;
-
-    @Option(names = "--collection", description = "search start: the alias of a search target of the base spec.")
-    String collection;
-
-    @Option(names = "--routing", description = "search start: the routing column of the new collection, whose value"
-            + " prefixes each document id (compositeId value!id).")
-    String routing;
-
-    @Option(names = "--dual-write", description = "search start: tell applications that index documents themselves,"
-            + " on the config topic, to write both collections until cutover; the migrator fills the new collection"
-            + " either way.")
-    boolean dualWrite;
-
-    @Option(names = "--topic", description = "stream start: the topic to expand.")
-    String topic;
-
-    @Option(names = "--new-partitions", description = "stream start: the new partition count.")
-    Integer newPartitions;
-
-    @Option(names = "--tenant", description = "db start: the tenant (shard key value) whose rows move.")
-    String tenant;
-
-    @Option(names = "--target-instance", description = "db start: the target of the base spec to move them to.")
-    String targetInstance;
 
     @Spec
     CommandSpec spec;
 
-    private String kind = "";
-    private String action;
+    /** Sends one call to the API and prints its answer; {@code body} null for a GET. */
+    int call(String method, String path, ObjectNode body) {
+        String json;
+        try {
+            json = body == null ? null : JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ApiClient(url, token).call(method, path, json, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
 
-    @Override
-    public Integer call() {
-        if (words.size() == 2) {
-            kind = words.get(0);
-            action = words.get(1);
-            if (!kind.matches("search|stream|db")) {
-                throw new IllegalArgumentException("rebalance kind must be search, stream or db, was '" + kind + "'");
+    /** The {@code rebalance} command a subcommand runs under, however deep. */
+    static RebalanceCommand of(CommandSpec sub) {
+        for (CommandSpec s = sub; s != null; s = s.parent()) {
+            if (s.userObject() instanceof RebalanceCommand r) {
+                return r;
             }
-        } else {
-            action = words.get(0);
         }
-        ApiClient api = new ApiClient(url, token);
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
-        return switch (action) {
-            case "start" -> api.call("POST", startPath(), startBody(), out, err);
-            case "status" -> api.call("GET", "/v1/rebalance/status?id="
-                    + URLEncoder.encode(required(id, "--id"), StandardCharsets.UTF_8), null, out, err);
-            case "cutover" -> api.call("POST", "/v1/rebalance/cutover", "{\"id\":" + ApiClient.quote(required(id, "--id")) + "}",
-                    out, err);
-            case "rollback" -> api.call("POST", "/v1/rebalance/rollback", "{\"id\":" + ApiClient.quote(required(id, "--id"))
-                    + (reason == null ? "" : ",\"reason\":" + ApiClient.quote(reason)) + "}", out, err);
-            case "list" -> api.call("GET", "/v1/rebalance", null, out, err);
-            default -> throw new IllegalArgumentException("rebalance action must be start, status, cutover, rollback or list,"
-                    + " was '" + action + "'");
-        };
+        throw new IllegalStateException("not under 'rebalance'");
     }
 
-    private String startPath() {
-        return switch (kind) {
-            case "search" -> "/v1/rebalance/search/start";
-            case "stream" -> "/v1/rebalance/stream/expand";
-            case "db" -> "/v1/rebalance/db/rehome";
-            default -> throw new IllegalArgumentException("rebalance start needs a kind: 'rebalance search|stream|db start'");
-        };
+    /** {@code rebalance search start|status|cutover|rollback}. */
+    @Command(name = "search", mixinStandardHelpOptions = true,
+            description = "Re-index a search collection into a new version routed by another column.",
+            subcommands = {SearchStart.class, Status.class, Cutover.class, Rollback.class})
+    static final class Search {
     }
 
-    private String startBody() {
-        return switch (kind) {
-            case "search" -> "{\"collection\":" + ApiClient.quote(required(collection, "--collection")) + ",\"routing\":"
-                    + ApiClient.quote(required(routing, "--routing")) + ",\"dual_write\":" + dualWrite + "}";
-            case "stream" -> "{\"topic\":" + ApiClient.quote(required(topic, "--topic")) + ",\"new_partitions\":"
-                    + required(newPartitions, "--new-partitions") + "}";
-            default -> "{\"tenant\":" + ApiClient.quote(required(tenant, "--tenant")) + ",\"target_instance\":"
-                    + ApiClient.quote(required(targetInstance, "--target-instance")) + "}";
-        };
+    /** {@code rebalance stream start|status|cutover|rollback}. */
+    @Command(name = "stream", mixinStandardHelpOptions = true,
+            description = "Expand a change topic's partitions (answers 501 in this version).",
+            subcommands = {StreamStart.class, Status.class, Cutover.class, Rollback.class})
+    static final class Stream {
     }
 
-    private <T> T required(T value, String option) {
-        if (value == null) {
-            throw new IllegalArgumentException("rebalance " + (kind.isEmpty() ? "" : kind + " ") + action + " needs " + option);
+    /** {@code rebalance db start|status|cutover|rollback}. */
+    @Command(name = "db", mixinStandardHelpOptions = true,
+            description = "Rehome one tenant's rows to another PostgreSQL target.",
+            subcommands = {DbStart.class, Status.class, Cutover.class, Rollback.class})
+    static final class Db {
+    }
+
+    /** {@code rebalance search start}. */
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a search rebalance.")
+    static final class SearchStart implements Callable<Integer> {
+        @Option(names = "--collection", required = true, description = "The alias of a search target of the base spec.")
+        String collection;
+
+        @Option(names = "--routing", required = true, description = "The routing column of the new collection, whose"
+                + " value prefixes each document id (compositeId value!id).")
+        String routing;
+
+        @Option(names = "--dual-write", description = "Tell applications that index documents themselves, on the config"
+                + " topic, to write both collections until cutover; the migrator fills the new collection either way.")
+        boolean dualWrite;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            ObjectNode body = JSON.createObjectNode().put("collection", collection).put("routing", routing)
+                    .put("dual_write", dualWrite);
+            return of(spec).call("POST", "/v1/rebalance/search/start", body);
         }
-        return value;
+    }
+
+    /** {@code rebalance stream start}. */
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a stream (partition) rebalance.")
+    static final class StreamStart implements Callable<Integer> {
+        @Option(names = "--topic", required = true, description = "The topic to expand.")
+        String topic;
+
+        @Option(names = "--new-partitions", required = true, description = "The new partition count.")
+        int newPartitions;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            ObjectNode body = JSON.createObjectNode().put("topic", topic).put("new_partitions", newPartitions);
+            return of(spec).call("POST", "/v1/rebalance/stream/expand", body);
+        }
+    }
+
+    /** {@code rebalance db start}. */
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start rehoming a tenant.")
+    static final class DbStart implements Callable<Integer> {
+        @Option(names = "--tenant", required = true, description = "The tenant (shard key value) whose rows move.")
+        String tenant;
+
+        @Option(names = "--target-instance", required = true, description = "The target of the base spec to move them to.")
+        String targetInstance;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            ObjectNode body = JSON.createObjectNode().put("tenant", tenant).put("target_instance", targetInstance);
+            return of(spec).call("POST", "/v1/rebalance/db/rehome", body);
+        }
+    }
+
+    /** {@code rebalance [KIND] status --id ID}. */
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a rebalance's state and figures.")
+    static final class Status implements Callable<Integer> {
+        @Option(names = "--id", required = true, description = "The rebalance's id (the start answer's 'id').")
+        String id;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return of(spec).call("GET", "/v1/rebalance/status?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
+        }
+    }
+
+    /** {@code rebalance [KIND] cutover --id ID}. */
+    @Command(name = "cutover", mixinStandardHelpOptions = true, description = "Cut a filled rebalance over.")
+    static final class Cutover implements Callable<Integer> {
+        @Option(names = "--id", required = true, description = "The rebalance's id (the start answer's 'id').")
+        String id;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return of(spec).call("POST", "/v1/rebalance/cutover", JSON.createObjectNode().put("id", id));
+        }
+    }
+
+    /** {@code rebalance [KIND] rollback --id ID [--reason R]}. */
+    @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Roll a cut-over rebalance back.")
+    static final class Rollback implements Callable<Integer> {
+        @Option(names = "--id", required = true, description = "The rebalance's id (the start answer's 'id').")
+        String id;
+
+        @Option(names = "--reason", description = "Why, recorded in the audit trail.")
+        String reason;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            ObjectNode body = JSON.createObjectNode().put("id", id);
+            if (reason != null) {
+                body.put("reason", reason);
+            }
+            return of(spec).call("POST", "/v1/rebalance/rollback", body);
+        }
+    }
+
+    /** {@code rebalance list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the rebalances of this migrator.")
+    static final class ListAll implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return of(spec).call("GET", "/v1/rebalance", null);
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.core.verify.CompareReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * migrate}, no clean shutdown), writes going on while it is down, then restarted: once writes stop and
  * lag is zero, the targets hold exactly the source rows, each in its layout's target.
  */
+@Tag("slow")
 @Timeout(value = 7, unit = TimeUnit.MINUTES)
 class MigrationCrashRestartIT {
     static DemoStack stack;

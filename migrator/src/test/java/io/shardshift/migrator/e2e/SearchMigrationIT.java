@@ -14,6 +14,7 @@ import io.shardshift.sink.solr.SolrTargetConfig;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * once lag is zero the alias moves to the new collection, and through the alias the collection holds
  * exactly the live source rows with their mapped values, and the targets hold exactly the source rows.
  */
+@Tag("slow")
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class SearchMigrationIT {
     static DemoStack stack;

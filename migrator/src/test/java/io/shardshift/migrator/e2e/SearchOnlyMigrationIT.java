@@ -19,6 +19,7 @@ import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.apache.solr.common.cloud.Slice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * the same flow while writes go on; once lag is zero the alias moves to the new collection, which then
  * holds exactly the live source rows, with the hot tenant on 4 shards and every other tenant on one.
  */
+@Tag("slow")
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class SearchOnlyMigrationIT {
     static DemoStack stack;

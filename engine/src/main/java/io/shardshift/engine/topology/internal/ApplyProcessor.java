@@ -1,8 +1,10 @@
 package io.shardshift.engine.topology.internal;
 
+import io.shardshift.cdc.LoggingContext;
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.event.ChangeEventCodec;
 import io.shardshift.engine.topology.ApplyMetrics;
+import io.shardshift.engine.topology.ApplyTopology;
 import io.shardshift.engine.topology.DeadLetter;
 import io.shardshift.engine.topology.DeadLetterPublisher;
 import io.shardshift.engine.topology.RoutedEvent;
@@ -15,6 +17,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +41,7 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
     private final String storeName;
     private ProcessorContext<Void, Void> context;
     private PendingBatches batches;
+    private String migration;
 
     public ApplyProcessor(Router router, SinkFactory sinkFactory, DeadLetterPublisher deadLetters, ApplyMetrics metrics,
                           int batchSize, Duration flushInterval, String storeName) {
@@ -53,6 +57,9 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
+        Object name = context.appConfigs().get(ApplyTopology.MIGRATION_CONFIG);
+        migration = name == null ? context.applicationId() : name.toString();
+        setLogContext();
         String task = context.taskId().toString();
         batches = new PendingBatches(sinkFactory, deadLetters, metrics, batchSize, context::currentSystemTimeMs, task);
         PendingWritesStore store = context.getStateStore(storeName);
@@ -65,6 +72,7 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("apply processor got a record with no source metadata"));
+        setLogContext();
         if (record.value() == null) {
             LOG.debug("Skipping tombstone at {}-{}@{}", source.topic(), source.partition(), source.offset());
             return;
@@ -72,6 +80,7 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
         List<RoutedEvent> routed;
         try {
             ChangeEvent event = ChangeEventCodec.decode(record.value());
+            MDC.put(LoggingContext.TABLE, event.table().toString());
             routed = router.route(event);
         } catch (IllegalArgumentException e) {
             deadLetters.publish(new DeadLetter(record.key(), record.value(), e.getMessage(), source.topic(),
@@ -83,6 +92,16 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
             batches.add(r.target(), new PendingEvent(r.event(), record.key(), record.value(), source.topic(),
                     source.partition(), source.offset()));
         }
+    }
+
+    /**
+     * Names the migration and the phase on the stream thread, where they stay for Kafka Streams' own logs too
+     * (the thread serves this migration's tasks only); the table is per record, so it is cleared.
+     */
+    private void setLogContext() {
+        MDC.put(LoggingContext.MIGRATION, migration);
+        MDC.put(LoggingContext.PHASE, "apply");
+        MDC.remove(LoggingContext.TABLE);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.shardshift.engine.topology.internal;
 
+import io.shardshift.cdc.LoggingContext;
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.event.ChangeEventCodec;
 import io.shardshift.core.sink.ChangeSink;
@@ -89,7 +90,7 @@ public final class PendingBatches {
         targets.forEach(this::sinkOf);
         List<Future<Integer>> writes = new ArrayList<>();
         for (Map.Entry<String, List<PendingEvent>> e : batches.entrySet()) {
-            writes.add(writers().submit(() -> write(e.getKey(), e.getValue())));
+            writes.add(writers().submit(LoggingContext.propagate(() -> write(e.getKey(), e.getValue()))));
         }
         int written = 0;
         RuntimeException failure = null;
@@ -156,6 +157,12 @@ public final class PendingBatches {
         if (batch == null || batch.isEmpty()) {
             return 0;
         }
+        try (LoggingContext.Scope ignored = LoggingContext.with(LoggingContext.TARGET, target)) {
+            return writeBatch(target, batch);
+        }
+    }
+
+    private int writeBatch(String target, List<PendingEvent> batch) {
         List<ChangeEvent> events = new ArrayList<>(batch.size());
         batch.forEach(p -> events.add(p.event()));
         List<RejectedEvent> rejected;
