@@ -40,7 +40,9 @@ import static org.awaitility.Awaitility.await;
  * Cutover on the real stack (source PostgreSQL, two target PostgreSQL, Kafka) under a write load of
  * writers that follow the config topic. The steps build on each other: a forced drain timeout aborts,
  * then a cutover completes, then a rollback makes the source live again; the audit chain of it all
- * verifies and a tampered copy does not.
+ * verifies and a tampered copy does not. Each test runs alone too: a step a test builds on
+ * ({@link #abortOnDrainTimeout()}, {@link #cutOverUnderLoad()}) runs, with its assertions, in whichever
+ * test needs it first, and only once per class.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -51,7 +53,9 @@ class CutoverIT {
     static ConfigFollower follower;
     static AuditTrail audit;
     static Path dir;
-    static Map<Long, FollowingWriteLoad.Acked> ackedAroundCutover = Map.of();
+    /** The writes acknowledged around the cutover, once {@link #cutOverUnderLoad()} has run. */
+    static Map<Long, FollowingWriteLoad.Acked> ackedAroundCutover;
+    static boolean aborted;
 
     @BeforeAll
     static void start() throws Exception {
@@ -93,6 +97,22 @@ class CutoverIT {
     @Test
     @Order(1)
     void shouldAbortAndResumeWritesOnTheOldLayoutWhenDrainTimesOut() throws Exception {
+        assertThat(aborted).as("no earlier test aborted a cutover").isFalse();
+        abortOnDrainTimeout();
+    }
+
+    @Test
+    @Order(2)
+    void shouldCutOverUnderLoadWithNoAcknowledgedWriteLostOrDoubled() throws Exception {
+        assertThat(ackedAroundCutover).as("no earlier test cut over").isNull();
+        assertThat(cutOverUnderLoad()).isNotEmpty();
+    }
+
+    /** The aborted cutover (drain timeout) with its checks; runs once, in the first test that needs it. */
+    private static synchronized void abortOnDrainTimeout() throws Exception {
+        if (aborted) {
+            return;
+        }
         try (CutoverController controller = CutoverController.forRunner(runner, audit, fast().withDrainTimeout(Duration.ofMillis(1)));
              FollowingWriteLoad load = new FollowingWriteLoad(spec, follower, 3, 150, 1_000_000_000_000L).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.ok() && load.ackedOn("source") > 50);
@@ -110,11 +130,19 @@ class CutoverIT {
             assertThat(load.ackedOn("pg_a") + load.ackedOn("pg_b")).isZero();
             assertEveryAckedRowIn(load, Map.of("source", stack.source().connect(DemoStack.DATABASE)));
         }
+        aborted = true;
     }
 
-    @Test
-    @Order(2)
-    void shouldCutOverUnderLoadWithNoAcknowledgedWriteLostOrDoubled() throws Exception {
+    /**
+     * The completed cutover under load with its checks; runs once, in the first test that needs it.
+     *
+     * @return the writes acknowledged around it, each with its last note
+     */
+    private static synchronized Map<Long, FollowingWriteLoad.Acked> cutOverUnderLoad() throws Exception {
+        if (ackedAroundCutover != null) {
+            return ackedAroundCutover;
+        }
+        Map<Long, FollowingWriteLoad.Acked> acked;
         try (CutoverController controller = CutoverController.forRunner(runner, audit, fast());
              FollowingWriteLoad load = new FollowingWriteLoad(spec, follower, 4, 300, 2_000_000_000_000L).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.ok() && load.ackedOn("source") > 100);
@@ -126,7 +154,7 @@ class CutoverIT {
             assertThat(follower.awaitGeneration(2, Duration.ofSeconds(10))).isTrue();
             await().atMost(Duration.ofSeconds(30)).until(() -> load.ok() && load.ackedOn("pg_a") > 50 && load.ackedOn("pg_b") > 50);
             load.stop();
-            ackedAroundCutover = load.acked();
+            acked = load.acked();
             assertEveryAckedRowIn(load, targets());
             try (Connection src = stack.source().connect(DemoStack.DATABASE); Statement st = src.createStatement()) {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.executeUpdate(
@@ -134,11 +162,15 @@ class CutoverIT {
                         .hasMessageContaining("moved to generation 2");
             }
         }
+        ackedAroundCutover = acked;
+        return acked;
     }
 
     @Test
     @Order(3)
     void shouldRollBackWithTheOldLayoutEqualToTheNewOne() throws Exception {
+        Map<Long, FollowingWriteLoad.Acked> aroundCutover = cutOverUnderLoad();
+        assertThat(aroundCutover).as("writes acknowledged around the cutover").isNotEmpty();
         try (CutoverController controller = CutoverController.forRunner(runner, audit, fast());
              FollowingWriteLoad load = new FollowingWriteLoad(spec, follower, 3, 150, 3_000_000_000_000L).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.ok() && load.ackedOn("pg_a") + load.ackedOn("pg_b") > 50);
@@ -153,7 +185,7 @@ class CutoverIT {
             assertThat(load.ackedOn("pg_a") + load.ackedOn("pg_b")).as("writes made on the new layout before rollback").isPositive();
         }
         try (Connection src = stack.source().connect(DemoStack.DATABASE); Statement st = src.createStatement()) {
-            for (Map.Entry<Long, FollowingWriteLoad.Acked> e : ackedAroundCutover.entrySet()) {
+            for (Map.Entry<Long, FollowingWriteLoad.Acked> e : aroundCutover.entrySet()) {
                 try (ResultSet rs = st.executeQuery("SELECT note FROM public.orders WHERE id = " + e.getKey())) {
                     assertThat(rs.next()).as("row %d written around the cutover is on the source", e.getKey()).isTrue();
                     assertThat(rs.getString(1)).isEqualTo(e.getValue().note());
@@ -177,6 +209,8 @@ class CutoverIT {
     @Test
     @Order(4)
     void shouldKeepAnAuditChainThatVerifiesAndRevealsTampering() throws Exception {
+        abortOnDrainTimeout();
+        cutOverUnderLoad();
         Path file = dir.resolve("audit.jsonl");
         AuditVerifier.Result fromFile = AuditVerifier.verifyFile(file);
         assertThat(fromFile.valid()).isTrue();

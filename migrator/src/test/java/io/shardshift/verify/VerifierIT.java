@@ -4,6 +4,7 @@ import io.shardshift.core.verify.CompareReport;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.devstack.DevPostgres;
 import io.shardshift.migrator.cli.ShardshiftCli;
+import io.shardshift.testkit.DemoFixture;
 import io.shardshift.testkit.DemoSource;
 import io.shardshift.testkit.DemoStack;
 import io.shardshift.testkit.WriteLoad;
@@ -44,6 +45,7 @@ import static org.awaitility.Awaitility.await;
 class VerifierIT {
     static final VerifyOptions OPTS = VerifyOptions.defaults().withChunkRows(4_000).withRecheckTimeout(Duration.ofSeconds(30));
     static final String T0 = "timestamptz '2026-02-01 00:00:00+00'";
+    static DemoFixture fixture;
     static DemoStack stack;
     static MigrationSpec spec;
     static WriteLoad load;
@@ -53,27 +55,18 @@ class VerifierIT {
 
     @BeforeAll
     static void startMigration() throws Exception {
-        stack = DemoStack.start();
-        try (Connection c = source()) {
-            DemoSource.create(c, 30_000);
-        }
+        fixture = DemoFixture.start(false, 30_000);
+        stack = fixture.stack();
         spec = stack.spec("verify_it", 500);
-        load = new WriteLoad(stack.source().jdbcUrl(DemoStack.DATABASE), stack.source().user(), stack.source().password(),
-                2, 150).start();
-        runner = MigrationRunner.start(spec, state);
+        load = fixture.startLoad(2, 150);
+        runner = fixture.closing(MigrationRunner.start(spec, state));
         assertThat(runner.awaitBackfill(Duration.ofMinutes(1))).as("backfill finished").isTrue();
     }
 
     @AfterAll
     static void stop() {
-        if (load != null) {
-            load.close();
-        }
-        if (runner != null) {
-            runner.close();
-        }
-        if (stack != null) {
-            stack.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -159,7 +152,7 @@ class VerifierIT {
     }
 
     private static Connection source() throws Exception {
-        return stack.source().connect(DemoStack.DATABASE);
+        return fixture.source();
     }
 
     private static DevPostgres target(String tenant) {

@@ -2,7 +2,7 @@ package io.shardshift.verify;
 
 import io.shardshift.core.verify.CompareReport;
 import io.shardshift.core.spec.MigrationSpec;
-import io.shardshift.testkit.DemoSource;
+import io.shardshift.testkit.DemoFixture;
 import io.shardshift.testkit.DemoStack;
 import io.shardshift.testkit.WriteLoad;
 import io.shardshift.engine.lag.AppliedWatermark;
@@ -44,6 +44,7 @@ import static org.awaitility.Awaitility.await;
 class SearchVerifierIT {
     static final VerifyOptions OPTS = VerifyOptions.defaults().withChunkRows(5_000).withRecheckTimeout(Duration.ofSeconds(60));
     static final String T0 = "timestamptz '2026-02-01 00:00:00+00'";
+    static DemoFixture fixture;
     static DemoStack stack;
     static MigrationSpec spec;
     static WriteLoad load;
@@ -55,34 +56,22 @@ class SearchVerifierIT {
 
     @BeforeAll
     static void startMigration() throws Exception {
-        stack = DemoStack.start(true);
-        try (Connection c = stack.source().connect(DemoStack.DATABASE)) {
-            DemoSource.create(c, 20_000);
-        }
+        fixture = DemoFixture.start(true, 20_000);
+        stack = fixture.stack();
         spec = stack.spec("search_verify_it", 500);
-        load = new WriteLoad(stack.source().jdbcUrl(DemoStack.DATABASE), stack.source().user(), stack.source().password(),
-                2, 100).start();
-        runner = MigrationRunner.start(spec, state);
+        load = fixture.startLoad(2, 100);
+        runner = fixture.closing(MigrationRunner.start(spec, state));
         assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
         AppliedWatermark applied = runner.lag().watermark();
         applied.awaitApplied(applied.sourceWalLsn(), Duration.ofMinutes(2));
         cfg = runner.search().config("orders_search");
-        solr = SolrClients.forTarget(cfg);
+        solr = fixture.closing(SolrClients.forTarget(cfg));
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (load != null) {
-            load.close();
-        }
-        if (solr != null) {
-            solr.close();
-        }
-        if (runner != null) {
-            runner.close();
-        }
-        if (stack != null) {
-            stack.close();
+    static void stop() {
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -109,7 +98,7 @@ class SearchVerifierIT {
     @Test
     @Order(2)
     void shouldReportEachInjectedDocumentDivergenceWithItsIdAndRepairIt() throws Exception {
-        try (Connection c = stack.source().connect(DemoStack.DATABASE); Statement st = c.createStatement()) {
+        try (Connection c = fixture.source(); Statement st = c.createStatement()) {
             st.execute("INSERT INTO public.orders (id, tenant_id, customer, status, amount, created_at, note) VALUES "
                     + "(-1, 'globex', 'c1', 'new', 1.00, " + T0 + ", 'n1'), (-2, 'initech', 'c2', 'new', 2.00, " + T0 + ", 'n2')");
         }

@@ -20,6 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DockerComposeTest {
     private static final List<String> SERVICES = List.of("kafka", "source-postgres", "target-postgres-a",
             "target-postgres-b", "zookeeper", "solr", "migrator", "prometheus", "grafana");
+    private static final String README_COMPOSE_SECTION = "### Deploying with Docker";
+    /** How README.md's compose section names each service of docker-compose.yml. */
+    private static final Map<String, String> README_NAMES = Map.of("kafka", "Kafka",
+            "source-postgres", "a source PostgreSQL with logical WAL", "target-postgres-a", "two PostgreSQL targets",
+            "target-postgres-b", "two PostgreSQL targets", "zookeeper", "ZooKeeper", "solr", "Solr",
+            "migrator", "the migrator", "prometheus", "Prometheus", "grafana", "Grafana");
 
     private static Path repo() {
         Path p = Path.of("").toAbsolutePath();
@@ -51,15 +57,23 @@ class DockerComposeTest {
     @Test
     void shouldNameEveryServiceTheReadmeMentions() throws Exception {
         Path readme = repo().resolve("README.md");
-        if (!Files.exists(readme)) {
-            return;
-        }
+        assertThat(readme).as("README.md next to docker-compose.yml").isRegularFile();
+        String text = Files.readString(readme);
+        int start = text.indexOf(README_COMPOSE_SECTION);
+        assertThat(start).as("section '%s' in README.md", README_COMPOSE_SECTION).isNotNegative();
+        Matcher next = Pattern.compile("(?m)^#{1,3} ").matcher(text);
+        String section = next.find(start + README_COMPOSE_SECTION.length()) ? text.substring(start, next.start()) : text.substring(start);
         List<String> names = new ArrayList<>();
         compose().path("services").fieldNames().forEachRemaining(names::add);
-        Matcher m = Pattern.compile("`(kafka|zookeeper|solr|prometheus|grafana|migrator|[a-z]+-postgres(?:-[a-z])?)`")
-                .matcher(Files.readString(readme));
-        while (m.find()) {
-            assertThat(names).as("service %s named in README.md", m.group(1)).contains(m.group(1));
+
+        assertThat(README_NAMES.keySet()).as("services of docker-compose.yml (each needs its words in README.md)")
+                .containsExactlyInAnyOrderElementsOf(names);
+        README_NAMES.forEach((service, words) ->
+                assertThat(section).as("README.md's words for compose service %s", service).contains(words));
+        Matcher quoted = Pattern.compile("`(kafka|zookeeper|solr|prometheus|grafana|migrator|[a-z]+-postgres(?:-[a-z])?)`")
+                .matcher(text);
+        while (quoted.find()) {
+            assertThat(names).as("service %s named in README.md", quoted.group(1)).contains(quoted.group(1));
         }
     }
 

@@ -2,7 +2,7 @@ package io.shardshift.migrator.e2e;
 
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.migrator.cli.ShardshiftCli;
-import io.shardshift.testkit.DemoSource;
+import io.shardshift.testkit.DemoFixture;
 import io.shardshift.testkit.DemoStack;
 import io.shardshift.testkit.WriteLoad;
 import io.shardshift.engine.lag.Drain;
@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,20 +33,19 @@ import static org.awaitility.Awaitility.await;
 @Tag("slow")
 @Timeout(value = 7, unit = TimeUnit.MINUTES)
 class MigrationCrashRestartIT {
+    static DemoFixture fixture;
     static DemoStack stack;
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = DemoStack.start();
-        try (Connection c = stack.source().connect(DemoStack.DATABASE)) {
-            DemoSource.create(c, 100_000);
-        }
+        fixture = DemoFixture.start(false, 100_000);
+        stack = fixture.stack();
     }
 
     @AfterAll
     static void stopStack() {
-        if (stack != null) {
-            stack.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -58,8 +56,7 @@ class MigrationCrashRestartIT {
         Files.writeString(specFile, stack.specYaml("crash", 500));
         Path state = dir.resolve("state");
         Path log = dir.resolve("migrator.log");
-        String url = stack.source().jdbcUrl(DemoStack.DATABASE);
-        try (WriteLoad load = new WriteLoad(url, stack.source().user(), stack.source().password(), 4, 400).start()) {
+        try (WriteLoad load = fixture.startLoad(4, 400)) {
             Process migrator = startMigrator(specFile, state, log);
             try {
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))

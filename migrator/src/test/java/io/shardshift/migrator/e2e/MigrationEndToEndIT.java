@@ -2,7 +2,7 @@ package io.shardshift.migrator.e2e;
 
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.spec.MigrationSpec;
-import io.shardshift.testkit.DemoSource;
+import io.shardshift.testkit.DemoFixture;
 import io.shardshift.testkit.DemoStack;
 import io.shardshift.testkit.WriteLoad;
 import io.shardshift.engine.lag.Drain;
@@ -39,20 +39,19 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MigrationEndToEndIT {
+    static DemoFixture fixture;
     static DemoStack stack;
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = DemoStack.start();
-        try (Connection c = stack.source().connect(DemoStack.DATABASE)) {
-            DemoSource.create(c, 100_000);
-        }
+        fixture = DemoFixture.start(false, 100_000);
+        stack = fixture.stack();
     }
 
     @AfterAll
     static void stopStack() {
-        if (stack != null) {
-            stack.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -60,8 +59,7 @@ class MigrationEndToEndIT {
     @Order(1)
     void shouldMigrateEveryRowToItsTargetWhileWritesContinue(@TempDir Path state) throws Exception {
         MigrationSpec spec = stack.spec("e2e", 500);
-        String url = stack.source().jdbcUrl(DemoStack.DATABASE);
-        try (WriteLoad load = new WriteLoad(url, stack.source().user(), stack.source().password(), 4, 400).start();
+        try (WriteLoad load = fixture.startLoad(4, 400);
              MigrationRunner runner = MigrationRunner.start(spec, state)) {
             assertThat(runner.awaitBackfill(Duration.ofMinutes(3))).as("backfill finished").isTrue();
             long writesAtBackfillEnd = load.total();
@@ -104,7 +102,7 @@ class MigrationEndToEndIT {
     }
 
     private static long countSourceRows() throws Exception {
-        try (Connection c = stack.source().connect(DemoStack.DATABASE); Statement st = c.createStatement();
+        try (Connection c = fixture.source(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM public.orders")) {
             rs.next();
             return rs.getLong(1);

@@ -22,12 +22,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -50,9 +48,7 @@ class DashboardCutoverIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Optional<HeadlessChromium> chromium = HeadlessChromium.find();
-        assumeThat(chromium).as("chromium not found (install Debian's 'chromium' package or set $CHROMIUM); "
-                + "skipping the browser test").isPresent();
+        HeadlessChromium chromium = HeadlessChromium.require();
         fixture = DashboardFixture.start(NAME, 5_000, TOKEN);
         assertThat(fixture.runner().awaitBackfill(Duration.ofMinutes(1))).isTrue();
         fixture.stopLoad();
@@ -60,7 +56,7 @@ class DashboardCutoverIT {
         fixture.server().attachCutover(fixture.runner().spec().name(), controller);
         newGeneration = fixture.spec().routing().generation();
         oldGeneration = newGeneration - 1;
-        page = DevToolsPage.launch(chromium.get());
+        page = DevToolsPage.launch(chromium);
         page.navigate(fixture.server().url());
         await("dashboard loaded").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(page.text("#migration-id")).isEqualTo(NAME);

@@ -1,5 +1,8 @@
 package io.shardshift.migrator.http;
 
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +35,24 @@ final class HeadlessChromium {
         return Stream.of(env, "/usr/bin/chromium", "/usr/bin/chromium-browser")
                 .filter(p -> p != null && !p.isBlank()).map(Path::of).filter(Files::isExecutable).findFirst()
                 .map(HeadlessChromium::new);
+    }
+
+    /**
+     * The browser for a test that needs one. Without one the test is skipped on a developer machine, and
+     * fails under {@code CI=true}, where a skipped browser test would hide that the dashboard was never
+     * rendered; the message says how to install it.
+     */
+    static HeadlessChromium require() {
+        Optional<HeadlessChromium> found = find();
+        if (found.isEmpty()) {
+            String missing = "chromium not found: install Debian's 'chromium' package (apt-get install chromium, "
+                    + "as .ci/run does) or set $CHROMIUM to a Chromium binary";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                Assertions.fail(missing + " (CI=true: browser tests must run, not be skipped)");
+            }
+            Assumptions.assumeTrue(false, missing + "; skipping the browser test");
+        }
+        return found.get();
     }
 
     /**

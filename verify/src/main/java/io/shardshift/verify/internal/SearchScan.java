@@ -15,9 +15,11 @@ import java.util.Set;
  * The first pass over a table for one search target: per chunk of the source (keyset, as for the
  * PostgreSQL targets), the documents of the chunk's expected ids are read with one {@code {!terms}} query
  * per 1,000 ids; a missing, deleted or different document makes its key a candidate. Extra documents are
- * found over the whole table: when the collection's live document count differs from the live documents
- * the chunks found, every live id is listed (cursorMark) and each one no source row of the pass maps to
- * becomes a candidate (its key read back from the id).
+ * found over the whole table: every live id is listed (cursorMark) and each one no source row of the pass
+ * maps to becomes a candidate (its key read back from the id). The listing always runs: a shortcut that
+ * skipped it when the live document count equalled the live documents the chunks found missed extra
+ * documents under writes, because a row deleted (or moved) after its chunk was read lowers the count by
+ * as much as an extra document raises it.
  */
 public final class SearchScan {
     /**
@@ -46,7 +48,6 @@ public final class SearchScan {
         Map<RowKey, Set<String>> candidates = new LinkedHashMap<>();
         Set<String> expectedIds = new HashSet<>();
         long rows = 0;
-        long liveFound = 0;
         List<KeyRange> ranges = source.plan(chunkRows, tenant);
         for (KeyRange range : ranges) {
             Map<RowKey, Map<String, String>> src = source.fullRows(range, tenant);
@@ -57,9 +58,6 @@ public final class SearchScan {
             Map<String, SolrDoc> docs = solr.byIds(ids.values());
             for (Map.Entry<RowKey, String> e : ids.entrySet()) {
                 SolrDoc doc = docs.get(e.getValue());
-                if (doc != null && doc.live()) {
-                    liveFound++;
-                }
                 if (doc == null || !doc.live() || mapping.difference(src.get(e.getKey()), doc) != null) {
                     candidates.computeIfAbsent(e.getKey(), k -> new LinkedHashSet<>()).add(e.getValue());
                 }
@@ -68,15 +66,13 @@ public final class SearchScan {
         List<String> unreadable = new ArrayList<>();
         String filter = tenant == null ? null : mapping.tenantFilter(tenant).orElse(null);
         if (tenant == null || filter != null) {
-            if (solr.liveCount(filter) != liveFound) {
-                solr.liveIds(filter, id -> {
-                    if (!expectedIds.contains(id)) {
-                        mapping.parse(id).ifPresentOrElse(
-                                p -> candidates.computeIfAbsent(p.key(), k -> new LinkedHashSet<>()).add(id),
-                                () -> unreadable.add(id));
-                    }
-                });
-            }
+            solr.liveIds(filter, id -> {
+                if (!expectedIds.contains(id)) {
+                    mapping.parse(id).ifPresentOrElse(
+                            p -> candidates.computeIfAbsent(p.key(), k -> new LinkedHashSet<>()).add(id),
+                            () -> unreadable.add(id));
+                }
+            });
         }
         return new Result(rows, ranges.size(), candidates, unreadable);
     }

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 
 /**
  * Reads one search target's collection for the verifier (directly, not through the alias): documents by
- * id (tombstones included, so their fences count), the live document count, every live id, and a soft
+ * id (tombstones included, so their fences count), every live id, and a soft
  * commit that makes every update received so far visible before a re-check reads.
  */
 public final class SolrReader implements AutoCloseable {
@@ -61,15 +61,6 @@ public final class SolrReader implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    /** The number of live documents, of one shard key value when {@code filter} is a filter query. */
-    public long liveCount(String filter) {
-        SolrQuery q = new SolrQuery("*:*").setRows(0).addFilterQuery(LIVE);
-        if (filter != null) {
-            q.addFilterQuery(filter);
-        }
-        return query(q, "counting live documents").getResults().getNumFound();
     }
 
     /** Hands every live document id (of one shard key value when {@code filter} is set) to {@code out}. */
