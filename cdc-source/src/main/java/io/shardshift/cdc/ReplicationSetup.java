@@ -65,15 +65,21 @@ public final class ReplicationSetup {
     private static void ensurePublication(Connection c, String publication, List<TableId> tables) throws SQLException {
         Set<TableId> present = new HashSet<>();
         boolean exists = false;
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+        boolean viaRoot = false;
+        try (PreparedStatement ps = c.prepareStatement("SELECT pubviaroot FROM pg_publication WHERE pubname = ?")) {
             ps.setString(1, publication);
             try (ResultSet rs = ps.executeQuery()) {
                 exists = rs.next();
+                viaRoot = exists && rs.getBoolean(1);
             }
+        }
+        if (exists && !viaRoot) {
+            requireNoPartitionedTable(c, publication, tables);
         }
         if (!exists) {
             try (Statement st = c.createStatement()) {
-                st.execute("CREATE PUBLICATION " + SqlIdentifiers.quote(publication) + " FOR TABLE " + list(tables));
+                st.execute("CREATE PUBLICATION " + SqlIdentifiers.quote(publication) + " FOR TABLE " + list(tables)
+                        + " WITH (publish_via_partition_root = true)");
                 LOG.info("created publication {} for {}", publication, tables);
                 return;
             } catch (SQLException e) {
@@ -98,6 +104,33 @@ public final class ReplicationSetup {
                 st.execute("ALTER PUBLICATION " + SqlIdentifiers.quote(publication) + " ADD TABLE " + list(missing));
             }
             LOG.info("added {} to publication {}", missing, publication);
+        }
+    }
+
+    /**
+     * Refuses a publication made without {@code publish_via_partition_root} when a table is partitioned:
+     * its changes would be published under the partitions' names, which capture does not follow. Altering it
+     * here could lose changes the slot already decoded under those names, so the operator decides.
+     */
+    private static void requireNoPartitionedTable(Connection c, String publication, List<TableId> tables)
+            throws SQLException {
+        List<TableId> partitioned = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass(?)")) {
+            for (TableId t : tables) {
+                ps.setString(1, t.quoted());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        partitioned.add(t);
+                    }
+                }
+            }
+        }
+        if (!partitioned.isEmpty()) {
+            throw new SQLException("publication " + publication + " exists without publish_via_partition_root, so the"
+                    + " changes of the partitioned table(s) " + partitioned + " would arrive under their partitions'"
+                    + " names and not be applied; with no slot consuming it yet, run: ALTER PUBLICATION "
+                    + SqlIdentifiers.quote(publication) + " SET (publish_via_partition_root = true); (or drop it and"
+                    + " let Shardshift create it)", "55000");
         }
     }
 

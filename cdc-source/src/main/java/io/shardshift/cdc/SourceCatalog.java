@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * Reads the definition of source tables from PostgreSQL's catalog: columns (type as {@code format_type}
  * prints it, {@code NOT NULL}) in column order, the primary key in key order, secondary indexes on plain
- * columns, and whether {@code REPLICA IDENTITY FULL} is set.
+ * columns, and whether {@code REPLICA IDENTITY FULL} is set (for a partitioned table: on it and on every
+ * partition, since each partition's own setting decides what its changes carry).
  *
  * <p>Expression indexes, partial indexes and the {@code INCLUDE} columns of an index are not reported.
  */
@@ -25,6 +26,10 @@ public final class SourceCatalog {
     private static final String TABLE = """
             SELECT c.oid, c.relreplident FROM pg_class c
             WHERE c.oid = to_regclass(?) AND c.relkind IN ('r', 'p')""";
+    /** Whether every partition of a partitioned table (at any level) has REPLICA IDENTITY FULL; true for others. */
+    private static final String PARTITIONS_FULL = """
+            SELECT coalesce(bool_and(c.relreplident = 'f'), true) FROM pg_partition_tree(?::oid::regclass) t
+            JOIN pg_class c ON c.oid = t.relid WHERE t.level > 0""";
     private static final String COLUMNS = """
             SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull FROM pg_attribute a
             WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""";
@@ -53,6 +58,15 @@ public final class SourceCatalog {
         this.connection = connection;
     }
 
+    private boolean partitionsReplicaIdentityFull(long oid) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(PARTITIONS_FULL)) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
     /**
      * Reads one table's definition.
      *
@@ -72,6 +86,7 @@ public final class SourceCatalog {
                 replicaIdentityFull = "f".equals(rs.getString(2));
             }
         }
+        replicaIdentityFull = replicaIdentityFull && partitionsReplicaIdentityFull(oid);
         return Optional.of(new TableSchema(table, columns(table, oid), primaryKey(oid), indexes(oid),
                 replicaIdentityFull));
     }

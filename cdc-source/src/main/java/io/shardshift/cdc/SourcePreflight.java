@@ -119,6 +119,7 @@ public final class SourcePreflight {
 
     /** The SQL that gives a table the replica identity the migration needs. */
     public static String replicaIdentityFix(TableId table) {
-        return "ALTER TABLE " + table.quoted() + " REPLICA IDENTITY FULL;";
+        return "ALTER TABLE " + table.quoted() + " REPLICA IDENTITY FULL; (for a partitioned table, on each"
+                + " partition too)";
     }
 }

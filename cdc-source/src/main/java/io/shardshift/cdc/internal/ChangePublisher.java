@@ -6,6 +6,7 @@ import io.shardshift.cdc.LoggingContext;
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.event.ChangeEventCodec;
 import io.shardshift.core.event.Lsn;
+import io.shardshift.core.event.Operation;
 import io.shardshift.core.event.TableId;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,6 +14,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,7 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Debezium's batch consumer: converts each record once, publishes it to its table's change topic keyed
  * by primary key, waits until Kafka acknowledged the whole batch, and only then marks the batch processed,
- * so Debezium never stores (or confirms to the slot) a position whose changes are not in Kafka.
+ * so Debezium never stores (or confirms to the slot) a position whose changes are not in Kafka. A TRUNCATE is
+ * published to every partition of its table's topic.
  * A failed send fails the batch, which stops the engine; nothing is skipped.
  */
 public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
@@ -67,12 +70,13 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                     LOG.warn("skipping change of {} at {}: the table is not captured", event.table(), event.position());
                     continue;
                 }
-                producer.send(new ProducerRecord<>(topic, ChangeEventCodec.encodeKey(event.keyValues()),
-                        ChangeEventCodec.encode(event)), (metadata, error) -> {
-                            if (error != null) {
-                                sendError.compareAndSet(null, error);
-                            }
-                        });
+                for (ProducerRecord<byte[], byte[]> out : records(topic, event)) {
+                    producer.send(out, (metadata, error) -> {
+                        if (error != null) {
+                            sendError.compareAndSet(null, error);
+                        }
+                    });
+                }
                 sent++;
                 batchMaxLsn = Math.max(batchMaxLsn, event.position().lsn());
             }
@@ -94,6 +98,30 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                 LOG.debug("published {} changes up to LSN {}", sent, Lsn.format(batchMaxLsn));
             }
         }
+    }
+
+    /**
+     * The records of one event: one keyed by primary key, or for a TRUNCATE one per partition of the topic
+     * (key {@code []}), so every apply task meets the truncate in order with the events of its own keys.
+     */
+    private List<ProducerRecord<byte[], byte[]>> records(String topic, ChangeEvent event) {
+        byte[] key = ChangeEventCodec.encodeKey(event.keyValues());
+        byte[] value = ChangeEventCodec.encode(event);
+        if (event.op() != Operation.TRUNCATE) {
+            return List.of(new ProducerRecord<>(topic, key, value));
+        }
+        int partitions = producer.partitionsFor(topic).size();
+        if (partitions == 0) {
+            throw new IllegalStateException("cannot publish TRUNCATE of " + event.table() + " at " + event.position()
+                    + ": topic " + topic + " has no partitions");
+        }
+        LOG.info("publishing TRUNCATE of {} at {} to all {} partitions of {}", event.table(), event.position(),
+                partitions, topic);
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(partitions);
+        for (int p = 0; p < partitions; p++) {
+            out.add(new ProducerRecord<>(topic, p, key, value));
+        }
+        return out;
     }
 
     /** Changes published and acknowledged by Kafka. */

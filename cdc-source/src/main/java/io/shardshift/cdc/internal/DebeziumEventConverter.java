@@ -29,8 +29,8 @@ import java.util.UUID;
  *       of one key get the same Kafka key), from the row image, falling back to Debezium's key struct.</li>
  *   <li>A value of the after image that Debezium could not read (an unchanged TOAST value, shown by the
  *       unavailable-value placeholder) is taken from the before image, which REPLICA IDENTITY FULL fills.</li>
- *   <li>Records that are not row changes (heartbeats, tombstones, truncates, logical messages) give
- *       {@code null}.</li>
+ *   <li>A truncate ({@code op=t}) becomes a keyless {@link Operation#TRUNCATE} event with its LSN.</li>
+ *   <li>Records that are not changes (heartbeats, tombstones, logical messages) give {@code null}.</li>
  * </ul>
  */
 public final class DebeziumEventConverter {
@@ -70,13 +70,16 @@ public final class DebeziumEventConverter {
             return null;
         }
         String code = envelope.getString("op");
-        if (code == null || "t".equals(code) || "m".equals(code)) {
+        if (code == null || "m".equals(code)) {
             return null;
         }
         Struct source = envelope.getStruct("source");
         TableId table = new TableId(source.getString("schema"), source.getString("table"));
         SourcePosition position = SourcePosition.streamed(longOf(source, "lsn"), longOf(source, "txId"),
                 longOf(source, "ts_ms"));
+        if ("t".equals(code)) {
+            return ChangeEvent.truncate(table, position);
+        }
         try {
             Operation op = Operation.forCode(code);
             Struct beforeStruct = schema.field("before") == null ? null : envelope.getStruct("before");

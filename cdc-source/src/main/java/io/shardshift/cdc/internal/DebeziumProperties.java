@@ -60,7 +60,8 @@ public final class DebeziumProperties {
         p.setProperty("snapshot.mode", "no_data");
         p.setProperty("table.include.list", tables.stream().map(DebeziumProperties::tableRegex)
                 .collect(Collectors.joining(",")));
-        p.setProperty("skipped.operations", "t");
+        // Debezium skips truncates by default; a skipped truncate would leave its rows on the targets.
+        p.setProperty("skipped.operations", "none");
         p.setProperty("tombstones.on.delete", "false");
         // Logical decoding messages with this prefix are position markers (the migrator's drain); only their
         // LSN is used, they never reach the change topics.

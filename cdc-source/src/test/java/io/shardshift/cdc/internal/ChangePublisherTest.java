@@ -102,9 +102,35 @@ class ChangePublisherTest {
         Struct row = new Struct(ROW).put("id", id).put("tenant_id", "acme");
         Struct source = new Struct(SOURCE).put("schema", "public").put("table", "orders").put("lsn", lsn)
                 .put("txId", 1L).put("ts_ms", 1L);
+        boolean truncate = op.equals("t");
         Struct value = new Struct(ENVELOPE).put("source", source).put("op", op)
-                .put("before", op.equals("c") ? null : row).put("after", op.equals("d") ? null : row);
+                .put("before", op.equals("c") || truncate ? null : row)
+                .put("after", op.equals("d") || truncate ? null : row);
         return () -> new SourceRecord(Map.of("server", "x"), Map.of("lsn", lsn), "t", null, null, null, ENVELOPE, value);
+    }
+
+    @Test
+    void shouldPublishTruncateToEveryPartitionOfTheTopic() throws Exception {
+        org.apache.kafka.common.Node node = new org.apache.kafka.common.Node(0, "localhost", 9092);
+        List<org.apache.kafka.common.PartitionInfo> partitions = new ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            partitions.add(new org.apache.kafka.common.PartitionInfo("changes.orders", p, node, null, null));
+        }
+        org.apache.kafka.common.Cluster cluster = new org.apache.kafka.common.Cluster("c", List.of(node), partitions,
+                java.util.Set.of(), java.util.Set.of());
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(cluster, true, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        ChangePublisher publisher = new ChangePublisher("demo", converter, producer, Map.of(ORDERS, "changes.orders"));
+
+        publisher.handleBatch(List.of(change("c", 1, 100), change("t", 0, 200), change("c", 2, 300)), committer);
+
+        List<ProducerRecord<byte[], byte[]>> truncates = producer.history().stream()
+                .filter(r -> ChangeEventCodec.decode(r.value()).op() == Operation.TRUNCATE).toList();
+        assertThat(truncates).extracting(ProducerRecord::partition).containsExactly(0, 1, 2);
+        assertThat(truncates).allSatisfy(r -> assertThat(ChangeEventCodec.decode(r.value()).position().lsn())
+                .isEqualTo(200L));
+        assertThat(producer.history()).hasSize(5);
+        assertThat(publisher.lastPublishedLsn()).isEqualTo(300L);
     }
 
     private static RecordChangeEvent<SourceRecord> heartbeat(long lsn) {

@@ -1,6 +1,7 @@
 package io.shardshift.cdc.internal;
 
 import io.shardshift.core.event.ChangeEvent;
+import io.shardshift.core.event.ChangeEventCodec;
 import io.shardshift.core.event.Operation;
 import io.shardshift.core.event.SourcePosition;
 import io.shardshift.core.event.TableId;
@@ -121,12 +122,23 @@ class DebeziumEventConverterTest {
     }
 
     @Test
-    void shouldSkipTruncateHeartbeatAndTombstone() {
+    void shouldConvertTruncateToAKeylessEventWithItsLsn() {
+        ChangeEvent truncate = converter.convert(null, envelope(ROW, "t", null, null, 77L, 5L, 9L));
+
+        assertThat(truncate.op()).isEqualTo(Operation.TRUNCATE);
+        assertThat(truncate.key()).isEmpty();
+        assertThat(truncate.before()).isNull();
+        assertThat(truncate.after()).isNull();
+        assertThat(truncate.position().lsn()).isEqualTo(77L);
+        assertThat(ChangeEventCodec.decode(ChangeEventCodec.encode(truncate))).isEqualTo(truncate);
+    }
+
+    @Test
+    void shouldSkipHeartbeatAndTombstone() {
         Schema heartbeat = SchemaBuilder.struct().name("io.debezium.connector.common.Heartbeat")
                 .field("ts_ms", Schema.INT64_SCHEMA).build();
         SourceRecord tombstone = new SourceRecord(Map.of(), Map.of(), "t", null, KEY, key(1L, "a"), null, null);
 
-        assertThat(converter.convert(null, envelope(ROW, "t", null, null, 1L, 1L, 1L))).isNull();
         assertThat(converter.convert(null, new Struct(heartbeat).put("ts_ms", 1L))).isNull();
         assertThat(converter.convert(tombstone)).isNull();
     }

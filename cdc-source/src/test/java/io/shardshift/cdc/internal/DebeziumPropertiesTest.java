@@ -43,7 +43,7 @@ class DebeziumPropertiesTest {
                 .containsEntry("publication.name", "shardshift_demo")
                 .containsEntry("publication.autocreate.mode", "disabled")
                 .containsEntry("snapshot.mode", "no_data")
-                .containsEntry("skipped.operations", "t")
+                .containsEntry("skipped.operations", "none")
                 .containsEntry("heartbeat.interval.ms", "250")
                 .containsEntry("decimal.handling.mode", "string")
                 .containsEntry("interval.handling.mode", "string")

@@ -34,13 +34,18 @@ public final class ChangeEvent {
         this.op = Objects.requireNonNull(op, "op");
         this.table = Objects.requireNonNull(table, "table");
         this.position = Objects.requireNonNull(position, "position");
-        if (key == null || key.isEmpty()) {
+        if (op == Operation.TRUNCATE) {
+            if (key != null && !key.isEmpty() || before != null || after != null) {
+                throw new IllegalArgumentException("TRUNCATE of " + table + " at " + position
+                        + " must carry no key and no row image");
+            }
+        } else if (key == null || key.isEmpty()) {
             throw new IllegalArgumentException("event for " + table + " at " + position + " has no primary key");
         }
         if (op.isUpsert() && after == null) {
             throw new IllegalArgumentException(op + " event for " + table + " key " + key + " has no 'after' row");
         }
-        this.key = frozen(key);
+        this.key = key == null ? Map.of() : frozen(key);
         this.before = before == null ? null : frozen(before);
         this.after = after == null ? null : frozen(after);
     }
@@ -66,6 +71,15 @@ public final class ChangeEvent {
         return new ChangeEvent(Operation.DELETE, table, key, before, null, pos);
     }
 
+    /**
+     * A table truncated at a position: every row of the table whose change is older than the position is
+     * gone. It has no key and no row image; on a change topic it is published once to every partition, so
+     * each apply task sees it in order with the events of its keys.
+     */
+    public static ChangeEvent truncate(TableId table, SourcePosition pos) {
+        return new ChangeEvent(Operation.TRUNCATE, table, Map.of(), null, null, pos);
+    }
+
     /** Builds an event of any operation; used by decoders. */
     public static ChangeEvent of(Operation op, TableId table, Map<String, String> key, Map<String, String> before,
                                  Map<String, String> after, SourcePosition pos) {
@@ -80,7 +94,7 @@ public final class ChangeEvent {
         return table;
     }
 
-    /** The primary key columns and values, in the table's key order. */
+    /** The primary key columns and values, in the table's key order; empty for a TRUNCATE. */
     public Map<String, String> key() {
         return key;
     }

@@ -19,6 +19,7 @@ import java.util.Set;
  *       routes elsewhere (the shard key changed), also a DELETE of the key, carrying the {@code before}
  *       image and the same position, to the old target. The delete comes first.</li>
  *   <li>DELETE: the target of {@code before[shardKey]}, falling back to the key.</li>
+ *   <li>TRUNCATE: every target of the layout (each removes the table's rows older than the truncate).</li>
  * </ul>
  *
  * <p>Besides its layout target, every event of a table also goes, unchanged, to each search target that
@@ -29,7 +30,9 @@ import java.util.Set;
  * event whose new shard key value is moved routes as above; an UPDATE that takes a row out of the moved
  * tenants (old value moved, new value not) becomes a DELETE of the key, carrying the {@code before} image
  * and the same position, to the old target (and the search targets) only; a DELETE routes when its old
- * value is moved; every other event is dropped (it concerns rows that stay on the source).
+ * value is moved; every other event is dropped (it concerns rows that stay on the source). A TRUNCATE is not
+ * routable then (its targets may hold other tenants' rows): it goes to the dead-letter topic and blocks
+ * cutover.
  *
  * <p>Events of one primary key share a Kafka key, hence one partition and one task, and the task handles
  * them one after another; so per key, each target sees its events in source order.
@@ -77,7 +80,8 @@ public final class Router {
      * @return the events to apply, each with its target: one, or two for a shard key change, plus one per
      *         search target of the table; none for an event of a row a tenant-scoped migration does not move
      * @throws IllegalArgumentException naming the table and position when the event cannot be routed: an
-     *                                  unknown table, a TRUNCATE, or no value for the shard key column
+     *                                  unknown table, a TRUNCATE in a tenant-scoped migration, or no value for
+     *                                  the shard key column
      */
     public List<RoutedEvent> route(ChangeEvent event) {
         ChangeEvent moved = inScope(event);
@@ -105,8 +109,13 @@ public final class Router {
      */
     private ChangeEvent inScope(ChangeEvent event) {
         String shardKey = shardKeyOf(event);
-        if (tenants.isEmpty() || event.op() == Operation.TRUNCATE) {
+        if (tenants.isEmpty()) {
             return event;
+        }
+        if (event.op() == Operation.TRUNCATE) {
+            throw new IllegalArgumentException("cannot apply TRUNCATE of " + event.table() + " at " + event.position()
+                    + ": a tenant-scoped migration's targets hold other tenants' rows; make the targets match the"
+                    + " source by hand, then restart the migration");
         }
         return switch (event.op()) {
             case READ, CREATE -> moves(newValueOf(event, shardKey)) ? event : null;
@@ -126,7 +135,7 @@ public final class Router {
                 }
                 yield moves(event.beforeValueOf(shardKey)) ? event : null;
             }
-            case TRUNCATE -> event;
+            case TRUNCATE -> throw new IllegalStateException("unreachable");
         };
     }
 
@@ -149,22 +158,14 @@ public final class Router {
         String shardKey = shardKeyOf(event);
         Operation op = event.op();
         if (layout == null) {
-            if (op == Operation.TRUNCATE) {
-                throw truncate(event);
-            }
             return List.of();
         }
         return switch (op) {
             case READ, CREATE -> List.of(new RoutedEvent(targetOf(event, shardKey, event.after(), "after"), event));
             case UPDATE -> routeUpdate(event, shardKey);
             case DELETE -> List.of(new RoutedEvent(oldTargetOf(event, shardKey), event));
-            case TRUNCATE -> throw truncate(event);
+            case TRUNCATE -> layout.targets().stream().sorted().map(t -> new RoutedEvent(t, event)).toList();
         };
-    }
-
-    private static IllegalArgumentException truncate(ChangeEvent event) {
-        return new IllegalArgumentException("cannot apply TRUNCATE of " + event.table() + " at "
-                + event.position() + ": truncating a source table is not supported during a migration");
     }
 
     /** The shard key column of the event's table. */

@@ -105,12 +105,18 @@ class RouterTest {
     }
 
     @Test
-    void shouldRejectEventOfUnknownTableAndTruncate() {
+    void shouldRejectEventOfUnknownTable() {
         ChangeEvent other = ChangeEvent.create(TableId.parse("public.x"), Map.of("id", "1"), Map.of("id", "1"), Orders.at(10));
         assertThatThrownBy(() -> router.route(other)).hasMessageContaining("public.x").hasMessageContaining("not in the migration");
+    }
 
-        ChangeEvent truncate = ChangeEvent.of(Operation.TRUNCATE, Orders.TABLE, Orders.key("1"), null, null, Orders.at(10));
-        assertThatThrownBy(() -> router.route(truncate)).hasMessageContaining("TRUNCATE");
+    @Test
+    void shouldSendTruncateToEveryTargetOfTheLayoutAndToTheSearchTargets() {
+        Router withSearch = new Router(LAYOUT, Map.of(Orders.TABLE, "tenant_id"), Map.of(Orders.TABLE, List.of("s1")));
+        ChangeEvent truncate = ChangeEvent.truncate(Orders.TABLE, Orders.at(10));
+
+        assertThat(withSearch.route(truncate)).extracting(RoutedEvent::target).containsExactly("a", "b", "w", "s1");
+        assertThat(withSearch.route(truncate)).allSatisfy(r -> assertThat(r.event()).isSameAs(truncate));
     }
 
     @Test
@@ -143,8 +149,8 @@ class RouterTest {
 
         assertThat(searchOnly.route(moved)).containsExactly(new RoutedEvent("s1", moved));
         assertThat(searchOnly.route(deleted)).containsExactly(new RoutedEvent("s1", deleted));
-        ChangeEvent truncate = ChangeEvent.of(Operation.TRUNCATE, Orders.TABLE, Orders.key("1"), null, null, Orders.at(12));
-        assertThatThrownBy(() -> searchOnly.route(truncate)).hasMessageContaining("TRUNCATE");
+        ChangeEvent truncate = ChangeEvent.truncate(Orders.TABLE, Orders.at(12));
+        assertThat(searchOnly.route(truncate)).containsExactly(new RoutedEvent("s1", truncate));
         ChangeEvent other = ChangeEvent.create(TableId.parse("public.x"), Map.of("id", "1"), Map.of("id", "1"), Orders.at(13));
         assertThatThrownBy(() -> searchOnly.route(other)).hasMessageContaining("not in the migration");
     }
@@ -232,11 +238,12 @@ class RouterTest {
     void shouldStillRejectUnroutableEventsWhenTenantScoped() {
         Router scoped = new Router(LAYOUT, Map.of(Orders.TABLE, "tenant_id"), Map.of(), List.of("whale"));
         ChangeEvent noShardKey = ChangeEvent.create(Orders.TABLE, Orders.key("7"), Map.of("id", "7"), Orders.at(10));
-        ChangeEvent truncate = ChangeEvent.of(Operation.TRUNCATE, Orders.TABLE, Orders.key("1"), null, null, Orders.at(11));
+        ChangeEvent truncate = ChangeEvent.truncate(Orders.TABLE, Orders.at(11));
         ChangeEvent other = ChangeEvent.create(TableId.parse("public.x"), Map.of("id", "1"), Map.of("id", "1"), Orders.at(12));
 
         assertThatThrownBy(() -> scoped.route(noShardKey)).hasMessageContaining("no shard key column 'tenant_id'");
-        assertThatThrownBy(() -> scoped.route(truncate)).hasMessageContaining("TRUNCATE");
+        assertThatThrownBy(() -> scoped.route(truncate)).hasMessageContaining("TRUNCATE")
+                .hasMessageContaining("tenant-scoped");
         assertThatThrownBy(() -> scoped.route(other)).hasMessageContaining("not in the migration");
     }
 }

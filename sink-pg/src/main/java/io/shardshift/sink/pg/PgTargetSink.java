@@ -43,8 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * deletes remove older rows and leave a tombstone. Retriable errors (SQLSTATE classes 08, 40, 53, 57) retry
  * the batch with exponential backoff on a new connection if needed; data errors (classes 22, 23, ...)
  * replay the batch one event at a time and reject only the events that fail. Events the target can never
- * take (a table it does not hold, a column it lacks, a key that is not the primary key, a TRUNCATE) are
- * rejected before any write. A column missing from an event's {@code after} image takes its {@code before}
+ * take (a table it does not hold, a column it lacks, a key that is not the primary key) are rejected before
+ * any write. A TRUNCATE runs first in its batch: it deletes the table's rows older than its LSN and raises the
+ * table's truncate fence, which keeps out older streamed changes and every later snapshot row. A column missing from an event's {@code after} image takes its {@code before}
  * value, else NULL.
  *
  * <pre>{@code

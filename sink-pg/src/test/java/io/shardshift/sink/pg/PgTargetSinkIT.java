@@ -61,6 +61,39 @@ class PgTargetSinkIT extends AbstractChangeSinkContract {
     }
 
     @Test
+    void shouldRemoveRowsOlderThanATruncateAndKeepOlderChangesAndLateBackfillRowsOut() {
+        apply(create(1, "a", "1", 10), snapshot(2, "s", "2", 5), create(3, "c", "3", 30), delete(4, 12));
+
+        apply(ChangeEvent.truncate(Items.ID, Items.streamed(20)));
+
+        assertThat(db.row(Items.SCHEMA, Items.key(1))).isEmpty();
+        assertThat(db.row(Items.SCHEMA, Items.key(2))).isEmpty();
+        assertThat(db.row(Items.SCHEMA, Items.key(3))).contains(row(3, "c", "3"));
+        assertThat(db.tombstones()).containsExactly("public.items|{}|20");
+
+        apply(update(1, "stale", "1", 15), snapshot(5, "late", "5", 5), create(6, "new", "6", 25));
+        try (PgBackfillWriter w = PgBackfillWriter.open(db.spec(), Items.SCHEMA)) {
+            w.writeCopyText("7\tlate\t7\t\\N\n3\tlate\t3\t\\N\n");
+            assertThat(w.rowsInserted()).isZero();
+        }
+
+        assertThat(storedRowCount()).isEqualTo(2);
+        assertThat(db.row(Items.SCHEMA, Items.key(3))).contains(row(3, "c", "3"));
+        assertThat(db.row(Items.SCHEMA, Items.key(6))).contains(row(6, "new", "6"));
+    }
+
+    @Test
+    void shouldApplyTruncateFirstInItsBatchSoOnlyLaterChangesStay() {
+        apply(create(1, "a", "1", 10), create(2, "b", "2", 11));
+
+        apply(update(1, "before", "1", 19), ChangeEvent.truncate(Items.ID, Items.streamed(20)),
+                create(2, "after", "2", 21), ChangeEvent.truncate(Items.ID, Items.streamed(20)));
+
+        assertThat(storedRowCount()).isEqualTo(1);
+        assertThat(db.row(Items.SCHEMA, Items.key(2))).contains(row(2, "after", "2"));
+    }
+
+    @Test
     void shouldKeepHighestFenceInTombstoneWhenOlderDeleteIsReplayed() {
         apply(delete(1, 50));
         apply(delete(1, 30));

@@ -7,6 +7,7 @@ import io.shardshift.core.sink.RejectedEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -74,11 +75,14 @@ public final class BatchApplier {
 
     /**
      * Takes the {@link KeyLocks} the events need, in table name order so two writers never wait on each
-     * other in a cycle: exclusive for a table with deletes, shared for one with snapshot rows.
+     * other in a cycle: exclusive for a table with deletes or a truncate, shared for one with snapshot rows.
+     * A truncated table is then locked {@code EXCLUSIVE} (reads go on, writes wait), so no concurrent write of
+     * another task checks the fence before the truncate commits and writes an older row after it.
      */
     private static void lockTables(Connection c, List<ChangeEvent> events) throws SQLException {
         Map<String, TableId> ids = new TreeMap<>();
         Map<String, Boolean> exclusive = new TreeMap<>();
+        Map<String, TableId> truncated = new TreeMap<>();
         for (ChangeEvent e : events) {
             WriteKind kind = WriteKind.of(e);
             if (kind == WriteKind.UPSERT) {
@@ -86,10 +90,18 @@ public final class BatchApplier {
             }
             String name = e.table().toString();
             ids.putIfAbsent(name, e.table());
-            exclusive.merge(name, kind == WriteKind.DELETE, Boolean::logicalOr);
+            exclusive.merge(name, kind == WriteKind.DELETE || kind == WriteKind.TRUNCATE, Boolean::logicalOr);
+            if (kind == WriteKind.TRUNCATE) {
+                truncated.put(name, e.table());
+            }
         }
         for (Map.Entry<String, Boolean> lock : exclusive.entrySet()) {
             KeyLocks.lock(c, ids.get(lock.getKey()), lock.getValue());
+        }
+        for (TableId table : truncated.values()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("LOCK TABLE " + table.quoted() + " IN EXCLUSIVE MODE");
+            }
         }
     }
 }

@@ -16,9 +16,17 @@ import java.util.StringJoiner;
  * order, one {@code bigint[]} of fences, then the tombstone table name. Parameters of {@link #delete()}: one
  * {@code text[]} per primary key column in key order, one {@code bigint[]} of fences, then the tombstone
  * table name. Values are PostgreSQL text forms, cast to the column types inside the statement.
+ *
+ * <p>A truncate leaves the table's <em>truncate fence</em>: a tombstone with the empty key {@code '{}'} and the
+ * truncate's LSN. Every write checks it like the tombstone of its own key, so a streamed change older than
+ * the truncate (still on its way through another partition) and every snapshot row (fence 0) stay out.
+ * Snapshot rows are not needed after a truncate: every row that exists after it was inserted after it, and
+ * comes through the change stream.
  */
 public final class TableSql {
     private static final String FENCE = SqlIdentifiers.quote(Names.FENCE_COLUMN);
+    /** The tombstone key of a table's truncate fence. */
+    static final String TRUNCATE_KEY = "'{}'::text[]";
 
     private final TableSchema table;
     private final List<Integer> keyPositions;
@@ -29,6 +37,8 @@ public final class TableSql {
     private final String stageInsert;
     private final String storedKeys;
     private final String copyIntoTable;
+    private final String truncateRows;
+    private final String truncateFence;
 
     /**
      * Builds the statements of a table.
@@ -45,6 +55,11 @@ public final class TableSql {
         this.stageInsert = buildStageInsert();
         this.storedKeys = buildStoredKeys();
         this.copyIntoTable = buildCopyIntoTable();
+        this.truncateRows = "DELETE FROM " + table.id().quoted() + " WHERE " + FENCE + " < ?";
+        this.truncateFence = "WITH f AS (INSERT INTO " + Names.TOMBSTONES_QUOTED + " AS tb (table_name, key, lsn)"
+                + " VALUES (?, " + TRUNCATE_KEY + ", ?)\n ON CONFLICT (table_name, key) DO UPDATE SET lsn ="
+                + " GREATEST(tb.lsn, EXCLUDED.lsn))\nDELETE FROM " + Names.TOMBSTONES_QUOTED
+                + " WHERE table_name = ? AND key <> " + TRUNCATE_KEY + " AND lsn < ?";
     }
 
     /**
@@ -107,6 +122,19 @@ public final class TableSql {
         return delete;
     }
 
+    /** Deletes the rows older than a truncate; one parameter: the truncate's fence. */
+    public String truncateRows() {
+        return truncateRows;
+    }
+
+    /**
+     * Raises the table's truncate fence and drops the key tombstones below it (the fence covers them);
+     * parameters: tombstone table name, fence, tombstone table name, fence.
+     */
+    public String truncateFence() {
+        return truncateFence;
+    }
+
     /** Creates the session's staging table of the backfill writer: one text column per table column. */
     public String createStageTable() {
         return stageTable;
@@ -158,8 +186,8 @@ public final class TableSql {
                 .append(", ").append(FENCE).append(")\nSELECT ").append(casts).append(", v.f\nFROM unnest(")
                 .append(arrays).append(", ?::bigint[]) AS v(").append(aliases).append(", f)\n")
                 .append("WHERE NOT EXISTS (SELECT 1 FROM ").append(Names.TOMBSTONES_QUOTED)
-                .append(" tb WHERE tb.table_name = ? AND tb.key = ").append(keyArray("v.c"))
-                .append(" AND tb.lsn >= v.f)\nON CONFLICT (").append(keyColumns()).append(")");
+                .append(" tb WHERE tb.table_name = ? AND tb.key IN (").append(keyArray("v.c"))
+                .append(", ").append(TRUNCATE_KEY).append(") AND tb.lsn >= v.f)\nON CONFLICT (").append(keyColumns()).append(")");
         if (!streamed) {
             return sql.append(" DO NOTHING").toString();
         }
@@ -204,7 +232,8 @@ public final class TableSql {
         }
         return "INSERT INTO " + table.id().quoted() + " (" + targetCols + ", " + FENCE + ")\nSELECT " + casts
                 + ", 0\nFROM " + stageName() + " s\nWHERE NOT EXISTS (SELECT 1 FROM " + Names.TOMBSTONES_QUOTED
-                + " tb WHERE tb.table_name = ? AND tb.key = " + keyArray("s.c") + ")\nON CONFLICT ("
+                + " tb WHERE tb.table_name = ? AND tb.key IN (" + keyArray("s.c") + ", " + TRUNCATE_KEY
+                + "))\nON CONFLICT ("
                 + keyColumns() + ") DO NOTHING";
     }
 
@@ -212,8 +241,8 @@ public final class TableSql {
         KeyParts k = keyParts("u");
         return "SELECT u.i FROM unnest(" + k.arrays() + ") WITH ORDINALITY AS u(" + k.aliases() + ", i)\n"
                 + "WHERE EXISTS (SELECT 1 FROM " + table.id().quoted() + " t WHERE " + k.match() + ")\n"
-                + "   OR EXISTS (SELECT 1 FROM " + Names.TOMBSTONES_QUOTED + " tb WHERE tb.table_name = ? AND tb.key = "
-                + k.array() + ")";
+                + "   OR EXISTS (SELECT 1 FROM " + Names.TOMBSTONES_QUOTED + " tb WHERE tb.table_name = ? AND tb.key IN ("
+                + k.array() + ", " + TRUNCATE_KEY + "))";
     }
 
     /**

@@ -37,6 +37,7 @@ public final class TableWriter {
             return 0;
         }
         return switch (kind) {
+            case TRUNCATE -> truncate(c, events);
             case UPSERT -> writeRows(c, sql.upsert(), events);
             case SNAPSHOT_INSERT -> writeRows(c, sql.snapshotInsert(), events);
             case DELETE -> delete(c, events);
@@ -60,6 +61,24 @@ public final class TableWriter {
             bind(c, ps, values, fences);
             return ps.executeUpdate();
         }
+    }
+
+    /** Applies the newest truncate of the events: deletes older rows, raises the truncate fence. */
+    private int truncate(Connection c, List<ChangeEvent> events) throws SQLException {
+        long fence = events.stream().mapToLong(e -> e.position().fence()).max().orElseThrow();
+        int deleted;
+        try (PreparedStatement ps = c.prepareStatement(sql.truncateRows())) {
+            ps.setLong(1, fence);
+            deleted = ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.truncateFence())) {
+            ps.setString(1, tombstoneName);
+            ps.setLong(2, fence);
+            ps.setString(3, tombstoneName);
+            ps.setLong(4, fence);
+            ps.execute();
+        }
+        return deleted;
     }
 
     private int delete(Connection c, List<ChangeEvent> events) throws SQLException {

@@ -23,7 +23,7 @@ class TableSqlTest {
                 SELECT v.c0, CAST(v.c1 AS bigint), CAST(v.c2 AS numeric), CAST(v.c3 AS character varying), v.f
                 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) AS v(c0, c1, c2, c3, f)
                 WHERE NOT EXISTS (SELECT 1 FROM "shardshift"."shardshift_tombstones" tb \
-                WHERE tb.table_name = ? AND tb.key = ARRAY[v.c0, v.c1] AND tb.lsn >= v.f)
+                WHERE tb.table_name = ? AND tb.key IN (ARRAY[v.c0, v.c1], '{}'::text[]) AND tb.lsn >= v.f)
                 ON CONFLICT ("tenant", "id") DO UPDATE SET "total" = EXCLUDED."total", "code" = EXCLUDED."code", \
                 "_ss_lsn" = EXCLUDED."_ss_lsn"
                 WHERE t."_ss_lsn" < EXCLUDED."_ss_lsn\"""");
@@ -59,7 +59,7 @@ class TableSqlTest {
                 SELECT s.c0, CAST(s.c1 AS bigint), CAST(s.c2 AS numeric), CAST(s.c3 AS character varying), 0
                 FROM pg_temp."shardshift_stage" s
                 WHERE NOT EXISTS (SELECT 1 FROM "shardshift"."shardshift_tombstones" tb \
-                WHERE tb.table_name = ? AND tb.key = ARRAY[s.c0, s.c1])
+                WHERE tb.table_name = ? AND tb.key IN (ARRAY[s.c0, s.c1], '{}'::text[]))
                 ON CONFLICT ("tenant", "id") DO NOTHING""");
     }
 
@@ -70,8 +70,19 @@ class TableSqlTest {
                 SELECT u.i FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS u(k0, k1, i)
                 WHERE EXISTS (SELECT 1 FROM "sales"."orders" t WHERE t."tenant" = u.k0 AND t."id" = CAST(u.k1 AS bigint))
                    OR EXISTS (SELECT 1 FROM "shardshift"."shardshift_tombstones" tb WHERE tb.table_name = ? \
-                AND tb.key = ARRAY[u.k0, u.k1])""");
+                AND tb.key IN (ARRAY[u.k0, u.k1], '{}'::text[]))""");
         assertThat(sql.copyIntoTable()).isEqualTo("COPY \"sales\".\"orders\" (\"tenant\", \"id\", \"total\", \"code\") FROM STDIN");
+    }
+
+    @Test
+    void shouldTruncateOlderRowsAndRaiseTheTableFenceDroppingKeyTombstonesBelowIt() {
+        TableSql sql = new TableSql(ORDERS);
+        assertThat(sql.truncateRows()).isEqualTo("DELETE FROM \"sales\".\"orders\" WHERE \"_ss_lsn\" < ?");
+        assertThat(sql.truncateFence()).isEqualTo("""
+                WITH f AS (INSERT INTO "shardshift"."shardshift_tombstones" AS tb (table_name, key, lsn) \
+                VALUES (?, '{}'::text[], ?)
+                 ON CONFLICT (table_name, key) DO UPDATE SET lsn = GREATEST(tb.lsn, EXCLUDED.lsn))
+                DELETE FROM "shardshift"."shardshift_tombstones" WHERE table_name = ? AND key <> '{}'::text[] AND lsn < ?""");
     }
 
     @Test
