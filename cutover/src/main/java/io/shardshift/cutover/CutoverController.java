@@ -164,11 +164,17 @@ public final class CutoverController implements AutoCloseable {
             live = old;
             publisher.publishGeneration(old, old, "initial: the source is live");
         }
-        if (!follower.writesFrozen() && follower.value(ConfigKeys.WRITES_FROZEN).isEmpty()) {
+        if (follower.value(ConfigKeys.WRITES_FROZEN).isEmpty()) {
             publisher.publishFreeze(false, "initial");
-        } else if (follower.writesFrozen()) {
-            LOG.warn("config topic says writes are frozen with no cutover running; unfreezing");
-            publisher.publishFreeze(false, "controller start: no cutover running");
+        }
+        try {
+            long reconciled = new Reconciler(new LiveSwitchState(spec, tables.stream().map(TableSchema::id).toList(),
+                    follower, publisher, options.aliasSwap(), audit), Retry.DEFAULT)
+                    .reconcile(old, target.generation(), live).generation();
+            previous = reconciled == live ? previous : live;
+            live = reconciled;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot reconcile the source, the config topic and the alias: " + e, e);
         }
         observation.resume(live);
     }
@@ -207,7 +213,7 @@ public final class CutoverController implements AutoCloseable {
                     gates.lastResults()));
         }
         audit.append(ACTOR, "gates-passed", details(id, "gates", gates.lastResults().toString()));
-        return finish(layoutSwitch.cutover(id, from, to, previous, gates.lastResults(), this::nowLive));
+        return finish(layoutSwitch.cutover(id, from, to, gates.lastResults(), this::nowLive));
     }
 
     /**
@@ -231,7 +237,7 @@ public final class CutoverController implements AutoCloseable {
             }
             audit.append(ACTOR, "start", details(id, "from", from, "to", to, "reason", reason == null ? "" : reason));
             observation.pause();
-            CutoverResult r = layoutSwitch.rollback(id, from, to, previous, this::nowLive);
+            CutoverResult r = layoutSwitch.rollback(id, from, to, this::nowLive);
             if (!r.completed()) {
                 observation.resumeAfterAbort();
             }
