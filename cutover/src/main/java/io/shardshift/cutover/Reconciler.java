@@ -40,6 +40,23 @@ final class Reconciler {
     }
 
     /**
+     * Reconciles at a controller's start (with {@link Retry#DEFAULT}); the generation live now.
+     *
+     * @throws IllegalStateException when the state cannot be read or repaired (the controller cannot start)
+     */
+    static long atStart(SwitchState state, long oldGeneration, long newGeneration, long config) {
+        try {
+            return new Reconciler(state, Retry.DEFAULT).reconcile(oldGeneration, newGeneration, config).generation();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reconciling the source, the config topic and the alias", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot reconcile the source, the config topic and the alias: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Reconciles a migration from {@code oldGeneration} to {@code newGeneration}.
      *
      * @param config the generation on the config topic now
