@@ -16,7 +16,9 @@ import static io.shardshift.cutover.LayoutSwitch.details;
  * republished, the alias pointed at it, and writes unfrozen: the audit trail gets a {@code reconcile} entry with what
  * was found, then a {@code reconciled} entry per repair (a failed alias swap is a {@code warning}, writes are
  * unfrozen anyway).
- * When the three agree and writes are not frozen, nothing is done. Every action is idempotent, so a reconcile cut
+ * When the three agree and writes are not frozen, nothing is done; nor when, with writes not frozen, the config topic
+ * says the new generation is live and the source accepts writes: no switch leaves that, so it is reported (a
+ * {@code warning}), never "repaired" by moving applications back to the old layout. Every action is idempotent, so a reconcile cut
  * short is simply run again.
  */
 final class Reconciler {
@@ -67,6 +69,13 @@ final class Reconciler {
         List<String> actions = new ArrayList<>();
         if (source == config && !frozen) {
             return new Outcome(source, actions);
+        }
+        if (!frozen && source == oldGeneration && config == newGeneration) {
+            LOG.error("the config topic says generation {} is live and no switch was cut short, but the source does not"
+                    + " reject writes of the moved rows (was its trigger dropped by hand?); changing nothing", config);
+            state.audit("warning", details("reconcile-" + System.currentTimeMillis(), "step", "reconcile", "reason",
+                    "source accepts writes while generation " + config + " is live", "generation", config));
+            return new Outcome(config, actions);
         }
         long other = source == newGeneration ? oldGeneration : newGeneration;
         String id = "reconcile-" + System.currentTimeMillis();
