@@ -13,7 +13,6 @@ import io.shardshift.cutover.internal.GateRunner;
 import io.shardshift.cutover.internal.ObservationWindow;
 import io.shardshift.cutover.internal.ReverseLog;
 import io.shardshift.cutover.internal.ReverseReplicator;
-import io.shardshift.engine.lag.LagSnapshot;
 import io.shardshift.engine.run.MigrationRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,16 +28,18 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
+import static io.shardshift.cutover.LayoutSwitch.aborted;
+import static io.shardshift.cutover.LayoutSwitch.details;
+
 /**
  * Switches applications from the old layout to the new one, and back.
  *
  * <p>Cutover: wait for the gates (apply lag under its bound for a stable period, no dead letters, the
- * extra gates); freeze writes (publish {@code writes.frozen} on the config topic, then lock the source
- * tables against writes); record the fence LSN under the lock; wait until every target has applied up to
- * it; make the old tables reject writes, flip {@code routing.generation}, swap the search alias; release
- * the lock; unfreeze. A failure or timeout at any step aborts: the lock is rolled back, the generation is
- * (re)published as before, writes are unfrozen, and the old layout stays live. Every step goes to the audit
- * trail. One controller per migration; cutovers and rollbacks run one at a time.
+ * extra gates); freeze writes; record the fence LSN under the source lock; drain the targets to it; commit the
+ * source's reject trigger and observation record (the point of no return), then flip {@code routing.generation},
+ * swap the search alias and unfreeze ({@link LayoutSwitch}). A controller that starts reconciles the source, the
+ * config topic and the alias first ({@link Reconciler}). Every step goes to the audit trail. One controller per
+ * migration; cutovers and rollbacks run one at a time.
  *
  * <p>After a cutover the observation window starts: a {@link ReverseReplicator} copies the application's
  * writes to the new layout back to the source every 200 ms, so a rollback only copies the remainder under
@@ -112,8 +113,8 @@ public final class CutoverController implements AutoCloseable {
 
     /**
      * A controller for a running migration: its drain watermark, lag and dead letters, the config topic
-     * {@code <prefix>.config} (created if missing). The no-dead-letters gate comes first, then
-     * {@code options.gates()}.
+     * {@code <prefix>.config} (created if missing). The no-dead-letters gate (counting the dead-letter topic's
+     * records, so letters published before a restart count) comes first, then {@code options.gates()}.
      */
     public static CutoverController forRunner(MigrationRunner runner, AuditTrail audit, CutoverOptions options)
             throws InterruptedException {
@@ -124,22 +125,16 @@ public final class CutoverController implements AutoCloseable {
         ConfigFollower follower = ConfigFollower.start(spec.kafka().bootstrapServers(), topic, Map.of(),
                 e -> LOG.warn("config topic: {}", e));
         List<Gate> gates = new ArrayList<>();
-        gates.add(Gates.noDeadLetters(runner::deadLetters));
+        DeadLetterCount onTopic = DeadLetterCount.of(spec.kafka().bootstrapServers(), spec.deadLetterTopic(),
+                options.publishTimeout());
+        gates.add(RunnerSignals.noDeadLetters(runner, onTopic));
         gates.addAll(options.gates());
         CutoverController c = new CutoverController(spec, runner.tables(), runner.lag().watermark()::awaitApplied,
-                () -> lagOf(runner), publisher, follower, audit, options.withGates(gates));
+                () -> RunnerSignals.lagMillis(runner), publisher, follower, audit, options.withGates(gates));
+        c.owned.add(onTopic);
         c.owned.add(follower);
         c.owned.add(publisher);
         return c;
-    }
-
-    private static long lagOf(MigrationRunner runner) {
-        try {
-            LagSnapshot s = runner.lag().snapshot();
-            return s.targets().keySet().stream().mapToLong(s::lagMillis).max().orElse(0);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read lag: " + e.getMessage(), e);
-        }
     }
 
     private void initialize() throws InterruptedException {
@@ -164,12 +159,13 @@ public final class CutoverController implements AutoCloseable {
             live = old;
             publisher.publishGeneration(old, old, "initial: the source is live");
         }
-        if (!follower.writesFrozen() && follower.value(ConfigKeys.WRITES_FROZEN).isEmpty()) {
+        if (follower.value(ConfigKeys.WRITES_FROZEN).isEmpty()) {
             publisher.publishFreeze(false, "initial");
-        } else if (follower.writesFrozen()) {
-            LOG.warn("config topic says writes are frozen with no cutover running; unfreezing");
-            publisher.publishFreeze(false, "controller start: no cutover running");
         }
+        long reconciled = Reconciler.atStart(new LiveSwitchState(spec, tables.stream().map(TableSchema::id).toList(),
+                follower, publisher, options.aliasSwap(), audit), old, target.generation(), live);
+        previous = reconciled == live ? previous : live;
+        live = reconciled;
         observation.resume(live);
     }
 
@@ -207,7 +203,7 @@ public final class CutoverController implements AutoCloseable {
                     gates.lastResults()));
         }
         audit.append(ACTOR, "gates-passed", details(id, "gates", gates.lastResults().toString()));
-        return finish(layoutSwitch.cutover(id, from, to, previous, gates.lastResults(), this::nowLive));
+        return finish(layoutSwitch.cutover(id, from, to, gates.lastResults(), this::nowLive));
     }
 
     /**
@@ -231,7 +227,7 @@ public final class CutoverController implements AutoCloseable {
             }
             audit.append(ACTOR, "start", details(id, "from", from, "to", to, "reason", reason == null ? "" : reason));
             observation.pause();
-            CutoverResult r = layoutSwitch.rollback(id, from, to, previous, this::nowLive);
+            CutoverResult r = layoutSwitch.rollback(id, from, to, this::nowLive);
             if (!r.completed()) {
                 observation.resumeAfterAbort();
             }
@@ -239,15 +235,6 @@ public final class CutoverController implements AutoCloseable {
         } finally {
             switching.unlock();
         }
-    }
-
-    private static CutoverResult aborted(String id, SwitchKind kind, long from, long to, long fence, long pause,
-                                         SwitchStep step, String reason, List<Gate.GateResult> gates) {
-        return LayoutSwitch.aborted(id, kind, from, to, fence, pause, step, reason, gates);
-    }
-
-    private static Map<String, Object> details(String id, Object... kv) {
-        return LayoutSwitch.details(id, kv);
     }
 
     /** Told by the layout switch once generation {@code to} is live. */
@@ -263,7 +250,8 @@ public final class CutoverController implements AutoCloseable {
 
     /**
      * Cuts over by itself, in a thread this controller owns: once {@code backfillFinished} holds, runs
-     * {@link #cutover()} (which waits for the gates) and retries after an abort, until a cutover completed
+     * {@link #cutover()} (which waits for the gates) and retries after an abort (after 5 s, doubling up to 5 min, each
+     * attempt in the audit trail as {@code auto-attempt}), until a cutover completed
      * once or the new generation is live. Idempotent.
      */
     public synchronized CutoverController startAutoCutover(BooleanSupplier backfillFinished) {
@@ -274,7 +262,9 @@ public final class CutoverController implements AutoCloseable {
         }
         if (auto == null) {
             auto = new AutoCutover(spec.name(), backfillFinished, this::cutover, this::liveGeneration,
-                    spec.routing().generation(), Duration.ofSeconds(5)).start();
+                    spec.routing().generation(), Duration.ofSeconds(5), Duration.ofMinutes(5), (n, r, next) ->
+                    audit.append(ACTOR, "auto-attempt", details(r.id(), "attempt", n, "outcome", r.outcome().name(),
+                            "step", String.valueOf(r.failedStep()), "nextInSeconds", next.toSeconds()))).start();
         }
         return this;
     }

@@ -51,7 +51,8 @@ final class LiveSwitchEffects implements SwitchEffects {
 
     @Override
     public void openSource() throws SQLException {
-        freeze = SourceFreeze.open(spec.source().jdbcUrl(), spec.source().user(), spec.source().password(), tableIds());
+        freeze = SourceFreeze.open(spec.source().jdbcUrl(), spec.source().user(), spec.source().password(), tableIds(),
+                SourceFreeze.Bounds.forPause(options.freezeTimeout(), options.drainTimeout()));
     }
 
     @Override
@@ -116,10 +117,21 @@ final class LiveSwitchEffects implements SwitchEffects {
     }
 
     @Override
-    public void release(long fence, long to) throws SQLException {
-        freeze.commit();
-        freeze.close();
-        targetLocks.release(true, fence, to);
+    public void commitSource() throws SQLException {
+        SourceFreeze f = freeze;
+        freeze = null;
+        try {
+            f.commit();
+        } finally {
+            f.close();
+        }
+    }
+
+    @Override
+    public void releaseTargets(long fence, long to) {
+        TargetLocks locks = targetLocks;
+        targetLocks = TargetLocks.none();
+        locks.release(true, fence, to);
     }
 
     @Override
@@ -134,14 +146,21 @@ final class LiveSwitchEffects implements SwitchEffects {
 
     @Override
     public void releaseTargetsAfterAbort() {
-        targetLocks.release(false, 0, 0);
+        TargetLocks locks = targetLocks;
+        targetLocks = TargetLocks.none();
+        locks.release(false, 0, 0);
     }
 
     @Override
     public void abortSource() {
-        if (freeze != null) {
-            freeze.abort();
-            freeze.close();
+        SourceFreeze f = freeze;
+        freeze = null;
+        if (f != null) {
+            try {
+                f.abort();
+            } finally {
+                f.close();
+            }
         }
     }
 

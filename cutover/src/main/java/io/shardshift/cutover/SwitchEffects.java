@@ -44,8 +44,17 @@ interface SwitchEffects {
     /** Points the search alias at the collection of {@code to}. */
     void swapAlias(long from, long to) throws Exception;
 
-    /** Commits and closes the source transaction, then releases the target locks with {@code to} live. */
-    void release(long fence, long to) throws Exception;
+    /**
+     * Commits and closes the source transaction: what the switch recorded there (reject trigger and observation
+     * record, or their removal) becomes durable. The switch's point of no return.
+     */
+    void commitSource() throws Exception;
+
+    /**
+     * After a committed rollback: commits the target transactions (reverse log stopped, fences restored, application
+     * writes rejected) and closes them. Does nothing when no target is locked or the targets were released already.
+     */
+    void releaseTargets(long fence, long to) throws Exception;
 
     /** Opens the observation window of a cutover to {@code generation}. */
     void openObservation(long generation, Instant until);
@@ -53,7 +62,7 @@ interface SwitchEffects {
     /** Closes the observation window after a completed rollback. */
     void closeObservationByRollback();
 
-    /** After a failure: releases the target locks, if any, without a new live generation. */
+    /** After a failure before the commit: rolls the target transactions back, if any are open, and closes them. */
     void releaseTargetsAfterAbort();
 
     /** After a failure: rolls the source transaction back and closes its connection, if it was opened. */

@@ -15,7 +15,9 @@ import static io.shardshift.cutover.LayoutSwitch.details;
 
 /**
  * The state of one {@link LayoutSwitch} run and its steps: each step method does one {@link SwitchStep} of a
- * cutover or a rollback; {@link #execute} runs a sequence of them and aborts on the first failure.
+ * cutover or a rollback. {@link #execute} runs the steps up to the commit, aborting (and undoing) on the first
+ * failure, then the steps after it, which are never undone: a failure there is retried where the step is
+ * idempotent and otherwise reported as a warning.
  */
 final class SwitchRun {
     private static final Logger LOG = LoggerFactory.getLogger(SwitchRun.class);
@@ -38,65 +40,93 @@ final class SwitchRun {
     private final String id;
     private final long from;
     private final long to;
-    private final long previous;
     private final List<Gate.GateResult> gateResults;
     private final LayoutSwitch.Live onLive;
     private final SwitchEffects effects;
     private final List<TableId> tableIds;
     private final Duration observationWindow;
+    private final Retry retry;
     private final List<Noted> noted = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private SwitchStep firstWarning;
     private long frozenAt = System.nanoTime();
+    private boolean freezePublished;
+    private boolean flipped;
+    private boolean interrupted;
     private long locked;
     private long drainedAt;
+    private long committedAt;
     private long fence;
-    private boolean flipped;
-    private boolean live;
-    private long pauseMillis;
     private Instant observeUntil;
 
-    SwitchRun(SwitchKind kind, String id, long from, long to, long previous, List<Gate.GateResult> gateResults,
-              LayoutSwitch.Live onLive, SwitchEffects effects, List<TableId> tableIds, Duration observationWindow) {
+    SwitchRun(SwitchKind kind, String id, long from, long to, List<Gate.GateResult> gateResults, LayoutSwitch.Live onLive,
+              SwitchEffects effects, List<TableId> tableIds, Duration observationWindow, Retry retry) {
         this.kind = kind;
         this.id = id;
         this.from = from;
         this.to = to;
-        this.previous = previous;
         this.gateResults = gateResults;
         this.onLive = onLive;
         this.effects = effects;
         this.tableIds = tableIds;
         this.observationWindow = observationWindow;
+        this.retry = retry;
     }
 
     /**
-     * Runs the steps in order. On a failure before the new generation is live, releases the target locks, writes
-     * the noted steps, then aborts ({@code undoOnAbort} runs after the source transaction is rolled back).
+     * Runs {@code beforeCommit} in order, the last of which commits the source; on a failure there, rolls back
+     * and unfreezes ({@code undoOnAbort} runs after the source transaction is rolled back) and reports the abort.
+     * Then runs {@code afterCommit}: each step runs even if an earlier one failed, except that writes stay frozen
+     * when the generation could not be published.
      */
-    CutoverResult execute(List<Step> steps, Runnable undoOnAbort) {
-        SwitchStep current = steps.get(0).name();
+    CutoverResult execute(List<Step> beforeCommit, List<Step> afterCommit, Runnable undoOnAbort) {
         try {
-            for (Step step : steps) {
+            return executeSteps(beforeCommit, afterCommit, undoOnAbort);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * An interrupt (the automatic cutover closing, say) is remembered and cleared while the switch undoes or
+     * finishes, so the undo and the unfreeze still reach the config topic; {@link #execute} sets it again.
+     */
+    private CutoverResult executeSteps(List<Step> beforeCommit, List<Step> afterCommit, Runnable undoOnAbort) {
+        SwitchStep current = beforeCommit.get(0).name();
+        try {
+            for (Step step : beforeCommit) {
                 current = step.name();
                 step.action().run();
             }
-            return new CutoverResult(id, kind, CutoverResult.Outcome.COMPLETED, from, to, fence, pauseMillis, null, null,
-                    gateResults);
         } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+            clearInterrupt();
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-            if (live) {
-                LOG.error("{} {}: generation {} is live but unfreezing failed at {}: {}", kind, id, to, current, reason);
-                flush();
-            } else {
-                effects.releaseTargetsAfterAbort();
-                flush();
-                abort(current, reason, undoOnAbort);
-            }
-            long pause = (System.nanoTime() - frozenAt) / 1_000_000;
+            abort(current, reason, undoOnAbort);
+            long pause = freezePublished ? (System.nanoTime() - frozenAt) / 1_000_000 : 0;
             return LayoutSwitch.aborted(id, kind, from, to, fence, pause, current, reason, gateResults);
         }
+        onLive.set(from, to);
+        for (Step step : afterCommit) {
+            if (step.name() == SwitchStep.UNFREEZE && !flipped) {
+                warn(step.name(), "writes stay frozen: generation " + to + " is not published yet");
+                continue;
+            }
+            try {
+                step.action().run();
+            } catch (Exception e) {
+                clearInterrupt();
+                warn(step.name(), e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+        long pause = (System.nanoTime() - frozenAt) / 1_000_000;
+        if (warnings.isEmpty()) {
+            return new CutoverResult(id, kind, CutoverResult.Outcome.COMPLETED, from, to, fence, pause, null, null,
+                    gateResults);
+        }
+        return new CutoverResult(id, kind, CutoverResult.Outcome.COMPLETED_WITH_WARNINGS, from, to, fence, pause,
+                firstWarning, String.join("; ", warnings), gateResults);
     }
 
     /** Opens the source connection (outside the pause). */
@@ -115,6 +145,7 @@ final class SwitchRun {
 
     void freeze() throws Exception {
         frozenAt = System.nanoTime();
+        freezePublished = true;
         effects.publishFreeze(true, id);
         effects.lockSource();
         note("freeze", details(id, "tables", tableIds.toString()));
@@ -147,43 +178,47 @@ final class SwitchRun {
         note("copied-back", details(id, "writes", copied));
     }
 
-    void flip() {
+    /** The point of no return: the source records the switch. */
+    void commit() throws Exception {
+        effects.commitSource();
+        committedAt = System.nanoTime();
+        note("commit", details(id, "generation", to, "previous", from));
+    }
+
+    void flip() throws Exception {
+        retry.run(() -> effects.publishGeneration(to, from, id));
         flipped = true;
-        effects.publishGeneration(to, from, id);
+        note("flip", details(id, "generation", to, "previous", from));
     }
 
     void swapAlias() throws Exception {
-        effects.swapAlias(from, to);
+        retry.run(() -> effects.swapAlias(from, to));
     }
 
-    void releaseAndObserve() throws Exception {
-        release();
+    void observe() {
         note("observation-started", details(id, "generation", to, "until", observeUntil.toString()));
         effects.openObservation(to, observeUntil);
     }
 
-    void releaseAndCloseObservation() throws Exception {
-        release();
-        effects.closeObservationByRollback();
+    void releaseTargetsAndCloseObservation() throws Exception {
+        try {
+            effects.releaseTargets(fence, to);
+        } finally {
+            effects.closeObservationByRollback();
+        }
     }
 
-    private void release() throws Exception {
-        effects.release(fence, to);
-        onLive.set(from, to);
-        live = true;
-        note("flip", details(id, "generation", to, "previous", from));
-    }
-
-    void unfreeze() {
-        effects.publishFreeze(false, id);
-        pauseMillis = (System.nanoTime() - frozenAt) / 1_000_000;
-        flush();
+    void unfreeze() throws Exception {
+        retry.run(() -> effects.publishFreeze(false, id));
+        long pauseMillis = (System.nanoTime() - frozenAt) / 1_000_000;
         long lockMs = (locked - frozenAt) / 1_000_000;
         long drainMs = drainedAt == 0 ? 0 : (drainedAt - locked) / 1_000_000;
-        effects.audit("done", details(id, "pauseMillis", pauseMillis, "generation", to, "lockMillis", lockMs,
-                "drainMillis", drainMs));
-        LOG.info("{} {}: generation {} -> {}, fence {}, writes paused {} ms (lock {} ms, drain {} ms)", kind, id,
-                from, to, Lsn.format(fence), pauseMillis, lockMs, drainMs);
+        long lockHeldMs = (committedAt - locked) / 1_000_000;
+        flush();
+        audit("done", details(id, "pauseMillis", pauseMillis, "generation", to, "lockMillis", lockMs,
+                "drainMillis", drainMs, "lockHeldMillis", lockHeldMs));
+        LOG.info("{} {}: generation {} -> {}, fence {}, writes paused {} ms (lock {} ms, drain {} ms, lock held {} ms)",
+                kind, id, from, to, Lsn.format(fence), pauseMillis, lockMs, drainMs, lockHeldMs);
     }
 
     void stopReverseLog() {
@@ -192,32 +227,65 @@ final class SwitchRun {
 
     /**
      * Notes a step of the pause with the time it happened; written to the audit trail once writes are unfrozen
-     * (or before the abort entry), so no audit write lengthens the pause.
+     * (or after the abort's undo), so no audit write lengthens the pause.
      */
     private void note(String entry, Map<String, Object> details) {
         details.put("at", Instant.now().toString());
         noted.add(new Noted(entry, details));
     }
 
+    /** Writes the noted steps, each once: an entry is taken off the list before it is written. */
     private void flush() {
-        for (Noted n : noted) {
-            effects.audit(n.entry(), n.details());
+        while (!noted.isEmpty()) {
+            Noted n = noted.remove(0);
+            audit(n.entry(), n.details());
         }
-        noted.clear();
     }
 
+    private void audit(String entry, Map<String, Object> details) {
+        try {
+            effects.audit(entry, details);
+        } catch (RuntimeException e) {
+            LOG.error("{}: cannot write audit entry {} {}: {}", id, entry, details, e.getMessage());
+        }
+    }
+
+    private void warn(SwitchStep step, String reason) {
+        if (firstWarning == null) {
+            firstWarning = step;
+        }
+        warnings.add(step.wireName() + ": " + reason);
+        LOG.error("{} {}: generation {} is live (the source committed) but step {} failed: {}", kind, id, to, step,
+                reason);
+        if (step == SwitchStep.UNFREEZE) {
+            flush();
+        }
+        audit("warning", details(id, "step", step.wireName(), "reason", reason, "generation", to));
+    }
+
+    /** Undoes what the steps before the commit did; every undo runs even if an earlier one fails. */
     private void abort(SwitchStep step, String reason, Runnable undoOnAbort) {
         LOG.warn("{}: aborted at step {}: {}; the old layout (generation {}) stays live", id, step, reason, from);
-        effects.abortSource();
-        undoOnAbort.run();
-        try {
-            if (flipped) {
-                effects.publishGeneration(from, previous, id + " aborted");
-            }
-            effects.publishFreeze(false, id + " aborted");
-        } catch (RuntimeException e) {
-            LOG.error("{}: cannot publish the abort on the config topic: {}", id, e.getMessage());
+        quietly("release the targets", effects::releaseTargetsAfterAbort);
+        quietly("roll back the source", effects::abortSource);
+        quietly("undo", undoOnAbort::run);
+        if (freezePublished) {
+            quietly("unfreeze", () -> retry.run(() -> effects.publishFreeze(false, id + " aborted")));
         }
-        effects.audit("abort", details(id, "step", step.wireName(), "reason", reason, "generation", from));
+        flush();
+        audit("abort", details(id, "step", step.wireName(), "reason", reason, "generation", from));
+    }
+
+    private void clearInterrupt() {
+        interrupted |= Thread.interrupted();
+    }
+
+    private void quietly(String what, Action action) {
+        try {
+            action.run();
+        } catch (Exception e) {
+            clearInterrupt();
+            LOG.error("{}: cannot {} after the abort: {}", id, what, e.getMessage());
+        }
     }
 }

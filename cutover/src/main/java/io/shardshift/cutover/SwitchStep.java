@@ -7,8 +7,10 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * where it stopped) and in the audit trail's {@code abort} entry. Written as its wire name, e.g.
  * {@code {"failedStep":"drain"}}.
  *
- * <p>A cutover runs {@code precheck, gates, prepare, freeze, fence, drain, reverse-log, flip, alias, release,
- * unfreeze}; a rollback {@code precheck, prepare, freeze, fence, copy-back, flip, alias, release, unfreeze}.
+ * <p>A cutover runs {@code precheck, gates, prepare, freeze, fence, drain, reverse-log, commit, flip, alias,
+ * release, unfreeze}; a rollback {@code precheck, prepare, freeze, fence, copy-back, commit, release, flip, alias,
+ * unfreeze}. {@code commit} is the switch's point of no return: a failure before it aborts and undoes, a failure
+ * after it is retried and reported as a warning, never undone.
  */
 public enum SwitchStep {
     /** Nothing to switch: the generation is live already, or the rollback is refused. */
@@ -27,11 +29,13 @@ public enum SwitchStep {
     REVERSE_LOG("reverse-log"),
     /** The targets locked and their remaining writes copied back to the source (rollback). */
     COPY_BACK("copy-back"),
+    /** The source transaction committed: the source records which generation is live (the point of no return). */
+    COMMIT("commit"),
     /** {@code routing.generation} published. */
     FLIP("flip"),
     /** The search alias swapped. */
     ALIAS("alias"),
-    /** The source transaction committed, the target locks released; the new generation is live. */
+    /** The observation window opened (cutover), or the target locks released and the window closed (rollback). */
     RELEASE("release"),
     /** {@code writes.frozen} cleared. */
     UNFREEZE("unfreeze");

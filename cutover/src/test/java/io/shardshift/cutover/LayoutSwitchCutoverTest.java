@@ -5,57 +5,54 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The cutover sequence of {@link LayoutSwitch} with recorded side effects: every step in order, and for a failure
- * at each step what is undone and that no later step runs.
+ * The cutover sequence of {@link LayoutSwitch} with recorded side effects: every step in order; for a failure
+ * before the source commit, what is undone and that no later step runs; for a failure after it, that nothing is
+ * undone, idempotent steps are retried and the rest still runs.
  */
 class LayoutSwitchCutoverTest {
     private static final long FROM = 1;
     private static final long TO = 2;
-    private static final long PREVIOUS = 0;
+    private static final Retry THREE_TRIES = new Retry(3, Duration.ZERO, Duration.ZERO);
+    private static final String DRAIN = "drain to " + Long.toHexString(RecordingSwitchEffects.FENCE);
 
-    /** Every call of a completed cutover, in order. */
-    private static final List<String> CUTOVER = List.of(
+    /** Every call of a completed cutover, in order: the source commits before the config topic and the alias move. */
+    static final List<String> CUTOVER = List.of(
             "open source",
             "start reverse log",
             "freeze writes",
             "lock source",
             "read fence",
-            "drain to " + Long.toHexString(RecordingSwitchEffects.FENCE),
+            DRAIN,
             "reject writes on source for 2",
+            "commit source",
             "publish generation 2 (previous 1)",
             "swap alias 1 -> 2",
-            "release with 2 live",
             "open observation of 2",
             "unfreeze writes");
 
-    /** What an abort before the flip undoes, in order. */
+    /** What an abort after the freeze undoes, in order. */
     private static final List<String> UNDO = List.of(
             "release target locks (abort)",
             "roll back source",
             "stop reverse log",
             "unfreeze writes (abort)");
 
-    /** What an abort after the flip undoes, in order: the generation goes back before the unfreeze. */
-    private static final List<String> UNDO_FLIPPED = List.of(
-            "release target locks (abort)",
-            "roll back source",
-            "stop reverse log",
-            "publish generation 1 (previous 0) (abort)",
-            "unfreeze writes (abort)");
+    /** What an abort before the freeze undoes: writes were never frozen, so they are not unfrozen. */
+    private static final List<String> UNDO_UNFROZEN = UNDO.subList(0, 3);
 
-    private final RecordingSwitchEffects effects = new RecordingSwitchEffects();
+    private final RecordingSwitchEffects effects = new RecordingSwitchEffects(FROM);
     private final List<String> live = new ArrayList<>();
     private final LayoutSwitch layoutSwitch = new LayoutSwitch(List.of(new TableId("public", "orders")),
-            Duration.ofMinutes(30), () -> effects);
+            Duration.ofMinutes(30), () -> effects, THREE_TRIES);
 
     private CutoverResult cutover() {
-        return layoutSwitch.cutover("cutover-1", FROM, TO, PREVIOUS, List.of(),
-                (from, to) -> live.add(from + " -> " + to));
+        return layoutSwitch.cutover("cutover-1", FROM, TO, List.of(), (from, to) -> live.add(from + " -> " + to));
     }
 
     private CutoverResult cutoverFailingAt(String call) {
@@ -67,6 +64,13 @@ class LayoutSwitchCutoverTest {
     private static List<String> upTo(String call, List<String> undo) {
         List<String> calls = new ArrayList<>(CUTOVER.subList(0, CUTOVER.indexOf(call) + 1));
         calls.addAll(undo);
+        return calls;
+    }
+
+    /** The calls of a completed cutover with {@code call} made {@code times} times. */
+    private static List<String> withRepeated(String call, int times) {
+        List<String> calls = new ArrayList<>(CUTOVER);
+        calls.addAll(CUTOVER.indexOf(call), Collections.nCopies(times - 1, call));
         return calls;
     }
 
@@ -82,41 +86,57 @@ class LayoutSwitchCutoverTest {
         assertThat(abort.entry()).isEqualTo("abort");
         assertThat(abort.details()).containsEntry("id", "cutover-1").containsEntry("step", step.wireName())
                 .containsEntry("reason", reason).containsEntry("generation", FROM);
+        assertThat(live).isEmpty();
+        assertThat(effects.consistent()).as("source, config topic and alias agree, writes unfrozen").isTrue();
+        assertThat(effects.sourceGeneration).isEqualTo(FROM);
+    }
+
+    private void assertLiveWithWarningAt(CutoverResult result, SwitchStep step) {
+        assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.COMPLETED_WITH_WARNINGS);
+        assertThat(result.completed()).isTrue();
+        assertThat(result.failedStep()).isEqualTo(step);
+        assertThat(result.reason()).startsWith(step.wireName() + ": IllegalStateException");
+        assertThat(live).containsExactly("1 -> 2");
+        assertThat(effects.sourceGeneration).isEqualTo(TO);
+        assertThat(effects.calls).doesNotContain("roll back source", "stop reverse log",
+                "publish generation 1 (previous 2) (abort)", "swap alias 2 -> 1", "release target locks (abort)");
+        assertThat(effects.auditEntries()).contains("warning").doesNotContain("abort");
     }
 
     @Test
-    void shouldRunEveryStepInOrderAndAuditThePauseWhenNothingFails() {
+    void shouldCommitTheSourceBeforePublishingAndAuditThePauseWhenNothingFails() {
         CutoverResult result = cutover();
 
-        assertThat(result.completed()).isTrue();
-        assertThat(result.kind()).isEqualTo(SwitchKind.CUTOVER);
+        assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.COMPLETED);
         assertThat(result.failedStep()).isNull();
         assertThat(result.fenceLsn()).isEqualTo(RecordingSwitchEffects.FENCE);
         assertThat(effects.calls).isEqualTo(CUTOVER);
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "flip", "observation-started", "done");
+        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "commit", "flip",
+                "observation-started", "done");
         assertThat(effects.audits.get(1).details()).containsEntry("lsn", "1/2000");
         assertThat(live).containsExactly("1 -> 2");
+        assertThat(effects.consistent()).isTrue();
+        assertThat(effects.sourceGeneration).isEqualTo(TO);
     }
 
     @Test
-    void shouldCloseSourceStopReverseLogAndUnfreezeWhenOpeningTheSourceFails() {
+    void shouldNeitherFreezeNorUnfreezeWhenOpeningTheSourceFails() {
         CutoverResult result = cutoverFailingAt("open source");
 
         assertAbortedAt(result, SwitchStep.PREPARE, "open source");
-        assertThat(effects.calls).isEqualTo(upTo("open source", UNDO));
+        assertThat(effects.calls).isEqualTo(upTo("open source", UNDO_UNFROZEN));
         assertThat(effects.auditEntries()).containsExactly("abort");
         assertThat(result.fenceLsn()).isZero();
-        assertThat(live).isEmpty();
+        assertThat(result.pauseMillis()).isZero();
     }
 
     @Test
-    void shouldStopReverseLogAndNeverFreezeWhenStartingTheReverseLogFails() {
+    void shouldStopReverseLogAndNeverPublishTheFreezeWhenStartingTheReverseLogFails() {
         CutoverResult result = cutoverFailingAt("start reverse log");
 
         assertAbortedAt(result, SwitchStep.PREPARE, "start reverse log");
-        assertThat(effects.calls).isEqualTo(upTo("start reverse log", UNDO)).doesNotContain("freeze writes");
+        assertThat(effects.calls).isEqualTo(upTo("start reverse log", UNDO_UNFROZEN));
         assertThat(effects.auditEntries()).containsExactly("abort");
-        assertThat(live).isEmpty();
     }
 
     @Test
@@ -126,7 +146,6 @@ class LayoutSwitchCutoverTest {
         assertAbortedAt(result, SwitchStep.FREEZE, "lock source");
         assertThat(effects.calls).isEqualTo(upTo("lock source", UNDO));
         assertThat(effects.auditEntries()).containsExactly("abort");
-        assertThat(live).isEmpty();
     }
 
     @Test
@@ -137,19 +156,16 @@ class LayoutSwitchCutoverTest {
         assertThat(effects.calls).isEqualTo(upTo("read fence", UNDO));
         assertThat(effects.auditEntries()).containsExactly("freeze", "abort");
         assertThat(result.fenceLsn()).isZero();
-        assertThat(live).isEmpty();
     }
 
     @Test
     void shouldReleaseFreezeAndKeepGenerationWhenDrainFails() {
-        String drain = "drain to " + Long.toHexString(RecordingSwitchEffects.FENCE);
-        CutoverResult result = cutoverFailingAt(drain);
+        CutoverResult result = cutoverFailingAt(DRAIN);
 
-        assertAbortedAt(result, SwitchStep.DRAIN, drain);
-        assertThat(effects.calls).isEqualTo(upTo(drain, UNDO));
+        assertAbortedAt(result, SwitchStep.DRAIN, DRAIN);
+        assertThat(effects.calls).isEqualTo(upTo(DRAIN, UNDO));
         assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "abort");
         assertThat(result.fenceLsn()).isEqualTo(RecordingSwitchEffects.FENCE);
-        assertThat(live).isEmpty();
     }
 
     @Test
@@ -159,49 +175,103 @@ class LayoutSwitchCutoverTest {
         assertAbortedAt(result, SwitchStep.REVERSE_LOG, "reject writes on source for 2");
         assertThat(effects.calls).isEqualTo(upTo("reject writes on source for 2", UNDO));
         assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "abort");
-        assertThat(live).isEmpty();
     }
 
     @Test
-    void shouldPublishTheGenerationBackWhenTheFlipFails() {
-        CutoverResult result = cutoverFailingAt("publish generation 2 (previous 1)");
+    void shouldAbortWithoutEverPublishingTheGenerationWhenTheSourceCommitFails() {
+        CutoverResult result = cutoverFailingAt("commit source");
 
-        assertAbortedAt(result, SwitchStep.FLIP, "publish generation 2 (previous 1)");
-        assertThat(effects.calls).isEqualTo(upTo("publish generation 2 (previous 1)", UNDO_FLIPPED));
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "abort");
-        assertThat(live).isEmpty();
+        assertAbortedAt(result, SwitchStep.COMMIT, "commit source");
+        assertThat(effects.calls).isEqualTo(upTo("commit source", UNDO))
+                .doesNotContain("publish generation 2 (previous 1)", "swap alias 1 -> 2");
     }
 
     @Test
-    void shouldPublishTheGenerationBackAndNotSwapTheAliasAgainWhenTheAliasSwapFails() {
-        CutoverResult result = cutoverFailingAt("swap alias 1 -> 2");
+    void shouldStillRollBackTheSourceAndUnfreezeWhenTheAuditTrailFailsDuringTheAbort() {
+        effects.failAuditOf("fence").failAuditOf("abort");
 
-        assertAbortedAt(result, SwitchStep.ALIAS, "swap alias 1 -> 2");
-        assertThat(effects.calls).isEqualTo(upTo("swap alias 1 -> 2", UNDO_FLIPPED));
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "abort");
-        assertThat(live).isEmpty();
-    }
-
-    @Test
-    void shouldPublishTheGenerationBackAndNeverGoLiveWhenTheReleaseFails() {
-        CutoverResult result = cutoverFailingAt("release with 2 live");
-
-        assertAbortedAt(result, SwitchStep.RELEASE, "release with 2 live");
-        assertThat(effects.calls).isEqualTo(upTo("release with 2 live", UNDO_FLIPPED))
-                .doesNotContain("open observation of 2");
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "abort");
-        assertThat(live).isEmpty();
-    }
-
-    @Test
-    void shouldKeepTheNewGenerationLiveAndUndoNothingWhenTheUnfreezeFails() {
-        CutoverResult result = cutoverFailingAt("unfreeze writes");
+        CutoverResult result = cutoverFailingAt(DRAIN);
 
         assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.ABORTED);
-        assertThat(result.failedStep()).isEqualTo(SwitchStep.UNFREEZE);
-        assertThat(result.reason()).isEqualTo("IllegalStateException: unfreeze writes failed");
-        assertThat(effects.calls).isEqualTo(CUTOVER);
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "flip", "observation-started");
-        assertThat(live).containsExactly("1 -> 2");
+        assertThat(result.failedStep()).isEqualTo(SwitchStep.DRAIN);
+        assertThat(effects.calls).isEqualTo(upTo(DRAIN, UNDO));
+        assertThat(effects.frozen).isFalse();
+    }
+
+    @Test
+    void shouldRetryThePublishOfTheGenerationAfterTheCommit() {
+        CutoverResult result = cutoverFailingAt("publish generation 2 (previous 1)", 2);
+
+        assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.COMPLETED);
+        assertThat(effects.calls).isEqualTo(withRepeated("publish generation 2 (previous 1)", 3));
+        assertThat(effects.consistent()).isTrue();
+    }
+
+    @Test
+    void shouldKeepTheCommittedCutoverAndKeepWritesFrozenWhenTheGenerationCannotBePublished() {
+        CutoverResult result = cutoverFailingAt("publish generation 2 (previous 1)");
+
+        assertLiveWithWarningAt(result, SwitchStep.FLIP);
+        assertThat(effects.calls).doesNotContain("unfreeze writes").contains("swap alias 1 -> 2", "open observation of 2");
+        assertThat(effects.configGeneration).isEqualTo(FROM);
+        assertThat(result.reason()).contains("writes stay frozen");
+        effects.failOn("nothing");
+        Reconciler.Outcome reconciled = reconcile();
+        assertThat(reconciled.generation()).isEqualTo(TO);
+        assertThat(effects.consistent()).isTrue();
+    }
+
+    @Test
+    void shouldKeepTheNewGenerationAndUnfreezeWhenTheAliasSwapFailsAfterTheCommit() {
+        CutoverResult result = cutoverFailingAt("swap alias 1 -> 2");
+
+        assertLiveWithWarningAt(result, SwitchStep.ALIAS);
+        assertThat(effects.calls).containsSubsequence("publish generation 2 (previous 1)", "swap alias 1 -> 2",
+                "swap alias 1 -> 2", "swap alias 1 -> 2", "open observation of 2", "unfreeze writes");
+        assertThat(effects.configGeneration).isEqualTo(TO);
+        assertThat(effects.frozen).isFalse();
+    }
+
+    @Test
+    void shouldReportWarningsAndUnfreezeWhenOpeningTheObservationWindowFails() {
+        CutoverResult result = cutoverFailingAt("open observation of 2");
+
+        assertLiveWithWarningAt(result, SwitchStep.RELEASE);
+        assertThat(effects.calls).endsWith("open observation of 2", "unfreeze writes");
+        assertThat(effects.consistent()).isTrue();
+    }
+
+    @Test
+    void shouldRetryTheUnfreezeAndWriteEachNoteOnce() {
+        CutoverResult result = cutoverFailingAt("unfreeze writes", 2);
+
+        assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.COMPLETED);
+        assertThat(effects.calls).isEqualTo(withRepeated("unfreeze writes", 3));
+        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "commit", "flip",
+                "observation-started", "done");
+        assertThat(effects.frozen).isFalse();
+    }
+
+    @Test
+    void shouldReportWarningsAndWriteEachNoteOnceWhenTheUnfreezeKeepsFailing() {
+        CutoverResult result = cutoverFailingAt("unfreeze writes");
+
+        assertLiveWithWarningAt(result, SwitchStep.UNFREEZE);
+        assertThat(effects.calls).isEqualTo(withRepeated("unfreeze writes", 3));
+        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "commit", "flip",
+                "observation-started", "warning");
+    }
+
+    private Reconciler.Outcome reconcile() {
+        try {
+            return new Reconciler(effects, Retry.ONCE).reconcile(FROM, TO, effects.configGeneration);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private CutoverResult cutoverFailingAt(String call, int times) {
+        effects.failOn(call, times);
+        return cutover();
     }
 }

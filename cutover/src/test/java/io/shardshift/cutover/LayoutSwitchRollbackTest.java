@@ -18,40 +18,34 @@ class LayoutSwitchRollbackTest {
     private static final long TO = 1;
     private static final long PREVIOUS = 1;
 
-    /** Every call of a completed rollback, in order. */
-    private static final List<String> ROLLBACK = List.of(
+    /** Every call of a completed rollback, in order: the source commits before the targets, the topic and alias. */
+    static final List<String> ROLLBACK = List.of(
             "open source",
             "freeze writes",
             "lock source",
             "read fence",
             "allow writes on source",
             "copy back",
+            "commit source",
+            "release targets with 1 live",
+            "close observation",
             "publish generation 1 (previous 2)",
             "swap alias 2 -> 1",
-            "release with 1 live",
-            "close observation",
             "unfreeze writes");
 
-    /** What an abort before the flip undoes, in order. */
+    /** What an abort after the freeze undoes, in order. */
     private static final List<String> UNDO = List.of(
             "release target locks (abort)",
             "roll back source",
             "unfreeze writes (abort)");
 
-    /** What an abort after the flip undoes, in order: the generation goes back before the unfreeze. */
-    private static final List<String> UNDO_FLIPPED = List.of(
-            "release target locks (abort)",
-            "roll back source",
-            "publish generation 2 (previous 1) (abort)",
-            "unfreeze writes (abort)");
-
-    private final RecordingSwitchEffects effects = new RecordingSwitchEffects();
+    private final RecordingSwitchEffects effects = new RecordingSwitchEffects(FROM);
     private final List<String> live = new ArrayList<>();
     private final LayoutSwitch layoutSwitch = new LayoutSwitch(List.of(new TableId("public", "orders")),
-            Duration.ofMinutes(30), () -> effects);
+            Duration.ofMinutes(30), () -> effects, new Retry(3, Duration.ZERO, Duration.ZERO));
 
     private CutoverResult rollback() {
-        return layoutSwitch.rollback("rollback-1", FROM, TO, PREVIOUS, (from, to) -> live.add(from + " -> " + to));
+        return layoutSwitch.rollback("rollback-1", FROM, TO, (from, to) -> live.add(from + " -> " + to));
     }
 
     private CutoverResult rollbackFailingAt(String call) {
@@ -88,17 +82,19 @@ class LayoutSwitchRollbackTest {
         assertThat(result.kind()).isEqualTo(SwitchKind.ROLLBACK);
         assertThat(result.failedStep()).isNull();
         assertThat(effects.calls).isEqualTo(ROLLBACK);
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "flip", "done");
+        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "commit", "flip", "done");
+        assertThat(effects.consistent()).isTrue();
+        assertThat(effects.sourceGeneration).isEqualTo(TO);
         assertThat(effects.audits.get(2).details()).containsEntry("writes", RecordingSwitchEffects.COPIED);
         assertThat(live).containsExactly("2 -> 1");
     }
 
     @Test
-    void shouldCloseSourceAndUnfreezeWhenOpeningTheSourceFails() {
+    void shouldCloseSourceAndNeverPublishTheFreezeWhenOpeningTheSourceFails() {
         CutoverResult result = rollbackFailingAt("open source");
 
         assertAbortedAt(result, SwitchStep.PREPARE, "open source");
-        assertThat(effects.calls).isEqualTo(upTo("open source", UNDO));
+        assertThat(effects.calls).isEqualTo(upTo("open source", UNDO.subList(0, 2)));
         assertThat(effects.auditEntries()).containsExactly("abort");
         assertThat(live).isEmpty();
     }
@@ -146,44 +142,50 @@ class LayoutSwitchRollbackTest {
     }
 
     @Test
-    void shouldPublishTheGenerationBackWhenTheFlipFails() {
-        CutoverResult result = rollbackFailingAt("publish generation 1 (previous 2)");
+    void shouldAbortAndKeepTheObservationWindowWhenTheSourceCommitFails() {
+        CutoverResult result = rollbackFailingAt("commit source");
 
-        assertAbortedAt(result, SwitchStep.FLIP, "publish generation 1 (previous 2)");
-        assertThat(effects.calls).isEqualTo(upTo("publish generation 1 (previous 2)", UNDO_FLIPPED));
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "abort");
+        assertAbortedAt(result, SwitchStep.COMMIT, "commit source");
+        assertThat(effects.calls).isEqualTo(upTo("commit source", UNDO)).doesNotContain("close observation");
         assertThat(live).isEmpty();
+        assertThat(effects.consistent()).isTrue();
     }
 
     @Test
-    void shouldPublishTheGenerationBackAndNotSwapTheAliasAgainWhenTheAliasSwapFails() {
+    void shouldNeverRollTheTargetsBackAfterTheirReleaseFailedPastTheCommit() {
+        CutoverResult result = rollbackFailingAt("release targets with 1 live");
+
+        assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.COMPLETED_WITH_WARNINGS);
+        assertThat(result.failedStep()).isEqualTo(SwitchStep.RELEASE);
+        assertThat(effects.calls).isEqualTo(ROLLBACK).doesNotContain("release target locks (abort)", "roll back source");
+        assertThat(live).containsExactly("2 -> 1");
+        assertThat(effects.consistent()).isTrue();
+        assertThat(effects.auditEntries()).contains("warning").doesNotContain("abort");
+    }
+
+    @Test
+    void shouldSwapTheAliasBackWithTheGenerationAndReportWarningsWhenTheAliasSwapKeepsFailing() {
         CutoverResult result = rollbackFailingAt("swap alias 2 -> 1");
 
-        assertAbortedAt(result, SwitchStep.ALIAS, "swap alias 2 -> 1");
-        assertThat(effects.calls).isEqualTo(upTo("swap alias 2 -> 1", UNDO_FLIPPED));
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "abort");
-        assertThat(live).isEmpty();
+        assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.COMPLETED_WITH_WARNINGS);
+        assertThat(result.completed()).isTrue();
+        assertThat(result.failedStep()).isEqualTo(SwitchStep.ALIAS);
+        assertThat(effects.calls).doesNotContain("publish generation 2 (previous 1) (abort)").endsWith("swap alias 2 -> 1",
+                "swap alias 2 -> 1", "swap alias 2 -> 1", "unfreeze writes");
+        assertThat(effects.configGeneration).isEqualTo(TO);
+        assertThat(effects.frozen).isFalse();
     }
 
     @Test
-    void shouldPublishTheGenerationBackAndKeepTheObservationWindowWhenTheReleaseFails() {
-        CutoverResult result = rollbackFailingAt("release with 1 live");
-
-        assertAbortedAt(result, SwitchStep.RELEASE, "release with 1 live");
-        assertThat(effects.calls).isEqualTo(upTo("release with 1 live", UNDO_FLIPPED)).doesNotContain("close observation");
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "abort");
-        assertThat(live).isEmpty();
-    }
-
-    @Test
-    void shouldKeepTheOldGenerationLiveAndUndoNothingWhenTheUnfreezeFails() {
+    void shouldReportTheRollbackCompletedWithWarningsWhenTheUnfreezeKeepsFailing() {
         CutoverResult result = rollbackFailingAt("unfreeze writes");
 
-        assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.ABORTED);
+        assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.COMPLETED_WITH_WARNINGS);
+        assertThat(result.completed()).as("the rollback took effect: no resumeAfterAbort").isTrue();
         assertThat(result.failedStep()).isEqualTo(SwitchStep.UNFREEZE);
-        assertThat(result.reason()).isEqualTo("IllegalStateException: unfreeze writes failed");
-        assertThat(effects.calls).isEqualTo(ROLLBACK);
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "flip");
+        assertThat(result.reason()).isEqualTo("unfreeze: IllegalStateException: unfreeze writes failed");
+        assertThat(effects.calls).endsWith("unfreeze writes", "unfreeze writes", "unfreeze writes");
+        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "commit", "flip", "warning");
         assertThat(live).containsExactly("2 -> 1");
     }
 }

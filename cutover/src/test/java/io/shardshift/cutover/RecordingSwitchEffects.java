@@ -6,32 +6,100 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A {@link SwitchEffects} that records every call as a line of text ({@code "lock source"},
+ * A {@link SwitchEffects} and {@link SwitchState} that records every call as a line of text ({@code "lock source"},
  * {@code "publish generation 2 (previous 1)"}, ...) and the audit entries apart, and fails the one call it is
- * told to fail with an {@link IllegalStateException} named after it.
+ * told to fail with an {@link IllegalStateException} named after it (every time, or the first n times), or
+ * {@linkplain #crashOn crashes} there: throws a {@link Crash} that no step catches, as if the process died.
+ *
+ * <p>It also models the state a switch changes: what the source committed (the generation it says is live), what
+ * its open transaction would commit, the config topic's generation and freeze, and the alias.
  */
-final class RecordingSwitchEffects implements SwitchEffects {
+final class RecordingSwitchEffects implements SwitchEffects, SwitchState {
     static final long FENCE = 0x1_0000_2000L;
     static final long COPIED = 7;
+    /** The generation the source says is live once it accepts writes again (the tests switch between 1 and 2). */
+    static final long OLD = 1;
 
     /** An audit entry written through the effects. */
     record Audited(String entry, Map<String, Object> details) {
     }
 
+    /** The process died at a call: nothing after it runs, nothing is undone. */
+    static final class Crash extends Error {
+        Crash(String call) {
+            super("crashed at " + call);
+        }
+    }
+
     final List<String> calls = new ArrayList<>();
     final List<Audited> audits = new ArrayList<>();
     private String failing;
+    private int failures = Integer.MAX_VALUE;
+    private String crashing;
+    private final java.util.Set<String> failingAudits = new java.util.HashSet<>();
 
-    /** Makes the call recorded as {@code call} throw. */
+    /** The generation the source says is live (committed). */
+    long sourceGeneration;
+    /** What the source's open transaction would make it say, if it commits. */
+    private Long sourcePending;
+    long configGeneration;
+    boolean frozen;
+    long aliasGeneration;
+
+    /** A fake whose source, config topic and alias all say {@code live}. */
+    RecordingSwitchEffects(long live) {
+        sourceGeneration = live;
+        configGeneration = live;
+        aliasGeneration = live;
+    }
+
+    /** Makes the call recorded as {@code call} throw, every time. */
     RecordingSwitchEffects failOn(String call) {
         this.failing = call;
         return this;
     }
 
+    /** Makes the call recorded as {@code call} throw the first {@code times} times, then succeed. */
+    RecordingSwitchEffects failOn(String call, int times) {
+        this.failing = call;
+        this.failures = times;
+        return this;
+    }
+
+    /** Makes the process die (a {@link Crash}) just after the call recorded as {@code call} took effect. */
+    RecordingSwitchEffects crashOn(String call) {
+        this.crashing = call;
+        return this;
+    }
+
+    /** Makes writing the audit entry {@code entry} throw. */
+    RecordingSwitchEffects failAuditOf(String entry) {
+        failingAudits.add(entry);
+        return this;
+    }
+
+    /** After a crash: the source session is gone, its open transaction rolled back; calls are recorded afresh. */
+    void restart() {
+        sourcePending = null;
+        crashing = null;
+        calls.clear();
+    }
+
+    boolean consistent() {
+        return sourceGeneration == configGeneration && configGeneration == aliasGeneration && !frozen;
+    }
+
     private void call(String call) {
         calls.add(call);
-        if (call.equals(failing)) {
+        if (call.equals(failing) && failures > 0) {
+            failures--;
             throw new IllegalStateException(call + " failed");
+        }
+    }
+
+    private void after(String call) {
+        if (call.equals(crashing)) {
+            throw new Crash(call);
         }
     }
 
@@ -42,74 +110,105 @@ final class RecordingSwitchEffects implements SwitchEffects {
     @Override
     public void openSource() {
         call("open source");
+        after("open source");
     }
 
     @Override
     public void startReverseLog() {
         call("start reverse log");
+        after("start reverse log");
     }
 
     @Override
     public void publishFreeze(boolean frozen, String reason) {
-        call(frozen ? "freeze writes" : reason.endsWith(" aborted") ? "unfreeze writes (abort)" : "unfreeze writes");
+        String call = frozen ? "freeze writes" : reason.endsWith(" aborted") ? "unfreeze writes (abort)" : "unfreeze writes";
+        call(call);
+        this.frozen = frozen;
+        after(call);
     }
 
     @Override
     public void lockSource() {
         call("lock source");
+        after("lock source");
     }
 
     @Override
     public long fenceLsn() {
         call("read fence");
+        after("read fence");
         return FENCE;
     }
 
     @Override
     public void awaitApplied(long fence) {
         call("drain to " + Long.toHexString(fence));
+        after("drain to " + Long.toHexString(fence));
     }
 
     @Override
     public void rejectWritesOnSource(long generation, Instant observeUntil) {
         call("reject writes on source for " + generation);
+        sourcePending = generation;
+        after("reject writes on source for " + generation);
     }
 
     @Override
     public void allowWritesOnSource() {
         call("allow writes on source");
+        sourcePending = OLD;
+        after("allow writes on source");
     }
 
     @Override
     public long copyBack() {
         call("copy back");
+        after("copy back");
         return COPIED;
     }
 
     @Override
     public void publishGeneration(long generation, long previous, String reason) {
-        call("publish generation " + generation + " (previous " + previous + ")"
-                + (reason.endsWith(" aborted") ? " (abort)" : ""));
+        String call = "publish generation " + generation + " (previous " + previous + ")"
+                + (reason.endsWith(" aborted") ? " (abort)" : "");
+        call(call);
+        configGeneration = generation;
+        after(call);
     }
 
     @Override
     public void swapAlias(long from, long to) {
         call("swap alias " + from + " -> " + to);
+        aliasGeneration = to;
+        after("swap alias " + from + " -> " + to);
     }
 
     @Override
-    public void release(long fence, long to) {
-        call("release with " + to + " live");
+    public void commitSource() {
+        call("commit source");
+        if (sourcePending != null) {
+            sourceGeneration = sourcePending;
+        }
+        sourcePending = null;
+        after("commit source");
+    }
+
+    @Override
+    public void releaseTargets(long fence, long to) {
+        call("release targets with " + to + " live");
+        after("release targets with " + to + " live");
     }
 
     @Override
     public void openObservation(long generation, Instant until) {
         call("open observation of " + generation);
+        after("open observation of " + generation);
     }
 
     @Override
     public void closeObservationByRollback() {
         call("close observation");
+        after("close observation");
     }
 
     @Override
@@ -120,6 +219,7 @@ final class RecordingSwitchEffects implements SwitchEffects {
     @Override
     public void abortSource() {
         call("roll back source");
+        sourcePending = null;
     }
 
     @Override
@@ -129,6 +229,20 @@ final class RecordingSwitchEffects implements SwitchEffects {
 
     @Override
     public void audit(String entry, Map<String, Object> details) {
+        if (failingAudits.contains(entry)) {
+            throw new IllegalStateException("audit of " + entry + " failed");
+        }
         audits.add(new Audited(entry, details));
+    }
+
+    @Override
+    public long sourceGeneration(long oldGeneration, long newGeneration) {
+        calls.add("read source");
+        return sourceGeneration;
+    }
+
+    @Override
+    public boolean writesFrozen() {
+        return frozen;
     }
 }

@@ -14,11 +14,19 @@ import java.util.function.Supplier;
 
 /**
  * The thread of {@code cutover.auto}: waits for the backfill to finish, then runs the cutover (which waits
- * for its gates) and, after an abort, tries again after a pause; it stops for good once a cutover completed
- * or the new generation is live (cut over by an operator meanwhile).
+ * for its gates) and, after an abort, tries again after a pause that doubles with each abort up to a cap (each
+ * attempt pauses writes, so a cutover that keeps failing must not pause them every few seconds); every attempt is
+ * reported to a listener (the audit trail). It stops for good once a cutover completed or the new generation is
+ * live (cut over by an operator meanwhile).
  */
 public final class AutoCutover implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AutoCutover.class);
+
+    /** Told after each attempt: its number (from 1), its result, and when the next one starts (zero: none). */
+    @FunctionalInterface
+    public interface Attempts {
+        void attempted(int attempt, CutoverResult result, Duration nextIn);
+    }
 
     private final String migration;
     private final BooleanSupplier backfillFinished;
@@ -26,18 +34,36 @@ public final class AutoCutover implements AutoCloseable {
     private final LongSupplier liveGeneration;
     private final long targetGeneration;
     private final Duration retryAfter;
+    private final Duration maxRetryAfter;
+    private final Attempts attempts;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile boolean running;
     private Thread thread;
 
+    /**
+     * @param retryAfter    the pause after the first abort, doubled after each further one
+     * @param maxRetryAfter the longest pause
+     */
     public AutoCutover(String migration, BooleanSupplier backfillFinished, Supplier<CutoverResult> cutover,
-                       LongSupplier liveGeneration, long targetGeneration, Duration retryAfter) {
+                       LongSupplier liveGeneration, long targetGeneration, Duration retryAfter, Duration maxRetryAfter,
+                       Attempts attempts) {
         this.migration = migration;
         this.backfillFinished = backfillFinished;
         this.cutover = cutover;
         this.liveGeneration = liveGeneration;
         this.targetGeneration = targetGeneration;
         this.retryAfter = retryAfter;
+        this.maxRetryAfter = maxRetryAfter;
+        this.attempts = attempts;
+    }
+
+    /** The pause after the {@code attempt}-th abort: {@code retryAfter * 2^(attempt-1)}, at most the cap. */
+    static Duration pauseAfter(int attempt, Duration retryAfter, Duration maxRetryAfter) {
+        Duration pause = retryAfter;
+        for (int i = 1; i < attempt && pause.compareTo(maxRetryAfter) < 0; i++) {
+            pause = pause.multipliedBy(2);
+        }
+        return pause.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : pause;
     }
 
     public synchronized AutoCutover start() {
@@ -55,6 +81,7 @@ public final class AutoCutover implements AutoCloseable {
     }
 
     private void waitAndCutOver() {
+        int attempt = 0;
         try {
             while (stop.getCount() > 0) {
                 if (liveGeneration.getAsLong() == targetGeneration) {
@@ -66,13 +93,17 @@ public final class AutoCutover implements AutoCloseable {
                     continue;
                 }
                 CutoverResult r = cutover.get();
+                attempt++;
                 if (r.completed()) {
                     LOG.info("auto cutover of {} completed: generation {} is live", migration, r.toGeneration());
+                    attempts.attempted(attempt, r, Duration.ZERO);
                     return;
                 }
-                LOG.warn("auto cutover of {} aborted at {}: {}; trying again in {} s", migration, r.failedStep(),
-                        r.reason(), retryAfter.toSeconds());
-                stop.await(retryAfter.toMillis(), TimeUnit.MILLISECONDS);
+                Duration pause = pauseAfter(attempt, retryAfter, maxRetryAfter);
+                LOG.warn("auto cutover of {} aborted at {} (attempt {}): {}; trying again in {} s", migration,
+                        r.failedStep(), attempt, r.reason(), pause.toSeconds());
+                attempts.attempted(attempt, r, pause);
+                stop.await(pause.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

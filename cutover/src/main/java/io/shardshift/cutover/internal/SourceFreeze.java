@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +23,36 @@ import java.util.stream.Collectors;
  * write anyway with {@code SET LOCAL shardshift.replica = on}.
  */
 public final class SourceFreeze implements AutoCloseable {
+    /**
+     * How long the database lets this freeze live on its own, so that a hung or killed migrator cannot keep the
+     * source locked: the server ends the session (and with it the lock, rolled back) once the transaction idles
+     * longer than {@code idleInTransaction}, or once TCP keepalives find the client gone (about 25 s); the driver
+     * gives up a statement after {@code socketTimeout}.
+     *
+     * @param idleInTransaction {@code idle_in_transaction_session_timeout} of the session, above the whole pause
+     * @param socketTimeout     the driver's socket timeout, above the longest statement (the lock wait)
+     */
+    public record Bounds(Duration idleInTransaction, Duration socketTimeout) {
+        /** No bound (the session lives as long as the connection). */
+        public static final Bounds NONE = new Bounds(Duration.ZERO, Duration.ZERO);
+        private static final Duration MARGIN = Duration.ofSeconds(30);
+
+        /** Bounds for a pause of at most {@code freezeTimeout} waiting for the lock plus {@code drainTimeout} draining. */
+        public static Bounds forPause(Duration freezeTimeout, Duration drainTimeout) {
+            return new Bounds(freezeTimeout.plus(drainTimeout).plus(MARGIN), freezeTimeout.plus(MARGIN));
+        }
+
+        /** The session settings that apply these bounds, in order. */
+        public List<String> sessionSettings() {
+            if (idleInTransaction.isZero()) {
+                return List.of();
+            }
+            return List.of("SET idle_in_transaction_session_timeout = " + idleInTransaction.toMillis(),
+                    "SET tcp_keepalives_idle = 10", "SET tcp_keepalives_interval = 5", "SET tcp_keepalives_count = 3");
+        }
+    }
+
+
     /** SQLSTATE of a write rejected because its table moved. */
     public static final String MOVED_SQLSTATE = io.shardshift.client.ConfigKeys.MOVED_SQLSTATE;
     private static final String TRIGGER = "shardshift_moved";
@@ -48,8 +79,31 @@ public final class SourceFreeze implements AutoCloseable {
 
     /** Connects, without locking yet: the connection set-up stays out of the write pause. */
     public static SourceFreeze open(String jdbcUrl, String user, String password, List<TableId> tables) throws SQLException {
-        Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+        return open(jdbcUrl, user, password, tables, Bounds.NONE);
+    }
+
+    /**
+     * Connects with {@code bounds} on the session, without locking yet: the connection set-up stays out of the
+     * write pause.
+     */
+    public static SourceFreeze open(String jdbcUrl, String user, String password, List<TableId> tables, Bounds bounds)
+            throws SQLException {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        props.setProperty("password", password == null ? "" : password);
+        props.setProperty("tcpKeepAlive", "true");
+        if (!bounds.socketTimeout().isZero()) {
+            props.setProperty("socketTimeout", Long.toString(Math.max(1, bounds.socketTimeout().toSeconds())));
+        }
+        Connection c = DriverManager.getConnection(jdbcUrl, props);
         try {
+            try (Statement st = c.createStatement()) {
+                for (String setting : bounds.sessionSettings()) {
+                    st.execute(setting);
+                }
+            }
             c.setAutoCommit(false);
             return new SourceFreeze(c, tables);
         } catch (SQLException e) {
@@ -144,6 +198,26 @@ public final class SourceFreeze implements AutoCloseable {
 
     private static String literal(String v) {
         return "'" + v.replace("'", "''") + "'";
+    }
+
+    /** True when the reject trigger is installed (committed) on any of {@code tables}. */
+    public static boolean rejectsWrites(Connection connection, List<TableId> tables) throws SQLException {
+        try (java.sql.PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM pg_trigger t"
+                + " JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE t.tgname = ? AND n.nspname = ? AND c.relname = ?")) {
+            for (TableId t : tables) {
+                ps.setString(1, TRIGGER);
+                ps.setString(2, t.schema());
+                ps.setString(3, t.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Removes the reject trigger (a rollback makes the source the live layout again). */

@@ -30,7 +30,7 @@ public final class TargetLocks {
 
     /** No target locked (before a rollback reached its copy-back step). */
     public static TargetLocks none() {
-        return new TargetLocks(List.of(), List.of());
+        return new TargetLocks(new ArrayList<>(), List.of());
     }
 
     /** Locks every target's tables; waits at most {@code timeout} for each. */
@@ -69,10 +69,18 @@ public final class TargetLocks {
      * abort nothing changes. After a rollback the targets also reject application writes (see
      * {@link ReverseLog#rejectAppWrites}), so a writer blocked on these locks cannot write to them once released.
      *
+     * Each transaction ends once: a second call does nothing.
+     *
      * @param liveGeneration the generation live after the rollback (named in the rejection)
+     * @throws IllegalStateException after a rollback, naming the targets that could not commit (every target is
+     *                               tried and closed first)
      */
     public void release(boolean rolledBack, long fence, long liveGeneration) {
-        for (Connection c : connections) {
+        List<Connection> open = List.copyOf(connections);
+        connections.clear();
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < open.size(); i++) {
+            Connection c = open.get(i);
             try {
                 if (rolledBack) {
                     ReverseLog.stop(c, tables);
@@ -83,7 +91,8 @@ public final class TargetLocks {
                     c.rollback();
                 }
             } catch (SQLException e) {
-                LOG.warn("cannot release a target after {}: {}", rolledBack ? "rollback" : "abort", e.getMessage());
+                LOG.warn("cannot release target #{} after {}: {}", i, rolledBack ? "rollback" : "abort", e.getMessage());
+                failed.add("#" + i + ": " + e.getMessage());
             } finally {
                 try {
                     c.close();
@@ -91,6 +100,10 @@ public final class TargetLocks {
                     // the lock ends with the session
                 }
             }
+        }
+        if (rolledBack && !failed.isEmpty()) {
+            throw new IllegalStateException("targets not released after the rollback (their reverse log, fences and"
+                    + " write rejection did not commit): " + failed);
         }
     }
 }

@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class WritePauseBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Steps of a cutover, each ending at the audit entry of that name (the first starts at gates-passed). */
-    private static final List<String> STEPS = List.of("freeze", "fence", "drained", "flip", "done");
+    private static final List<String> STEPS = List.of("freeze", "fence", "drained", "commit", "flip", "done");
     /** Load before the first cutover, so capture and apply run warm as in a migration that has been live a while. */
     private static final Duration WARM_UP = Duration.ofSeconds(5);
 
