@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  *
  * <p>Dates, times and timestamps are printed as PostgreSQL prints them ({@code 2024-03-01},
  * {@code 10:15:30.5}, {@code 2024-03-01 10:15:30.123456}); zoned values, JSON, UUID, XML, numeric and
- * interval strings are passed through; bytes become {@code \x} followed by hex; arrays become array
+ * interval strings are passed through, except the forms key text needs canonical ({@link KeyText}):
+ * timestamptz printed in UTC ({@code 2024-03-01 10:15:30.5+00}), booleans as {@code t}/{@code f}, floats
+ * shortest-exact ({@code 1e+20}), intervals in {@code IntervalStyle=postgres}; bytes become {@code \x} followed by hex; arrays become array
  * literals ({@code {1,2,"a b"}}). Unknown logical types fall back to {@code toString()}.
  */
 public final class PgTextValues {
@@ -235,12 +237,5 @@ public final class PgTextValues {
         return out;
     }
 
-    private static String pad2(int v) {
-        return v < 10 ? "0" + v : Integer.toString(v);
-    }
 
-    private static String pad4(int v) {
-        String s = Integer.toString(v);
-        return s.length() >= 4 ? s : "0".repeat(4 - s.length()) + s;
-    }
 }
