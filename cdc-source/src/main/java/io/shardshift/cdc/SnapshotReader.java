@@ -37,6 +37,9 @@ import java.util.stream.Collectors;
  * as long as the migration's replication slot existed before the read started: a row changed between
  * chunks is also in the change stream, and snapshot rows never overwrite streamed ones.
  *
+ * <p>Reader sessions run with {@link io.shardshift.core.event.KeyText#SESSION_SETTINGS}, so every value,
+ * the shard key's included, is in canonical key text whatever the server's or the JVM's defaults.
+ *
  * <p>This class plans the chunks and runs the readers; {@link ChunkReadJob} reads the chunks.
  */
 public final class SnapshotReader {
@@ -194,7 +197,7 @@ public final class SnapshotReader {
     }
 
     private Connection open(String purpose) throws SQLException {
-        Connection c = PgConnections.open(spec.source().jdbcUrl(), spec.source().user(), spec.source().password(),
+        Connection c = PgConnections.openCanonical(spec.source().jdbcUrl(), spec.source().user(), spec.source().password(),
                 "shardshift-" + spec.name() + "-" + purpose);
         c.setAutoCommit(true);
         return c;

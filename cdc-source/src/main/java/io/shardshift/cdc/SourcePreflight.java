@@ -2,6 +2,7 @@ package io.shardshift.cdc;
 
 import io.shardshift.cdc.internal.PgConnections;
 import io.shardshift.core.event.TableId;
+import io.shardshift.core.schema.KeyTypes;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecException;
@@ -21,7 +22,8 @@ import java.util.Optional;
 /**
  * Checks, before anything starts, that the live systems can run a migration spec: the source is
  * reachable and has {@code wal_level=logical}; every table exists, has a primary key, has its shard key
- * column and has {@code REPLICA IDENTITY FULL}; every target is reachable. Each problem is a
+ * column and has {@code REPLICA IDENTITY FULL}; key and shard key columns have a type with canonical key text
+ * ({@link KeyTypes}); every target is reachable. Each problem is a
  * {@link SpecException} naming the spec field (or table) and what to do.
  */
 public final class SourcePreflight {
@@ -107,6 +109,7 @@ public final class SourcePreflight {
                 throw new SpecException(spec.shardKeyFieldOf(table), "table " + table
                         + " has no shard key column '" + shardKey + "' (columns: " + schema.columnNames() + ")");
             }
+            checkKeyTypes(schema, shardKey, field, spec.shardKeyFieldOf(table));
             if (!schema.replicaIdentityFull()) {
                 throw new SpecException(field, "table " + table + " does not have REPLICA IDENTITY FULL, so updates"
                         + " and deletes would not carry the shard key and unchanged TOAST values; run: "
@@ -115,6 +118,20 @@ public final class SourcePreflight {
             out.add(schema);
         }
         return out;
+    }
+
+    /** Refuses primary key and shard key columns whose type has no reliable canonical key text. */
+    private static void checkKeyTypes(TableSchema schema, String shardKey, String field, String shardKeyField) {
+        for (String k : schema.primaryKey()) {
+            schema.column(k).map(c -> KeyTypes.problem(schema.id().toString(), c, "primary key column"))
+                    .ifPresent(problem -> {
+                        throw new SpecException(field, problem);
+                    });
+        }
+        schema.column(shardKey).map(c -> KeyTypes.problem(schema.id().toString(), c, "shard key"))
+                .ifPresent(problem -> {
+                    throw new SpecException(shardKeyField, problem);
+                });
     }
 
     /** The SQL that gives a table the replica identity the migration needs. */

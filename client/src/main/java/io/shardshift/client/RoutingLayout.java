@@ -16,7 +16,10 @@ import java.util.Map;
  *
  * <p>Routing: a shard key value named in {@code hotTenants} goes to its target; any other value goes to
  * {@code bucketTargets[unsigned(murmur3_x86_32(utf8(value), seed 0)) mod buckets]}. A null value routes
- * as the empty string. The same rule as the migrator's, so an application and the migrator always agree.
+ * as the empty string. The same rule as the migrator's, so an application and the migrator always agree,
+ * provided the value is passed as the migrator's canonical key text: a text shard key as is, any other type
+ * (timestamptz, boolean, numeric, uuid, float, ...) through {@link ShardKeyText#of(Object)} or
+ * {@link #targetForValue(Object)}, never as {@code toString()} of a Java value.
  *
  * @param generation    the routing generation
  * @param shardKey      the shard key column
@@ -48,7 +51,15 @@ public record RoutingLayout(@JsonProperty("generation") long generation,
         return (int) (Integer.toUnsignedLong(h) % buckets);
     }
 
-    /** The target that holds rows with this shard key value. */
+    /**
+     * The target that holds rows with this shard key value, given as a Java value ({@code Instant},
+     * {@code UUID}, {@code BigDecimal}, {@code Boolean}, ..., see {@link ShardKeyText#of(Object)}).
+     */
+    public String targetForValue(Object shardKeyValue) {
+        return targetFor(ShardKeyText.of(shardKeyValue));
+    }
+
+    /** The target that holds rows with this shard key value, given as canonical key text. */
     public String targetFor(String shardKeyValue) {
         String hot = hotTenants.get(shardKeyValue == null ? "" : shardKeyValue);
         return hot != null ? hot : bucketTargets.get(bucketOf(shardKeyValue, buckets));

@@ -1,5 +1,6 @@
 package io.shardshift.verify;
 
+import io.shardshift.verify.internal.CanonicalSession;
 import io.shardshift.core.verify.CompareReport;
 import io.shardshift.cdc.ShardKeyFilter;
 import io.shardshift.cdc.SourceCatalog;
@@ -224,7 +225,8 @@ public final class Verifier implements AutoCloseable {
     }
 
     private Connection connectSource() throws SQLException {
-        return DriverManager.getConnection(spec.source().jdbcUrl(), spec.source().user(), spec.source().password());
+        return CanonicalSession.of(DriverManager.getConnection(spec.source().jdbcUrl(), spec.source().user(),
+                spec.source().password()));
     }
 
     private Connection connectSourceUnchecked() {

@@ -1,10 +1,12 @@
 package io.shardshift.cdc.internal;
 
+import io.shardshift.core.event.KeyText;
 import org.postgresql.Driver;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 
 /**
@@ -29,6 +31,24 @@ public final class PgConnections {
         props.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         props.setProperty("ApplicationName", applicationName);
         return DriverManager.getConnection(jdbcUrl, props);
+    }
+
+    /**
+     * Opens a connection whose session prints values in canonical key text ({@link KeyText#SESSION_SETTINGS}):
+     * for every connection that reads key or shard key text, such as the backfill's {@code COPY}.
+     */
+    public static Connection openCanonical(String jdbcUrl, String user, String password, String applicationName)
+            throws SQLException {
+        Connection c = open(jdbcUrl, user, password, applicationName);
+        try (Statement st = c.createStatement()) {
+            for (String setting : KeyText.SESSION_SETTINGS) {
+                st.execute(setting);
+            }
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     /** The error's message (and its causes'), with the password masked should a driver ever echo it. */

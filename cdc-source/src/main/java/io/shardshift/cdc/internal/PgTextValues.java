@@ -1,5 +1,6 @@
 package io.shardshift.cdc.internal;
 
+import io.shardshift.core.event.KeyText;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
@@ -10,11 +11,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns one Kafka Connect value produced by Debezium's PostgreSQL connector (configured with
@@ -24,11 +28,15 @@ import java.util.Map;
  *
  * <p>Dates, times and timestamps are printed as PostgreSQL prints them ({@code 2024-03-01},
  * {@code 10:15:30.5}, {@code 2024-03-01 10:15:30.123456}); zoned values, JSON, UUID, XML, numeric and
- * interval strings are passed through; bytes become {@code \x} followed by hex; arrays become array
+ * interval strings are passed through, except the forms key text needs canonical ({@link KeyText}):
+ * timestamptz printed in UTC ({@code 2024-03-01 10:15:30.5+00}), booleans as {@code t}/{@code f}, floats
+ * shortest-exact ({@code 1e+20}), intervals in {@code IntervalStyle=postgres}; bytes become {@code \x} followed by hex; arrays become array
  * literals ({@code {1,2,"a b"}}). Unknown logical types fall back to {@code toString()}.
  */
 public final class PgTextValues {
     private static final HexFormat HEX = HexFormat.of();
+    private static final Pattern ISO_INTERVAL =
+            Pattern.compile("P(-?\\d+)Y(-?\\d+)M(-?\\d+)DT(-?\\d+)H(-?\\d+)M(-?\\d+(?:\\.\\d+)?)S");
 
     private PgTextValues() {
     }
@@ -57,6 +65,15 @@ public final class PgTextValues {
         if (value instanceof BigDecimal decimal) {
             return decimal.toPlainString();
         }
+        if (value instanceof Boolean b) {
+            return KeyText.bool(b);
+        }
+        if (value instanceof Double d) {
+            return KeyText.float8(d);
+        }
+        if (value instanceof Float f) {
+            return KeyText.float4(f);
+        }
         if (value instanceof String s && isByteaSource(schema)) {
             return "\\x" + s.toLowerCase(Locale.ROOT);
         }
@@ -72,6 +89,8 @@ public final class PgTextValues {
             case "io.debezium.time.Time" -> time(LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000_000L));
             case "io.debezium.time.MicroTime" -> time(microsOfDay(((Number) value).longValue()));
             case "io.debezium.time.NanoTime" -> time(LocalTime.ofNanoOfDay(((Number) value).longValue()));
+            case "io.debezium.time.ZonedTimestamp" -> zonedTimestamp((String) value);
+            case "io.debezium.time.Interval" -> isoInterval((String) value);
             case "io.debezium.time.MicroDuration" -> ((Number) value).longValue() + " microseconds";
             case "io.debezium.data.Bits" -> bits(schema, value);
             case "io.debezium.data.VariableScaleDecimal" -> variableScaleDecimal((Struct) value);
@@ -88,26 +107,41 @@ public final class PgTextValues {
 
     /** A date as PostgreSQL prints it: {@code 2024-03-01}, or {@code 0044-03-15 BC}. */
     static String date(LocalDate d) {
-        int year = d.getYear();
-        String y = year > 0 ? pad4(year) : pad4(1 - year);
-        String text = y + "-" + pad2(d.getMonthValue()) + "-" + pad2(d.getDayOfMonth());
-        return year > 0 ? text : text + " BC";
+        return KeyText.date(d);
     }
 
     /** A time as PostgreSQL prints it: {@code 10:15:30}, {@code 10:15:30.5}. */
     static String time(LocalTime t) {
-        StringBuilder sb = new StringBuilder(15);
-        sb.append(pad2(t.getHour())).append(':').append(pad2(t.getMinute())).append(':').append(pad2(t.getSecond()));
-        int nanos = t.getNano();
-        if (nanos != 0) {
-            String frac = String.format("%09d", nanos);
-            int end = frac.length();
-            while (end > 0 && frac.charAt(end - 1) == '0') {
-                end--;
-            }
-            sb.append('.').append(frac, 0, end);
+        return KeyText.time(t);
+    }
+
+    /**
+     * A timestamptz from Debezium's ISO form in UTC ({@code 2024-03-01T10:15:30.500000Z}) as PostgreSQL prints
+     * it with {@code TimeZone=UTC} ({@code 2024-03-01 10:15:30.5+00}); {@code infinity} stays as is.
+     */
+    static String zonedTimestamp(String iso) {
+        if (iso.equals("infinity") || iso.equals("-infinity")) {
+            return iso;
         }
-        return sb.toString();
+        return KeyText.timestamptz(OffsetDateTime.parse(iso).toInstant());
+    }
+
+    /**
+     * An interval from Debezium's {@code interval.handling.mode=string} form ({@code P1Y2M3DT4H5M6.78S}, each
+     * part signed) as PostgreSQL prints it with {@code IntervalStyle=postgres}.
+     *
+     * @throws IllegalArgumentException when the text is not in that form
+     */
+    static String isoInterval(String iso) {
+        Matcher m = ISO_INTERVAL.matcher(iso);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("interval '" + iso + "' is not in Debezium's PnYnMnDTnHnMnS form");
+        }
+        int months = Math.addExact(Math.multiplyExact(Integer.parseInt(m.group(1)), 12), Integer.parseInt(m.group(2)));
+        long micros = Math.addExact(Math.addExact(Math.multiplyExact(Long.parseLong(m.group(4)), 3_600_000_000L),
+                Math.multiplyExact(Long.parseLong(m.group(5)), 60_000_000L)),
+                new BigDecimal(m.group(6)).movePointRight(6).longValueExact());
+        return KeyText.interval(months, Integer.parseInt(m.group(3)), micros);
     }
 
     private static String timestamp(LocalDateTime ts) {
@@ -188,7 +222,8 @@ public final class PgTextValues {
         }
         for (int i = 0; i < element.length(); i++) {
             char c = element.charAt(i);
-            if (c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' || Character.isWhitespace(c)) {
+            if (c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' || c == ' ' || c == '\t' || c == '\n'
+                    || c == '\r' || c == 0x0B || c == '\f') {
                 return true;
             }
         }
@@ -202,12 +237,5 @@ public final class PgTextValues {
         return out;
     }
 
-    private static String pad2(int v) {
-        return v < 10 ? "0" + v : Integer.toString(v);
-    }
 
-    private static String pad4(int v) {
-        String s = Integer.toString(v);
-        return s.length() >= 4 ? s : "0".repeat(4 - s.length()) + s;
-    }
 }

@@ -30,7 +30,8 @@ public final class PgTargetReader implements TargetReader {
     /** Connects to the target. */
     public static PgTargetReader open(TargetSpec target, VerifySql sql) {
         try {
-            return new PgTargetReader(target, sql, DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password()));
+            return new PgTargetReader(target, sql, CanonicalSession.of(
+                    DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password())));
         } catch (SQLException e) {
             throw new VerifyException("cannot connect to target " + target.name() + " (" + target.jdbcUrl() + "): "
                     + e.getMessage(), e);

@@ -15,7 +15,9 @@ import java.util.StringJoiner;
  * <p>Parameters of {@link #upsert()} and {@link #snapshotInsert()}: one {@code text[]} per column in table
  * order, one {@code bigint[]} of fences, then the tombstone table name. Parameters of {@link #delete()}: one
  * {@code text[]} per primary key column in key order, one {@code bigint[]} of fences, then the tombstone
- * table name. Values are PostgreSQL text forms, cast to the column types inside the statement.
+ * table name. Values are PostgreSQL text forms, cast to the column types inside the statement; tombstone
+ * keys are the canonical text of the typed key values (the sink's sessions run with
+ * {@code KeyText.SESSION_SETTINGS}).
  *
  * <p>A truncate leaves the table's <em>truncate fence</em>: a tombstone with the empty key {@code '{}'} and the
  * truncate's LSN. Every write checks it like the tombstone of its own key, so a streamed change older than
@@ -263,7 +265,7 @@ public final class TableSql {
             arrays.add("?::text[]");
             aliases.add("k" + k);
             match.add("t." + SqlIdentifiers.quote(c.name()) + " = " + cast(alias + ".k" + k, c));
-            key.add(alias + ".k" + k);
+            key.add(canonical(alias + ".k" + k, c));
         }
         return new KeyParts(arrays.toString(), aliases.toString(), match.toString(), key.toString());
     }
@@ -277,9 +279,20 @@ public final class TableSql {
     private String keyArray(String prefix) {
         StringJoiner key = new StringJoiner(", ", "ARRAY[", "]");
         for (int p : keyPositions) {
-            key.add(prefix + p);
+            key.add(canonical(prefix + p, table.columns().get(p)));
         }
         return key.toString();
+    }
+
+    /**
+     * A key value as the tombstone stores it: the text the column's type prints for the value under the
+     * sink's canonical session settings, so a tombstone matches the key however the value was spelled
+     * ({@code TRUE} or {@code t}, {@code 1.0E20} or {@code 1e+20}, an upper-case UUID). The empty text
+     * stands for a NULL key value, as in {@code ChangeEvent.keyValues()}.
+     */
+    private static String canonical(String expr, ColumnDef c) {
+        String cast = cast("NULLIF(" + expr + ", '')", c);
+        return TypeNames.castType(c.type()).equals("text") ? expr : "COALESCE(CAST(" + cast + " AS text), '')";
     }
 
     private String keyColumns() {

@@ -1,10 +1,12 @@
 package io.shardshift.sink.pg.internal;
 
+import io.shardshift.core.event.KeyText;
 import io.shardshift.core.spec.TargetSpec;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -33,7 +35,16 @@ public final class Targets {
         }
         props.setProperty("ApplicationName", "shardshift-" + purpose);
         props.setProperty("tcpKeepAlive", "true");
-        return DriverManager.getConnection(target.jdbcUrl(), props);
+        Connection c = DriverManager.getConnection(target.jdbcUrl(), props);
+        try (Statement st = c.createStatement()) {
+            for (String setting : KeyText.SESSION_SETTINGS) {
+                st.execute(setting);
+            }
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     /** {@code target 'name' (jdbc:postgresql://host:port/db)}: the URL without its query string. */
