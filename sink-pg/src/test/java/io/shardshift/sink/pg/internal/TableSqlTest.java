@@ -23,7 +23,7 @@ class TableSqlTest {
                 SELECT v.c0, CAST(v.c1 AS bigint), CAST(v.c2 AS numeric), CAST(v.c3 AS character varying), v.f
                 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) AS v(c0, c1, c2, c3, f)
                 WHERE NOT EXISTS (SELECT 1 FROM "shardshift"."shardshift_tombstones" tb \
-                WHERE tb.table_name = ? AND tb.key IN (ARRAY[v.c0, v.c1], '{}'::text[]) AND tb.lsn >= v.f)
+                WHERE tb.table_name = ? AND tb.key IN (ARRAY[v.c0, COALESCE(CAST(CAST(NULLIF(v.c1, '') AS bigint) AS text), '')], '{}'::text[]) AND tb.lsn >= v.f)
                 ON CONFLICT ("tenant", "id") DO UPDATE SET "total" = EXCLUDED."total", "code" = EXCLUDED."code", \
                 "_ss_lsn" = EXCLUDED."_ss_lsn"
                 WHERE t."_ss_lsn" < EXCLUDED."_ss_lsn\"""");
@@ -43,7 +43,7 @@ class TableSqlTest {
                 d AS (DELETE FROM "sales"."orders" AS t USING v WHERE t."tenant" = v.k0 AND t."id" = CAST(v.k1 AS bigint) \
                 AND t."_ss_lsn" < v.f RETURNING 1),
                 ts AS (INSERT INTO "shardshift"."shardshift_tombstones" AS tb (table_name, key, lsn) \
-                SELECT ?, ARRAY[v.k0, v.k1], v.f FROM v
+                SELECT ?, ARRAY[v.k0, COALESCE(CAST(CAST(NULLIF(v.k1, '') AS bigint) AS text), '')], v.f FROM v
                  ON CONFLICT (table_name, key) DO UPDATE SET lsn = GREATEST(tb.lsn, EXCLUDED.lsn))
                 SELECT count(*) FROM d""");
     }
@@ -59,7 +59,7 @@ class TableSqlTest {
                 SELECT s.c0, CAST(s.c1 AS bigint), CAST(s.c2 AS numeric), CAST(s.c3 AS character varying), 0
                 FROM pg_temp."shardshift_stage" s
                 WHERE NOT EXISTS (SELECT 1 FROM "shardshift"."shardshift_tombstones" tb \
-                WHERE tb.table_name = ? AND tb.key IN (ARRAY[s.c0, s.c1], '{}'::text[]))
+                WHERE tb.table_name = ? AND tb.key IN (ARRAY[s.c0, COALESCE(CAST(CAST(NULLIF(s.c1, '') AS bigint) AS text), '')], '{}'::text[]))
                 ON CONFLICT ("tenant", "id") DO NOTHING""");
     }
 
@@ -70,7 +70,7 @@ class TableSqlTest {
                 SELECT u.i FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS u(k0, k1, i)
                 WHERE EXISTS (SELECT 1 FROM "sales"."orders" t WHERE t."tenant" = u.k0 AND t."id" = CAST(u.k1 AS bigint))
                    OR EXISTS (SELECT 1 FROM "shardshift"."shardshift_tombstones" tb WHERE tb.table_name = ? \
-                AND tb.key IN (ARRAY[u.k0, u.k1], '{}'::text[]))""");
+                AND tb.key IN (ARRAY[u.k0, COALESCE(CAST(CAST(NULLIF(u.k1, '') AS bigint) AS text), '')], '{}'::text[]))""");
         assertThat(sql.copyIntoTable()).isEqualTo("COPY \"sales\".\"orders\" (\"tenant\", \"id\", \"total\", \"code\") FROM STDIN");
     }
 
