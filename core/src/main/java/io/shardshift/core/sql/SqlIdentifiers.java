@@ -46,7 +46,7 @@ public final class SqlIdentifiers {
         if (name.indexOf('\0') >= 0) {
             return "it holds a NUL character";
         }
-        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        int bytes = byteLength(name);
         if (bytes > MAX_BYTES) {
             return "it is " + bytes + " bytes long; PostgreSQL allows at most " + MAX_BYTES;
         }
@@ -59,6 +59,27 @@ public final class SqlIdentifiers {
      */
     public static String quote(String name) {
         return "\"" + requireValid(name, "identifier").replace("\"", "\"\"") + "\"";
+    }
+
+    /** The length of a name in bytes (UTF-8), the unit of PostgreSQL's {@value #MAX_BYTES}-byte limit. */
+    public static int byteLength(String name) {
+        return name.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** The longest prefix of a name that fits in {@code maxBytes} bytes, never cutting a character. */
+    public static String truncateToBytes(String name, int maxBytes) {
+        int bytes = 0;
+        int end = 0;
+        while (end < name.length()) {
+            int cp = name.codePointAt(end);
+            int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + size > maxBytes) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(cp);
+        }
+        return name.substring(0, end);
     }
 
     /**

@@ -97,7 +97,8 @@ public final class ReverseLog {
 
     private static String indexName(TableSchema t) {
         String base = "ss_app_written_" + t.id().table();
-        return base.length() <= 50 ? base : base.substring(0, 40) + "_" + Integer.toHexString(t.id().toString().hashCode());
+        return SqlIdentifiers.byteLength(base) <= 50 ? base : SqlIdentifiers.truncateToBytes(base, 40) + "_"
+                + Integer.toHexString(t.id().toString().hashCode());
     }
 
     /** Starts logging application writes to the tables on a target, with an empty log (at cutover, under the freeze). */
