@@ -8,6 +8,9 @@ import io.shardshift.core.verify.CompareReport;
 import io.shardshift.engine.lag.Drain;
 import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.testkit.DemoStack;
+import io.shardshift.verify.Verifier;
+import io.shardshift.verify.VerifyOptions;
+import io.shardshift.verify.VerifyReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +39,7 @@ import static org.awaitility.Awaitility.await;
  * {@code "Order ID"} and shard key {@code "tenantId"}, and {@code public."Ledger"}, which has no primary key
  * but a unique index on a {@code NOT NULL} column. Inserts, updates, tenant moves and deletes run during the
  * backfill and during streaming; at the end every source row equals its target row, in the target the layout
- * names, and no target holds an extra row.
+ * names, no target holds an extra row, and the online verifier agrees.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class OddNamesMigrationIT {
@@ -94,6 +97,13 @@ class OddNamesMigrationIT {
                 assertThat(report.sourceRows()).isEqualTo(count(table.id())).isGreaterThan(ROWS / 2);
             }
             assertThat(runner.deadLetters()).isZero();
+
+            try (Verifier verifier = Verifier.inProcess(runner)) {
+                VerifyReport verified = verifier.verify(VerifyOptions.defaults().withChunkRows(1_000)
+                        .withRecheckTimeout(Duration.ofSeconds(30)));
+                assertThat(verified.clean()).as(verified.toText()).isTrue();
+                assertThat(verified.tables()).hasSize(2);
+            }
         }
     }
 
