@@ -77,8 +77,9 @@ public final class SourceCatalog {
     /**
      * Reads one table's definition.
      *
-     * @return the definition, or empty when no table (or partitioned table) of that name exists
-     * @throws IllegalArgumentException naming the table when a column name is not a plain identifier
+     * @return the definition, or empty when no table (or partitioned table) of that name exists; its key is the
+     *         primary key, else the columns of the unique index {@link #keyIndexOf} names, else empty
+     * @throws IllegalArgumentException naming the table when a column name is not a valid identifier
      */
     public Optional<TableSchema> find(TableId table) throws SQLException {
         long oid;
