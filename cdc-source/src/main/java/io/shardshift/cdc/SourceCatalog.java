@@ -11,14 +11,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Reads the definition of source tables from PostgreSQL's catalog: columns (type as {@code format_type}
  * prints it, {@code NOT NULL}) in column order, the primary key in key order, secondary indexes on plain
  * columns, and whether {@code REPLICA IDENTITY FULL} is set (for a partitioned table: on it and on every
- * partition, since each partition's own setting decides what its changes carry).
+ * partition, since each partition's own setting decides what its changes carry). A table without a primary key is keyed by its
+ * unique {@code NOT NULL} index when it has one (see {@link #keyIndexOf}), as Debezium's
+ * {@code message.key.columns} would: the change events' Kafka key, the backfill's key and the targets' primary
+ * key are then that index's columns.
  *
  * <p>Expression indexes, partial indexes and the {@code INCLUDE} columns of an index are not reported.
  */
@@ -51,7 +56,23 @@ public final class SourceCatalog {
             WHERE i.indrelid = ? AND NOT i.indisprimary AND i.indexprs IS NULL AND i.indpred IS NULL
             ORDER BY ic.relname""";
 
+    private static final String UNIQUE_KEY = """
+            SELECT ic.relname,
+                   ARRAY(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+                       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                       WHERE k.ord <= i.indnkeyatts ORDER BY k.ord) AS cols
+            FROM pg_index i
+            JOIN pg_class ic ON ic.oid = i.indexrelid
+            WHERE i.indrelid = ? AND i.indisunique AND NOT i.indisprimary AND i.indimmediate AND i.indisvalid
+              AND i.indexprs IS NULL AND i.indpred IS NULL
+              AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+                  LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                  WHERE k.ord <= i.indnkeyatts AND (a.attnum IS NULL OR NOT a.attnotnull))
+            ORDER BY ic.relname COLLATE "C"
+            LIMIT 1""";
+
     private final Connection connection;
+    private final Map<TableId, String> keyIndexes = new HashMap<>();
 
     /** A catalog reader over an open connection to the source; the caller owns the connection. */
     public SourceCatalog(Connection connection) {
@@ -70,8 +91,9 @@ public final class SourceCatalog {
     /**
      * Reads one table's definition.
      *
-     * @return the definition, or empty when no table (or partitioned table) of that name exists
-     * @throws IllegalArgumentException naming the table when a column name is not a plain identifier
+     * @return the definition, or empty when no table (or partitioned table) of that name exists; its key is the
+     *         primary key, else the columns of the unique index {@link #keyIndexOf} names, else empty
+     * @throws IllegalArgumentException naming the table when a column name is not a valid identifier
      */
     public Optional<TableSchema> find(TableId table) throws SQLException {
         long oid;
@@ -87,8 +109,20 @@ public final class SourceCatalog {
             }
         }
         replicaIdentityFull = replicaIdentityFull && partitionsReplicaIdentityFull(oid);
-        return Optional.of(new TableSchema(table, columns(table, oid), primaryKey(oid), indexes(oid),
-                replicaIdentityFull));
+        List<String> key = primaryKey(oid);
+        if (key.isEmpty()) {
+            key = uniqueKey(table, oid);
+        }
+        return Optional.of(new TableSchema(table, columns(table, oid), key, indexes(oid), replicaIdentityFull));
+    }
+
+    /**
+     * The unique index whose columns {@link #find} used as the key of a table without a primary key, if it
+     * did: the first by name (in byte order) of the table's valid, immediate, non-partial unique indexes on
+     * plain {@code NOT NULL} columns, the same rule PostgreSQL sets for a replica identity index.
+     */
+    public Optional<String> keyIndexOf(TableId table) {
+        return Optional.ofNullable(keyIndexes.get(table));
     }
 
     /**
@@ -129,6 +163,19 @@ public final class SourceCatalog {
             }
         }
         return out;
+    }
+
+    private List<String> uniqueKey(TableId table, long oid) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(UNIQUE_KEY)) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return List.of();
+                }
+                keyIndexes.put(table, rs.getString(1));
+                return List.of((String[]) rs.getArray(2).getArray());
+            }
+        }
     }
 
     private List<IndexDef> indexes(long oid) throws SQLException {

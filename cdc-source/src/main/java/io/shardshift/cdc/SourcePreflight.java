@@ -6,8 +6,8 @@ import io.shardshift.core.schema.KeyTypes;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecException;
-import io.shardshift.core.spec.TableSpec;
 import io.shardshift.core.spec.TargetSpec;
+import io.shardshift.core.sql.SqlIdentifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,10 +21,12 @@ import java.util.Optional;
 
 /**
  * Checks, before anything starts, that the live systems can run a migration spec: the source is
- * reachable and has {@code wal_level=logical}; every table exists, has a primary key, has its shard key
- * column and has {@code REPLICA IDENTITY FULL}; key and shard key columns have a type with canonical key text
- * ({@link KeyTypes}); every target is reachable. Each problem is a
- * {@link SpecException} naming the spec field (or table) and what to do.
+ * reachable and has {@code wal_level=logical}; every table exists, has a key (its primary key, else its
+ * unique {@code NOT NULL} index, see {@link SourceCatalog#keyIndexOf}), has its shard key column and has
+ * {@code REPLICA IDENTITY FULL}; key and shard key columns have a type with canonical key text
+ * ({@link KeyTypes}); every target is reachable. It checks everything and reports every problem
+ * at once in one {@link SpecException}, each naming the spec field (or table) and the statement or setting
+ * that fixes it.
  */
 public final class SourcePreflight {
     private static final Logger LOG = LoggerFactory.getLogger(SourcePreflight.class);
@@ -36,27 +38,35 @@ public final class SourcePreflight {
      * Runs every check.
      *
      * @return the definitions of the spec's tables, in spec order
-     * @throws SpecException naming the first problem found
+     * @throws SpecException listing every problem found
      */
     public static List<TableSchema> check(MigrationSpec spec) {
-        List<TableSchema> schemas;
+        List<SpecException.Problem> problems = new ArrayList<>();
+        List<TableSchema> schemas = new ArrayList<>();
         try (Connection source = connect(spec.source().jdbcUrl(), spec.source().user(), spec.source().password(),
                 "source.jdbcUrl", spec.name())) {
-            checkWalLevel(source, spec);
-            schemas = checkTables(source, spec);
+            checkWalLevel(source, spec, problems);
+            schemas = checkTables(source, spec, problems);
+        } catch (SpecException e) {
+            problems.addAll(e.problems());
         } catch (SQLException e) {
-            throw new SpecException("source.jdbcUrl", "checking the source " + spec.source().jdbcUrl() + " failed: "
-                    + PgConnections.describe(e, spec.source().password()), e);
+            problems.add(new SpecException.Problem("source.jdbcUrl", "checking the source " + spec.source().jdbcUrl()
+                    + " failed: " + PgConnections.describe(e, spec.source().password())));
         }
         for (int i = 0; i < spec.targets().size(); i++) {
             TargetSpec target = spec.targets().get(i);
-            try (Connection ignored = connect(target.jdbcUrl(), target.user(), target.password(),
-                    "targets[" + i + "].jdbcUrl", spec.name())) {
+            String field = "targets[" + i + "].jdbcUrl";
+            try (Connection ignored = connect(target.jdbcUrl(), target.user(), target.password(), field, spec.name())) {
                 LOG.debug("target {} is reachable", target.name());
+            } catch (SpecException e) {
+                problems.addAll(e.problems());
             } catch (SQLException e) {
-                throw new SpecException("targets[" + i + "].jdbcUrl", "closing the connection failed: "
-                        + PgConnections.describe(e, target.password()), e);
+                problems.add(new SpecException.Problem(field, "closing the connection failed: "
+                        + PgConnections.describe(e, target.password())));
             }
+        }
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems);
         }
         LOG.info("preflight of migration {} passed: {} tables, {} targets", spec.name(), schemas.size(),
                 spec.targets().size());
@@ -72,71 +82,94 @@ public final class SourcePreflight {
         }
     }
 
-    private static void checkWalLevel(Connection source, MigrationSpec spec) throws SQLException {
+    private static void checkWalLevel(Connection source, MigrationSpec spec, List<SpecException.Problem> problems)
+            throws SQLException {
         try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery("SHOW wal_level")) {
             rs.next();
             String level = rs.getString(1);
             if (!"logical".equals(level)) {
-                throw new SpecException("source.jdbcUrl", "the source " + spec.source().jdbcUrl() + " has wal_level="
-                        + level + "; logical replication needs wal_level=logical (set it in postgresql.conf,"
-                        + " or ALTER SYSTEM SET wal_level = logical, and restart PostgreSQL)");
+                problems.add(new SpecException.Problem("source.jdbcUrl", "the source " + spec.source().jdbcUrl()
+                        + " has wal_level=" + level + "; logical replication needs wal_level=logical (set it in"
+                        + " postgresql.conf, or ALTER SYSTEM SET wal_level = logical;, and restart PostgreSQL)"));
             }
         }
     }
 
-    private static List<TableSchema> checkTables(Connection source, MigrationSpec spec) throws SQLException {
+    private static List<TableSchema> checkTables(Connection source, MigrationSpec spec,
+                                                 List<SpecException.Problem> problems) throws SQLException {
         SourceCatalog catalog = new SourceCatalog(source);
         List<TableSchema> out = new ArrayList<>();
         for (int i = 0; i < spec.tables().size(); i++) {
-            TableSpec tableSpec = spec.tables().get(i);
-            TableId table = TableId.parse(tableSpec.name());
+            TableId table = TableId.parse(spec.tables().get(i).name());
             String field = "tables[" + i + "].name";
             Optional<TableSchema> found;
             try {
                 found = catalog.find(table);
             } catch (IllegalArgumentException e) {
-                throw new SpecException(field, e.getMessage(), e);
+                problems.add(new SpecException.Problem(field, e.getMessage()));
+                continue;
             }
-            TableSchema schema = found.orElseThrow(() -> new SpecException(field,
-                    "table " + table + " does not exist in the source " + spec.source().jdbcUrl()));
-            if (schema.primaryKey().isEmpty()) {
-                throw new SpecException(field, "table " + table + " has no primary key; change events are keyed"
-                        + " and ordered by primary key, so add one (ALTER TABLE " + table.quoted()
-                        + " ADD PRIMARY KEY (...))");
+            if (found.isEmpty()) {
+                problems.add(new SpecException.Problem(field, "table " + table + " does not exist in the source "
+                        + spec.source().jdbcUrl() + " (an unquoted name is folded to lower case; write a name with"
+                        + " capitals or spaces in double quotes, e.g. 'public.\"Order Items\"')"));
+                continue;
             }
-            String shardKey = spec.shardKeyOf(table);
-            if (schema.column(shardKey).isEmpty()) {
-                throw new SpecException(spec.shardKeyFieldOf(table), "table " + table
-                        + " has no shard key column '" + shardKey + "' (columns: " + schema.columnNames() + ")");
-            }
-            checkKeyTypes(schema, shardKey, field, spec.shardKeyFieldOf(table));
-            if (!schema.replicaIdentityFull()) {
-                throw new SpecException(field, "table " + table + " does not have REPLICA IDENTITY FULL, so updates"
-                        + " and deletes would not carry the shard key and unchanged TOAST values; run: "
-                        + replicaIdentityFix(table));
-            }
+            TableSchema schema = found.get();
+            checkTable(schema, catalog, spec, field, problems);
             out.add(schema);
         }
         return out;
     }
 
+    private static void checkTable(TableSchema schema, SourceCatalog catalog, MigrationSpec spec, String field,
+                                   List<SpecException.Problem> problems) {
+        TableId table = schema.id();
+        if (schema.primaryKey().isEmpty()) {
+            problems.add(new SpecException.Problem(field, "table " + table + " has no primary key and no unique"
+                    + " index on NOT NULL columns; change events are keyed and ordered by key, so add one: "
+                    + primaryKeyFix(table)));
+        } else {
+            catalog.keyIndexOf(table).ifPresent(index -> LOG.info("table {} has no primary key; its unique index {}"
+                    + " on NOT NULL columns {} is used as its key", table, index, schema.primaryKey()));
+        }
+        String shardKey = spec.shardKeyOf(table);
+        if (schema.column(shardKey).isEmpty()) {
+            problems.add(new SpecException.Problem(spec.shardKeyFieldOf(table), "table " + table
+                    + " has no shard key column '" + shardKey + "' (columns: " + schema.columnNames() + ")"));
+        }
+        checkKeyTypes(schema, shardKey, field, spec.shardKeyFieldOf(table), problems);
+        if (!schema.replicaIdentityFull()) {
+            problems.add(new SpecException.Problem(field, "table " + table + " does not have REPLICA IDENTITY FULL,"
+                    + " so updates and deletes would not carry the shard key and unchanged TOAST values; run: "
+                    + replicaIdentityFix(table)));
+        }
+    }
+
     /** Refuses primary key and shard key columns whose type has no reliable canonical key text. */
-    private static void checkKeyTypes(TableSchema schema, String shardKey, String field, String shardKeyField) {
+    private static void checkKeyTypes(TableSchema schema, String shardKey, String field, String shardKeyField,
+                                      List<SpecException.Problem> problems) {
         for (String k : schema.primaryKey()) {
             schema.column(k).map(c -> KeyTypes.problem(schema.id().toString(), c, "primary key column"))
-                    .ifPresent(problem -> {
-                        throw new SpecException(field, problem);
-                    });
+                    .ifPresent(problem -> problems.add(new SpecException.Problem(field, problem)));
         }
         schema.column(shardKey).map(c -> KeyTypes.problem(schema.id().toString(), c, "shard key"))
-                .ifPresent(problem -> {
-                    throw new SpecException(shardKeyField, problem);
-                });
+                .ifPresent(problem -> problems.add(new SpecException.Problem(shardKeyField, problem)));
     }
 
     /** The SQL that gives a table the replica identity the migration needs. */
     public static String replicaIdentityFix(TableId table) {
         return "ALTER TABLE " + table.quoted() + " REPLICA IDENTITY FULL; (for a partitioned table, on each"
                 + " partition too)";
+    }
+
+    /**
+     * The SQL that gives a table without a key one: a primary key on the columns that identify a row or,
+     * when none do, a new identity column.
+     */
+    public static String primaryKeyFix(TableId table) {
+        return "ALTER TABLE " + table.quoted() + " ADD PRIMARY KEY (<columns that identify a row>); or, when no"
+                + " columns do: ALTER TABLE " + table.quoted() + " ADD COLUMN " + SqlIdentifiers.quote("shardshift_id")
+                + " bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;";
     }
 }

@@ -40,7 +40,20 @@ class SourcePreflightIT {
                 "ALTER TABLE no_pk REPLICA IDENTITY FULL",
                 "CREATE TABLE no_shard_key (id int PRIMARY KEY, v int)",
                 "ALTER TABLE no_shard_key REPLICA IDENTITY FULL",
-                "CREATE TABLE default_identity (id int PRIMARY KEY, tenant_id text)");
+                "CREATE TABLE default_identity (id int PRIMARY KEY, tenant_id text)",
+                "CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, tenant_id int, abalance int, filler char(84))",
+                "CREATE TABLE pgbench_history (tid int, tenant_id int, aid int, delta int, mtime timestamp)",
+                "ALTER TABLE pgbench_history REPLICA IDENTITY FULL",
+                "CREATE TABLE by_unique (code text NOT NULL, region text NOT NULL, tenant_id text, note text,"
+                        + " maybe text UNIQUE)",
+                "CREATE UNIQUE INDEX zz_code ON by_unique (code)",
+                "CREATE UNIQUE INDEX aa_region_code ON by_unique (region, code)",
+                "CREATE UNIQUE INDEX aa_partial ON by_unique (note) WHERE note IS NOT NULL",
+                "ALTER TABLE by_unique REPLICA IDENTITY FULL",
+                "CREATE SCHEMA \"Sales EU\"",
+                "CREATE TABLE \"Sales EU\".\"Order Items\" (\"Order ID\" bigint PRIMARY KEY, tenant_id text,"
+                        + " \"Qty \"\"x\"\"\" int)",
+                "ALTER TABLE \"Sales EU\".\"Order Items\" REPLICA IDENTITY FULL");
     }
 
     @AfterAll
@@ -75,6 +88,35 @@ class SourcePreflightIT {
                 .isInstanceOf(SpecException.class)
                 .hasMessageContaining("tables[1].name").hasMessageContaining("public.no_pk")
                 .hasMessageContaining("no primary key");
+    }
+
+    @Test
+    void shouldReportEveryProblemOfEveryTableAtOnceWithTheStatementThatFixesIt() {
+        MigrationSpec spec = spec("bench", pg, "app", KAFKA, List.of("pgbench_accounts", "pgbench_history"));
+
+        assertThatThrownBy(() -> SourcePreflight.check(spec))
+                .isInstanceOf(SpecException.class)
+                .satisfies(e -> assertThat(((SpecException) e).problems()).hasSize(2))
+                .hasMessageContaining("tables[0].name: table public.pgbench_accounts does not have REPLICA IDENTITY")
+                .hasMessageContaining("ALTER TABLE \"public\".\"pgbench_accounts\" REPLICA IDENTITY FULL;")
+                .hasMessageContaining("tables[1].name: table public.pgbench_history has no primary key")
+                .hasMessageContaining("ALTER TABLE \"public\".\"pgbench_history\" ADD PRIMARY KEY (");
+    }
+
+    @Test
+    void shouldKeyATableWithoutPrimaryKeyByItsFirstUniqueNotNullIndex() {
+        List<TableSchema> schemas = SourcePreflight.check(spec("uniq", pg, "app", KAFKA, List.of("by_unique")));
+
+        assertThat(schemas.get(0).primaryKey()).containsExactly("region", "code");
+    }
+
+    @Test
+    void shouldAcceptAnyNamePostgresAccepts() {
+        List<TableSchema> schemas = SourcePreflight.check(spec("odd", pg, "app", KAFKA,
+                List.of("'\"Sales EU\".\"Order Items\"'")));
+
+        assertThat(schemas.get(0).primaryKey()).containsExactly("Order ID");
+        assertThat(schemas.get(0).columnNames()).containsExactly("Order ID", "tenant_id", "Qty \"x\"");
     }
 
     @Test
@@ -120,8 +162,8 @@ class SourcePreflightIT {
 
         assertThatThrownBy(() -> SourcePreflight.check(spec))
                 .isInstanceOf(SpecException.class)
-                .hasMessageStartingWith("source.jdbcUrl").hasMessageContaining("password authentication failed")
-                .hasMessageNotContaining("Wr0ngSecret");
+                .satisfies(e -> assertThat(((SpecException) e).field()).isEqualTo("source.jdbcUrl"))
+                .hasMessageContaining("password authentication failed").hasMessageNotContaining("Wr0ngSecret");
     }
 
     @Test

@@ -98,8 +98,25 @@ public final class DebeziumProperties {
         return sorted.toString();
     }
 
-    /** {@code table.include.list} entries are regular expressions matched against {@code schema.table}. */
+    /**
+     * A {@code table.include.list} entry: a regular expression matched against {@code schema.table} (the raw
+     * names joined by a dot). Every ASCII character other than a letter, digit or {@code _} is escaped with a
+     * backslash, so a dot, a space, a {@code $} or a comma (which Debezium would otherwise take as the list
+     * separator) in a name matches only itself, e.g. {@code public\.Order\ Items}.
+     */
     static String tableRegex(TableId table) {
-        return (table.schema() + "." + table.table()).replace(".", "\\.").replace("$", "\\$");
+        return literalRegex(table.schema()) + "\\." + literalRegex(table.table());
+    }
+
+    private static String literalRegex(String name) {
+        StringBuilder out = new StringBuilder(name.length() + 8);
+        name.chars().forEach(c -> {
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+            if (!plain && c < 0x80) {
+                out.append('\\');
+            }
+            out.append((char) c);
+        });
+        return out.toString();
     }
 }

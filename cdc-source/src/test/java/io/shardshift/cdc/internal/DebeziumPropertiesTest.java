@@ -62,6 +62,21 @@ class DebeziumPropertiesTest {
     }
 
     @Test
+    void shouldMatchOddTableNamesExactlyWithDebeziumsOwnFilter() {
+        TableId spaced = new TableId("public", "Order Items");
+        TableId odd = new TableId("Sales.EU", "a,b$c (x)|y*");
+        String list = String.join(",", DebeziumProperties.tableRegex(spaced), DebeziumProperties.tableRegex(odd));
+        java.util.function.Predicate<String> include = io.debezium.function.Predicates.includes(list,
+                Pattern.CASE_INSENSITIVE);
+        assertThat(include.test("public.Order Items")).isTrue();
+        assertThat(include.test("Sales.EU.a,b$c (x)|y*")).isTrue();
+        assertThat(include.test("public.Order_Items")).isFalse();
+        assertThat(include.test("Sales.EU.a")).isFalse();
+        assertThat(include.test("b$c (x)|y*")).isFalse();
+        assertThat(include.test("SalesXEU.a,b$c (x)|y*")).isFalse();
+    }
+
+    @Test
     void shouldMaskPasswordWhenDescribed() {
         MigrationSpec spec = SpecLoader.parse(YAML, Map.of());
 

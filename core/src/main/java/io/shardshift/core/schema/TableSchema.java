@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param id                  the table
  * @param columns             the columns in table order
- * @param primaryKey          the primary key columns in key order (never empty for a migrated table)
+ * @param primaryKey          the key columns in key order: the primary key, or for a table without one the
+ *                            unique index on NOT NULL columns chosen as its key (never empty for a migrated table)
  * @param indexes             secondary indexes on plain columns
  * @param replicaIdentityFull whether {@code REPLICA IDENTITY FULL} is set, so updates carry the whole old row
  */

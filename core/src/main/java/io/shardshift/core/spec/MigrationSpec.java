@@ -162,9 +162,13 @@ public record MigrationSpec(@JsonProperty(required = true) String name,
         return kafka.topicPrefix() != null ? kafka.topicPrefix() : SpecDefaults.TOPIC_PREFIX + name;
     }
 
-    /** The change topic of a table, e.g. {@code shardshift.demo.changes.public.orders}. */
+    /**
+     * The change topic of a table, e.g. {@code shardshift.demo.changes.public.orders}; names Kafka does not
+     * allow are escaped ({@code public."Order Items"} gives {@code ...changes.public.Order-20Items}), see
+     * {@link TopicNames}.
+     */
     public String changeTopic(TableId table) {
-        return topicPrefix() + ".changes." + table.schema() + "." + table.table();
+        return TopicNames.tableTopic(topicPrefix() + ".changes", table);
     }
 
     /** The dead-letter topic of this migration. */

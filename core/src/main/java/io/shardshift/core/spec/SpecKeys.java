@@ -24,14 +24,18 @@ public final class SpecKeys {
             required("source.user", "string", "A user with the REPLICATION attribute and SELECT on the tables."),
             optional("source.password", "secret", "The source user's password; write `${env:NAME}` to take it"
                     + " from the environment."),
-            withDefault("source.slotName", "SQL identifier", SpecDefaults.SLOT_PREFIX + NAME,
-                    "The logical replication slot."),
+            withDefault("source.slotName", "slot name", SpecDefaults.SLOT_PREFIX + NAME,
+                    "The logical replication slot: lower-case letters, digits and `_`."),
             withDefault("source.publication", "SQL identifier", SpecDefaults.SLOT_PREFIX + NAME,
                     "The publication of the migrated tables."),
             required("tables", "list", "The tables to migrate; at least one."),
-            required("tables[].name", "table", "`schema.table`, or `table` for `public.table`."),
+            required("tables[].name", "table", "`schema.table`, or `table` for `public.table`, read with"
+                    + " PostgreSQL's rules: unquoted names fold to lower case, any other name is double-quoted, e.g."
+                    + " `name: 'public.\"Order Items\"'`. Its change topic escapes what Kafka does not allow"
+                    + " (`public.Order-20Items`)."),
             withDefault("tables[].shardKey", "SQL identifier", "layout.shardKey",
-                    "The column whose value routes the table's rows."),
+                    "The column whose value routes the table's rows, exactly as named (case-sensitive, no quotes), e.g."
+                            + " `tenantId` or `Tenant ID`."),
             required("kafka", "section", "The Kafka cluster that carries the change topics."),
             required("kafka.bootstrapServers", "string", "`host:port[,host:port]`."),
             withDefault("kafka.partitions", "int 1-1024", SpecDefaults.KAFKA_PARTITIONS,

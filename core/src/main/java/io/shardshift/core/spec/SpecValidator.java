@@ -4,9 +4,11 @@ import io.shardshift.core.event.TableId;
 import io.shardshift.core.layout.Layout;
 import io.shardshift.core.sql.SqlIdentifiers;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -20,6 +22,7 @@ import java.util.regex.Pattern;
 public final class SpecValidator {
     static final Pattern TARGET_NAME = Pattern.compile("[A-Za-z0-9_-]{1,63}");
     private static final Pattern MIGRATION_NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+    private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
     private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,150}");
 
     private SpecValidator() {
@@ -47,9 +50,15 @@ public final class SpecValidator {
                     + " it names the replication slot and the topics");
         }
         requireJdbc(spec.source().jdbcUrl(), "source.jdbcUrl", problems);
-        optionalIdentifier(spec.source().slotName(), "source.slotName", problems);
+        if (spec.source().slotName() != null && !SLOT_NAME.matcher(spec.source().slotName()).matches()) {
+            problems.add("source.slotName", "'" + spec.source().slotName() + "' is not a valid replication slot"
+                    + " name: PostgreSQL allows only lower-case letters, digits and _ (at most 63 characters)");
+        }
         optionalIdentifier(spec.source().publication(), "source.publication", problems);
         Set<TableId> tables = validateTables(spec, problems);
+        if (!problems.hasUnder("name") && !problems.hasUnder("tables")) {
+            validateTopics(spec, problems);
+        }
         validateKafka(spec.kafka(), problems);
         Set<String> targetNames = validateTargets(spec, problems);
         if (spec.hasLayout()) {
@@ -121,6 +130,31 @@ public final class SpecValidator {
             optionalIdentifier(t.shardKey(), path + ".shardKey", problems);
         }
         return seen;
+    }
+
+    /**
+     * Every table's change topic is a valid Kafka name and distinct from the others, also under Kafka's rule
+     * that topics differing only in {@code .} versus {@code _} collide (Kafka refuses to create the second).
+     */
+    private static void validateTopics(MigrationSpec spec, Problems problems) {
+        Map<String, TableId> byCollisionName = new HashMap<>();
+        List<TableId> ids = spec.tableIds();
+        for (int i = 0; i < ids.size(); i++) {
+            TableId id = ids.get(i);
+            String topic;
+            try {
+                topic = spec.changeTopic(id);
+            } catch (IllegalArgumentException e) {
+                problems.add("kafka.topicPrefix", e.getMessage());
+                return;
+            }
+            TableId other = byCollisionName.putIfAbsent(topic.replace('.', '_'), id);
+            if (other != null) {
+                problems.add("tables[" + i + "].name", "the change topic of " + id + " (" + topic + ") collides with"
+                        + " that of " + other + ": Kafka treats '.' and '_' alike in topic names; migrate one of"
+                        + " the two tables in a separate migration");
+            }
+        }
     }
 
     private static void validateKafka(KafkaSpec kafka, Problems problems) {
@@ -235,7 +269,7 @@ public final class SpecValidator {
 
     static void optionalIdentifier(String name, String field, Problems problems) {
         if (name != null && !SqlIdentifiers.isValid(name)) {
-            problems.add(field, "'" + name + "' is not a valid SQL identifier");
+            problems.add(field, "'" + name + "' is not a valid PostgreSQL identifier: " + SqlIdentifiers.problem(name));
         }
     }
 }

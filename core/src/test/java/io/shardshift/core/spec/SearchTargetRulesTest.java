@@ -35,11 +35,11 @@ class SearchTargetRulesTest {
         assertThat(problemsOf("collection: orders", "collection: \"bad name\""))
                 .hasMessageContaining("search[0].collection").hasMessageContaining("'bad name'");
         assertThat(problemsOf("table: public.orders", "table: a.b.c")).hasMessageContaining("search[0].table");
-        assertThat(problemsOf("version: 2", "version: 2\n    shardKey: tenant-id"))
+        assertThat(problemsOf("version: 2", "version: 2\n    shardKey: " + "k".repeat(64)))
                 .hasMessageContaining("search[0].shardKey");
         assertThat(problemsOf("hotTenants: {big: 1}", "hotTenants: {big: 17}"))
                 .hasMessage("search[0].hotTenants.big: must be routing bits from 0 to 16, was 17");
-        assertThat(problemsOf("column: amount", "column: \"x; drop\"")).hasMessageContaining("search[0].fields[0].column");
+        assertThat(problemsOf("column: amount", "column: " + "c".repeat(64))).hasMessageContaining("search[0].fields[0].column");
     }
 
     @Test

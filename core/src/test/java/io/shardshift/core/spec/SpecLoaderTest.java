@@ -97,11 +97,28 @@ class SpecLoaderTest {
     }
 
     @Test
-    void shouldRejectInjectionInShardKeyAndTableNames() {
-        assertThatThrownBy(() -> SpecLoader.parse(VALID.replace("shardKey: owner_id", "shardKey: \"x; drop\""), ENV))
-                .hasMessageContaining("tables[1].shardKey");
+    void shouldRejectNamesPostgresRejects() {
+        assertThatThrownBy(() -> SpecLoader.parse(VALID.replace("shardKey: owner_id", "shardKey: " + "k".repeat(64)),
+                ENV)).hasMessageContaining("tables[1].shardKey").hasMessageContaining("at most 63");
         assertThatThrownBy(() -> SpecLoader.parse(VALID.replace("name: items", "name: \"it\\\"ems\""), ENV))
                 .hasMessageContaining("tables[1].name");
+    }
+
+    @Test
+    void shouldAcceptAnyNamePostgresAcceptsWrittenWithItsQuotingRules() {
+        MigrationSpec spec = SpecLoader.parse(VALID.replace("name: items", "name: 'public.\"Order Items\"'")
+                .replace("shardKey: owner_id", "shardKey: \"tenantId\""), ENV);
+        TableId id = new TableId("public", "Order Items");
+        assertThat(spec.tableIds()).contains(id);
+        assertThat(spec.shardKeyOf(id)).isEqualTo("tenantId");
+        assertThat(spec.changeTopic(id)).endsWith(".changes.public.Order-20Items");
+    }
+
+    @Test
+    void shouldRefuseTwoTablesWhoseTopicsKafkaWouldConfuse() {
+        String yaml = VALID.replace("name: items", "name: public_order.items")
+                .replace("name: public.orders", "name: public.order_items");
+        assertThatThrownBy(() -> SpecLoader.parse(yaml, ENV)).hasMessageContaining("collides");
     }
 
     @Test

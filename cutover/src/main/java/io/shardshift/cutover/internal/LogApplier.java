@@ -32,7 +32,7 @@ final class LogApplier {
 
     LogApplier(MigrationSpec spec, List<TableSchema> tables) {
         this.spec = spec;
-        this.byName = tables.stream().collect(Collectors.toMap(t -> t.id().schema() + "." + t.id().table(), t -> t));
+        this.byName = tables.stream().collect(Collectors.toMap(t -> t.id().toString(), t -> t));
     }
 
     /** Up to {@link #BATCH} entries with {@code after < seq <= upTo}, in seq order. */

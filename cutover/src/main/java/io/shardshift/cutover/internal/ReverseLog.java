@@ -40,6 +40,11 @@ public final class ReverseLog {
     private static final String FENCE_TRIGGER = "shardshift_reverse_fence";
     private static final String NOT_LIVE_TRIGGER = "shardshift_not_live";
     private static final String APP_WRITE = "coalesce(current_setting('application_name', true), '') NOT LIKE 'shardshift-%'";
+    /**
+     * SQL for the name of the trigger's table as {@code TableId.toString()} writes it (and so as the sink's
+     * tombstones and {@link LogApplier} name it): a lower-case plain part bare, any other part double-quoted.
+     */
+    private static final String TABLE_TEXT = displaySql("TG_TABLE_SCHEMA") + " || '.' || " + displaySql("TG_TABLE_NAME");
 
     private ReverseLog() {
     }
@@ -57,21 +62,23 @@ public final class ReverseLog {
                     + "lsn bigint NOT NULL, PRIMARY KEY (table_name, key))");
             st.execute("""
                     CREATE OR REPLACE FUNCTION shardshift.log_reverse_write() RETURNS trigger LANGUAGE plpgsql AS $$
-                    DECLARE k text[];
+                    DECLARE
+                      k text[];
+                      t text := %5$s;
                     BEGIN
                       IF NOT (%1$s) THEN RETURN NULL; END IF;
                       INSERT INTO %2$s (table_name, op, row_json)
-                      VALUES (TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, TG_OP,
+                      VALUES (t, TG_OP,
                               to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END));
                       IF TG_OP = 'DELETE' THEN
                         EXECUTE 'SELECT ARRAY[' || (SELECT string_agg(format('($1).%%I::text', a), ', ')
                                                    FROM unnest(TG_ARGV) a) || ']' INTO k USING OLD;
                         INSERT INTO %3$s AS tb (table_name, key, lsn)
-                        VALUES (TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, k, %4$d)
+                        VALUES (t, k, %4$d)
                         ON CONFLICT (table_name, key) DO UPDATE SET lsn = EXCLUDED.lsn;
                       END IF;
                       RETURN NULL;
-                    END $$""".formatted(APP_WRITE, LOG_TABLE, TOMBSTONES, APP_FENCE));
+                    END $$""".formatted(APP_WRITE, LOG_TABLE, TOMBSTONES, APP_FENCE, TABLE_TEXT));
             st.execute("""
                     CREATE OR REPLACE FUNCTION shardshift.fence_app_write() RETURNS trigger LANGUAGE plpgsql AS $$
                     BEGIN
@@ -95,9 +102,15 @@ public final class ReverseLog {
         }
     }
 
+    private static String displaySql(String part) {
+        return "CASE WHEN " + part + " ~ '^[a-z_][a-z0-9_$]*$' THEN " + part + " ELSE '\"' || replace(" + part
+                + ", '\"', '\"\"') || '\"' END";
+    }
+
     private static String indexName(TableSchema t) {
         String base = "ss_app_written_" + t.id().table();
-        return base.length() <= 50 ? base : base.substring(0, 40) + "_" + Integer.toHexString(t.id().toString().hashCode());
+        return SqlIdentifiers.byteLength(base) <= 50 ? base : SqlIdentifiers.truncateToBytes(base, 40) + "_"
+                + Integer.toHexString(t.id().toString().hashCode());
     }
 
     /** Starts logging application writes to the tables on a target, with an empty log (at cutover, under the freeze). */

@@ -47,6 +47,9 @@ class MigrateBadInputIT {
                 st.execute("CREATE TABLE nokey (id bigint, tenant_id text)");
                 st.execute("CREATE TABLE notenant (id bigint PRIMARY KEY, owner text)");
                 st.execute("ALTER TABLE notenant REPLICA IDENTITY FULL");
+                st.execute("CREATE TABLE bench_accounts (aid bigint PRIMARY KEY, tenant_id text, abalance int)");
+                st.execute("CREATE TABLE bench_history (tenant_id text, aid bigint, delta int)");
+                st.execute("ALTER TABLE bench_history REPLICA IDENTITY FULL");
             }
         }
     }
@@ -91,6 +94,18 @@ class MigrateBadInputIT {
         String[] r = run(spec(source.jdbcUrl("postgres"), "public.nokey", ""));
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[1]).contains("public.nokey").containsIgnoringCase("primary key");
+    }
+
+    @Test
+    void shouldListEveryProblemOfEveryTableAtOnceWithItsFixAndNoStackTrace() throws Exception {
+        String[] r = run(spec(source.jdbcUrl("postgres"), "public.bench_accounts}, {name: public.bench_history", ""));
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("2 problems")
+                .contains("tables[0].name: table public.bench_accounts does not have REPLICA IDENTITY FULL")
+                .contains("ALTER TABLE \"public\".\"bench_accounts\" REPLICA IDENTITY FULL;")
+                .contains("tables[1].name: table public.bench_history has no primary key")
+                .contains("ALTER TABLE \"public\".\"bench_history\" ADD PRIMARY KEY (")
+                .doesNotContain("Exception").doesNotContain("\tat ");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.shardshift.core.schema.IndexDef;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.sink.SinkException;
 import io.shardshift.core.spec.TargetSpec;
+import io.shardshift.core.sql.SqlIdentifiers;
 import io.shardshift.sink.pg.internal.DdlBuilder;
 import io.shardshift.sink.pg.internal.IndexCatalog;
 import io.shardshift.sink.pg.internal.SqlStates;
@@ -141,15 +142,16 @@ public final class UniqueIndexes {
 
     /**
      * The name the unique index is built under beside its stand-in, before it takes the source's name:
-     * {@code name_ss_unique}, shortened with a hash when that would pass 63 characters.
+     * {@code name_ss_unique}, shortened with a hash when that would pass 63 bytes.
      */
     public static String buildName(String index) {
         String name = index + SUFFIX;
-        if (name.length() <= MAX_NAME) {
+        if (SqlIdentifiers.byteLength(name) <= MAX_NAME) {
             return name;
         }
         String hash = String.format("%08x", index.hashCode());
-        return index.substring(0, MAX_NAME - SUFFIX.length() - hash.length() - 1) + "_" + hash + SUFFIX;
+        return SqlIdentifiers.truncateToBytes(index, MAX_NAME - SUFFIX.length() - hash.length() - 1) + "_" + hash
+                + SUFFIX;
     }
 
     private static List<DuplicateKeysException.Duplicate> restore(Connection c, TableSchema table, IndexDef ix,

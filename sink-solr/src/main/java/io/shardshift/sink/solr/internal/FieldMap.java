@@ -81,7 +81,8 @@ public record FieldMap(List<Column> columns) {
                         + " is reserved (id, _version_, _root_, _ss_*)");
             }
             if (!usedFields.add(field)) {
-                throw new IllegalArgumentException(where + ": fields: field '" + field + "' is mapped twice");
+                throw new IllegalArgumentException(where + ": fields: field '" + field + "' is mapped twice (column " + m.column()
+                        + " and another); give one of them its own field under fields: [{column: ..., field: ...}]");
             }
             SolrFieldType type = m.type() == null || m.type().isBlank()
                     ? SolrFieldType.defaultFor(def.type()) : SolrFieldType.forSolrName(m.type());
@@ -95,8 +96,24 @@ public record FieldMap(List<Column> columns) {
         return field.equals(ID) || field.equals(SOLR_VERSION) || field.equals("_root_") || field.startsWith("_ss_");
     }
 
-    private static String defaultFieldName(String table, String column) {
-        String f = column.replace('$', '_');
-        return isReserved(f) ? table + "_" + f : f;
+    /**
+     * The default field of a column: its name with every character Solr field names do not allow (anything
+     * but a letter, digit or {@code _}) replaced by {@code _}, and {@code _} put before a leading digit; so
+     * column {@code "Order ID"} is field {@code Order_ID}. Two columns that end up with the same field are
+     * refused ("mapped twice"); map one of them explicitly under {@code fields}.
+     */
+    static String defaultFieldName(String table, String column) {
+        String f = solrSafe(column);
+        return isReserved(f) ? solrSafe(table) + "_" + f : f;
+    }
+
+    private static String solrSafe(String name) {
+        StringBuilder out = new StringBuilder(name.length() + 1);
+        if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+            out.append('_');
+        }
+        name.chars().forEach(c -> out.append((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                ? (char) c : '_'));
+        return out.toString();
     }
 }

@@ -33,6 +33,20 @@ class FieldMapTest {
     }
 
     @Test
+    void shouldMapAnyColumnNameToAValidSolrField() {
+        TableSchema odd = new TableSchema(new TableId("public", "Order Items"), List.of(
+                new ColumnDef("Order ID", "bigint", true), new ColumnDef("tenantId", "text", true),
+                new ColumnDef("2nd note", "text", false), new ColumnDef("id", "int", false)),
+                List.of("Order ID"), List.of(), true);
+
+        FieldMap map = FieldMap.resolve(SolrTargetConfig.of("s", "zk:2181", "oi", 1, 2, "public.\"Order Items\"",
+                "tenantId"), odd);
+
+        assertThat(map.columns()).extracting(FieldMap.Column::field)
+                .containsExactly("Order_ID", "tenantId", "_2nd_note", "Order_Items_id");
+    }
+
+    @Test
     void shouldMapOnlyTheListedColumnsWithTheirNamesAndTypes() {
         FieldMap map = FieldMap.resolve(CONFIG.withFields(List.of(new FieldMapping("note", "note_txt", "text_general"))),
                 SCHEMA);
