@@ -125,6 +125,7 @@ public final class CutoverController implements AutoCloseable {
                 e -> LOG.warn("config topic: {}", e));
         List<Gate> gates = new ArrayList<>();
         gates.add(Gates.noDeadLetters(runner::deadLetters));
+        gates.add(Gates.noPausedTables(() -> runner.pausedTables().stream().map(p -> p.describe()).toList()));
         gates.addAll(options.gates());
         CutoverController c = new CutoverController(spec, runner.tables(), runner.lag().watermark()::awaitApplied,
                 () -> lagOf(runner), publisher, follower, audit, options.withGates(gates));
