@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The tables whose changes are held because their source schema changed in a way the targets cannot take,
@@ -79,7 +80,8 @@ public final class TablePauses {
 
     /**
      * Columns a change older than the table's current schema may still carry although the targets no
-     * longer have them (they were dropped on the source and then on the targets), or empty.
+     * longer have them (they were dropped on the source and then on the targets), or empty: the columns of
+     * the schema before the last resume that the current one lacks.
      */
     public Set<String> droppedBefore(TableId table, long lsn) {
         Current c = schemas.get(table);
@@ -127,7 +129,8 @@ public final class TablePauses {
         Pause p = paused.get(schemaOnTargets.id());
         long since = p == null ? 0 : p.lsn();
         Current old = schemas.get(schemaOnTargets.id());
-        Set<String> previous = old == null ? Set.of() : Set.copyOf(old.schema().columnNames());
+        Set<String> previous = old == null ? Set.of() : old.schema().columnNames().stream()
+                .filter(c -> schemaOnTargets.indexOf(c) < 0).collect(Collectors.toUnmodifiableSet());
         schemas.put(schemaOnTargets.id(), new Current(schemaOnTargets, since, previous));
         paused.remove(schemaOnTargets.id());
         LOG.info("Table {} resumed with columns {} on the targets", schemaOnTargets.id(), schemaOnTargets.columnNames());

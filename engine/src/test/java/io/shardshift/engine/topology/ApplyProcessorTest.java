@@ -98,6 +98,18 @@ class ApplyProcessorTest {
     }
 
     @Test
+    void shouldStripOnlyTheDroppedColumnFromAChangeOlderThanTheResumedDrop() {
+        process(ChangeEvent.create(Orders.TABLE, Orders.key("2"), Map.of("id", "2", "tenant_id", "acme"), Orders.at(200)),
+                Orders.insert("1", "acme", "1.00", 150));
+        pauses.resumed(new TableSchema(Orders.TABLE, ORDERS.columns().subList(0, 2), List.of("id"), List.of(), true));
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(System.currentTimeMillis());
+
+        assertThat(pauses.paused()).isEmpty();
+        assertThat(sinks.target("pg_a").row("1")).containsOnlyKeys("id", "tenant_id").containsEntry("tenant_id", "acme");
+        assertThat(sinks.target("pg_a").row("2")).containsOnlyKeys("id", "tenant_id");
+    }
+
+    @Test
     void shouldWriteFullBatchesInArrivalOrderAndHoldTheRestUntilCommit() {
         process(insert("1", "acme", "0.00", 100));
         for (int i = 1; i <= 6; i++) {
