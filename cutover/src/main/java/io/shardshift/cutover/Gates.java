@@ -1,5 +1,6 @@
 package io.shardshift.cutover;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -15,6 +16,15 @@ public final class Gates {
             long n = deadLetters.getAsLong();
             return n == 0 ? Gate.GateResult.pass("no-dead-letters", "0 dead-letter records")
                     : Gate.GateResult.fail("no-dead-letters", n + " dead-letter records");
+        });
+    }
+
+    /** Passes while no table is paused by a source schema change: its changes are held, so it is behind. */
+    public static Gate noPausedTables(Supplier<List<String>> paused) {
+        return Gate.named("no-paused-tables", () -> {
+            List<String> tables = paused.get();
+            return tables.isEmpty() ? Gate.GateResult.pass("no-paused-tables", "no table paused")
+                    : Gate.GateResult.fail("no-paused-tables", String.join("; ", tables));
         });
     }
 

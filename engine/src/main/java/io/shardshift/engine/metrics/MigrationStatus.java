@@ -1,5 +1,9 @@
 package io.shardshift.engine.metrics;
 
+import io.shardshift.engine.topology.TablePauses;
+
+import java.util.List;
+
 /**
  * A migration's status as the status API returns it.
  *
@@ -10,9 +14,21 @@ package io.shardshift.engine.metrics;
  * @param latest      the latest sample of its figures
  * @param sampleError why the latest attempt to take a sample failed, or {@code null}; the sample shown is then
  *                    the last good one
+ * @param pausedTables the tables whose changes are held because their source schema changed, each with the
+ *                     reason naming the column and the LSN of the first change with the new schema
  */
-public record MigrationStatus(String id, String phase, String failure, LagSample latest, String sampleError) {
+public record MigrationStatus(String id, String phase, String failure, LagSample latest, String sampleError,
+                              List<TablePauses.Pause> pausedTables) {
     public static final String BACKFILL = "backfill";
     public static final String STREAMING = "streaming";
     public static final String FAILED = "failed";
+
+    public MigrationStatus {
+        pausedTables = pausedTables == null ? List.of() : List.copyOf(pausedTables);
+    }
+
+    /** A status with no paused table. */
+    public MigrationStatus(String id, String phase, String failure, LagSample latest, String sampleError) {
+        this(id, phase, failure, latest, sampleError, List.of());
+    }
 }

@@ -24,7 +24,8 @@ public final class RunnerStatus implements StatusSource {
         String failure = runner.failure().map(e -> e.getClass().getSimpleName() + ": " + e.getMessage()).orElse(null);
         String phase = failure != null ? MigrationStatus.FAILED
                 : runner.backfillFinished() ? MigrationStatus.STREAMING : MigrationStatus.BACKFILL;
-        return new MigrationStatus(migrationId(), phase, failure, sampler.latest(), sampler.error().orElse(null));
+        return new MigrationStatus(migrationId(), phase, failure, sampler.latest(), sampler.error().orElse(null),
+                runner.pausedTables());
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.shardshift.engine.lag.LagMonitor;
 import io.shardshift.engine.topology.ApplyMetrics;
 import io.shardshift.engine.topology.ApplyStreams;
 import io.shardshift.engine.topology.KafkaDeadLetterPublisher;
+import io.shardshift.engine.topology.TablePauses;
 import io.shardshift.sink.pg.PgProvisioner;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -56,6 +57,7 @@ public final class MigrationRunner implements AutoCloseable {
     private final ReplicationSlot slot;
     private final SearchTargets search;
     private final ApplyMetrics metrics = new ApplyMetrics();
+    private final TablePauses pauses;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private ChangeCapture capture;
     private KafkaDeadLetterPublisher deadLetters;
@@ -69,6 +71,7 @@ public final class MigrationRunner implements AutoCloseable {
         this.tables = tables;
         this.slot = slot;
         this.search = search;
+        this.pauses = new TablePauses(tables);
     }
 
     /**
@@ -123,7 +126,8 @@ public final class MigrationRunner implements AutoCloseable {
     private void startParts(Path stateDir, Set<TableId> rebackfill) {
         capture = ChangeCapture.start(spec, tables, CaptureOptions.defaults().withOnFailure(this::fail));
         deadLetters = KafkaDeadLetterPublisher.create(spec.kafka().bootstrapServers(), spec.deadLetterTopic(), Map.of());
-        apply = ApplyStreams.start(spec, stateDir, new TargetSinks(spec, tables, search), deadLetters, metrics, this::fail);
+        apply = ApplyStreams.start(spec, stateDir, new TargetSinks(spec, pauses, search), deadLetters, metrics,
+                pauses, this::fail);
         backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
                 search, deadLetters);
         backfill.start(rebackfill);
@@ -205,6 +209,22 @@ public final class MigrationRunner implements AutoCloseable {
 
     public LagMonitor lag() {
         return lag;
+    }
+
+    /** The tables whose changes are held because their source schema changed; empty when none is. */
+    public List<TablePauses.Pause> pausedTables() {
+        return pauses.paused();
+    }
+
+    /**
+     * Resumes a table paused by a schema change, once every PostgreSQL target has the columns the source's
+     * changes now carry (the operator applied the same DDL there). Its parked changes are then applied in order.
+     *
+     * @return what was done, for the operator
+     * @throws IllegalStateException naming the table and target when it is not paused or a target differs
+     */
+    public String resumeTable(TableId table) {
+        return TableResume.resume(spec, pauses, table);
     }
 
     /** Dead-letter records published in this run. */

@@ -44,6 +44,8 @@ public final class StatusPrinter {
                     .map(s -> s.target() + " " + s.eventsApplied() + " applied (p99 " + s.p99LatencyMillis() + " ms)")
                     .toList() + ", dead letters " + runner.deadLetters());
         }
+        runner.pausedTables().forEach(p -> out.println("PAUSED " + p.describe()
+                + " (apply the same DDL to every target, then POST /v1/tables/resume {\"table\":\"" + p.table() + "\"})"));
     }
 
     private double rate(TableProgress p) {

@@ -1,6 +1,6 @@
 package io.shardshift.engine.run;
 
-import io.shardshift.core.schema.TableSchema;
+import io.shardshift.engine.topology.TablePauses;
 import io.shardshift.core.sink.ChangeSink;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.engine.topology.SinkFactory;
@@ -12,10 +12,11 @@ import java.util.List;
 /** Opens the sink of a target named in the spec: a PostgreSQL target or a search target. */
 final class TargetSinks implements SinkFactory {
     private final MigrationSpec spec;
-    private final List<TableSchema> tables;
+    private final TablePauses tables;
     private final SearchTargets search;
 
-    TargetSinks(MigrationSpec spec, List<TableSchema> tables, SearchTargets search) {
+    /** @param tables the tables' schemas on the targets now (they change when a paused table is resumed) */
+    TargetSinks(MigrationSpec spec, TablePauses tables, SearchTargets search) {
         this.spec = spec;
         this.tables = tables;
         this.search = search;
@@ -26,7 +27,7 @@ final class TargetSinks implements SinkFactory {
         if (search.contains(targetName)) {
             return SolrTargetSink.open(search.config(targetName), search.schema(targetName));
         }
-        return PgTargetSink.open(spec.target(targetName), tables, spec.applyOrDefaults().batchSizeOrDefault(),
+        return PgTargetSink.open(spec.target(targetName), tables.schemas(), spec.applyOrDefaults().batchSizeOrDefault(),
                 spec.applyOrDefaults().maxRetriesOrDefault());
     }
 }

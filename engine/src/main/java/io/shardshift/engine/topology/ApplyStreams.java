@@ -83,7 +83,13 @@ public final class ApplyStreams implements AutoCloseable {
     /** Builds the migration's topology with {@link ApplyTopologyConfig#from} and starts it. */
     public static ApplyStreams start(MigrationSpec spec, Path stateDir, SinkFactory sinks, DeadLetterPublisher deadLetters,
                                      ApplyMetrics metrics, Consumer<Throwable> onFatalError) {
-        Topology topology = ApplyTopology.build(ApplyTopologyConfig.from(spec), sinks, deadLetters, metrics);
+        return start(spec, stateDir, sinks, deadLetters, metrics, TablePauses.none(), onFatalError);
+    }
+
+    /** As above, comparing each change's columns with the tables' schemas in {@code pauses}. */
+    public static ApplyStreams start(MigrationSpec spec, Path stateDir, SinkFactory sinks, DeadLetterPublisher deadLetters,
+                                     ApplyMetrics metrics, TablePauses pauses, Consumer<Throwable> onFatalError) {
+        Topology topology = ApplyTopology.build(ApplyTopologyConfig.from(spec), sinks, deadLetters, metrics, pauses);
         return start(topology, config(spec, stateDir), onFatalError);
     }
 

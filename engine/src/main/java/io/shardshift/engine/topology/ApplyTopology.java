@@ -3,7 +3,9 @@ package io.shardshift.engine.topology;
 import io.shardshift.engine.topology.internal.ApplyProcessor;
 import io.shardshift.engine.topology.internal.PendingWritesStoreBuilder;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
 
 import java.util.Objects;
 
@@ -17,7 +19,8 @@ import java.util.Objects;
  *   -&gt; {@value #SOURCE}
  *   -&gt; {@value #PROCESSOR}: decode, route by layout (dropping other tenants' rows in a tenant-scoped
  *        migration), buffer per target, write batches to the sinks
- *        (store {@value #STORE}: writes the buffers before each commit)
+ *        (store {@value #STORE}: writes the buffers before each commit;
+ *         store {@value #PARKED_STORE}: the changes of tables paused by a source schema change, in order)
  * </pre>
  *
  * <p>There is no repartition: a change topic's record key is the row's primary key, so every event of a
@@ -30,6 +33,8 @@ public final class ApplyTopology {
     public static final String PROCESSOR = "apply-changes";
     /** The store whose commit hook writes the buffered events before the offsets are committed. */
     public static final String STORE = "apply-pending-writes";
+    /** The store holding, in order, the changes of tables paused by a schema change (see {@link TablePauses}). */
+    public static final String PARKED_STORE = "apply-parked-changes";
     /**
      * The Streams config key (read through {@code ProcessorContext.appConfigs()}) naming the migration in the
      * stream threads' log context; the application id stands in when it is absent.
@@ -41,7 +46,13 @@ public final class ApplyTopology {
 
     /** Builds the topology, recording into a fresh {@link ApplyMetrics} nobody reads (docs, tests). */
     public static Topology build(ApplyTopologyConfig config, SinkFactory sinks, DeadLetterPublisher deadLetters) {
-        return build(config, sinks, deadLetters, new ApplyMetrics());
+        return build(config, sinks, deadLetters, new ApplyMetrics(), TablePauses.none());
+    }
+
+    /** Builds the topology with no table schemas to compare changes with (tests). */
+    public static Topology build(ApplyTopologyConfig config, SinkFactory sinks, DeadLetterPublisher deadLetters,
+                                 ApplyMetrics metrics) {
+        return build(config, sinks, deadLetters, metrics, TablePauses.none());
     }
 
     /**
@@ -51,20 +62,24 @@ public final class ApplyTopology {
      * @param sinks       opens a target's sink; called once per task per target, on first use
      * @param deadLetters where undecodable, unroutable and rejected records go
      * @param metrics     where every task records what it applied
+     * @param pauses      the tables' schemas on the targets and the tables paused by a schema change
      */
     public static Topology build(ApplyTopologyConfig config, SinkFactory sinks, DeadLetterPublisher deadLetters,
-                                 ApplyMetrics metrics) {
+                                 ApplyMetrics metrics, TablePauses pauses) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(sinks, "sinks");
         Objects.requireNonNull(deadLetters, "deadLetters");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(pauses, "pauses");
         Router router = new Router(config.layout(), config.shardKeys(), config.searchTargets(), config.tenants());
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 config.changeTopics().toArray(String[]::new));
         topology.addProcessor(PROCESSOR, () -> new ApplyProcessor(router, sinks, deadLetters, metrics,
-                config.batchSize(), config.flushInterval(), STORE), SOURCE);
+                config.batchSize(), config.flushInterval(), STORE, pauses), SOURCE);
         topology.addStateStore(new PendingWritesStoreBuilder(STORE), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PARKED_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
         return topology;
     }
 }

@@ -3,11 +3,17 @@ package io.shardshift.engine.topology;
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.event.ChangeEventCodec;
 import io.shardshift.core.layout.Layout;
+import io.shardshift.core.schema.ColumnDef;
+import io.shardshift.core.schema.TableSchema;
 import io.shardshift.engine.topology.internal.ApplyProcessor;
 import io.shardshift.engine.topology.internal.PendingWritesStore;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +33,11 @@ class ApplyProcessorTest {
     final RecordingSinks sinks = new RecordingSinks();
     final RecordingDeadLetters deadLetters = new RecordingDeadLetters();
     final MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+    static final TableSchema ORDERS = new TableSchema(Orders.TABLE, List.of(new ColumnDef("id", "bigint", true),
+            new ColumnDef("tenant_id", "text", true), new ColumnDef("total", "numeric(12,2)", false)),
+            List.of("id"), List.of(), true);
+
+    final TablePauses pauses = new TablePauses(List.of(ORDERS));
     PendingWritesStore store;
     ApplyProcessor processor;
     long offset;
@@ -37,8 +48,13 @@ class ApplyProcessorTest {
         store = new PendingWritesStore(ApplyTopology.STORE);
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
+        KeyValueStore<Bytes, byte[]> parked = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(ApplyTopology.PARKED_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        parked.init(context.getStateStoreContext(), parked);
+        context.addStateStore(parked);
         processor = new ApplyProcessor(new Router(ONE_TARGET, Map.of(Orders.TABLE, Orders.SHARD_KEY)), sinks,
-                deadLetters, new ApplyMetrics(), 3, FLUSH_INTERVAL, ApplyTopology.STORE);
+                deadLetters, new ApplyMetrics(), 3, FLUSH_INTERVAL, ApplyTopology.STORE, pauses);
         processor.init(context);
     }
 
@@ -47,6 +63,50 @@ class ApplyProcessorTest {
             context.setRecordMetadata("changes", 0, offset++);
             processor.process(new Record<>(ChangeEventCodec.encodeKey(e.keyValues()), ChangeEventCodec.encode(e), 0L));
         }
+    }
+
+    @Test
+    void shouldPauseTheTableAndWriteNothingWhenAChangeLacksAColumn() {
+        process(insert("1", "acme", "1.00", 100));
+        ChangeEvent dropped = ChangeEvent.create(Orders.TABLE, Orders.key("2"), Map.of("id", "2", "tenant_id", "acme"),
+                Orders.at(200));
+        process(dropped, update("1", "acme", "3.00", 300));
+        store.flushCache();
+
+        assertThat(pauses.paused()).singleElement().satisfies(p -> {
+            assertThat(p.reason()).contains("column total is no longer in the changes");
+            assertThat(p.lsn()).isEqualTo(200);
+        });
+        assertThat(sinks.target("pg_a").rows).containsOnlyKeys(List.of("1"));
+        assertThat(sinks.target("pg_a").row("1")).containsEntry("total", "1.00");
+        assertThat(deadLetters.letters).isEmpty();
+    }
+
+    @Test
+    void shouldApplyParkedChangesInOrderOnceTheTableIsResumed() {
+        process(ChangeEvent.create(Orders.TABLE, Orders.key("2"), Map.of("id", "2", "tenant_id", "acme"), Orders.at(200)),
+                ChangeEvent.update(Orders.TABLE, Orders.key("2"), null, Map.of("id", "2", "tenant_id", "globex"),
+                        Orders.at(300)));
+        assertThat(sinks.target("pg_a").rows).isEmpty();
+
+        pauses.resumed(new TableSchema(Orders.TABLE, ORDERS.columns().subList(0, 2), List.of("id"), List.of(), true));
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(System.currentTimeMillis());
+
+        assertThat(pauses.paused()).isEmpty();
+        assertThat(sinks.target("pg_a").historyOf("2")).containsExactly("c:200", "u:300");
+        assertThat(sinks.target("pg_a").row("2")).containsEntry("tenant_id", "globex");
+    }
+
+    @Test
+    void shouldStripOnlyTheDroppedColumnFromAChangeOlderThanTheResumedDrop() {
+        process(ChangeEvent.create(Orders.TABLE, Orders.key("2"), Map.of("id", "2", "tenant_id", "acme"), Orders.at(200)),
+                Orders.insert("1", "acme", "1.00", 150));
+        pauses.resumed(new TableSchema(Orders.TABLE, ORDERS.columns().subList(0, 2), List.of("id"), List.of(), true));
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(System.currentTimeMillis());
+
+        assertThat(pauses.paused()).isEmpty();
+        assertThat(sinks.target("pg_a").row("1")).containsOnlyKeys("id", "tenant_id").containsEntry("tenant_id", "acme");
+        assertThat(sinks.target("pg_a").row("2")).containsOnlyKeys("id", "tenant_id");
     }
 
     @Test

@@ -91,6 +91,7 @@ public final class DashboardServer implements AutoCloseable {
             RunnerStatus status = new RunnerStatus(runner, sampler);
             StatusRoutes.register(api, status, metrics, () -> server::lastCutoverState);
             api.route("GET", MIGRATION_STATUS, request -> ApiResponse.json(StatusJson.of(status.status())), false);
+            TableRoutes.register(api, runner);
             server.verifyRoutes = VerifyRoutes.register(api, opts -> {
                 try (Verifier verifier = Verifier.inProcess(runner)) {
                     return verifier.verify(opts);

@@ -1,8 +1,10 @@
 package io.shardshift.migrator.http;
 
+import io.shardshift.core.event.Lsn;
 import io.shardshift.engine.metrics.LagSampleJson;
 import io.shardshift.engine.metrics.LagSample;
 import io.shardshift.engine.metrics.MigrationStatus;
+import io.shardshift.engine.topology.TablePauses;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +24,19 @@ final class StatusJson {
         out.put("sampleError", status.sampleError());
         out.putAll(LagSampleJson.figures(status.latest()));
         out.put("partitions", status.latest().partitions());
+        out.put("tables", status.pausedTables().stream().map(StatusJson::paused).toList());
+        return out;
+    }
+
+    /** A paused table: {@code {"table":"public.orders","state":"paused","reason":"...","lsn":"0/16B3748",...}}. */
+    private static Map<String, Object> paused(TablePauses.Pause p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("table", p.table().toString());
+        out.put("state", "paused");
+        out.put("reason", p.reason());
+        out.put("lsn", Lsn.format(p.lsn()));
+        out.put("sinceMillis", p.sinceMillis());
+        out.put("resume", "POST /v1/tables/resume {\"table\":\"" + p.table() + "\"} after applying the same DDL to every target");
         return out;
     }
 

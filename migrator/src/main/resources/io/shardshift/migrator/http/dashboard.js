@@ -243,6 +243,17 @@
   // The migration's figures come from /v1/migration/status (the cutover routes answer /v1/rebalance/status
   // with the live generation instead); the cutover panel polls on its own, so a request that waits while a
   // cutover runs never stops the charts.
+  // Tables paused by a source schema change: their changes are held until the operator resumes them.
+  function renderPaused(tables) {
+    const list = $("paused-tables");
+    list.replaceChildren();
+    for (const t of tables.filter(t => t.state === "paused")) {
+      const li = document.createElement("li");
+      li.textContent = "PAUSED " + t.table + " at LSN " + t.lsn + ": " + t.reason + " (" + t.resume + ")";
+      list.appendChild(li);
+    }
+    list.hidden = list.children.length === 0;
+  }
   let polling = false;
   async function poll() {
     if (polling) return;
@@ -252,6 +263,7 @@
       const [h, s] = await Promise.all([getJson("/v1/lag/history?since=" + since), getJson("/v1/migration/status")]);
       appendHistory(h);
       renderStatus(s);
+      renderPaused(s.tables || []);
       drawCharts();
       const conn = $("connection");
       conn.textContent = "updated " + fmtTime(Date.now()) + (s.sampleError ? " (sampling: " + s.sampleError + ")" : "");

@@ -1,5 +1,7 @@
 package io.shardshift.migrator.e2e;
 
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.core.verify.CompareReport;
@@ -20,15 +22,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What happens to the targets when a source table's life goes on during a migration: a {@code TRUNCATE}
  * while changes stream empties the table on every target, and the rows written after it arrive; a
- * range-partitioned table is migrated as one table, with the changes of every partition.
+ * range-partitioned table is migrated as one table, with the changes of every partition; a {@code DROP COLUMN}
+ * pauses the table (nothing is written with the column NULL) until the targets have the same DDL and the
+ * table is resumed.
  */
 @Tag("slow")
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -110,6 +117,60 @@ class TableLifecycleIT {
         }
     }
 
+    @Test
+    void shouldPauseTheTableOnDropColumnWriteNoNullAndApplyTheHeldChangesAfterResume(@TempDir Path state)
+            throws Exception {
+        source("DROP TABLE IF EXISTS public.notes");
+        source("CREATE TABLE public.notes (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text, extra text)");
+        source("ALTER TABLE public.notes REPLICA IDENTITY FULL");
+        source("INSERT INTO public.notes SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END, 'n', 'x' || g"
+                + " FROM generate_series(1, 2000) g");
+        MigrationSpec spec = SpecLoader.parse(stack.specYaml("dropcol", 500).replace("public.orders", "public.notes"),
+                Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
+
+        try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
+            assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
+            source("UPDATE public.notes SET note = 'before-drop' WHERE id % 10 = 0");
+            source("ALTER TABLE public.notes DROP COLUMN extra");
+            source("INSERT INTO public.notes SELECT g, 'acme', 'after-drop' FROM generate_series(2001, 2100) g");
+            source("UPDATE public.notes SET note = 'updated-after-drop' WHERE id % 7 = 0");
+
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(runner.pausedTables())
+                    .singleElement().satisfies(p -> {
+                        assertThat(p.table()).hasToString("public.notes");
+                        assertThat(p.reason()).contains("column extra is no longer in the changes");
+                        assertThat(p.lsn()).isPositive();
+                    }));
+            assertThat(targetCount("public.notes", "id > 2000")).as("rows inserted after the drop").isZero();
+            assertThat(targetCount("public.notes", "extra IS NULL")).as("rows with extra written as NULL").isZero();
+            assertThat(targetCount("public.notes", "note = 'updated-after-drop'")).as("updates after the drop").isZero();
+            assertThat(runner.deadLetters()).isZero();
+            assertThatThrownBy(() -> runner.resumeTable(TableId.parse("public.notes")))
+                    .as("resume before the targets have the DDL").isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("apply the same DDL to every target first");
+            assertThat(runner.pausedTables()).hasSize(1);
+
+            for (int i = 0; i < 2; i++) {
+                try (Connection c = stack.targets().get(i).connect(DemoStack.DATABASE); Statement st = c.createStatement()) {
+                    st.execute("ALTER TABLE public.notes DROP COLUMN extra");
+                }
+            }
+            assertThat(runner.resumeTable(TableId.parse("public.notes"))).contains("resumed");
+            assertThat(runner.pausedTables()).isEmpty();
+            source("INSERT INTO public.notes VALUES (3000, 'globex', 'after-resume')");
+            Drain.await(runner.lag(), Duration.ofMinutes(2));
+
+            TableSchema now = runner.tables().get(0);
+            TableSchema dropped = new TableSchema(now.id(), now.columns().stream().filter(c -> !c.name().equals("extra"))
+                    .toList(), now.primaryKey(), List.of(), true);
+            CompareReport report = Compare.orders(stack, spec, dropped);
+            assertThat(report.mismatches()).as("rows that differ after resume").isEmpty();
+            assertThat(report.clean()).isTrue();
+            assertThat(report.sourceRows()).isEqualTo(2101);
+            assertThat(runner.deadLetters()).isZero();
+        }
+    }
+
     /** Rows with ids from..to spread over the three monthly partitions. */
     private static String insertEvents(int from, int to, String note) {
         return "INSERT INTO public.events SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END,"
@@ -129,6 +190,18 @@ class TableLifecycleIT {
     private static long targetRows() throws SQLException {
         return count(stack.targets().get(0).connect(DemoStack.DATABASE))
                 + count(stack.targets().get(1).connect(DemoStack.DATABASE));
+    }
+
+    private static long targetCount(String table, String where) throws SQLException {
+        long n = 0;
+        for (int i = 0; i < 2; i++) {
+            try (Connection c = stack.targets().get(i).connect(DemoStack.DATABASE); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table + " WHERE " + where)) {
+                rs.next();
+                n += rs.getLong(1);
+            }
+        }
+        return n;
     }
 
     private static long count(Connection connection) throws SQLException {

@@ -1,5 +1,7 @@
 package io.shardshift.sink.pg;
 
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.sink.SinkException;
 import io.shardshift.core.spec.TargetSpec;
@@ -66,6 +68,21 @@ public final class PgProvisioner {
             throw new SinkException("provisioning failed on " + Targets.describe(target) + ": " + e.getMessage(), e);
         }
         LOG.info("Provisioned {} tables on {}", tables.size(), Targets.describe(target));
+    }
+
+    /**
+     * The columns a table has on the target now (without Shardshift's fence column), in table order; empty
+     * when the table does not exist. Used to check that an operator applied a source DDL to the target.
+     *
+     * @throws SinkException naming the target when it cannot be read
+     */
+    public static List<ColumnDef> columnsOnTarget(TargetSpec target, TableId table) {
+        try (Connection c = Targets.connect(target, "schema check")) {
+            return SchemaCheck.columnDefs(c, table);
+        } catch (SQLException e) {
+            throw new SinkException("reading the columns of " + table + " on " + Targets.describe(target) + " failed: "
+                    + Targets.scrub(e.getMessage(), target), e);
+        }
     }
 
     private static void provision(Connection c, TargetSpec target, List<TableSchema> tables) throws SQLException {

@@ -133,6 +133,16 @@ public final class PendingBatches {
         }
     }
 
+    /**
+     * Writes every buffer, then closes the sinks so the next write opens them again (with the tables'
+     * schemas as they are now, after a paused table was resumed).
+     */
+    public void reopenSinks() {
+        writeAll();
+        sinks.forEach((target, sink) -> sink.close());
+        sinks.clear();
+    }
+
     /** Closes the sinks this task opened; buffers are not written (see {@link #discard()}). */
     public void close() {
         discard();

@@ -63,6 +63,17 @@ public final class SchemaCheck {
         }
     }
 
+    /** The table's columns on the target in table order, without the fence column; empty when it does not exist. */
+    public static List<ColumnDef> columnDefs(Connection c, TableId table) throws SQLException {
+        List<ColumnDef> out = new ArrayList<>();
+        columns(c, table).forEach((name, col) -> {
+            if (!name.equals(Names.FENCE_COLUMN)) {
+                out.add(new ColumnDef(name, col.type(), col.notNull()));
+            }
+        });
+        return out;
+    }
+
     /** Whether the table exists on the target. */
     public static boolean exists(Connection c, TableId table) throws SQLException {
         return !columns(c, table).isEmpty();

@@ -1,0 +1,138 @@
+package io.shardshift.engine.topology;
+
+import io.shardshift.core.event.Lsn;
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.schema.TableSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * The tables whose changes are held because their source schema changed in a way the targets cannot take,
+ * and the schema each table's targets have now. Shared by every apply task of one runner: the first task
+ * that meets a change with a different set of columns pauses the table, and from then on every task parks
+ * the table's changes in order (none is applied, skipped or dead-lettered) until the operator has applied
+ * the same DDL to the targets and {@linkplain #resumed resumed} it.
+ *
+ * <p>Thread-safe.
+ */
+public final class TablePauses {
+    private static final Logger LOG = LoggerFactory.getLogger(TablePauses.class);
+
+    /**
+     * Why a table is paused.
+     *
+     * @param table        the table
+     * @param reason       what differs, naming the column
+     * @param lsn          the source LSN of the first change seen with the new schema
+     * @param eventColumns the columns that change carries
+     * @param sinceMillis  when the table was paused
+     */
+    public record Pause(TableId table, String reason, long lsn, Set<String> eventColumns, long sinceMillis) {
+        public Pause {
+            eventColumns = Set.copyOf(eventColumns);
+        }
+
+        /** One line for a status, e.g. {@code public.orders paused at LSN 0/16B3748: column note is missing}. */
+        public String describe() {
+            return table + " paused at LSN " + Lsn.format(lsn) + ": " + reason;
+        }
+    }
+
+    /**
+     * A table's schema on the targets and the LSN from which source changes carry it (0 for the schema the
+     * targets were provisioned with).
+     */
+    private record Current(TableSchema schema, long sinceLsn, Set<String> previousColumns) {
+    }
+
+    private final Map<TableId, Current> schemas = new ConcurrentHashMap<>();
+    private final Map<TableId, Pause> paused = new ConcurrentHashMap<>();
+
+    /** @param tables the tables as the targets were provisioned */
+    public TablePauses(Collection<TableSchema> tables) {
+        tables.forEach(t -> schemas.put(t.id(), new Current(t, 0, Set.of())));
+    }
+
+    /** A registry that knows no table schema, so nothing is compared and nothing pauses (docs, tests). */
+    public static TablePauses none() {
+        return new TablePauses(List.of());
+    }
+
+    /** The table's schema on the targets now, or {@code null} when it is not known here. */
+    public TableSchema schema(TableId table) {
+        Current c = schemas.get(table);
+        return c == null ? null : c.schema();
+    }
+
+    /** Every known table's schema on the targets now. */
+    public List<TableSchema> schemas() {
+        return schemas.values().stream().map(Current::schema).toList();
+    }
+
+    /**
+     * Columns a change older than the table's current schema may still carry although the targets no
+     * longer have them (they were dropped on the source and then on the targets), or empty: the columns of
+     * the schema before the last resume that the current one lacks.
+     */
+    public Set<String> droppedBefore(TableId table, long lsn) {
+        Current c = schemas.get(table);
+        return c == null || lsn >= c.sinceLsn() ? Set.of() : c.previousColumns();
+    }
+
+    /** Whether the table's changes are held. */
+    public boolean isPaused(TableId table) {
+        return paused.containsKey(table);
+    }
+
+    /** Why the table is paused, if it is. */
+    public Optional<Pause> pause(TableId table) {
+        return Optional.ofNullable(paused.get(table));
+    }
+
+    /** The paused tables, by name. */
+    public List<Pause> paused() {
+        return paused.values().stream().sorted(Comparator.comparing(p -> p.table().toString())).toList();
+    }
+
+    /**
+     * Pauses a table, or keeps the earliest LSN of a table another task paused already.
+     *
+     * @return the pause now in force
+     */
+    public Pause pause(TableId table, String reason, long lsn, Set<String> eventColumns) {
+        Pause now = paused.merge(table, new Pause(table, reason, lsn, eventColumns, System.currentTimeMillis()),
+                (old, fresh) -> fresh.lsn() < old.lsn() ? new Pause(table, fresh.reason(), fresh.lsn(),
+                        fresh.eventColumns(), old.sinceMillis()) : old);
+        LOG.warn("Schema change on the source: {}. Its changes are held until the same DDL is applied to every"
+                + " target and the table is resumed (POST /v1/tables/resume)", now.describe());
+        return now;
+    }
+
+    /** Pauses a table again after a restart, from the pause recorded with its parked changes. */
+    public void restore(Pause pause) {
+        paused.putIfAbsent(pause.table(), pause);
+    }
+
+    /**
+     * Lets the table's changes through again with the schema its targets now have (checked by the caller).
+     */
+    public void resumed(TableSchema schemaOnTargets) {
+        Pause p = paused.get(schemaOnTargets.id());
+        long since = p == null ? 0 : p.lsn();
+        Current old = schemas.get(schemaOnTargets.id());
+        Set<String> previous = old == null ? Set.of() : old.schema().columnNames().stream()
+                .filter(c -> schemaOnTargets.indexOf(c) < 0).collect(Collectors.toUnmodifiableSet());
+        schemas.put(schemaOnTargets.id(), new Current(schemaOnTargets, since, previous));
+        paused.remove(schemaOnTargets.id());
+        LOG.info("Table {} resumed with columns {} on the targets", schemaOnTargets.id(), schemaOnTargets.columnNames());
+    }
+}
