@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class DevPostgres implements AutoCloseable {
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_]{1,63}");
     private static final Logger LOG = LoggerFactory.getLogger(DevPostgres.class);
     private static final String USER = "postgres";
     private static final String PASSWORD = "postgres";
@@ -141,7 +143,19 @@ public final class DevPostgres implements AutoCloseable {
 
     /** {@code jdbc:postgresql://127.0.0.1:PORT/DATABASE}, without credentials. */
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + SqlIdentifiers.requireValid(database, "database");
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + plainDatabaseName(database);
+    }
+
+    /**
+     * The devstack's databases have plain names (letters, digits, {@code _}), since the name is also the path of a
+     * JDBC URL; anything else is refused naming the database.
+     */
+    private static String plainDatabaseName(String name) {
+        if (name == null || !PLAIN_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("database name '" + name + "' must match " + PLAIN_NAME.pattern()
+                    + " (it is the path of a JDBC URL)");
+        }
+        return name;
     }
 
     /** The superuser name; it has the REPLICATION attribute. */
@@ -161,7 +175,7 @@ public final class DevPostgres implements AutoCloseable {
 
     /** Creates a database owned by the superuser. */
     public void createDatabase(String name) {
-        String quoted = SqlIdentifiers.quote(SqlIdentifiers.requireValid(name, "database"));
+        String quoted = SqlIdentifiers.quote(plainDatabaseName(name));
         try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + quoted);
         } catch (SQLException e) {
