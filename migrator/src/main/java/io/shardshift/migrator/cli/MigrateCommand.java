@@ -5,6 +5,7 @@ import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.cutover.CutoverController;
 import io.shardshift.cutover.CutoverService;
 import io.shardshift.migrator.http.DashboardServer;
+import io.shardshift.migrator.http.ServeOptions;
 import io.shardshift.rebalance.LiveLauncher;
 import io.shardshift.rebalance.Rebalance;
 import io.shardshift.rebalance.RebalanceKind;
@@ -15,6 +16,7 @@ import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.engine.run.ProgressBar;
 import io.shardshift.engine.run.StatusPrinter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -42,8 +44,11 @@ public final class MigrateCommand implements Callable<Integer> {
     java.util.List<String> rebackfill = new java.util.ArrayList<>();
 
     @Option(names = "--http-port", defaultValue = "8080",
-            description = "Port of the dashboard and HTTP API on 127.0.0.1 (0: any free port; -1: none; default ${DEFAULT-VALUE}).")
+            description = "Port of the dashboard and HTTP API (0: any free port; -1: none; default ${DEFAULT-VALUE}).")
     int httpPort;
+
+    @Mixin
+    BindOptions bindOptions = new BindOptions();
 
     @Option(names = "--status-every", defaultValue = "PT2S", description = "How often to print progress (ISO-8601, default ${DEFAULT-VALUE}).")
     Duration statusEvery;
@@ -56,7 +61,8 @@ public final class MigrateCommand implements Callable<Integer> {
         java.util.Set<io.shardshift.core.event.TableId> again = new java.util.HashSet<>();
         rebackfill.forEach(t -> again.add(io.shardshift.core.event.TableId.parse(t)));
         try (MigrationRunner runner = MigrationRunner.start(migration, state, again);
-             DashboardServer http = httpPort < 0 ? null : DashboardServer.start(runner, httpPort, null)) {
+             DashboardServer http = httpPort < 0 ? null : DashboardServer.start(runner, ServeOptions.of(httpPort, null)
+                     .withHost(bindOptions.bind()).withAllowedHosts(bindOptions.allowedHosts()))) {
             if (http != null) {
                 System.out.println("dashboard and API: " + http.url());
             }

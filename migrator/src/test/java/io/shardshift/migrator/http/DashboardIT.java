@@ -59,7 +59,7 @@ class DashboardIT {
             assertThat(metric("shardshift_target_events_applied_total", "target=\"pg_b\"")).isGreaterThan(applied);
             assertThat(metric("shardshift_apply_latency_seconds_count", "target=\"pg_b\"")).isPositive();
         });
-        String text = Http.get(server.url(), "/metrics").body();
+        String text = Http.get(server.url(), "/metrics", TOKEN).body();
         assertThat(text).contains("shardshift_target_applied_lsn{migration=\"dash\",target=\"pg_a\"}",
                 "shardshift_target_lag_bytes{migration=\"dash\",target=\"pg_a\"}",
                 "shardshift_target_lag_seconds{migration=\"dash\",target=\"pg_b\"}",
@@ -79,7 +79,7 @@ class DashboardIT {
     void shouldAnswerTheStatusWithBackfillProgressAndLagPerTargetAndPartition() throws Exception {
         assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).isTrue();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode s = Http.json(Http.get(server.url(), "/v1/rebalance/status?id=dash"));
+            JsonNode s = Http.json(Http.get(server.url(), "/v1/rebalance/status?id=dash", TOKEN));
             assertThat(s.get("phase").asText()).isEqualTo("streaming");
             assertThat(s.at("/backfill/0/table").asText()).isEqualTo("public.orders");
             assertThat(s.at("/backfill/0/finished").asBoolean()).isTrue();
@@ -91,7 +91,9 @@ class DashboardIT {
             assertThat(s.at("/deadLetters/topicEvents").asLong()).isZero();
             assertThat(s.at("/source/slotRetainedWalBytes").asLong()).isNotNegative();
         });
-        assertThat(Http.get(server.url(), "/v1/rebalance/status?id=nope").statusCode()).isEqualTo(404);
+        assertThat(Http.get(server.url(), "/v1/rebalance/status?id=nope", TOKEN).statusCode()).isEqualTo(404);
+        assertThat(Http.get(server.url(), "/v1/rebalance/status?id=dash").statusCode()).as("without the token").isEqualTo(401);
+        assertThat(Http.get(server.url(), "/metrics").statusCode()).as("metrics without the token").isEqualTo(401);
     }
 
     @Test
@@ -101,7 +103,7 @@ class DashboardIT {
                 + "skipping the browser test").isPresent();
         await().atMost(Duration.ofMinutes(1)).until(() -> server.sampler().history().size() >= 5);
 
-        String first = chromium.get().dumpDom(server.url(), 4000);
+        String first = chromium.get().dumpDom(withToken(), 4000);
         assertThat(first).contains("<span id=\"migration-id\">dash</span>");
         assertThat(attribute(first, "chart-lag-seconds", "data-points")).isGreaterThanOrEqualTo(5);
         assertThat(attribute(first, "chart-lag-bytes", "data-series")).isEqualTo(2);
@@ -112,11 +114,11 @@ class DashboardIT {
 
         long before = server.sampler().latest().takenAtMillis();
         await().atMost(Duration.ofSeconds(30)).until(() -> server.sampler().latest().takenAtMillis() > before + 2000);
-        String second = chromium.get().dumpDom(server.url(), 3000);
+        String second = chromium.get().dumpDom(withToken(), 3000);
         assertThat(bodyLong(second, "data-last-t")).as("newest sample drawn").isGreaterThan(firstLast);
 
         Path png = buildDirectory().resolve("dashboard.png");
-        chromium.get().screenshot(server.url(), 4000, png);
+        chromium.get().screenshot(withToken(), 4000, png);
         assertThat(Files.size(png)).isGreaterThan(10_000);
     }
 
@@ -126,22 +128,28 @@ class DashboardIT {
         runner.lag().watermark().awaitApplied(runner.lag().watermark().sourceWalLsn(), Duration.ofMinutes(2));
         assertThat(Http.post(server.url(), "/v1/verify", "", null).statusCode()).isEqualTo(401);
         assertThat(Http.post(server.url(), "/v1/verify", "", TOKEN).statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofMinutes(2)).until(() -> !Http.json(Http.get(server.url(), "/v1/verify")).get("last").isNull());
-        JsonNode v = Http.json(Http.get(server.url(), "/v1/verify"));
+        assertThat(Http.get(server.url(), "/v1/verify").statusCode()).as("rows of the report without the token").isEqualTo(401);
+        await().atMost(Duration.ofMinutes(2)).until(() -> !Http.json(Http.get(server.url(), "/v1/verify", TOKEN)).get("last").isNull());
+        JsonNode v = Http.json(Http.get(server.url(), "/v1/verify", TOKEN));
         assertThat(v.at("/last/report/clean").asBoolean()).as(v.toString()).isTrue();
         assertThat(v.at("/last/report/tables/0/table").asText()).isEqualTo("public.orders");
         assertThat(v.at("/last/report/tables/0/rowsCompared").asLong()).isGreaterThanOrEqualTo(20_000);
 
         Optional<HeadlessChromium> chromium = HeadlessChromium.find();
         if (chromium.isPresent()) {
-            String dom = chromium.get().dumpDom(server.url(), 4000);
+            String dom = chromium.get().dumpDom(withToken(), 4000);
             assertThat(dom).contains("Verification", "<span id=\"verify-state\" class=\"badge clean\">clean</span>",
                     "<td>public.orders</td>");
         }
     }
 
+    /** The dashboard's link with the token in its fragment, as an operator would open it. */
+    private static java.net.URI withToken() {
+        return server.url().resolve("/#token=" + TOKEN);
+    }
+
     private static double metric(String name, String label) throws Exception {
-        String text = Http.get(server.url(), "/metrics").body();
+        String text = Http.get(server.url(), "/metrics", TOKEN).body();
         Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$",
                 Pattern.MULTILINE);
         Matcher m = line.matcher(text);
