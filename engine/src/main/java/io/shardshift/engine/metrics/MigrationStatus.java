@@ -1,5 +1,7 @@
 package io.shardshift.engine.metrics;
 
+import io.shardshift.core.spec.Secrets;
+
 /**
  * A migration's status as the status API returns it.
  *
@@ -15,4 +17,10 @@ public record MigrationStatus(String id, String phase, String failure, LagSample
     public static final String BACKFILL = "backfill";
     public static final String STREAMING = "streaming";
     public static final String FAILED = "failed";
+
+    /** Masks credentials (a JDBC URL's password) in {@code failure} and {@code sampleError}. */
+    public MigrationStatus {
+        failure = Secrets.maskCredentials(failure);
+        sampleError = Secrets.maskCredentials(sampleError);
+    }
 }

@@ -1,5 +1,6 @@
 package io.shardshift.migrator.cli;
 
+import io.shardshift.core.spec.Secrets;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.cutover.CutoverController;
@@ -87,7 +88,7 @@ public final class MigrateCommand implements Callable<Integer> {
         StatusPrinter status = new StatusPrinter(runner, ProgressBar.forStdout(), System.out);
         while (!stop.await(statusEvery.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             if (runner.failure().isPresent()) {
-                System.err.println("shardshift: migration failed: " + runner.failure().get().getMessage());
+                System.err.println("shardshift: migration failed: " + Secrets.maskCredentials(runner.failure().get().getMessage()));
                 return 1;
             }
             status.print();

@@ -1,5 +1,6 @@
 package io.shardshift.migrator.http;
 
+import io.shardshift.core.spec.Secrets;
 import io.shardshift.rebalance.RebalanceException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -147,9 +148,10 @@ public final class HttpApi implements AutoCloseable {
         } catch (RebalanceException e) {
             response = ApiResponse.error(ApiException.of(e));
         } catch (Exception e) {
-            LOG.warn("{} {} failed", method, path, e);
+            LOG.warn("{} {} failed: {}", method, path, Secrets.maskCredentials(String.valueOf(e)));
+            LOG.debug("{} {} failed", method, path, e);
             response = ApiResponse.error(new ApiException(500, "internal", method + " " + path + " failed: "
-                    + e.getClass().getSimpleName() + ": " + e.getMessage()));
+                    + e.getClass().getSimpleName() + ": " + Secrets.maskCredentials(e.getMessage())));
         }
         send(exchange, response);
     }

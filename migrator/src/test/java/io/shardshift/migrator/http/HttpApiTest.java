@@ -37,6 +37,9 @@ class HttpApiTest {
         api.route("GET", "/v1/boom", request -> {
             throw new IllegalStateException("kaput");
         });
+        api.route("GET", "/v1/leak", request -> {
+            throw new IllegalStateException("cannot reach jdbc:postgresql://app:hunter2@db/app?password=hunter2");
+        });
         api.start();
     }
 
@@ -149,6 +152,13 @@ class HttpApiTest {
     @Test
     void shouldAnswer500JsonNamingTheRouteWhenAHandlerFails() throws Exception {
         assertError(Http.get(api.url(), "/v1/boom", TOKEN), 500, "internal", "GET /v1/boom failed");
+    }
+
+    @Test
+    void shouldMaskJdbcCredentialsInA500() throws Exception {
+        HttpResponse<String> r = Http.get(api.url(), "/v1/leak", TOKEN);
+        assertError(r, 500, "internal", "jdbc:postgresql://app:******@db/app?password=******");
+        assertThat(r.body()).doesNotContain("hunter2");
     }
 
     @Test
