@@ -13,6 +13,7 @@ import io.shardshift.rebalance.RebalanceKind;
 import io.shardshift.rebalance.RebalanceRegistry;
 import io.shardshift.migrator.http.RebalanceRoutes;
 import io.shardshift.rebalance.Switchover;
+import io.shardshift.engine.lag.SlotRetention;
 import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.engine.run.ProgressBar;
 import io.shardshift.engine.run.StatusPrinter;
@@ -22,6 +23,8 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.sql.SQLException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -57,6 +60,11 @@ public final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MigrationSpec migration = SpecLoader.load(spec);
+        Optional<String> refusal = lostSlotRefusal(migration);
+        if (refusal.isPresent()) {
+            System.err.println("shardshift migrate: refused: " + refusal.get());
+            return 2;
+        }
         Path state = stateDir != null ? stateDir : Path.of(".shardshift", migration.name());
         CountDownLatch stop = new CountDownLatch(1);
         java.util.Set<io.shardshift.core.event.TableId> again = new java.util.HashSet<>();
@@ -81,6 +89,15 @@ public final class MigrateCommand implements Callable<Integer> {
                 }
                 return runUntilStopped(runner, stop);
             }
+        }
+    }
+
+    /** Why the migration must not resume from its slot (its WAL is lost), with the commands to start again. */
+    private Optional<String> lostSlotRefusal(MigrationSpec migration) {
+        try {
+            return SlotRetention.resumeRefusal(migration, SlotRetention.read(migration).walStatus(), spec.toString());
+        } catch (SQLException e) {
+            return Optional.empty(); // the preflight that follows names what is wrong with the source
         }
     }
 

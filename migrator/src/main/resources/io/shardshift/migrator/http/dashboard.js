@@ -167,6 +167,10 @@
     $("tile-lag-seconds").textContent = fmtNum(Math.max(0, ...s.targets.map((t) => t.lagSeconds)));
     $("tile-p99").textContent = fmtNum(Math.max(0, ...s.targets.map((t) => t.latency.p99Millis)));
     $("tile-slot").textContent = fmtBytes(s.source.slotRetainedWalBytes);
+    const walStatus = s.source.slotWalStatus || "unknown";
+    $("tile-slot-status").textContent = "on the source, wal_status " + walStatus;
+    $("tile-slot-status").dataset.walStatus = walStatus;
+    $("tile-slot-status").className = "unit" + (walStatus === "reserved" || walStatus === "unknown" ? "" : " warn");
     $("tile-dlq").textContent = fmtNum(s.deadLetters.topicEvents);
     $("tile-lsn").textContent = s.source.walLsn + " / " + s.source.capturedLsn;
     $("tile-published").textContent = fmtNum(s.source.capturePublished) + " events published";

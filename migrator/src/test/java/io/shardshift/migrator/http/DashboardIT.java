@@ -69,6 +69,8 @@ class DashboardIT {
                 "shardshift_backfill_rows{migration=\"dash\",table=\"public.orders\"}",
                 "shardshift_apply_latency_seconds_bucket{migration=\"dash\",target=\"pg_b\",le=");
         assertThat(metric("shardshift_slot_retained_wal_bytes", "")).isGreaterThanOrEqualTo(0);
+        assertThat(metric("shardshift_slot_wal_status", "status=\"reserved\"")).isEqualTo(1.0);
+        assertThat(metric("shardshift_slot_wal_status", "status=\"lost\"")).isEqualTo(0.0);
 
         server.cutoverView(() -> new CutoverView.State("not-ready",
                 List.of(new CutoverView.Gate("backfill-done", true, "1 of 1 tables")), List.of()));
@@ -90,6 +92,7 @@ class DashboardIT {
             assertThat(s.get("partitions")).hasSize(8);
             assertThat(s.at("/deadLetters/topicEvents").asLong()).isZero();
             assertThat(s.at("/source/slotRetainedWalBytes").asLong()).isNotNegative();
+            assertThat(s.at("/source/slotWalStatus").asText()).as("wal_status of the live slot").isEqualTo("reserved");
         });
         assertThat(Http.get(server.url(), "/v1/rebalance/status?id=nope", TOKEN).statusCode()).isEqualTo(404);
         assertThat(Http.get(server.url(), "/v1/rebalance/status?id=dash").statusCode()).as("without the token").isEqualTo(401);

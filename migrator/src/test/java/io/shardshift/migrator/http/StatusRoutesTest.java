@@ -65,6 +65,7 @@ class StatusRoutesTest {
         assertThat(s.get("phase").asText()).isEqualTo("backfill");
         assertThat(s.at("/source/walLsn").asText()).isEqualTo("0/3000000");
         assertThat(s.at("/source/slotRetainedWalBytes").asLong()).isEqualTo(4096);
+        assertThat(s.at("/source/slotWalStatus").asText()).isEqualTo("reserved");
         assertThat(s.at("/backfill/0/table").asText()).isEqualTo("public.orders");
         assertThat(s.at("/backfill/0/fraction").asDouble()).isEqualTo(0.5);
         assertThat(s.at("/targets/1/target").asText()).isEqualTo("pg_b");
