@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param host           the address to listen on; {@code 127.0.0.1} by default (local calls only)
  * @param port           the port; 0 for any free port
- * @param token          the API token for mutating calls; {@code null} to take {@value ApiToken#ENV} or generate
+ * @param token          the API token for every data or mutating call; {@code null} to take {@value ApiToken#ENV} or generate
  *                       one (printed once on standard output)
  * @param sampleInterval how often the lag is sampled (1 s by default)
  * @param historySize    samples kept for the charts (600 by default: ten minutes at 1 s)
