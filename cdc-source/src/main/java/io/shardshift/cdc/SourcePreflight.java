@@ -46,6 +46,7 @@ public final class SourcePreflight {
         try (Connection source = connect(spec.source().jdbcUrl(), spec.source().user(), spec.source().password(),
                 "source.jdbcUrl", spec.name())) {
             checkWalLevel(source, spec, problems);
+            warnUnlimitedSlotRetention(source);
             schemas = checkTables(source, spec, problems);
         } catch (SpecException e) {
             problems.addAll(e.problems());
@@ -93,6 +94,32 @@ public final class SourcePreflight {
                         + " postgresql.conf, or ALTER SYSTEM SET wal_level = logical;, and restart PostgreSQL)"));
             }
         }
+    }
+
+    /** Warns (does not refuse) when a stopped migrator's slot may retain WAL until the source's disk is full. */
+    private static void warnUnlimitedSlotRetention(Connection source) throws SQLException {
+        try (Statement st = source.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_setting('max_slot_wal_keep_size', true)")) {
+            rs.next();
+            slotRetentionWarning(rs.getString(1)).ifPresent(LOG::warn);
+        }
+    }
+
+    /**
+     * The warning for a source's {@code max_slot_wal_keep_size}: present when it is {@code -1} (unlimited).
+     *
+     * @param maxSlotWalKeepSize the setting as {@code SHOW} prints it, e.g. {@code -1} or {@code 10GB}; null
+     *                           before PostgreSQL 13, which has no limit
+     */
+    public static Optional<String> slotRetentionWarning(String maxSlotWalKeepSize) {
+        if (maxSlotWalKeepSize != null && !"-1".equals(maxSlotWalKeepSize.strip())) {
+            return Optional.empty();
+        }
+        return Optional.of("the source has max_slot_wal_keep_size = -1 (unlimited): while the migrator"
+                + " is stopped its replication slot retains WAL without limit and can fill the source's disk. Consider"
+                + " ALTER SYSTEM SET max_slot_wal_keep_size = '<a size the disk can hold, e.g. 50GB>'; SELECT"
+                + " pg_reload_conf(); past it the slot is lost (wal_status 'lost') and the migration must start again"
+                + " with a fresh backfill");
     }
 
     private static List<TableSchema> checkTables(Connection source, MigrationSpec spec,

@@ -1,5 +1,6 @@
 package io.shardshift.rebalance;
 
+import io.shardshift.core.spec.Secrets;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SearchTargetSpec;
@@ -45,7 +46,7 @@ public final class LiveLauncher implements RebalanceLauncher {
             }
         } catch (SQLException e) {
             throw RebalanceException.unavailable("cannot check '" + field + "' against the source "
-                    + base.source().jdbcUrl() + ": " + e.getMessage());
+                    + Secrets.maskCredentials(base.source().jdbcUrl() + ": " + e.getMessage()));
         }
     }
 

@@ -170,6 +170,10 @@ class ReverseReplicationIT {
                     .as("an application write to a target after the rollback")
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(SourceFreeze.MOVED_SQLSTATE));
         }
+        try (Connection c = appWriter(pgA.jdbcUrl(), stack.targets().get(0).connect(DemoStack.DATABASE), "public.orders");
+             Statement st = c.createStatement()) {
+            assertRejected(st, "UPDATE public.orders SET note = 'posing as the sink' WHERE id = (SELECT min(id) FROM public.orders)");
+        }
         Drain.await(runner.lag(), Duration.ofSeconds(40));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(compare(table).clean()).isTrue());
         autoController.close();
@@ -218,11 +222,12 @@ class ReverseReplicationIT {
         TableId notes = TableId.parse("public.tenant_notes");
         try (Connection src = stack.source().connect(DemoStack.DATABASE); Statement st = src.createStatement()) {
             st.execute("CREATE TABLE public.tenant_notes (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text)");
-            st.execute("INSERT INTO public.tenant_notes VALUES (1, 'acme', 'a'), (2, 'initech', 'i'), (3, 'globex', 'g')");
+            st.execute("INSERT INTO public.tenant_notes VALUES (1, 'acme', 'a'), (2, 'initech', 'i'), (3, 'globex', 'g'),"
+                    + " (4, 'o''hara\\', 'o')");
         }
         try (SourceFreeze freeze = SourceFreeze.acquire(stack.source().jdbcUrl(DemoStack.DATABASE), stack.source().user(),
                 stack.source().password(), List.of(notes), Duration.ofSeconds(5))) {
-            freeze.rejectWritesFromNowOn(3, Map.of(notes, "tenant_id"), List.of("acme", "globex"));
+            freeze.rejectWritesFromNowOn(3, Map.of(notes, "tenant_id"), List.of("acme", "globex", "o'hara\\"));
             freeze.commit();
         }
         try (Connection src = stack.source().connect(DemoStack.DATABASE); Statement st = src.createStatement()) {
@@ -230,6 +235,8 @@ class ReverseReplicationIT {
             assertRejected(st, "UPDATE public.tenant_notes SET note = 'x' WHERE id = 3");
             assertRejected(st, "DELETE FROM public.tenant_notes WHERE id = 1");
             assertRejected(st, "UPDATE public.tenant_notes SET tenant_id = 'acme' WHERE id = 2");
+            assertRejected(st, "UPDATE public.tenant_notes SET note = 'x' WHERE id = 4");
+            assertRejected(st, "INSERT INTO public.tenant_notes VALUES (13, 'o''hara\\', 'new')");
 
             assertThat(st.executeUpdate("INSERT INTO public.tenant_notes VALUES (11, 'initech', 'new')")).isEqualTo(1);
             assertThat(st.executeUpdate("UPDATE public.tenant_notes SET note = 'still here' WHERE id = 2")).isEqualTo(1);
@@ -240,6 +247,30 @@ class ReverseReplicationIT {
             assertThat(st.executeUpdate("INSERT INTO public.tenant_notes VALUES (12, 'acme', 'copied back')")).isEqualTo(1);
             src.commit();
         }
+        try (Connection app = appWriter(stack.source().jdbcUrl(DemoStack.DATABASE), stack.source().connect(DemoStack.DATABASE),
+                "public.tenant_notes"); Statement st = app.createStatement()) {
+            app.setAutoCommit(false);
+            st.execute("SET LOCAL shardshift.replica = on");
+            assertRejected(st, "INSERT INTO public.tenant_notes VALUES (14, 'acme', 'posing as the migrator')");
+            app.rollback();
+        }
+    }
+
+    /**
+     * A connection as an application's own login user (not a member of shardshift_replica) that names itself
+     * like Shardshift's sink; {@code admin} (closed here) creates it and grants it writes on {@code table}.
+     */
+    private static Connection appWriter(String jdbcUrl, Connection admin, String table) throws SQLException {
+        try (admin; Statement st = admin.createStatement()) {
+            st.execute("DO $$ BEGIN CREATE ROLE app_writer LOGIN PASSWORD 'app-writer'; "
+                    + "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+            st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + " TO app_writer");
+        }
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", "app_writer");
+        p.setProperty("password", "app-writer");
+        p.setProperty("ApplicationName", "shardshift-sink");
+        return java.sql.DriverManager.getConnection(jdbcUrl, p);
     }
 
     private static void assertRejected(Statement st, String sql) {

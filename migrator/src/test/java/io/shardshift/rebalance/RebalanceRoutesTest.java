@@ -77,7 +77,16 @@ class RebalanceRoutesTest {
 
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(api.url() + path.substring(1))).GET()
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer s3cret").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldRefuseTheStatusAndListWithoutTheToken() throws Exception {
+        for (String path : java.util.List.of("v1/rebalance/status?id=orders_rehome_1", "v1/rebalance")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api.url() + path)).GET()
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(401);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.shardshift.verify;
 
+import io.shardshift.core.spec.Secrets;
 import io.shardshift.verify.internal.CanonicalSession;
 import io.shardshift.core.verify.CompareReport;
 import io.shardshift.cdc.ShardKeyFilter;
@@ -233,7 +234,8 @@ public final class Verifier implements AutoCloseable {
         try {
             return connectSource();
         } catch (SQLException e) {
-            throw new VerifyException("cannot connect to the source (" + spec.source().jdbcUrl() + "): " + e.getMessage(), e);
+            throw new VerifyException(Secrets.maskCredentials("cannot connect to the source (" + spec.source().jdbcUrl() + "): "
+                    + e.getMessage()), e);
         }
     }
 

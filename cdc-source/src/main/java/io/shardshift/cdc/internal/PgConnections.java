@@ -1,6 +1,7 @@
 package io.shardshift.cdc.internal;
 
 import io.shardshift.core.event.KeyText;
+import io.shardshift.core.spec.Secrets;
 import org.postgresql.Driver;
 
 import java.sql.Connection;
@@ -86,12 +87,12 @@ public final class PgConnections {
         public static Endpoint parse(String jdbcUrl, String field) {
             Properties p = Driver.parseURL(jdbcUrl, new Properties());
             if (p == null) {
-                throw new IllegalArgumentException(field + ": '" + jdbcUrl + "' is not a PostgreSQL JDBC URL");
+                throw new IllegalArgumentException(field + ": '" + Secrets.maskCredentials(jdbcUrl) + "' is not a PostgreSQL JDBC URL");
             }
             String host = p.getProperty("PGHOST", "localhost");
             String port = p.getProperty("PGPORT", "5432");
             if (host.contains(",") || port.contains(",")) {
-                throw new IllegalArgumentException(field + ": '" + jdbcUrl
+                throw new IllegalArgumentException(field + ": '" + Secrets.maskCredentials(jdbcUrl)
                         + "' names several hosts; logical replication needs the one primary");
             }
             return new Endpoint(host, Integer.parseInt(port), p.getProperty("PGDBNAME"), p.getProperty("sslmode"));

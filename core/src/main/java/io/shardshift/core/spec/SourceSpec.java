@@ -19,7 +19,7 @@ public record SourceSpec(@JsonProperty(required = true) String jdbcUrl,
 
     @Override
     public String toString() {
-        return "SourceSpec[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=" + Secrets.mask(password)
+        return "SourceSpec[jdbcUrl=" + Secrets.maskCredentials(jdbcUrl) + ", user=" + user + ", password=" + Secrets.mask(password)
                 + ", slotName=" + slotName + ", publication=" + publication + "]";
     }
 }

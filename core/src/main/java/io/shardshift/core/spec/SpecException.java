@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 
 /**
  * A migration spec is invalid. Thrown before anything starts. It carries every problem found, each with the
- * path of its field (e.g. {@code layout.buckets}) or a table's name, and what to fix.
+ * path of its field (e.g. {@code layout.buckets}) or a table's name, and what to fix. Credentials in a
+ * problem's text (a JDBC URL's {@code password=} or {@code user:password@}) are masked.
  *
  * <p>With one problem the message is {@code <field>: <problem>}, e.g.
  * {@code kafka.partitions: must be between 1 and 1024, was 0}. With several it lists one per line:
@@ -73,7 +74,7 @@ public class SpecException extends RuntimeException {
     public record Problem(String field, String problem) implements Serializable {
         public Problem {
             Objects.requireNonNull(field, "field");
-            Objects.requireNonNull(problem, "problem");
+            problem = Secrets.maskCredentials(Objects.requireNonNull(problem, "problem"));
         }
 
         /** {@code <field>: <problem>}. */

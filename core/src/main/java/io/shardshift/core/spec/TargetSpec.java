@@ -22,7 +22,7 @@ public record TargetSpec(@JsonProperty(required = true) String name,
 
     @Override
     public String toString() {
-        return "TargetSpec[name=" + name + ", type=" + type + ", jdbcUrl=" + jdbcUrl + ", user=" + user
+        return "TargetSpec[name=" + name + ", type=" + type + ", jdbcUrl=" + Secrets.maskCredentials(jdbcUrl) + ", user=" + user
                 + ", password=" + Secrets.mask(password) + "]";
     }
 }

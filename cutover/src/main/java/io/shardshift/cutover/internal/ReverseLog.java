@@ -24,8 +24,9 @@ import java.util.stream.Collectors;
  *       forward stream's echo of a write copied back to the source (an older value with a lower LSN) never
  *       overwrites or resurrects the application's rows.</li>
  * </ul>
- * Writes of Shardshift's own sessions (application name {@code shardshift-...}: the sink, the backfill, this
- * class) are not application writes: they are neither logged nor fenced. At rollback, under the freeze, the
+ * Writes of Shardshift's own sessions (application name {@code shardshift-...} and a login user that is a
+ * member of {@value ReplicaRole#NAME}: the sink, the backfill, this class) are not application writes: they
+ * are neither logged nor fenced. An application that names itself {@code shardshift-...} is still logged. At rollback, under the freeze, the
  * rest of the log is copied back, the triggers dropped and the raised fences lowered to the rollback's fence
  * LSN, so changes the source makes from then on apply to the targets again.
  */
@@ -39,7 +40,8 @@ public final class ReverseLog {
     private static final String LOG_TRIGGER = "shardshift_reverse_log";
     private static final String FENCE_TRIGGER = "shardshift_reverse_fence";
     private static final String NOT_LIVE_TRIGGER = "shardshift_not_live";
-    private static final String APP_WRITE = "coalesce(current_setting('application_name', true), '') NOT LIKE 'shardshift-%'";
+    private static final String APP_WRITE = "NOT (coalesce(current_setting('application_name', true), '') LIKE 'shardshift-%' AND "
+            + ReplicaRole.IS_MEMBER + ")";
     /**
      * SQL for the name of the trigger's table as {@code TableId.toString()} writes it (and so as the sink's
      * tombstones and {@link LogApplier} name it): a lower-case plain part bare, any other part double-quoted.
@@ -55,6 +57,7 @@ public final class ReverseLog {
      */
     public static void prepare(TargetSpec target, List<TableSchema> tables) throws SQLException {
         try (Connection c = connect(target); Statement st = c.createStatement()) {
+            ReplicaRole.ensure(c);
             st.execute("CREATE SCHEMA IF NOT EXISTS shardshift");
             st.execute("CREATE TABLE IF NOT EXISTS " + LOG_TABLE + " (seq bigserial PRIMARY KEY, "
                     + "table_name text NOT NULL, op text NOT NULL, row_json jsonb NOT NULL)");
@@ -119,7 +122,7 @@ public final class ReverseLog {
             c.setAutoCommit(false);
             st.execute("TRUNCATE " + LOG_TABLE + " RESTART IDENTITY");
             for (TableSchema t : tables) {
-                String pk = t.primaryKey().stream().map(k -> "'" + k.replace("'", "''") + "'").collect(Collectors.joining(", "));
+                String pk = SqlLiterals.quoted(c, t.primaryKey());
                 st.execute("DROP TRIGGER IF EXISTS " + LOG_TRIGGER + " ON " + name(t));
                 st.execute("DROP TRIGGER IF EXISTS " + FENCE_TRIGGER + " ON " + name(t));
                 st.execute("DROP TRIGGER IF EXISTS " + NOT_LIVE_TRIGGER + " ON " + name(t));

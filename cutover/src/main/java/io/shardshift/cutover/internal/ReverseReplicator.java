@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  * observation window, every {@link #PERIOD}, so the old layout stays current and a rollback only has to copy
  * what the last round left.
  *
- * <p>Per target and round: in one source transaction ({@code SET LOCAL shardshift.replica = on}, so the
+ * <p>Per target and round: in one source transaction ({@code SET LOCAL shardshift.replica = on} by a user
+ * that is a member of {@value ReplicaRole#NAME}, so the
  * source's moved-write trigger lets the writes through) it reads the target's progress (the last copied
  * seq) with {@code FOR UPDATE}, applies the next log entries in seq order, and records the new progress; only
  * then are the copied entries deleted from the target's log. A crash anywhere thus neither applies an entry

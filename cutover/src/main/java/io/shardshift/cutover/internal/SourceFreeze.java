@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,7 +21,10 @@ import java.util.stream.Collectors;
  * the fence LSN and, on success, installs a trigger that rejects every later write to the old tables
  * (SQLSTATE 55000), so a writer that was blocked on the lock fails once it is released instead of writing
  * to the old layout (in a tenant-scoped cutover, only writes of the moved tenants). The reverse path may
- * write anyway with {@code SET LOCAL shardshift.replica = on}.
+ * write anyway: a session whose login user is a member of {@value ReplicaRole#NAME} (created and granted
+ * here) and that sets {@code SET LOCAL shardshift.replica = on}; an application that only sets the GUC (or
+ * an application name) is still rejected. The trigger's arguments (generation, shard key column, tenants)
+ * are quoted by the server ({@link SqlLiterals}).
  */
 public final class SourceFreeze implements AutoCloseable {
     /**
@@ -154,13 +158,14 @@ public final class SourceFreeze implements AutoCloseable {
      */
     public void rejectWritesFromNowOn(long movedToGeneration, Map<TableId, String> shardKeys, List<String> tenants)
             throws SQLException {
+        ReplicaRole.ensure(connection);
         try (Statement st = connection.createStatement()) {
             st.execute("CREATE SCHEMA IF NOT EXISTS shardshift");
             st.execute("""
                     CREATE OR REPLACE FUNCTION shardshift.reject_moved_write() RETURNS trigger LANGUAGE plpgsql AS $$
                     DECLARE moved text[];
                     BEGIN
-                      IF current_setting('shardshift.replica', true) = 'on' THEN
+                      IF current_setting('shardshift.replica', true) = 'on' AND $IS_MEMBER$ THEN
                         IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
                         RETURN NEW;
                       END IF;
@@ -177,27 +182,24 @@ public final class SourceFreeze implements AutoCloseable {
                       END IF;
                       RAISE EXCEPTION 'shardshift: %.% moved to generation %', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0]
                         USING ERRCODE = '55000';
-                    END $$""");
+                    END $$""".replace("$IS_MEMBER$", ReplicaRole.IS_MEMBER));
             for (TableId t : tables) {
                 String table = t.quoted();
-                StringBuilder args = new StringBuilder(literal(Long.toString(movedToGeneration)));
+                List<String> values = new ArrayList<>(List.of(Long.toString(movedToGeneration)));
                 if (!tenants.isEmpty()) {
                     String key = shardKeys.get(t);
                     if (key == null) {
                         throw new IllegalArgumentException("no shard key column given for table " + t);
                     }
-                    args.append(", ").append(literal(key));
-                    tenants.forEach(v -> args.append(", ").append(literal(v)));
+                    values.add(key);
+                    values.addAll(tenants);
                 }
+                String args = SqlLiterals.quoted(connection, values);
                 st.execute("DROP TRIGGER IF EXISTS " + TRIGGER + " ON " + table);
                 st.execute("CREATE TRIGGER " + TRIGGER + " BEFORE INSERT OR UPDATE OR DELETE ON " + table
                         + " FOR EACH ROW EXECUTE FUNCTION shardshift.reject_moved_write(" + args + ")");
             }
         }
-    }
-
-    private static String literal(String v) {
-        return "'" + v.replace("'", "''") + "'";
     }
 
     /** True when the reject trigger is installed (committed) on any of {@code tables}. */

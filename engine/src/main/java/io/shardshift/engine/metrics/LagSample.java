@@ -11,6 +11,8 @@ import java.util.List;
  * @param capturedLsn           the highest source position capture has handled
  * @param capturePublished      change events capture published in this run
  * @param slotRetainedBytes     WAL the replication slot holds back on the source, -1 if the slot is missing
+ * @param slotWalStatus         the slot's {@code wal_status}: reserved, extended, unreserved, lost, or missing
+ *                              ({@link io.shardshift.engine.lag.SlotRetention})
  * @param deadLetterTopicEvents records in the dead-letter topic (all runs)
  * @param deadLettersThisRun    dead letters published in this run
  * @param targets               per target: applied position and lag
@@ -18,7 +20,7 @@ import java.util.List;
  * @param backfill              per table: backfill progress
  */
 public record LagSample(long takenAtMillis, long sourceWalLsn, long capturedLsn, long capturePublished,
-                        long slotRetainedBytes, long deadLetterTopicEvents, long deadLettersThisRun,
+                        long slotRetainedBytes, String slotWalStatus, long deadLetterTopicEvents, long deadLettersThisRun,
                         List<TargetLag> targets, List<PartitionLag> partitions, List<TableBackfill> backfill) {
 
     public LagSample {
@@ -29,7 +31,7 @@ public record LagSample(long takenAtMillis, long sourceWalLsn, long capturedLsn,
 
     /** A sample with nothing in it yet, before the first reading. */
     public static LagSample empty(long takenAtMillis) {
-        return new LagSample(takenAtMillis, 0, 0, 0, 0, 0, 0, List.of(), List.of(), List.of());
+        return new LagSample(takenAtMillis, 0, 0, 0, 0, "", 0, 0, List.of(), List.of(), List.of());
     }
 
     /** Events on the change topics not yet applied, over every partition. */

@@ -19,12 +19,14 @@ public final class LagSampleJson {
     public static Map<String, Object> figures(LagSample s) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("takenAtMillis", s.takenAtMillis());
-        out.put("source", Map.of(
-                "walLsn", Lsn.format(s.sourceWalLsn()),
-                "capturedLsn", Lsn.format(s.capturedLsn()),
-                "captureLagBytes", Math.max(0, s.sourceWalLsn() - s.capturedLsn()),
-                "capturePublished", s.capturePublished(),
-                "slotRetainedWalBytes", s.slotRetainedBytes()));
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("walLsn", Lsn.format(s.sourceWalLsn()));
+        source.put("capturedLsn", Lsn.format(s.capturedLsn()));
+        source.put("captureLagBytes", Math.max(0, s.sourceWalLsn() - s.capturedLsn()));
+        source.put("capturePublished", s.capturePublished());
+        source.put("slotRetainedWalBytes", s.slotRetainedBytes());
+        source.put("slotWalStatus", s.slotWalStatus());
+        out.put("source", source);
         out.put("backfill", s.backfill().stream().map(LagSampleJson::table).toList());
         out.put("targets", s.targets().stream().map(LagSampleJson::target).toList());
         out.put("consumerLagTotal", s.consumerLagTotal());

@@ -1,5 +1,7 @@
 package io.shardshift.engine.metrics;
 
+import io.shardshift.core.spec.Secrets;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +75,7 @@ public final class LagSampler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+            String message = Secrets.maskCredentials(e.getClass().getSimpleName() + ": " + e.getMessage());
             if (!message.equals(error)) {
                 LOG.warn("cannot sample the migration's lag (keeping the last sample): {}", message);
             }

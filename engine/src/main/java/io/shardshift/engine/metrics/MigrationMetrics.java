@@ -6,9 +6,11 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shardshift.engine.lag.SlotRetention;
 import io.shardshift.engine.topology.ApplyMetrics;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +30,8 @@ import java.util.function.ToDoubleFunction;
  * <tr><td>{@code shardshift_capture_lsn}</td><td>the highest source LSN capture handled</td></tr>
  * <tr><td>{@code shardshift_capture_published_events_total}</td><td>change events capture published</td></tr>
  * <tr><td>{@code shardshift_slot_retained_wal_bytes}</td><td>WAL the replication slot holds back</td></tr>
+ * <tr><td>{@code shardshift_slot_wal_status{status}}</td><td>1 for the slot's {@code wal_status} (reserved,
+ * extended, unreserved, lost, missing), 0 for the others</td></tr>
  * <tr><td>{@code shardshift_target_applied_lsn{target}}</td><td>the highest source LSN applied</td></tr>
  * <tr><td>{@code shardshift_target_lag_bytes{target}}</td><td>source WAL bytes not yet applied</td></tr>
  * <tr><td>{@code shardshift_target_lag_seconds{target}}</td><td>now minus the last applied commit</td></tr>
@@ -43,6 +47,9 @@ import java.util.function.ToDoubleFunction;
 public final class MigrationMetrics {
     /** The content type of {@link #scrape()}. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private static final List<String> WAL_STATUSES = List.of(SlotRetention.RESERVED, SlotRetention.EXTENDED,
+            SlotRetention.UNRESERVED, SlotRetention.LOST, SlotRetention.MISSING);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Supplier<LagSample> latest;
@@ -60,6 +67,10 @@ public final class MigrationMetrics {
         gauge("shardshift.capture.lsn", Tags.empty(), s -> s.capturedLsn(), "The highest source LSN capture has handled");
         gauge("shardshift.slot.retained.wal.bytes", Tags.empty(), s -> s.slotRetainedBytes(),
                 "WAL bytes the replication slot holds back on the source (current WAL minus restart_lsn)");
+        for (String status : WAL_STATUSES) {
+            gauge("shardshift.slot.wal.status", Tags.of("status", status), s -> status.equals(s.slotWalStatus()) ? 1 : 0,
+                    "1 for the replication slot's wal_status (pg_replication_slots), 0 for the others; lost = cannot resume");
+        }
         gauge("shardshift.dead.letter.topic.events", Tags.empty(), s -> s.deadLetterTopicEvents(),
                 "Records in the dead-letter topic; any blocks cutover");
         FunctionCounter.builder("shardshift.capture.published.events", this, m -> m.latest.get().capturePublished())

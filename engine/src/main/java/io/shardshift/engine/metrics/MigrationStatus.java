@@ -1,5 +1,6 @@
 package io.shardshift.engine.metrics;
 
+import io.shardshift.core.spec.Secrets;
 import io.shardshift.engine.topology.TablePauses;
 
 import java.util.List;
@@ -23,7 +24,10 @@ public record MigrationStatus(String id, String phase, String failure, LagSample
     public static final String STREAMING = "streaming";
     public static final String FAILED = "failed";
 
+    /** Masks credentials (a JDBC URL's password) in {@code failure} and {@code sampleError}. */
     public MigrationStatus {
+        failure = Secrets.maskCredentials(failure);
+        sampleError = Secrets.maskCredentials(sampleError);
         pausedTables = pausedTables == null ? List.of() : List.copyOf(pausedTables);
     }
 

@@ -76,7 +76,7 @@ public final class RunnerSamples implements LagSampler.Source, AutoCloseable {
                     p.chunksDone(), p.totalChunks(), p.finished()));
         }
         return new LagSample(now, lag.sourceWalLsn(), lag.capturedLsn(), runner.lag().capture().publishedCount(),
-                slot.retainedBytes(), dlq, runner.deadLetters(), targets, partitions, backfill);
+                slot.retainedBytes(), slot.walStatus(), dlq, runner.deadLetters(), targets, partitions, backfill);
     }
 
     @Override

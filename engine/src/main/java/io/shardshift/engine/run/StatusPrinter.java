@@ -1,21 +1,28 @@
 package io.shardshift.engine.run;
 
 import io.shardshift.cdc.TableProgress;
+import io.shardshift.core.spec.Secrets;
 import io.shardshift.engine.lag.LagSnapshot;
+import io.shardshift.engine.lag.SlotRetention;
 
 import java.io.PrintStream;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Prints a running migration's state every few seconds: a progress bar per table while the backfill runs
- * (rows/s and ETA), then the lag.
+ * (rows/s and ETA), then the lag, the targets and the WAL the slot retains with its {@code wal_status}.
  */
 public final class StatusPrinter {
     private final MigrationRunner runner;
     private final ProgressBar bar;
     private final PrintStream out;
+    private static final long SLOT_EVERY_NANOS = 10_000_000_000L;
+
     private final Map<String, long[]> lastRows = new HashMap<>();
+    private String slotText;
+    private long slotReadAt;
 
     public StatusPrinter(MigrationRunner runner, ProgressBar bar, PrintStream out) {
         this.runner = runner;
@@ -42,10 +49,34 @@ public final class StatusPrinter {
             bar.finish();
             out.println("streaming: " + lagText + ", " + runner.metrics().snapshot().values().stream()
                     .map(s -> s.target() + " " + s.eventsApplied() + " applied (p99 " + s.p99LatencyMillis() + " ms)")
-                    .toList() + ", dead letters " + runner.deadLetters());
+                    .toList() + ", dead letters " + runner.deadLetters() + ", " + slotText());
         }
         runner.pausedTables().forEach(p -> out.println("PAUSED " + p.describe()
                 + " (apply the same DDL to every target, then POST /v1/tables/resume {\"table\":\"" + p.table() + "\"})"));
+    }
+
+    /** The slot's retained WAL and wal_status, read at most every {@link #SLOT_EVERY_NANOS}. */
+    private String slotText() {
+        long now = System.nanoTime();
+        if (slotText == null || now - slotReadAt > SLOT_EVERY_NANOS) {
+            slotReadAt = now;
+            try {
+                slotText = slotLine(SlotRetention.read(runner.spec()));
+            } catch (SQLException e) {
+                slotText = "slot unknown (" + Secrets.maskCredentials(e.getMessage()) + ")";
+            }
+        }
+        return slotText;
+    }
+
+    /** E.g. {@code slot retains 12.0 MiB (wal_status reserved)}. */
+    static String slotLine(SlotRetention.Reading slot) {
+        if (SlotRetention.MISSING.equals(slot.walStatus())) {
+            return "slot missing";
+        }
+        String line = "slot retains " + (slot.retainedBytes() < 0 ? "?" : String.format(java.util.Locale.ROOT, "%.1f MiB",
+                slot.retainedBytes() / 1048576.0)) + " (wal_status " + slot.walStatus() + ")";
+        return SlotRetention.LOST.equals(slot.walStatus()) ? line + " LOST: the migration cannot resume from this slot" : line;
     }
 
     private double rate(TableProgress p) {

@@ -36,4 +36,18 @@ class LagSamplerTest {
             assertThat(sampler.error()).hasValueSatisfying(e -> assertThat(e).contains("connection refused"));
         }
     }
+
+    @Test
+    void shouldMaskCredentialsInTheSamplingErrorAndTheStatus() {
+        LagSampler.Source failing = () -> {
+            throw new SQLException("cannot reach jdbc:postgresql://app:hunter2@db:5432/app?password=hunter2");
+        };
+        try (LagSampler sampler = LagSampler.start(failing, Duration.ofMillis(10), 5)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> sampler.error().isPresent());
+            assertThat(sampler.error().get()).doesNotContain("hunter2").contains("jdbc:postgresql://app:******@db:5432/app");
+        }
+        MigrationStatus status = new MigrationStatus("demo", MigrationStatus.FAILED,
+                "SQLException: jdbc:postgresql://db/app?user=app&password=hunter2 refused", null, "user:hunter2@ nope");
+        assertThat(status.failure()).doesNotContain("hunter2").contains("password=******");
+    }
 }

@@ -1,24 +1,30 @@
 package io.shardshift.migrator.cli;
 
+import io.shardshift.core.spec.Secrets;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.cutover.CutoverController;
 import io.shardshift.cutover.CutoverService;
 import io.shardshift.migrator.http.DashboardServer;
+import io.shardshift.migrator.http.ServeOptions;
 import io.shardshift.rebalance.LiveLauncher;
 import io.shardshift.rebalance.Rebalance;
 import io.shardshift.rebalance.RebalanceKind;
 import io.shardshift.rebalance.RebalanceRegistry;
 import io.shardshift.migrator.http.RebalanceRoutes;
 import io.shardshift.rebalance.Switchover;
+import io.shardshift.engine.lag.SlotRetention;
 import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.engine.run.ProgressBar;
 import io.shardshift.engine.run.StatusPrinter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.sql.SQLException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -42,8 +48,11 @@ public final class MigrateCommand implements Callable<Integer> {
     java.util.List<String> rebackfill = new java.util.ArrayList<>();
 
     @Option(names = "--http-port", defaultValue = "8080",
-            description = "Port of the dashboard and HTTP API on 127.0.0.1 (0: any free port; -1: none; default ${DEFAULT-VALUE}).")
+            description = "Port of the dashboard and HTTP API (0: any free port; -1: none; default ${DEFAULT-VALUE}).")
     int httpPort;
+
+    @Mixin
+    BindOptions bindOptions = new BindOptions();
 
     @Option(names = "--status-every", defaultValue = "PT2S", description = "How often to print progress (ISO-8601, default ${DEFAULT-VALUE}).")
     Duration statusEvery;
@@ -51,12 +60,18 @@ public final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MigrationSpec migration = SpecLoader.load(spec);
+        Optional<String> refusal = lostSlotRefusal(migration);
+        if (refusal.isPresent()) {
+            System.err.println("shardshift migrate: refused: " + refusal.get());
+            return 2;
+        }
         Path state = stateDir != null ? stateDir : Path.of(".shardshift", migration.name());
         CountDownLatch stop = new CountDownLatch(1);
         java.util.Set<io.shardshift.core.event.TableId> again = new java.util.HashSet<>();
         rebackfill.forEach(t -> again.add(io.shardshift.core.event.TableId.parse(t)));
         try (MigrationRunner runner = MigrationRunner.start(migration, state, again);
-             DashboardServer http = httpPort < 0 ? null : DashboardServer.start(runner, httpPort, null)) {
+             DashboardServer http = httpPort < 0 ? null : DashboardServer.start(runner, ServeOptions.of(httpPort, null)
+                     .withHost(bindOptions.bind()).withAllowedHosts(bindOptions.allowedHosts()))) {
             if (http != null) {
                 System.out.println("dashboard and API: " + http.url());
             }
@@ -77,11 +92,20 @@ public final class MigrateCommand implements Callable<Integer> {
         }
     }
 
+    /** Why the migration must not resume from its slot (its WAL is lost), with the commands to start again. */
+    private Optional<String> lostSlotRefusal(MigrationSpec migration) {
+        try {
+            return SlotRetention.resumeRefusal(migration, SlotRetention.read(migration).walStatus(), spec.toString());
+        } catch (SQLException e) {
+            return Optional.empty(); // the preflight that follows names what is wrong with the source
+        }
+    }
+
     private int runUntilStopped(MigrationRunner runner, CountDownLatch stop) throws InterruptedException {
         StatusPrinter status = new StatusPrinter(runner, ProgressBar.forStdout(), System.out);
         while (!stop.await(statusEvery.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             if (runner.failure().isPresent()) {
-                System.err.println("shardshift: migration failed: " + runner.failure().get().getMessage());
+                System.err.println("shardshift: migration failed: " + Secrets.maskCredentials(runner.failure().get().getMessage()));
                 return 1;
             }
             status.print();

@@ -8,6 +8,7 @@ import io.shardshift.rebalance.LiveLauncher;
 import io.shardshift.rebalance.RebalanceRegistry;
 import io.shardshift.migrator.http.RebalanceRoutes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -31,8 +32,11 @@ public final class ServeCommand implements Callable<Integer> {
     Path stateDir;
 
     @Option(names = "--http-port", defaultValue = "8080",
-            description = "Port of the HTTP API on 127.0.0.1 (0: any free port; default ${DEFAULT-VALUE}).")
+            description = "Port of the HTTP API (0: any free port; default ${DEFAULT-VALUE}).")
     int httpPort;
+
+    @Mixin
+    BindOptions bindOptions = new BindOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -44,7 +48,7 @@ public final class ServeCommand implements Callable<Integer> {
         ApiToken token = ApiToken.resolve(null, System.getenv(), System.out);
         CountDownLatch stop = new CountDownLatch(1);
         try (RebalanceRegistry registry = new RebalanceRegistry(base, state, new LiveLauncher());
-             HttpApi api = HttpApi.create("127.0.0.1", httpPort, token)) {
+             HttpApi api = HttpApi.create(bindOptions.bind(), httpPort, token, bindOptions.allowedHosts())) {
             RebalanceRoutes.register(api, registry);
             api.start();
             System.out.println("shardshift: serving rebalances of " + base.name() + " at " + api.url()

@@ -8,7 +8,8 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * The bearer token that mutating API calls must present ({@code Authorization: Bearer <token>}). Taken from
+ * The bearer token every API call that changes something or answers data must present
+ * ({@code Authorization: Bearer <token>}), the dashboard's data fetches and Prometheus' scrapes included. Taken from
  * the caller, else from the environment variable {@value #ENV}, else generated at start and printed once.
  * Its {@link #toString()} is masked so it never reaches a log by accident.
  */
@@ -50,7 +51,8 @@ public final class ApiToken {
             return of(fromEnv);
         }
         ApiToken token = generate();
-        announce.println("shardshift: API token for mutating calls (shown once; set " + ENV + " to choose it): "
+        announce.println("shardshift: API token for the HTTP API, the dashboard and /metrics (shown once; set " + ENV
+                + " to choose it): "
                 + token.value());
         return token;
     }

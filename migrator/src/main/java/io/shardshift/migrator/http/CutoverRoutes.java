@@ -43,13 +43,13 @@ public final class CutoverRoutes implements CutoverView {
 
     /** Adds the routes to {@code api}. */
     public CutoverRoutes register(HttpApi api) {
-        api.route("POST", "/v1/cutover", r -> answer(controller.cutover()), true);
-        api.route("POST", "/v1/rebalance/cutover", this::cutover, true);
-        api.route("POST", "/v1/rebalance/rollback", this::rollback, true);
-        api.route("GET", "/v1/rebalance/status", this::status, false);
-        api.route("POST", "/v1/rebalance/search/start", r -> notHere("search/start"), true);
-        api.route("POST", "/v1/rebalance/db/rehome", r -> notHere("db/rehome"), true);
-        api.route("POST", "/v1/rebalance/stream/expand", CutoverRoutes::streamExpand, true);
+        api.route("POST", "/v1/cutover", r -> answer(controller.cutover()));
+        api.route("POST", "/v1/rebalance/cutover", this::cutover);
+        api.route("POST", "/v1/rebalance/rollback", this::rollback);
+        api.route("GET", "/v1/rebalance/status", this::status);
+        api.route("POST", "/v1/rebalance/search/start", r -> notHere("search/start"));
+        api.route("POST", "/v1/rebalance/db/rehome", r -> notHere("db/rehome"));
+        api.route("POST", "/v1/rebalance/stream/expand", CutoverRoutes::streamExpand);
         return this;
     }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Serves a running migration over HTTP: the status API, the lag history, Prometheus {@code /metrics}, the
+ * Serves a running migration over HTTP (every route that answers data needs the API token; see {@link HttpApi}): the status API, the lag history, Prometheus {@code /metrics}, the
  * dashboard at {@code /}, {@code GET /v1/cutover} and the verification routes ({@link VerifyRoutes}). Samples the lag once a second on one background thread.
  * The dashboard reads the migration's figures from {@value #MIGRATION_STATUS}, the same JSON as
  * {@code GET /v1/rebalance/status}, which the cutover routes take over to answer the live generation.
@@ -86,11 +86,11 @@ public final class DashboardServer implements AutoCloseable {
         HttpApi api = null;
         try {
             MigrationMetrics metrics = MigrationMetrics.bind(runner.spec().name(), sampler, runner.metrics());
-            api = HttpApi.create(options.host(), options.port(), token);
+            api = HttpApi.create(options.host(), options.port(), token, options.allowedHosts());
             DashboardServer server = new DashboardServer(api, sampler, samples, metrics, token);
             RunnerStatus status = new RunnerStatus(runner, sampler);
             StatusRoutes.register(api, status, metrics, () -> server::lastCutoverState);
-            api.route("GET", MIGRATION_STATUS, request -> ApiResponse.json(StatusJson.of(status.status())), false);
+            api.route("GET", MIGRATION_STATUS, request -> ApiResponse.json(StatusJson.of(status.status())));
             TableRoutes.register(api, runner);
             server.verifyRoutes = VerifyRoutes.register(api, opts -> {
                 try (Verifier verifier = Verifier.inProcess(runner)) {

@@ -38,13 +38,13 @@ public final class RebalanceRoutes {
     /** Adds the routes to {@code api} (replacing any earlier ones on the same paths). */
     public static void register(HttpApi api, RebalanceRegistry registry) {
         RebalanceRoutes routes = new RebalanceRoutes(registry);
-        api.route("POST", "/v1/rebalance/db/rehome", routes::rehome, true);
-        api.route("POST", "/v1/rebalance/search/start", routes::searchStart, true);
-        api.route("POST", "/v1/rebalance/stream/expand", CutoverRoutes::streamExpand, true);
-        api.route("GET", "/v1/rebalance/status", routes::status, false);
-        api.route("POST", "/v1/rebalance/cutover", routes::cutover, true);
-        api.route("POST", "/v1/rebalance/rollback", routes::rollback, true);
-        api.route("GET", "/v1/rebalance", routes::list, false);
+        api.route("POST", "/v1/rebalance/db/rehome", routes::rehome);
+        api.route("POST", "/v1/rebalance/search/start", routes::searchStart);
+        api.route("POST", "/v1/rebalance/stream/expand", CutoverRoutes::streamExpand);
+        api.route("GET", "/v1/rebalance/status", routes::status);
+        api.route("POST", "/v1/rebalance/cutover", routes::cutover);
+        api.route("POST", "/v1/rebalance/rollback", routes::rollback);
+        api.route("GET", "/v1/rebalance", routes::list);
     }
 
     private ApiResponse rehome(ApiRequest request) {

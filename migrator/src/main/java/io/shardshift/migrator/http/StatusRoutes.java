@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * The read-only routes of the operator surface: the status API, the lag history for the charts, the
- * cutover view, the Prometheus metrics and the dashboard's static files.
+ * cutover view and the Prometheus metrics, all behind the API token since they answer data; and, open, the
+ * dashboard's static files and the liveness probe {@code GET /healthz} ({@code {"ok": true}}, nothing else).
  */
 public final class StatusRoutes {
     private static final Map<String, String> STATIC = Map.of(
@@ -33,14 +34,15 @@ public final class StatusRoutes {
                 throw ApiException.notFound("no migration '" + id + "'; this migrator runs '" + status.migrationId() + "'");
             });
             return ApiResponse.json(StatusJson.of(status.status()));
-        }, false);
+        });
         api.route("GET", "/v1/lag/history", request ->
-                ApiResponse.json(StatusJson.history(status.migrationId(), status.history(request.longParam("since", 0)))), false);
-        api.route("GET", "/v1/cutover", request -> ApiResponse.json(cutover.get().state()), false);
+                ApiResponse.json(StatusJson.history(status.migrationId(), status.history(request.longParam("since", 0)))));
+        api.route("GET", "/v1/cutover", request -> ApiResponse.json(cutover.get().state()));
         if (metrics != null) {
-            api.route("GET", "/metrics", request -> ApiResponse.text(MigrationMetrics.CONTENT_TYPE, metrics.scrape()), false);
+            api.route("GET", "/metrics", request -> ApiResponse.text(MigrationMetrics.CONTENT_TYPE, metrics.scrape()));
         }
-        STATIC.forEach((path, file) -> api.route("GET", path, request -> resource(file), false));
+        STATIC.forEach((path, file) -> api.openRoute("GET", path, request -> resource(file)));
+        api.openRoute("GET", "/healthz", request -> ApiResponse.json(Map.of("ok", true)));
     }
 
     private static ApiResponse resource(String file) throws IOException {

@@ -39,6 +39,6 @@ public final class TableRoutes {
             } catch (IllegalStateException | SinkException e) {
                 throw ApiException.conflict(e.getMessage());
             }
-        }, true);
+        });
     }
 }

@@ -60,7 +60,7 @@ public final class VerifyRoutes implements AutoCloseable {
      */
     public static VerifyRoutes register(HttpApi api, VerifyRun run, VerifyOptions defaults) {
         VerifyRoutes routes = new VerifyRoutes(run, defaults);
-        api.route("GET", "/v1/verify", request -> ApiResponse.json(routes.state()), false);
+        api.route("GET", "/v1/verify", request -> ApiResponse.json(routes.state()));
         api.route("POST", "/v1/verify", request -> {
             boolean repair = request.param("repair").map(Boolean::parseBoolean).orElse(false);
             VerifyOptions opts = routes.defaults.withRepair(repair).withTenant(request.param("tenant").filter(t -> !t.isBlank()).orElse(null));
@@ -69,7 +69,7 @@ public final class VerifyRoutes implements AutoCloseable {
             }
             ObjectNode body = Json.MAPPER.createObjectNode().put("accepted", true).put("running", true).put("repair", repair);
             return ApiResponse.json(202, body);
-        }, true);
+        });
         return routes;
     }
 

@@ -167,6 +167,10 @@
     $("tile-lag-seconds").textContent = fmtNum(Math.max(0, ...s.targets.map((t) => t.lagSeconds)));
     $("tile-p99").textContent = fmtNum(Math.max(0, ...s.targets.map((t) => t.latency.p99Millis)));
     $("tile-slot").textContent = fmtBytes(s.source.slotRetainedWalBytes);
+    const walStatus = s.source.slotWalStatus || "unknown";
+    $("tile-slot-status").textContent = "on the source, wal_status " + walStatus;
+    $("tile-slot-status").dataset.walStatus = walStatus;
+    $("tile-slot-status").className = "unit" + (walStatus === "reserved" || walStatus === "unknown" ? "" : " warn");
     $("tile-dlq").textContent = fmtNum(s.deadLetters.topicEvents);
     $("tile-lsn").textContent = s.source.walLsn + " / " + s.source.capturedLsn;
     $("tile-published").textContent = fmtNum(s.source.capturePublished) + " events published";
@@ -234,11 +238,21 @@
   }
 
   // ---- polling ----
+  // Every data route needs the API token: a 401 shows "enter the API token" instead of stale charts.
+  class NeedsToken extends Error {}
   async function getJson(url) {
-    const r = await fetch(url, { cache: "no-store" });
+    const r = await fetch(url, { cache: "no-store", headers: authHeaders({}) });
     const body = await r.json().catch(() => ({}));
+    if (r.status === 401) throw new NeedsToken(token() ? "the API token is wrong: enter the API token" : "enter the API token");
     if (!r.ok) throw new Error(url + ": " + r.status + " " + (body.reason || body.error || ""));
+    setAuthNeeded(false);
     return body;
+  }
+  function setAuthNeeded(needed, message) {
+    document.body.dataset.auth = needed ? "needed" : "ok";
+    $("auth-needed").hidden = !needed;
+    if (needed) $("auth-needed").textContent = message + " (shown once by the migrator at start, or "
+      + "$SHARDSHIFT_API_TOKEN) in the field above to see this migration.";
   }
   // The migration's figures come from /v1/migration/status (the cutover routes answer /v1/rebalance/status
   // with the live generation instead); the cutover panel polls on its own, so a request that waits while a
@@ -269,7 +283,8 @@
       conn.textContent = "updated " + fmtTime(Date.now()) + (s.sampleError ? " (sampling: " + s.sampleError + ")" : "");
       conn.className = s.sampleError ? "result error" : "muted";
     } catch (e) {
-      $("connection").textContent = "disconnected: " + e.message;
+      if (e instanceof NeedsToken) setAuthNeeded(true, e.message);
+      $("connection").textContent = e instanceof NeedsToken ? e.message : "disconnected: " + e.message;
       $("connection").className = "result error";
     } finally {
       polling = false;
@@ -286,7 +301,7 @@
         renderGeneration(r.liveGeneration);
       }
     } catch (e) {
-      setPhase("unavailable");
+      setPhase(e instanceof NeedsToken ? "needs-token" : "unavailable");
       $("live-generation").textContent = e.message;
     } finally {
       cutoverPolling = false;
@@ -297,8 +312,16 @@
   const TOKEN_KEY = "shardshift.apiToken";
   function token() { return $("token").value.trim(); }
   try { $("token").value = sessionStorage.getItem(TOKEN_KEY) || ""; } catch (e) { /* storage off: type it each time */ }
+  // A link may carry the token in its fragment (#token=..., never sent to the server): kept, then wiped from the URL.
+  const fromLink = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (fromLink) {
+    $("token").value = fromLink.trim();
+    try { sessionStorage.setItem(TOKEN_KEY, fromLink.trim()); } catch (e) { /* ignore */ }
+    window.history.replaceState(null, "", location.pathname + location.search);
+  }
   $("token").addEventListener("input", () => {
     try { if (token()) sessionStorage.setItem(TOKEN_KEY, token()); else sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* ignore */ }
+    poll(); pollCutover(); pollVerify();
   });
   function authHeaders(headers) {
     if (token()) headers.Authorization = "Bearer " + token();
@@ -307,7 +330,7 @@
   async function failure(r) {
     const body = await r.json().catch(() => ({}));
     return r.status + " " + (body.error || r.statusText) + ": " + (body.reason || "")
-      + (r.status === 401 ? " (enter the API token above)" : "");
+      + (r.status === 401 ? " (enter the API token at the top)" : "");
   }
 
   // ---- cutover and rollback buttons: confirm, POST, buttons off until the answer ----
@@ -398,7 +421,7 @@
     try {
       renderVerify(await getJson("/v1/verify"));
     } catch (e) {
-      $("verify-state").textContent = "unavailable";
+      $("verify-state").textContent = e instanceof NeedsToken ? "needs the API token" : "unavailable";
     }
   }
   $("btn-verify").addEventListener("click", async () => {

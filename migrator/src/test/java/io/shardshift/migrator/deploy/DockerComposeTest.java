@@ -55,6 +55,29 @@ class DockerComposeTest {
     }
 
     @Test
+    void shouldRestartEveryServiceUnlessStopped() throws Exception {
+        compose().path("services").fields().forEachRemaining(s ->
+                assertThat(s.getValue().path("restart").asText()).as("restart of " + s.getKey()).isEqualTo("unless-stopped"));
+    }
+
+    @Test
+    void shouldServeTheMigratorToPrometheusAndScrapeItWithTheToken() throws Exception {
+        JsonNode services = compose().path("services");
+        assertThat(services.path("migrator").path("command").toString()).contains("\"--bind\",\"0.0.0.0\"",
+                "\"--allowed-host\",\"migrator\"");
+        assertThat(services.path("migrator").path("environment").has("SHARDSHIFT_API_TOKEN")).isTrue();
+        assertThat(services.path("prometheus").path("secrets").toString()).contains("shardshift_api_token");
+        assertThat(compose().path("secrets").path("shardshift_api_token").path("environment").asText())
+                .isEqualTo("SHARDSHIFT_API_TOKEN");
+
+        JsonNode prometheus = new ObjectMapper(new YAMLFactory()).readTree(repo().resolve("deploy/prometheus.yml").toFile());
+        JsonNode job = prometheus.path("scrape_configs").get(0);
+        assertThat(job.path("static_configs").get(0).path("targets").get(0).asText()).isEqualTo("migrator:8080");
+        assertThat(job.path("authorization").path("type").asText()).isEqualTo("Bearer");
+        assertThat(job.path("authorization").path("credentials_file").asText()).isEqualTo("/run/secrets/shardshift_api_token");
+    }
+
+    @Test
     void shouldNameEveryServiceTheReadmeMentions() throws Exception {
         Path readme = repo().resolve("README.md");
         assertThat(readme).as("README.md next to docker-compose.yml").isRegularFile();

@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A person at the dashboard, in a real headless Chromium driven over DevTools, on a real migration with
- * cutover attached: a click on "Cut over" without the API token shows the 401 and changes nothing; with the
+ * cutover attached: without the API token it asks for it; a click on "Cut over" without the API token shows the 401 and changes nothing; with the
  * token typed in, the cutover runs (buttons off meanwhile) and completes, the history shows the new
  * generation and the API reports it live; "Roll back" makes the old generation live again.
  */
@@ -58,6 +58,12 @@ class DashboardCutoverIT {
         oldGeneration = newGeneration - 1;
         page = DevToolsPage.launch(chromium);
         page.navigate(fixture.server().url());
+        await("asks for the token").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(page.text("#auth-needed")).contains("enter the API token");
+            assertThat(page.evaluate("document.getElementById('auth-needed').hidden").asBoolean()).isFalse();
+        });
+        assertThat(Http.get(fixture.server().url(), "/v1/cutover").statusCode()).isEqualTo(401);
+        page.type("#token", TOKEN);
         await("dashboard loaded").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(page.text("#migration-id")).isEqualTo(NAME);
             assertThat(page.text("#live-generation")).isEqualTo("live generation " + oldGeneration);
@@ -84,6 +90,7 @@ class DashboardCutoverIT {
     @Test
     @Order(1)
     void shouldShowTheUnauthorizedErrorAndChangeNothingWhenCutOverIsClickedWithoutAToken() throws Exception {
+        page.evaluate("{ const t = document.getElementById('token'); t.value = ''; t.dispatchEvent(new Event('input')); }");
         assertThat(page.evaluate("document.getElementById('token').value").asText()).isEmpty();
 
         page.click("#btn-cutover");
@@ -153,7 +160,7 @@ class DashboardCutoverIT {
     }
 
     private static long liveGeneration() throws Exception {
-        JsonNode status = Http.json(Http.get(fixture.server().url(), "/v1/rebalance/status?id=" + NAME));
+        JsonNode status = Http.json(Http.get(fixture.server().url(), "/v1/rebalance/status?id=" + NAME, TOKEN));
         assertThat(status.has("liveGeneration")).as("status: %s", status).isTrue();
         return status.get("liveGeneration").asLong();
     }

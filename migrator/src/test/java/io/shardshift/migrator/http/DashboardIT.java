@@ -57,7 +57,7 @@ class DashboardIT {
             assertThat(metric("shardshift_target_events_applied_total", "target=\"pg_b\"")).isGreaterThan(applied);
             assertThat(metric("shardshift_apply_latency_seconds_count", "target=\"pg_b\"")).isPositive();
         });
-        String text = Http.get(server.url(), "/metrics").body();
+        String text = Http.get(server.url(), "/metrics", TOKEN).body();
         assertThat(text).contains("shardshift_target_applied_lsn{migration=\"dash\",target=\"pg_a\"}",
                 "shardshift_target_lag_bytes{migration=\"dash\",target=\"pg_a\"}",
                 "shardshift_target_lag_seconds{migration=\"dash\",target=\"pg_b\"}",
@@ -67,6 +67,8 @@ class DashboardIT {
                 "shardshift_backfill_rows{migration=\"dash\",table=\"public.orders\"}",
                 "shardshift_apply_latency_seconds_bucket{migration=\"dash\",target=\"pg_b\",le=");
         assertThat(metric("shardshift_slot_retained_wal_bytes", "")).isGreaterThanOrEqualTo(0);
+        assertThat(metric("shardshift_slot_wal_status", "status=\"reserved\"")).isEqualTo(1.0);
+        assertThat(metric("shardshift_slot_wal_status", "status=\"lost\"")).isEqualTo(0.0);
 
         server.cutoverView(() -> new CutoverView.State("not-ready",
                 List.of(new CutoverView.Gate("backfill-done", true, "1 of 1 tables")), List.of()));
@@ -77,7 +79,7 @@ class DashboardIT {
     void shouldAnswerTheStatusWithBackfillProgressAndLagPerTargetAndPartition() throws Exception {
         assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).isTrue();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode s = Http.json(Http.get(server.url(), "/v1/rebalance/status?id=dash"));
+            JsonNode s = Http.json(Http.get(server.url(), "/v1/rebalance/status?id=dash", TOKEN));
             assertThat(s.get("phase").asText()).isEqualTo("streaming");
             assertThat(s.at("/backfill/0/table").asText()).isEqualTo("public.orders");
             assertThat(s.at("/backfill/0/finished").asBoolean()).isTrue();
@@ -90,8 +92,11 @@ class DashboardIT {
             assertThat(s.at("/source/slotRetainedWalBytes").isNumber()).as("source.slotRetainedWalBytes is a number in %s", s)
                     .isTrue();
             assertThat(s.at("/source/slotRetainedWalBytes").asLong()).isPositive();
+            assertThat(s.at("/source/slotWalStatus").asText()).as("wal_status of the live slot").isEqualTo("reserved");
         });
-        assertThat(Http.get(server.url(), "/v1/rebalance/status?id=nope").statusCode()).isEqualTo(404);
+        assertThat(Http.get(server.url(), "/v1/rebalance/status?id=nope", TOKEN).statusCode()).isEqualTo(404);
+        assertThat(Http.get(server.url(), "/v1/rebalance/status?id=dash").statusCode()).as("without the token").isEqualTo(401);
+        assertThat(Http.get(server.url(), "/metrics").statusCode()).as("metrics without the token").isEqualTo(401);
     }
 
     @Test
@@ -99,7 +104,7 @@ class DashboardIT {
         HeadlessChromium chromium = HeadlessChromium.require();
         await().atMost(Duration.ofMinutes(1)).until(() -> server.sampler().history().size() >= 5);
 
-        String first = chromium.dumpDom(server.url(), 4000);
+        String first = chromium.dumpDom(withToken(), 4000);
         assertThat(first).contains("<span id=\"migration-id\">dash</span>");
         assertThat(attribute(first, "chart-lag-seconds", "data-points")).isGreaterThanOrEqualTo(5);
         assertThat(attribute(first, "chart-lag-bytes", "data-series")).isEqualTo(2);
@@ -110,11 +115,11 @@ class DashboardIT {
 
         long before = server.sampler().latest().takenAtMillis();
         await().atMost(Duration.ofSeconds(30)).until(() -> server.sampler().latest().takenAtMillis() > before + 2000);
-        String second = chromium.dumpDom(server.url(), 3000);
+        String second = chromium.dumpDom(withToken(), 3000);
         assertThat(bodyLong(second, "data-last-t")).as("newest sample drawn").isGreaterThan(firstLast);
 
         Path png = buildDirectory().resolve("dashboard.png");
-        chromium.screenshot(server.url(), 4000, png);
+        chromium.screenshot(withToken(), 4000, png);
         assertThat(Files.size(png)).isGreaterThan(10_000);
     }
 
@@ -124,19 +129,25 @@ class DashboardIT {
         runner.lag().watermark().awaitApplied(runner.lag().watermark().sourceWalLsn(), Duration.ofMinutes(2));
         assertThat(Http.post(server.url(), "/v1/verify", "", null).statusCode()).isEqualTo(401);
         assertThat(Http.post(server.url(), "/v1/verify", "", TOKEN).statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofMinutes(2)).until(() -> !Http.json(Http.get(server.url(), "/v1/verify")).get("last").isNull());
-        JsonNode v = Http.json(Http.get(server.url(), "/v1/verify"));
+        assertThat(Http.get(server.url(), "/v1/verify").statusCode()).as("rows of the report without the token").isEqualTo(401);
+        await().atMost(Duration.ofMinutes(2)).until(() -> !Http.json(Http.get(server.url(), "/v1/verify", TOKEN)).get("last").isNull());
+        JsonNode v = Http.json(Http.get(server.url(), "/v1/verify", TOKEN));
         assertThat(v.at("/last/report/clean").asBoolean()).as(v.toString()).isTrue();
         assertThat(v.at("/last/report/tables/0/table").asText()).isEqualTo("public.orders");
         assertThat(v.at("/last/report/tables/0/rowsCompared").asLong()).isGreaterThanOrEqualTo(20_000);
 
-        String dom = HeadlessChromium.require().dumpDom(server.url(), 4000);
+        String dom = HeadlessChromium.require().dumpDom(withToken(), 4000);
         assertThat(dom).contains("Verification", "<span id=\"verify-state\" class=\"badge clean\">clean</span>",
                 "<td>public.orders</td>");
     }
 
+    /** The dashboard's link with the token in its fragment, as an operator would open it. */
+    private static java.net.URI withToken() {
+        return server.url().resolve("/#token=" + TOKEN);
+    }
+
     private static double metric(String name, String label) throws Exception {
-        String text = Http.get(server.url(), "/metrics").body();
+        String text = Http.get(server.url(), "/metrics", TOKEN).body();
         Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$",
                 Pattern.MULTILINE);
         Matcher m = line.matcher(text);

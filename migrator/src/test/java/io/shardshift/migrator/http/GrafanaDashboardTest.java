@@ -38,6 +38,6 @@ class GrafanaDashboardTest {
         queried.remove("shardshift_cutover_gate_passed"); // exported by DashboardServer per gate (see DashboardIT)
         assertThat(queried).allSatisfy(name -> assertThat(exported).contains(name + "{"));
         assertThat(dashboard.findValuesAsText("title")).contains("Lag per target (seconds)",
-                "Consumer lag per partition (events)", "Backfill progress per table", "Cutover gates");
+                "Consumer lag per partition (events)", "Backfill progress per table", "Cutover gates", "Slot wal_status");
     }
 }

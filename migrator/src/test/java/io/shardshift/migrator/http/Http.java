@@ -21,6 +21,10 @@ final class Http {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET(), null);
     }
 
+    static HttpResponse<String> get(URI base, String path, String token) throws Exception {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET(), token);
+    }
+
     static HttpResponse<String> post(URI base, String path, String body, String token) throws Exception {
         return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body)), token);
     }

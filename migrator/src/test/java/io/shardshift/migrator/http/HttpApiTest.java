@@ -25,17 +25,21 @@ class HttpApiTest {
     @BeforeEach
     void start() {
         api = HttpApi.create("127.0.0.1", 0, ApiToken.of(TOKEN));
-        api.route("GET", "/v1/ping", request -> ApiResponse.json(Map.of("pong", true)), false);
+        api.route("GET", "/v1/ping", request -> ApiResponse.json(Map.of("pong", true)));
+        api.openRoute("GET", "/healthz", request -> ApiResponse.json(Map.of("ok", true)));
         api.route("POST", "/v1/rebalance/cutover", request -> {
             CutoverRequest body = request.body(CutoverRequest.class);
             return ApiResponse.json(Map.of("id", body.id(), "generation", body.generation()));
-        }, true);
+        });
         api.route("POST", "/v1/refuse", request -> {
             throw ApiException.conflict("gate 'lag' is not passed");
-        }, true);
+        });
         api.route("GET", "/v1/boom", request -> {
             throw new IllegalStateException("kaput");
-        }, false);
+        });
+        api.route("GET", "/v1/leak", request -> {
+            throw new IllegalStateException("cannot reach jdbc:postgresql://app:hunter2@db/app?password=hunter2");
+        });
         api.start();
     }
 
@@ -45,11 +49,42 @@ class HttpApiTest {
     }
 
     @Test
-    void shouldAnswerAReadRouteWithoutAToken() throws Exception {
-        HttpResponse<String> r = Http.get(api.url(), "/v1/ping");
+    void shouldAnswerADataRouteWithTheToken() throws Exception {
+        HttpResponse<String> r = Http.get(api.url(), "/v1/ping", TOKEN);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue(ApiResponse.JSON);
         assertThat(Http.json(r).get("pong").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseADataRouteWithoutATokenWith401Json() throws Exception {
+        assertError(Http.get(api.url(), "/v1/ping"), 401, "unauthorized", "Authorization: Bearer");
+        assertError(Http.get(api.url(), "/v1/ping", "guess"), 401, "unauthorized", "wrong");
+    }
+
+    @Test
+    void shouldAnswerAnOpenRouteWithoutAToken() throws Exception {
+        HttpResponse<String> r = Http.get(api.url(), "/healthz");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Http.json(r).get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseARequestNamingAnotherHostWith421() throws Exception {
+        String answer = RawHttp.get(api.port(), "/healthz", "evil.example:" + api.port());
+        assertThat(answer).startsWith("HTTP/1.1 421").contains("misdirected_request", "evil.example", "--allowed-host");
+        assertThat(RawHttp.get(api.port(), "/healthz", "localhost:" + api.port())).startsWith("HTTP/1.1 200");
+        assertThat(RawHttp.get(api.port(), "/healthz", "[::1]:" + api.port())).startsWith("HTTP/1.1 200");
+        assertThat(RawHttp.get(api.port(), "/healthz", "127.0.0.1")).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void shouldAnswerAConfiguredHostName() throws Exception {
+        try (HttpApi named = HttpApi.create("127.0.0.1", 0, ApiToken.of(TOKEN), java.util.List.of("migrator"))) {
+            named.openRoute("GET", "/healthz", request -> ApiResponse.json(Map.of("ok", true))).start();
+            assertThat(RawHttp.get(named.port(), "/healthz", "migrator:8080")).startsWith("HTTP/1.1 200");
+            assertThat(RawHttp.get(named.port(), "/healthz", "rebound.example")).startsWith("HTTP/1.1 421");
+        }
     }
 
     @Test
@@ -116,7 +151,14 @@ class HttpApiTest {
 
     @Test
     void shouldAnswer500JsonNamingTheRouteWhenAHandlerFails() throws Exception {
-        assertError(Http.get(api.url(), "/v1/boom"), 500, "internal", "GET /v1/boom failed");
+        assertError(Http.get(api.url(), "/v1/boom", TOKEN), 500, "internal", "GET /v1/boom failed");
+    }
+
+    @Test
+    void shouldMaskJdbcCredentialsInA500() throws Exception {
+        HttpResponse<String> r = Http.get(api.url(), "/v1/leak", TOKEN);
+        assertError(r, 500, "internal", "jdbc:postgresql://app:******@db/app?password=******");
+        assertThat(r.body()).doesNotContain("hunter2");
     }
 
     @Test

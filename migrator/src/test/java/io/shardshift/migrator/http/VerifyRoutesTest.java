@@ -51,8 +51,15 @@ class VerifyRoutesTest {
     }
 
     @Test
-    void shouldAnswerNoLastRunBeforeAnyVerify() throws Exception {
+    void shouldRefuseTheLastReportWithoutTheToken() throws Exception {
         HttpResponse<String> r = Http.get(api.url(), "/v1/verify");
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.body()).doesNotContain("running", "last");
+    }
+
+    @Test
+    void shouldAnswerNoLastRunBeforeAnyVerify() throws Exception {
+        HttpResponse<String> r = Http.get(api.url(), "/v1/verify", "t");
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode body = Http.json(r);
         assertThat(body.get("running").asBoolean()).isFalse();
@@ -70,14 +77,14 @@ class VerifyRoutesTest {
     void shouldRunAVerifyInTheBackgroundAndAnswerItsReportWithItsTime() throws Exception {
         HttpResponse<String> started = Http.post(api.url(), "/v1/verify?repair=true&tenant=acme", "", "t");
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-        assertThat(Http.json(Http.get(api.url(), "/v1/verify")).get("running").asBoolean()).isTrue();
+        assertThat(Http.json(Http.get(api.url(), "/v1/verify", "t")).get("running").asBoolean()).isTrue();
         HttpResponse<String> again = Http.post(api.url(), "/v1/verify", "", "t");
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(Http.json(again).get("reason").asText()).contains("already running");
 
         release.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !Http.json(Http.get(api.url(), "/v1/verify")).get("running").asBoolean());
-        JsonNode body = Http.json(Http.get(api.url(), "/v1/verify"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Http.json(Http.get(api.url(), "/v1/verify", "t")).get("running").asBoolean());
+        JsonNode body = Http.json(Http.get(api.url(), "/v1/verify", "t"));
         assertThat(asked.get().repair()).isTrue();
         assertThat(asked.get().tenant()).isEqualTo("acme");
         assertThat(body.at("/last/startedAt").asText()).endsWith("Z");

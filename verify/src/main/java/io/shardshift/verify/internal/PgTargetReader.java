@@ -1,5 +1,6 @@
 package io.shardshift.verify.internal;
 
+import io.shardshift.core.spec.Secrets;
 import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.verify.VerifyException;
 
@@ -33,8 +34,8 @@ public final class PgTargetReader implements TargetReader {
             return new PgTargetReader(target, sql, CanonicalSession.of(
                     DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password())));
         } catch (SQLException e) {
-            throw new VerifyException("cannot connect to target " + target.name() + " (" + target.jdbcUrl() + "): "
-                    + e.getMessage(), e);
+            throw new VerifyException(Secrets.maskCredentials("cannot connect to target " + target.name() + " ("
+                    + target.jdbcUrl() + "): " + e.getMessage()), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.shardshift.migrator.cli.plan;
 
+import io.shardshift.core.spec.Secrets;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.plan.LayoutProposal;
@@ -110,7 +111,8 @@ public final class PlanCommand implements Callable<Integer> {
         try {
             result = new PlanRunner(spec).run(spec, settings);
         } catch (SQLException e) {
-            err.println("shardshift plan: cannot read the source " + spec.source().jdbcUrl() + ": " + e.getMessage());
+            err.println(Secrets.maskCredentials("shardshift plan: cannot read the source " + spec.source().jdbcUrl() + ": "
+                    + e.getMessage()));
             return 2;
         }
         BarChart chart = BarChart.of(result.proposal(), chartDimension, weight);
