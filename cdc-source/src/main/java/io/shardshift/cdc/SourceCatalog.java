@@ -1,5 +1,6 @@
 package io.shardshift.cdc;
 
+import io.shardshift.cdc.internal.UserTypeReader;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.IndexDef;
@@ -17,7 +18,8 @@ import java.util.Optional;
 /**
  * Reads the definition of source tables from PostgreSQL's catalog: columns (type as {@code format_type}
  * prints it, {@code NOT NULL}) in column order, the primary key in key order, secondary indexes on plain
- * columns, and whether {@code REPLICA IDENTITY FULL} is set.
+ * columns, whether {@code REPLICA IDENTITY FULL} is set, the expression of each stored generated column,
+ * and the user-defined types the columns use ({@link UserTypeReader}).
  *
  * <p>Expression indexes, partial indexes and the {@code INCLUDE} columns of an index are not reported.
  */
@@ -26,7 +28,9 @@ public final class SourceCatalog {
             SELECT c.oid, c.relreplident FROM pg_class c
             WHERE c.oid = to_regclass(?) AND c.relkind IN ('r', 'p')""";
     private static final String COLUMNS = """
-            SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull FROM pg_attribute a
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.atttypid,
+                   CASE WHEN a.attgenerated = 's' THEN pg_get_expr(d.adbin, d.adrelid) END
+            FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""";
     private static final String PRIMARY_KEY = """
             SELECT a.attname FROM pg_index i
@@ -72,8 +76,10 @@ public final class SourceCatalog {
                 replicaIdentityFull = "f".equals(rs.getString(2));
             }
         }
-        return Optional.of(new TableSchema(table, columns(table, oid), primaryKey(oid), indexes(oid),
-                replicaIdentityFull));
+        UserTypeReader types = new UserTypeReader(connection);
+        List<ColumnDef> columns = columns(table, oid, types);
+        return Optional.of(new TableSchema(table, columns, primaryKey(oid), indexes(oid),
+                replicaIdentityFull, types.types()));
     }
 
     /**
@@ -86,18 +92,27 @@ public final class SourceCatalog {
                 "table " + table + " does not exist in the source"));
     }
 
-    private List<ColumnDef> columns(TableId table, long oid) throws SQLException {
+    private List<ColumnDef> columns(TableId table, long oid, UserTypeReader types) throws SQLException {
         List<ColumnDef> out = new ArrayList<>();
+        List<Long> typeOids = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
             ps.setLong(1, oid);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     try {
-                        out.add(new ColumnDef(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
+                        out.add(new ColumnDef(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(5)));
+                        typeOids.add(rs.getLong(4));
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException("table " + table + ": " + e.getMessage(), e);
                     }
                 }
+            }
+        }
+        for (long typeOid : typeOids) {
+            try {
+                types.add(typeOid);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("table " + table + ": " + e.getMessage(), e);
             }
         }
         return out;
