@@ -1,5 +1,6 @@
 package io.shardshift.cdc;
 
+import io.shardshift.cdc.internal.CapturableTypes;
 import io.shardshift.cdc.internal.PgConnections;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.TableSchema;
@@ -21,7 +22,8 @@ import java.util.Optional;
 /**
  * Checks, before anything starts, that the live systems can run a migration spec: the source is
  * reachable and has {@code wal_level=logical}; every table exists, has a primary key, has its shard key
- * column and has {@code REPLICA IDENTITY FULL}; every target is reachable. Each problem is a
+ * column and has {@code REPLICA IDENTITY FULL} and no column of a type change capture cannot carry exactly
+ * ({@link CapturableTypes}); every target is reachable. Each problem is a
  * {@link SpecException} naming the spec field (or table) and what to do.
  */
 public final class SourcePreflight {
@@ -41,6 +43,7 @@ public final class SourcePreflight {
         try (Connection source = connect(spec.source().jdbcUrl(), spec.source().user(), spec.source().password(),
                 "source.jdbcUrl", spec.name())) {
             checkWalLevel(source, spec);
+            checkDomainsOverEnums(source, spec);
             schemas = checkTables(source, spec);
         } catch (SQLException e) {
             throw new SpecException("source.jdbcUrl", "checking the source " + spec.source().jdbcUrl() + " failed: "
@@ -82,6 +85,23 @@ public final class SourcePreflight {
         }
     }
 
+    /** Debezium's type registry reads every type of the database and fails to start on a domain over an enum. */
+    private static void checkDomainsOverEnums(Connection source, MigrationSpec spec) throws SQLException {
+        List<String> domains = new ArrayList<>();
+        try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT n.nspname || '.' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                WHERE t.typtype = 'd' AND t.typcategory = 'E' ORDER BY 1""")) {
+            while (rs.next()) {
+                domains.add(rs.getString(1));
+            }
+        }
+        if (!domains.isEmpty()) {
+            throw new SpecException("source.jdbcUrl", "the source " + spec.source().jdbcUrl() + " has domains over enum"
+                    + " types " + domains + ", on which change capture (Debezium's type registry) fails to start,"
+                    + " whichever tables use them; change them to the enum itself or to a domain over text");
+        }
+    }
+
     private static List<TableSchema> checkTables(Connection source, MigrationSpec spec) throws SQLException {
         SourceCatalog catalog = new SourceCatalog(source);
         List<TableSchema> out = new ArrayList<>();
@@ -111,6 +131,10 @@ public final class SourcePreflight {
                 throw new SpecException(field, "table " + table + " does not have REPLICA IDENTITY FULL, so updates"
                         + " and deletes would not carry the shard key and unchanged TOAST values; run: "
                         + replicaIdentityFix(table));
+            }
+            List<String> uncapturable = CapturableTypes.problems(schema);
+            if (!uncapturable.isEmpty()) {
+                throw new SpecException(field, String.join("; ", uncapturable));
             }
             out.add(schema);
         }
