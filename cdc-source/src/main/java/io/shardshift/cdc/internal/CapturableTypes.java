@@ -33,7 +33,8 @@ public final class CapturableTypes {
             Map.entry("circle", "left out of change events"),
             Map.entry("interval[]", "left out of change events"),
             Map.entry("numeric[]", "capture fails on NaN elements"),
-            Map.entry("time with time zone", "the UTC offset is changed to +00"));
+            Map.entry("time with time zone", "the UTC offset is changed to +00"),
+            Map.entry("bit varying", "the bit count (leading zeros) is lost"));
 
     private CapturableTypes() {
     }

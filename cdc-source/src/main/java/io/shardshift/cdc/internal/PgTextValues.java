@@ -29,6 +29,8 @@ import java.util.Map;
  */
 public final class PgTextValues {
     private static final HexFormat HEX = HexFormat.of();
+    /** PostgreSQL's longest bit string; Debezium reports an unbounded {@code bit varying} with a longer length. */
+    private static final int MAX_BIT_LENGTH = 83_886_080;
 
     private PgTextValues() {
     }
@@ -74,6 +76,8 @@ public final class PgTextValues {
             case "io.debezium.time.NanoTime" -> time(LocalTime.ofNanoOfDay(((Number) value).longValue()));
             case "io.debezium.time.MicroDuration" -> ((Number) value).longValue() + " microseconds";
             case "io.debezium.data.Bits" -> bits(schema, value);
+            case "io.debezium.data.geometry.Point" -> "(" + Double.toString(((Struct) value).getFloat64("x")) + ","
+                    + Double.toString(((Struct) value).getFloat64("y")) + ")";
             case "io.debezium.data.VariableScaleDecimal" -> variableScaleDecimal((Struct) value);
             case "org.apache.kafka.connect.data.Decimal" -> ((BigDecimal) value).toPlainString();
             case "org.apache.kafka.connect.data.Date" ->
@@ -144,6 +148,10 @@ public final class PgTextValues {
         Map<String, String> params = schema.parameters();
         if (params != null && params.get("length") != null) {
             length = Integer.parseInt(params.get("length"));
+        }
+        if (length > MAX_BIT_LENGTH) {
+            throw new IllegalArgumentException("a bit varying value of " + bytes.length + " bytes with declared length "
+                    + length + " has no exact bit count (its leading zeros are lost)");
         }
         StringBuilder sb = new StringBuilder(length);
         for (int i = length - 1; i >= 0; i--) {

@@ -35,7 +35,7 @@ final class RealSchemas {
      * them, so the migrated table drops them.
      */
     static final List<String> REFUSED_COLUMNS = List.of("na", "mr", "tq", "l", "ls", "bx", "pa", "pg", "c", "iva",
-            "ttz", "km", "addr", "addrs", "moods");
+            "ttz", "km", "addr", "addrs", "moods", "vb", "m2");
 
     private RealSchemas() {
     }
