@@ -1,5 +1,6 @@
 package io.shardshift.cdc;
 
+import io.shardshift.cdc.internal.UserTypeReader;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.IndexDef;
@@ -23,7 +24,8 @@ import java.util.Optional;
  * partition, since each partition's own setting decides what its changes carry). A table without a primary key is keyed by its
  * unique {@code NOT NULL} index when it has one (see {@link #keyIndexOf}), as Debezium's
  * {@code message.key.columns} would: the change events' Kafka key, the backfill's key and the targets' primary
- * key are then that index's columns.
+ * key are then that index's columns. It also reads the expression of each stored generated column and the
+ * user-defined types the columns use ({@link UserTypeReader}).
  *
  * <p>Expression indexes, partial indexes and the {@code INCLUDE} columns of an index are not reported.
  */
@@ -36,7 +38,9 @@ public final class SourceCatalog {
             SELECT coalesce(bool_and(c.relreplident = 'f'), true) FROM pg_partition_tree(?::oid::regclass) t
             JOIN pg_class c ON c.oid = t.relid WHERE t.level > 0""";
     private static final String COLUMNS = """
-            SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull FROM pg_attribute a
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.atttypid,
+                   CASE WHEN a.attgenerated = 's' THEN pg_get_expr(d.adbin, d.adrelid) END
+            FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""";
     private static final String PRIMARY_KEY = """
             SELECT a.attname FROM pg_index i
@@ -113,7 +117,9 @@ public final class SourceCatalog {
         if (key.isEmpty()) {
             key = uniqueKey(table, oid);
         }
-        return Optional.of(new TableSchema(table, columns(table, oid), key, indexes(oid), replicaIdentityFull));
+        UserTypeReader types = new UserTypeReader(connection);
+        List<ColumnDef> columns = columns(table, oid, types);
+        return Optional.of(new TableSchema(table, columns, key, indexes(oid), replicaIdentityFull, types.types()));
     }
 
     /**
@@ -135,18 +141,27 @@ public final class SourceCatalog {
                 "table " + table + " does not exist in the source"));
     }
 
-    private List<ColumnDef> columns(TableId table, long oid) throws SQLException {
+    private List<ColumnDef> columns(TableId table, long oid, UserTypeReader types) throws SQLException {
         List<ColumnDef> out = new ArrayList<>();
+        List<Long> typeOids = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
             ps.setLong(1, oid);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     try {
-                        out.add(new ColumnDef(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
+                        out.add(new ColumnDef(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(5)));
+                        typeOids.add(rs.getLong(4));
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException("table " + table + ": " + e.getMessage(), e);
                     }
                 }
+            }
+        }
+        for (long typeOid : typeOids) {
+            try {
+                types.add(typeOid);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("table " + table + ": " + e.getMessage(), e);
             }
         }
         return out;

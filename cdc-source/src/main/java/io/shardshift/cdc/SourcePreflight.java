@@ -1,5 +1,6 @@
 package io.shardshift.cdc;
 
+import io.shardshift.cdc.internal.CapturableTypes;
 import io.shardshift.cdc.internal.PgConnections;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.KeyTypes;
@@ -24,7 +25,8 @@ import java.util.Optional;
  * reachable and has {@code wal_level=logical}; every table exists, has a key (its primary key, else its
  * unique {@code NOT NULL} index, see {@link SourceCatalog#keyIndexOf}), has its shard key column and has
  * {@code REPLICA IDENTITY FULL}; key and shard key columns have a type with canonical key text
- * ({@link KeyTypes}); every target is reachable. It checks everything and reports every problem
+ * ({@link KeyTypes}); no column has a type change capture cannot carry exactly ({@link CapturableTypes});
+ * every target is reachable. It checks everything and reports every problem
  * at once in one {@link SpecException}, each naming the spec field (or table) and the statement or setting
  * that fixes it.
  */
@@ -47,6 +49,7 @@ public final class SourcePreflight {
                 "source.jdbcUrl", spec.name())) {
             checkWalLevel(source, spec, problems);
             warnUnlimitedSlotRetention(source);
+            checkDomainsOverEnums(source, spec, problems);
             schemas = checkTables(source, spec, problems);
         } catch (SpecException e) {
             problems.addAll(e.problems());
@@ -96,6 +99,25 @@ public final class SourcePreflight {
         }
     }
 
+    /** Debezium's type registry reads every type of the database and fails to start on a domain over an enum. */
+    private static void checkDomainsOverEnums(Connection source, MigrationSpec spec,
+                                              List<SpecException.Problem> problems) throws SQLException {
+        List<String> domains = new ArrayList<>();
+        try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT n.nspname || '.' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                WHERE t.typtype = 'd' AND t.typcategory = 'E' ORDER BY 1""")) {
+            while (rs.next()) {
+                domains.add(rs.getString(1));
+            }
+        }
+        if (!domains.isEmpty()) {
+            problems.add(new SpecException.Problem("source.jdbcUrl", "the source " + spec.source().jdbcUrl() + " has domains over enum"
+                    + " types " + domains + ", on which change capture (Debezium's type registry) fails to start,"
+                    + " whichever tables use them; change them to the enum itself or to a domain over text"));
+        }
+    }
+
+
     /** Warns (does not refuse) when a stopped migrator's slot may retain WAL until the source's disk is full. */
     private static void warnUnlimitedSlotRetention(Connection source) throws SQLException {
         try (Statement st = source.createStatement();
@@ -143,6 +165,7 @@ public final class SourcePreflight {
                 continue;
             }
             TableSchema schema = found.get();
+            CapturableTypes.problems(schema).forEach(p -> problems.add(new SpecException.Problem(field, p)));
             checkTable(schema, catalog, spec, field, problems);
             out.add(schema);
         }

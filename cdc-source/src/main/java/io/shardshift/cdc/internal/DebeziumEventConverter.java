@@ -135,9 +135,9 @@ public final class DebeziumEventConverter {
             } else if (before != null && before.containsKey(f.name())) {
                 out.put(f.name(), before.get(f.name()));
             } else {
-                LOG.warn("column {} of {} at {} is unavailable (unchanged TOAST value) and the before image lacks it;"
-                        + " is REPLICA IDENTITY FULL still set? The column is left out of the event", f.name(), table,
-                        position);
+                LOG.error("column {} of {} at {} is unavailable (unchanged TOAST value) and the before image lacks it;"
+                        + " is REPLICA IDENTITY FULL still set? The column is left out of the event, which the targets"
+                        + " refuse (dead letter) rather than write without it", f.name(), table, position);
             }
         }
         return out;

@@ -37,6 +37,8 @@ public final class PgTextValues {
     private static final HexFormat HEX = HexFormat.of();
     private static final Pattern ISO_INTERVAL =
             Pattern.compile("P(-?\\d+)Y(-?\\d+)M(-?\\d+)DT(-?\\d+)H(-?\\d+)M(-?\\d+(?:\\.\\d+)?)S");
+    /** PostgreSQL's longest bit string; Debezium reports an unbounded {@code bit varying} with a longer length. */
+    private static final int MAX_BIT_LENGTH = 83_886_080;
 
     private PgTextValues() {
     }
@@ -93,6 +95,8 @@ public final class PgTextValues {
             case "io.debezium.time.Interval" -> isoInterval((String) value);
             case "io.debezium.time.MicroDuration" -> ((Number) value).longValue() + " microseconds";
             case "io.debezium.data.Bits" -> bits(schema, value);
+            case "io.debezium.data.geometry.Point" -> "(" + Double.toString(((Struct) value).getFloat64("x")) + ","
+                    + Double.toString(((Struct) value).getFloat64("y")) + ")";
             case "io.debezium.data.VariableScaleDecimal" -> variableScaleDecimal((Struct) value);
             case "org.apache.kafka.connect.data.Decimal" -> ((BigDecimal) value).toPlainString();
             case "org.apache.kafka.connect.data.Date" ->
@@ -178,6 +182,10 @@ public final class PgTextValues {
         Map<String, String> params = schema.parameters();
         if (params != null && params.get("length") != null) {
             length = Integer.parseInt(params.get("length"));
+        }
+        if (length > MAX_BIT_LENGTH) {
+            throw new IllegalArgumentException("a bit varying value of " + bytes.length + " bytes with declared length "
+                    + length + " has no exact bit count (its leading zeros are lost)");
         }
         StringBuilder sb = new StringBuilder(length);
         for (int i = length - 1; i >= 0; i--) {

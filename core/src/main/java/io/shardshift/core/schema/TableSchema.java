@@ -15,14 +15,28 @@ import java.util.Optional;
  *                            unique index on NOT NULL columns chosen as its key (never empty for a migrated table)
  * @param indexes             secondary indexes on plain columns
  * @param replicaIdentityFull whether {@code REPLICA IDENTITY FULL} is set, so updates carry the whole old row
+ * @param userTypes           the user-defined types its columns use, directly or inside another type, each
+ *                            after the types it depends on (a domain after its enum)
  */
 public record TableSchema(TableId id, List<ColumnDef> columns, List<String> primaryKey, List<IndexDef> indexes,
-                          boolean replicaIdentityFull) {
+                          boolean replicaIdentityFull, List<UserType> userTypes) {
 
     public TableSchema {
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
         indexes = List.copyOf(indexes);
+        userTypes = List.copyOf(userTypes);
+    }
+
+    /** A table whose columns use only built-in types (or types that already exist on the targets). */
+    public TableSchema(TableId id, List<ColumnDef> columns, List<String> primaryKey, List<IndexDef> indexes,
+                       boolean replicaIdentityFull) {
+        this(id, columns, primaryKey, indexes, replicaIdentityFull, List.of());
+    }
+
+    /** The columns a writer sets: every column except stored generated ones, in table order. */
+    public List<ColumnDef> writableColumns() {
+        return columns.stream().filter(c -> !c.isGenerated()).toList();
     }
 
     /** The column with this name. */

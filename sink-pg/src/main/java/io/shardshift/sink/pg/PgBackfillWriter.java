@@ -122,6 +122,9 @@ public final class PgBackfillWriter implements AutoCloseable {
     private long[] copy(Connection c, byte[] data) throws SQLException {
         CopyTextRows rows = CopyTextRows.parse(data, sql.keyPositions());
         KeyLocks.lock(c, table.id(), false);
+        if (sql.hasGeneratedColumns()) {
+            return stageInsert(c, rows);
+        }
         BitSet stored = storedKeys(c, rows);
         Savepoint beforeCopy = c.setSavepoint();
         try {
@@ -135,6 +138,11 @@ public final class PgBackfillWriter implements AutoCloseable {
             c.rollback(beforeCopy);
         }
         LOG.debug("a key of {} was written while its backfill rows were sent; merging them through the stage", table.id());
+        return stageInsert(c, rows);
+    }
+
+    /** Copies the rows into the session's stage and inserts them with snapshot semantics. */
+    private long[] stageInsert(Connection c, CopyTextRows rows) throws SQLException {
         copyIn(c, sql.copyIntoStage(), rows, new BitSet());
         try (PreparedStatement ps = c.prepareStatement(sql.stageInsert())) {
             ps.setString(1, Names.tombstoneTableName(table.id()));

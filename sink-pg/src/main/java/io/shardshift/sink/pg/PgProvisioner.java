@@ -3,6 +3,7 @@ package io.shardshift.sink.pg;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.TableSchema;
+import io.shardshift.core.schema.UserType;
 import io.shardshift.core.sink.SinkException;
 import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.sink.pg.internal.Backoff;
@@ -12,6 +13,7 @@ import io.shardshift.sink.pg.internal.PgSession;
 import io.shardshift.sink.pg.internal.SchemaCheck;
 import io.shardshift.sink.pg.internal.SqlStates;
 import io.shardshift.sink.pg.internal.Targets;
+import io.shardshift.sink.pg.internal.UserTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -35,7 +38,10 @@ import java.util.TreeSet;
  * A table that already exists must match (same columns, types, nullability, primary key and fence column);
  * otherwise provisioning fails naming the table and column, and nothing is created.
  *
- * <p>Types that are not built in (enums, domains) must already exist on the target.
+ * <p>Before the tables, the source's user-defined types they use ({@link TableSchema#userTypes()}: enums,
+ * domains with their base type and checks, composite types) are created in dependency order; a type that
+ * already exists must have the same definition, else provisioning fails naming it. Types of extensions
+ * must already exist on the target. Stored generated columns are created with their expression.
  */
 public final class PgProvisioner {
     private static final Logger LOG = LoggerFactory.getLogger(PgProvisioner.class);
@@ -89,11 +95,14 @@ public final class PgProvisioner {
         try (Statement s = c.createStatement()) {
             TreeSet<String> schemas = new TreeSet<>();
             tables.forEach(t -> schemas.add(t.id().schema()));
+            List<UserType> types = UserTypes.of(tables);
+            types.stream().filter(u -> u.kind() != UserType.Kind.EXTERNAL).forEach(u -> schemas.add(u.schema()));
             schemas.add(Names.SCHEMA);
             for (String schema : schemas) {
                 s.execute(DdlBuilder.createSchema(schema));
             }
             s.execute(DdlBuilder.createTombstones());
+            provisionTypes(c, s, target, types);
             for (TableSchema t : tables) {
                 if (SchemaCheck.exists(c, t.id())) {
                     List<String> diffs = SchemaCheck.differences(c, t);
@@ -108,6 +117,20 @@ public final class PgProvisioner {
                 for (String index : DdlBuilder.createIndexes(t)) {
                     execute(s, index, "creating an index of table " + t.id(), target);
                 }
+            }
+        }
+    }
+
+    private static void provisionTypes(Connection c, Statement s, TargetSpec target, List<UserType> types)
+            throws SQLException {
+        for (UserType type : types) {
+            Optional<String> problem = UserTypes.problem(c, type);
+            if (problem.isPresent()) {
+                throw new SinkException(problem.get() + " on " + Targets.describe(target));
+            }
+            if (type.kind() != UserType.Kind.EXTERNAL && !UserTypes.exists(c, type)) {
+                execute(s, DdlBuilder.createType(type), "creating type " + type, target);
+                LOG.info("Created type {} on {}", type, Targets.describe(target));
             }
         }
     }

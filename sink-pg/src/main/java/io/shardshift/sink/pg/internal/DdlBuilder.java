@@ -3,6 +3,7 @@ package io.shardshift.sink.pg.internal;
 import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.IndexDef;
 import io.shardshift.core.schema.TableSchema;
+import io.shardshift.core.schema.UserType;
 import io.shardshift.core.sql.SqlIdentifiers;
 
 import java.util.ArrayList;
@@ -33,7 +34,8 @@ public final class DdlBuilder {
         TableSql.validate(table);
         StringJoiner cols = new StringJoiner(",\n  ", "(\n  ", "\n)");
         for (ColumnDef c : table.columns()) {
-            cols.add(SqlIdentifiers.quote(c.name()) + " " + c.type().trim() + (c.notNull() ? " NOT NULL" : ""));
+            cols.add(SqlIdentifiers.quote(c.name()) + " " + c.type().trim() + (c.notNull() ? " NOT NULL" : "")
+                    + (c.isGenerated() ? " GENERATED ALWAYS AS (" + c.generated() + ") STORED" : ""));
         }
         cols.add(SqlIdentifiers.quote(Names.FENCE_COLUMN) + " bigint NOT NULL DEFAULT 0");
         StringJoiner key = new StringJoiner(", ", "PRIMARY KEY (", ")");
@@ -108,6 +110,47 @@ public final class DdlBuilder {
             cols.add(SqlIdentifiers.quote(c));
         }
         return " USING " + method + " " + cols;
+    }
+
+    /**
+     * The statement that creates a user-defined type as the source defines it: {@code CREATE TYPE ... AS ENUM},
+     * {@code CREATE DOMAIN ... AS base [NOT NULL] [CONSTRAINT c CHECK (...)]}, {@code CREATE TYPE ... AS (...)}.
+     *
+     * @throws IllegalArgumentException for an {@link UserType.Kind#EXTERNAL} type, which Shardshift does not create
+     */
+    public static String createType(UserType type) {
+        return switch (type.kind()) {
+            case ENUM -> {
+                StringJoiner labels = new StringJoiner(", ", "(", ")");
+                type.labels().forEach(l -> labels.add(literal(l)));
+                yield "CREATE TYPE " + type.quoted() + " AS ENUM " + labels;
+            }
+            case DOMAIN -> {
+                StringBuilder sql = new StringBuilder("CREATE DOMAIN ").append(type.quoted()).append(" AS ")
+                        .append(type.baseType());
+                if (type.notNull()) {
+                    sql.append(" NOT NULL");
+                }
+                for (String check : type.checks()) {
+                    int bar = check.indexOf('|');
+                    sql.append(" CONSTRAINT ").append(SqlIdentifiers.quote(check.substring(0, bar))).append(' ')
+                            .append(check.substring(bar + 1));
+                }
+                yield sql.toString();
+            }
+            case COMPOSITE -> {
+                StringJoiner attrs = new StringJoiner(", ", "(", ")");
+                type.attributes().forEach(a -> attrs.add(SqlIdentifiers.quote(a.name()) + " " + a.type()));
+                yield "CREATE TYPE " + type.quoted() + " AS " + attrs;
+            }
+            case EXTERNAL -> throw new IllegalArgumentException("type " + type + " is not created by Shardshift"
+                    + (type.extension() == null ? "" : "; install extension " + type.extension()) + " on the target");
+        };
+    }
+
+    /** A string literal, quotes doubled ({@code standard_conforming_strings} is on from PostgreSQL 9.1). */
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
     }
 
     /** {@code CREATE TABLE IF NOT EXISTS "shardshift"."shardshift_tombstones"}. */

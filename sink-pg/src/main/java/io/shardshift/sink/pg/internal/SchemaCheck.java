@@ -18,7 +18,7 @@ import java.util.Map;
 /** Compares a table that exists on a target with the table Shardshift expects there. */
 public final class SchemaCheck {
     private static final String COLUMNS = """
-            SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated = 's'
             FROM pg_attribute a
             JOIN pg_class c ON c.oid = a.attrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -34,7 +34,7 @@ public final class SchemaCheck {
             WHERE n.nspname = ? AND c.relname = ? AND i.indisprimary
             ORDER BY k.ord""";
 
-    private record Column(String type, boolean notNull) {
+    private record Column(String type, boolean notNull, boolean generated) {
     }
 
     private SchemaCheck() {
@@ -99,6 +99,9 @@ public final class SchemaCheck {
             } else if (have.notNull() != want.notNull()) {
                 out.add("column " + want.name() + " is " + nullability(have.notNull()) + " there, expected "
                         + nullability(want.notNull()));
+            } else if (have.generated() != want.isGenerated()) {
+                out.add("column " + want.name() + (have.generated() ? " is" : " is not") + " generated there, expected"
+                        + (want.isGenerated() ? " GENERATED ALWAYS AS (" + want.generated() + ") STORED" : " a plain column"));
             }
         }
         Column fence = actual.get(Names.FENCE_COLUMN);
@@ -131,7 +134,7 @@ public final class SchemaCheck {
             ps.setString(2, table.table());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(1), new Column(rs.getString(2), rs.getBoolean(3)));
+                    out.put(rs.getString(1), new Column(rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));
                 }
             }
         }

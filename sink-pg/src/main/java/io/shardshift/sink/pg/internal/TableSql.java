@@ -17,7 +17,8 @@ import java.util.StringJoiner;
  * {@code text[]} per primary key column in key order, one {@code bigint[]} of fences, then the tombstone
  * table name. Values are PostgreSQL text forms, cast to the column types inside the statement; tombstone
  * keys are the canonical text of the typed key values (the sink's sessions run with
- * {@code KeyText.SESSION_SETTINGS}).
+ * {@code KeyText.SESSION_SETTINGS}). Stored generated columns keep their parameter (so positions stay in table order)
+ * but are never written.
  *
  * <p>A truncate leaves the table's <em>truncate fence</em>: a tombstone with the empty key {@code '{}'} and the
  * truncate's LSN. Every write checks it like the tombstone of its own key, so a streamed change older than
@@ -81,6 +82,10 @@ public final class TableSql {
             if (i < 0) {
                 throw new IllegalArgumentException("primary key column " + k + " of table " + table.id()
                         + " is not one of its columns");
+            }
+            if (table.columns().get(i).isGenerated()) {
+                throw new IllegalArgumentException("primary key column " + k + " of table " + table.id()
+                        + " is a generated column, whose value logical replication does not send");
             }
             positions.add(i);
         }
@@ -165,9 +170,18 @@ public final class TableSql {
         return storedKeys;
     }
 
-    /** {@code COPY <table> (<columns>) FROM STDIN}: the text format, columns in table order, fence left at 0. */
+    /**
+     * {@code COPY <table> (<columns>) FROM STDIN}: the text format, columns in table order, fence left at 0.
+     * Not usable when the table has generated columns (see {@link #hasGeneratedColumns()}): rows then go
+     * through the stage.
+     */
     public String copyIntoTable() {
         return copyIntoTable;
+    }
+
+    /** Whether the table has stored generated columns, which the target computes and no statement writes. */
+    public boolean hasGeneratedColumns() {
+        return table.columns().stream().anyMatch(ColumnDef::isGenerated);
     }
 
     private String buildUpsert(boolean streamed) {
@@ -178,10 +192,12 @@ public final class TableSql {
         StringJoiner aliases = new StringJoiner(", ");
         for (int i = 0; i < cols.size(); i++) {
             ColumnDef c = cols.get(i);
-            targetCols.add(SqlIdentifiers.quote(c.name()));
-            casts.add(cast("v.c" + i, c));
             arrays.add("?::text[]");
             aliases.add("c" + i);
+            if (!c.isGenerated()) {
+                targetCols.add(SqlIdentifiers.quote(c.name()));
+                casts.add(cast("v.c" + i, c));
+            }
         }
         StringBuilder sql = new StringBuilder()
                 .append("INSERT INTO ").append(table.id().quoted()).append(" AS t (").append(targetCols)
@@ -195,7 +211,7 @@ public final class TableSql {
         }
         StringJoiner sets = new StringJoiner(", ");
         for (ColumnDef c : cols) {
-            if (!table.primaryKey().contains(c.name())) {
+            if (!table.primaryKey().contains(c.name()) && !c.isGenerated()) {
                 String q = SqlIdentifiers.quote(c.name());
                 sets.add(q + " = EXCLUDED." + q);
             }
@@ -229,8 +245,10 @@ public final class TableSql {
         StringJoiner casts = new StringJoiner(", ");
         for (int i = 0; i < table.columns().size(); i++) {
             ColumnDef c = table.columns().get(i);
-            targetCols.add(SqlIdentifiers.quote(c.name()));
-            casts.add(cast("s.c" + i, c));
+            if (!c.isGenerated()) {
+                targetCols.add(SqlIdentifiers.quote(c.name()));
+                casts.add(cast("s.c" + i, c));
+            }
         }
         return "INSERT INTO " + table.id().quoted() + " (" + targetCols + ", " + FENCE + ")\nSELECT " + casts
                 + ", 0\nFROM " + stageName() + " s\nWHERE NOT EXISTS (SELECT 1 FROM " + Names.TOMBSTONES_QUOTED

@@ -33,6 +33,16 @@ class EventCheckTest {
     }
 
     @Test
+    void shouldRejectRowImageMissingAColumnNamingTableColumnAndPosition() {
+        Map<String, String> row = new LinkedHashMap<>(Items.row(1, "a", "1"));
+        String dropped = Items.SCHEMA.columns().get(Items.SCHEMA.columns().size() - 1).name();
+        row.remove(dropped);
+        ChangeEvent e = ChangeEvent.update(Items.ID, Items.key(1), null, row, Items.streamed(5));
+        assertThat(EventCheck.problem(e, tables)).contains("column " + dropped + " of public.items has no value")
+                .contains(Items.streamed(5).toString()).contains("REPLICA IDENTITY FULL");
+    }
+
+    @Test
     void shouldRejectKeyThatIsNotThePrimaryKey() {
         ChangeEvent e = ChangeEvent.create(Items.ID, Map.of("name", "a"), Items.row(1, "a", "1"), Items.streamed(1));
         assertThat(EventCheck.problem(e, tables)).contains("do not match the primary key [id]");
