@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -31,6 +32,7 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class ApplyStreams implements AutoCloseable {
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(60);
     /**
      * Commit interval: how long an applied event's offset may stay uncommitted. A cutover's drain waits for
      * the commit that follows the last event before its fence, so this bounds part of the write pause;
@@ -139,7 +141,22 @@ public final class ApplyStreams implements AutoCloseable {
      * @return whether every thread stopped within the timeout
      */
     public boolean close(Duration timeout) {
-        return streams.close(timeout);
+        if (streams.close(timeout)) {
+            return true;
+        }
+        // The shutdown goes on in the background; its state directory stays locked until it ends, so a runner
+        // started again on the same directory would fail. Wait for it a while longer.
+        LOG.warn("apply topology did not stop within {} (state {}); waiting up to {} more", timeout, streams.state(),
+                SHUTDOWN_GRACE);
+        long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+        while (!stopped(streams.state()) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+        return stopped(streams.state());
+    }
+
+    private static boolean stopped(KafkaStreams.State state) {
+        return state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.ERROR;
     }
 
     /** Closes with a 60 s timeout. */

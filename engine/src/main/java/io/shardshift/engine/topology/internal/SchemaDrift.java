@@ -27,18 +27,19 @@ public final class SchemaDrift {
             return null;
         }
         Set<String> carried = e.after().keySet();
-        List<String> expected = onTargets.columnNames();
-        Set<String> missing = new TreeSet<>(expected);
+        Set<String> missing = new TreeSet<>();
+        onTargets.writableColumns().forEach(c -> missing.add(c.name()));
         missing.removeAll(carried);
         Set<String> unknown = new TreeSet<>(carried);
-        expected.forEach(unknown::remove);
+        onTargets.columnNames().forEach(unknown::remove);
         if (missing.isEmpty() && unknown.isEmpty()) {
             return null;
         }
         StringBuilder out = new StringBuilder("the source's columns of ").append(e.table()).append(" changed:");
         if (!missing.isEmpty()) {
             out.append(" column").append(missing.size() > 1 ? "s " : " ").append(String.join(", ", missing))
-                    .append(missing.size() > 1 ? " are" : " is").append(" no longer in the changes (dropped or renamed)");
+                    .append(missing.size() > 1 ? " are" : " is").append(" no longer in the changes (dropped or renamed; or an unchanged TOAST value the change"
+                    + " could not carry because REPLICA IDENTITY FULL is off)");
         }
         if (!unknown.isEmpty()) {
             out.append(missing.isEmpty() ? "" : ";").append(" new column").append(unknown.size() > 1 ? "s " : " ")
