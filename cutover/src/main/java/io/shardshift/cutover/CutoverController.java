@@ -32,7 +32,9 @@ import static io.shardshift.cutover.LayoutSwitch.aborted;
 import static io.shardshift.cutover.LayoutSwitch.details;
 
 /**
- * Switches applications from the old layout to the new one, and back.
+ * Switches applications from the old layout to the new one, and back. (Slightly over 300 lines: it owns the
+ * controller's state, its gates and the window; the pause itself is {@link LayoutSwitch}, reconciling is
+ * {@code Reconciler}.)
  *
  * <p>Cutover: wait for the gates (apply lag under its bound for a stable period, no dead letters, the
  * extra gates); freeze writes; record the fence LSN under the source lock; drain the targets to it; commit the
