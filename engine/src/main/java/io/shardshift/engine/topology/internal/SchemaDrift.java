@@ -1,6 +1,7 @@
 package io.shardshift.engine.topology.internal;
 
 import io.shardshift.core.event.ChangeEvent;
+import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.TableSchema;
 
 import java.util.LinkedHashMap;
@@ -27,6 +28,9 @@ public final class SchemaDrift {
             return null;
         }
         Set<String> carried = e.after().keySet();
+        if (fits(carried, onTargets)) {
+            return null;
+        }
         Set<String> missing = new TreeSet<>();
         onTargets.writableColumns().forEach(c -> missing.add(c.name()));
         missing.removeAll(carried);
@@ -47,6 +51,20 @@ public final class SchemaDrift {
                     .append(" not on the targets");
         }
         return out.append("; apply the same DDL to every target, then resume the table").toString();
+    }
+
+    /** The common case without allocating (this runs for every row change): exactly the writable columns. */
+    private static boolean fits(Set<String> carried, TableSchema onTargets) {
+        int writable = 0;
+        for (ColumnDef c : onTargets.columns()) {
+            if (!c.isGenerated()) {
+                if (!carried.contains(c.name())) {
+                    return false;
+                }
+                writable++;
+            }
+        }
+        return carried.size() == writable;
     }
 
     /**
