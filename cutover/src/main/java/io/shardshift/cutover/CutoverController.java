@@ -80,8 +80,10 @@ public final class CutoverController implements AutoCloseable {
      * @param active     true while writes to the new layout are copied back to the old one
      * @param windowEnd  when the window ends (or ended); null when no cutover opened one
      * @param reverseLag writes logged on the targets and not yet copied to the source (-1 if unreadable)
+     * @param problem    why copying or closing the window is held up (reverse replication reconnecting, a window
+     *                   past its end that cannot close because logged writes are not all on the source), or null
      */
-    public record ObservationStatus(boolean active, Instant windowEnd, long reverseLag) {
+    public record ObservationStatus(boolean active, Instant windowEnd, long reverseLag, String problem) {
     }
 
     /** Waits until every change committed before an LSN is applied to every target. */
@@ -104,10 +106,19 @@ public final class CutoverController implements AutoCloseable {
         this.follower = follower;
         this.audit = audit;
         this.options = options;
-        this.observation = new ObservationWindow(spec, tables, switching, (generation, end, copied) -> {
-            audit.append(ACTOR, "observation-ended", details("observation-" + generation, "generation", generation,
-                    "windowEnd", end.toString(), "copied", copied.toString()));
-            UniqueIndexRestore.startAfterObservation(spec.targets(), this.tables, audit, generation);
+        this.observation = new ObservationWindow(spec, tables, switching, new ObservationWindow.Listener() {
+            @Override
+            public void ended(long generation, Instant end, Map<String, Long> copied) {
+                audit.append(ACTOR, "observation-ended", details("observation-" + generation, "generation", generation,
+                        "windowEnd", end.toString(), "copied", copied.toString()));
+                UniqueIndexRestore.startAfterObservation(spec.targets(), CutoverController.this.tables, audit, generation);
+            }
+
+            @Override
+            public void refused(long generation, Instant end, String reason) {
+                audit.append(ACTOR, "observation-end-refused", details("observation-" + generation, "generation",
+                        generation, "windowEnd", end.toString(), "reason", reason));
+            }
         });
         this.layoutSwitch = new LayoutSwitch(spec, tables, drainer, publisher, audit, options, observation);
         initialize();
@@ -290,7 +301,8 @@ public final class CutoverController implements AutoCloseable {
 
     /** The observation window: whether writes are still copied back, until when, and how many wait. */
     public ObservationStatus observation() {
-        return new ObservationStatus(observation.active(), observation.end(), observation.reverseLag());
+        return new ObservationStatus(observation.active(), observation.end(), observation.reverseLag(),
+                observation.problem());
     }
 
     /** Adds something closed with this controller (after the automatic cutover and the replicator). */

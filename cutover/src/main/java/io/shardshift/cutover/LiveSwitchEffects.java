@@ -13,8 +13,10 @@ import io.shardshift.cutover.internal.TargetLocks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -96,12 +98,14 @@ final class LiveSwitchEffects implements SwitchEffects {
     @Override
     public long copyBack() throws SQLException {
         targetLocks = TargetLocks.acquire(spec.targets(), tables, options.freezeTimeout());
-        ReverseReplicator copier = new ReverseReplicator(spec, tables, Instant.EPOCH, r -> { });
-        long copied = 0;
+        ReverseReplicator copier = new ReverseReplicator(spec, tables, Instant.EPOCH, r -> true);
+        Map<String, Connection> locked = new LinkedHashMap<>();
+        Map<String, Long> everything = new LinkedHashMap<>();
         for (int i = 0; i < targetLocks.size(); i++) {
-            copied += copier.copyInto(freeze.connection(), targetLocks.get(i), spec.targets().get(i).name(),
-                    Long.MAX_VALUE).writes();
+            locked.put(spec.targets().get(i).name(), targetLocks.get(i));
+            everything.put(spec.targets().get(i).name(), Long.MAX_VALUE);
         }
+        long copied = copier.copyInto(freeze.connection(), locked, everything, Long.MAX_VALUE).writes();
         ReverseReplicator.end(freeze.connection(), spec.name());
         return copied;
     }
