@@ -111,7 +111,6 @@ public final class CutoverController implements AutoCloseable {
             public void ended(long generation, Instant end, Map<String, Long> copied) {
                 audit.append(ACTOR, "observation-ended", details("observation-" + generation, "generation", generation,
                         "windowEnd", end.toString(), "copied", copied.toString()));
-                UniqueIndexRestore.startAfterObservation(spec.targets(), CutoverController.this.tables, audit, generation);
             }
 
             @Override

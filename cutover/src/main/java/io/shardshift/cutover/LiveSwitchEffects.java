@@ -85,6 +85,16 @@ final class LiveSwitchEffects implements SwitchEffects {
     }
 
     @Override
+    public void enforceUniqueIndexes() {
+        UniqueIndexRestore.enforce(spec.targets(), tables);
+    }
+
+    @Override
+    public void relaxUniqueIndexes() {
+        UniqueIndexRestore.relax(spec.targets(), tables);
+    }
+
+    @Override
     public void rejectWritesOnSource(long generation, Instant observeUntil) throws SQLException {
         ReverseReplicator.begin(freeze.connection(), spec.name(), targetNames(), generation, observeUntil);
         freeze.rejectWritesFromNowOn(generation, shardKeys(), spec.tenants());

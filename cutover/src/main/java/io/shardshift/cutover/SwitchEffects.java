@@ -29,6 +29,16 @@ interface SwitchEffects {
     /** Waits until every target applied up to {@code fence} (up to the drain timeout). */
     void awaitApplied(long fence) throws Exception;
 
+    /**
+     * Makes every target's unique indexes unique (idempotent).
+     *
+     * @throws IllegalStateException naming every key value that rows of a target share (the indexes stay non-unique)
+     */
+    void enforceUniqueIndexes();
+
+    /** Makes every target's unique indexes non-unique stand-ins again (idempotent). */
+    void relaxUniqueIndexes();
+
     /** Records the observation window on the source and makes the source reject writes of the moved rows. */
     void rejectWritesOnSource(long generation, Instant observeUntil) throws Exception;
 

@@ -31,6 +31,7 @@ class LayoutSwitchRollbackTest {
             "close observation",
             "publish generation 1 (previous 2)",
             "swap alias 2 -> 1",
+            "relax unique indexes",
             "unfreeze writes");
 
     /** What an abort after the freeze undoes, in order. */
@@ -82,7 +83,8 @@ class LayoutSwitchRollbackTest {
         assertThat(result.kind()).isEqualTo(SwitchKind.ROLLBACK);
         assertThat(result.failedStep()).isNull();
         assertThat(effects.calls).isEqualTo(ROLLBACK);
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "commit", "flip", "done");
+        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "commit", "flip",
+                "unique-indexes", "done");
         assertThat(effects.consistent()).isTrue();
         assertThat(effects.sourceGeneration).isEqualTo(TO);
         assertThat(effects.audits.get(2).details()).containsEntry("writes", RecordingSwitchEffects.COPIED);
@@ -171,7 +173,7 @@ class LayoutSwitchRollbackTest {
         assertThat(result.completed()).isTrue();
         assertThat(result.failedStep()).isEqualTo(SwitchStep.ALIAS);
         assertThat(effects.calls).doesNotContain("publish generation 2 (previous 1) (abort)").endsWith("swap alias 2 -> 1",
-                "swap alias 2 -> 1", "swap alias 2 -> 1", "unfreeze writes");
+                "swap alias 2 -> 1", "swap alias 2 -> 1", "relax unique indexes", "unfreeze writes");
         assertThat(effects.configGeneration).isEqualTo(TO);
         assertThat(effects.frozen).isFalse();
     }
@@ -185,7 +187,8 @@ class LayoutSwitchRollbackTest {
         assertThat(result.failedStep()).isEqualTo(SwitchStep.UNFREEZE);
         assertThat(result.reason()).isEqualTo("unfreeze: IllegalStateException: unfreeze writes failed");
         assertThat(effects.calls).endsWith("unfreeze writes", "unfreeze writes", "unfreeze writes");
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "commit", "flip", "warning");
+        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "commit", "flip",
+                "unique-indexes", "warning");
         assertThat(live).containsExactly("2 -> 1");
     }
 }

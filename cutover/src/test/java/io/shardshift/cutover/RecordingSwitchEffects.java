@@ -45,6 +45,8 @@ final class RecordingSwitchEffects implements SwitchEffects, SwitchState {
     long configGeneration;
     boolean frozen;
     long aliasGeneration;
+    /** Whether the targets' unique indexes are unique. */
+    boolean uniqueEnforced;
 
     /** A fake whose source, config topic and alias all say {@code live}. */
     RecordingSwitchEffects(long live) {
@@ -144,6 +146,20 @@ final class RecordingSwitchEffects implements SwitchEffects, SwitchState {
     public void awaitApplied(long fence) {
         call("drain to " + Long.toHexString(fence));
         after("drain to " + Long.toHexString(fence));
+    }
+
+    @Override
+    public void enforceUniqueIndexes() {
+        call("enforce unique indexes");
+        uniqueEnforced = true;
+        after("enforce unique indexes");
+    }
+
+    @Override
+    public void relaxUniqueIndexes() {
+        call("relax unique indexes");
+        uniqueEnforced = false;
+        after("relax unique indexes");
     }
 
     @Override
