@@ -175,8 +175,8 @@ public final class CutoverController implements AutoCloseable {
         if (follower.value(ConfigKeys.WRITES_FROZEN).isEmpty()) {
             publisher.publishFreeze(false, "initial");
         }
-        long reconciled = Reconciler.atStart(new LiveSwitchState(spec, tables.stream().map(TableSchema::id).toList(),
-                follower, publisher, options.aliasSwap(), audit), old, target.generation(), live);
+        long reconciled = Reconciler.atStart(new LiveSwitchState(spec, tables, follower, publisher, options, audit), old,
+                target.generation(), live);
         previous = reconciled == live ? previous : live;
         live = reconciled;
         observation.resume(live);

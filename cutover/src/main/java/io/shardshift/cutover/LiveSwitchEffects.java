@@ -8,6 +8,7 @@ import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.cutover.internal.ObservationWindow;
 import io.shardshift.cutover.internal.ReverseLog;
 import io.shardshift.cutover.internal.ReverseReplicator;
+import io.shardshift.cutover.internal.RollbackRelease;
 import io.shardshift.cutover.internal.SourceFreeze;
 import io.shardshift.cutover.internal.TargetLocks;
 import org.slf4j.Logger;
@@ -106,7 +107,7 @@ final class LiveSwitchEffects implements SwitchEffects {
     }
 
     @Override
-    public long copyBack() throws SQLException {
+    public long copyBack(long fence, long generation) throws SQLException {
         targetLocks = TargetLocks.acquire(spec.targets(), tables, options.freezeTimeout());
         ReverseReplicator copier = new ReverseReplicator(spec, tables, Instant.EPOCH, r -> true);
         Map<String, Connection> locked = new LinkedHashMap<>();
@@ -116,7 +117,7 @@ final class LiveSwitchEffects implements SwitchEffects {
             everything.put(spec.targets().get(i).name(), Long.MAX_VALUE);
         }
         long copied = copier.copyInto(freeze.connection(), locked, everything, Long.MAX_VALUE).writes();
-        ReverseReplicator.end(freeze.connection(), spec.name());
+        ReverseReplicator.endByRollback(freeze.connection(), spec.name(), fence, generation);
         return copied;
     }
 
@@ -142,10 +143,15 @@ final class LiveSwitchEffects implements SwitchEffects {
     }
 
     @Override
-    public void releaseTargets(long fence, long to) {
+    public void releaseTargets(long fence, long to) throws SQLException {
         TargetLocks locks = targetLocks;
         targetLocks = TargetLocks.none();
-        locks.release(true, fence, to);
+        if (locks.size() > 0) {
+            locks.release(true, fence, to);
+            RollbackRelease.recordReleased(spec);
+        } else {
+            RollbackRelease.finish(spec, tables, fence, to, options.freezeTimeout());
+        }
     }
 
     @Override

@@ -188,7 +188,7 @@ final class SwitchRun {
     }
 
     void copyBack() throws Exception {
-        long copied = effects.copyBack();
+        long copied = effects.copyBack(fence, to);
         note("copied-back", details(id, "writes", copied));
     }
 
@@ -216,7 +216,7 @@ final class SwitchRun {
 
     void releaseTargetsAndCloseObservation() throws Exception {
         try {
-            effects.releaseTargets(fence, to);
+            retry.run(() -> effects.releaseTargets(fence, to));
         } finally {
             effects.closeObservationByRollback();
         }

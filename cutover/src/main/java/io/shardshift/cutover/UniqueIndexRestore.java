@@ -1,5 +1,6 @@
 package io.shardshift.cutover;
 
+import io.shardshift.core.schema.IndexDef;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.sink.pg.DuplicateKeysException;
@@ -44,6 +45,21 @@ final class UniqueIndexRestore {
             throw new IllegalStateException("unique indexes cannot be made unique because rows share a key: "
                     + String.join("; ", duplicates) + " (fix those rows on the targets, then cut over again)");
         }
+    }
+
+    /** True when any unique index of the tables is unique on any target. */
+    static boolean anyUnique(List<TargetSpec> targets, List<TableSchema> tables) {
+        long indexes = tables.stream().mapToLong(t -> t.indexes().stream().filter(IndexDef::unique).count()).sum();
+        if (indexes == 0) {
+            return false;
+        }
+        for (TargetSpec target : targets) {
+            long pending = UniqueIndexes.pending(target, tables).values().stream().mapToLong(List::size).sum();
+            if (pending < indexes) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Makes every target's unique indexes non-unique stand-ins again; every target is tried, the first failure thrown. */

@@ -154,12 +154,28 @@ class LayoutSwitchRollbackTest {
     }
 
     @Test
+    void shouldRetryTheReleaseOfTheTargetsAfterTheCommit() {
+        effects.failOn("release targets with 1 live", 2);
+
+        CutoverResult result = rollback();
+
+        assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.COMPLETED);
+        assertThat(effects.calls).containsSubsequence("commit source", "release targets with 1 live",
+                "release targets with 1 live", "release targets with 1 live", "close observation");
+        assertThat(effects.releasePending).isNull();
+        assertThat(effects.targetsLogging).isFalse();
+    }
+
+    @Test
     void shouldNeverRollTheTargetsBackAfterTheirReleaseFailedPastTheCommit() {
         CutoverResult result = rollbackFailingAt("release targets with 1 live");
 
         assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.COMPLETED_WITH_WARNINGS);
         assertThat(result.failedStep()).isEqualTo(SwitchStep.RELEASE);
-        assertThat(effects.calls).isEqualTo(ROLLBACK).doesNotContain("release target locks (abort)", "roll back source");
+        assertThat(effects.releasePending).as("left on the source for the reconcile").isEqualTo(RecordingSwitchEffects.FENCE);
+        assertThat(effects.calls).doesNotContain("release target locks (abort)", "roll back source")
+                .containsSubsequence("release targets with 1 live", "release targets with 1 live",
+                        "release targets with 1 live", "close observation");
         assertThat(live).containsExactly("2 -> 1");
         assertThat(effects.consistent()).isTrue();
         assertThat(effects.auditEntries()).contains("warning").doesNotContain("abort");

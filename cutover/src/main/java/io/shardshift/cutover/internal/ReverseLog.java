@@ -226,6 +226,26 @@ public final class ReverseLog {
         return n;
     }
 
+    /** True when the reverse log trigger is on any of the tables on a target (application writes are logged). */
+    public static boolean logging(TargetSpec target, List<TableSchema> tables) throws SQLException {
+        try (Connection c = connect(target); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_trigger t"
+                + " JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE t.tgname = ? AND n.nspname = ? AND c.relname = ?")) {
+            for (TableSchema t : tables) {
+                ps.setString(1, LOG_TRIGGER);
+                ps.setString(2, t.id().schema());
+                ps.setString(3, t.id().table());
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** Locks the tables on a target against writes, in the connection's open transaction. */
     public static void lock(Connection target, List<TableSchema> tables) throws SQLException {
         try (Statement st = target.createStatement()) {

@@ -102,6 +102,34 @@ public final class ReverseReplicator implements AutoCloseable {
         ReverseProgress.end(source, migration);
     }
 
+    /**
+     * A rollback the source committed whose targets are not released yet.
+     *
+     * @param fence      the rollback's fence LSN (the application's fences on the targets drop to it)
+     * @param generation the generation the rollback made live
+     */
+    public record PendingRelease(long fence, long generation) {
+    }
+
+    /**
+     * Marks the observation ended by a rollback, in the rollback's source transaction, with its targets still to
+     * release: {@link #pendingRelease} names it until {@link #released} records the release.
+     */
+    public static void endByRollback(Connection source, String migration, long fence, long generation)
+            throws SQLException {
+        ReverseProgress.endByRollback(source, migration, fence, generation);
+    }
+
+    /** The committed rollback whose targets are not released yet, if any. */
+    public static Optional<PendingRelease> pendingRelease(Connection source, String migration) throws SQLException {
+        return ReverseProgress.pendingRelease(source, migration);
+    }
+
+    /** Records that the last rollback's targets are released. */
+    public static void released(Connection source, String migration) throws SQLException {
+        ReverseProgress.released(source, migration);
+    }
+
     /** The recorded observation of a migration, if a cutover recorded one. */
     public static Optional<Observation> observation(Connection source, String migration) throws SQLException {
         return ReverseProgress.observation(source, migration);
