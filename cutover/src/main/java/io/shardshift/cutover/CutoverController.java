@@ -126,7 +126,9 @@ public final class CutoverController implements AutoCloseable {
     /**
      * A controller for a running migration: its drain watermark, lag and dead letters, the config topic
      * {@code <prefix>.config} (created if missing). The no-dead-letters gate (counting the dead-letter topic's
-     * records, so letters published before a restart count) comes first, then {@code options.gates()}.
+     * records, so letters published before a restart count) comes first, then {@code options.gates()}. A
+     * {@link SearchAliasSwap} keeps the collections its aliases pointed to before the cutover on the config topic
+     * ({@link ConfigTopicCollections}, and the audit trail), so a rollback after a restart swaps them back.
      */
     public static CutoverController forRunner(MigrationRunner runner, AuditTrail audit, CutoverOptions options)
             throws InterruptedException {
@@ -142,8 +144,11 @@ public final class CutoverController implements AutoCloseable {
         gates.add(RunnerSignals.noDeadLetters(runner, onTopic));
         gates.add(Gates.noPausedTables(() -> runner.pausedTables().stream().map(p -> p.describe()).toList()));
         gates.addAll(options.gates());
+        CutoverOptions.AliasSwap aliasSwap = options.aliasSwap() instanceof SearchAliasSwap search
+                ? search.rememberingIn(ConfigTopicCollections.of(publisher, follower, audit)) : options.aliasSwap();
         CutoverController c = new CutoverController(spec, runner.tables(), runner.lag().watermark()::awaitApplied,
-                () -> RunnerSignals.lagMillis(runner), publisher, follower, audit, options.withGates(gates));
+                () -> RunnerSignals.lagMillis(runner), publisher, follower, audit,
+                options.withGates(gates).withAliasSwap(aliasSwap));
         c.owned.add(onTopic);
         c.owned.add(follower);
         c.owned.add(publisher);
