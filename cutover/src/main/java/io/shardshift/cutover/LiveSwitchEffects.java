@@ -6,6 +6,7 @@ import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.cutover.internal.ObservationWindow;
+import io.shardshift.cutover.internal.LogCopy;
 import io.shardshift.cutover.internal.ReverseLog;
 import io.shardshift.cutover.internal.ReverseReplicator;
 import io.shardshift.cutover.internal.RollbackRelease;
@@ -109,7 +110,7 @@ final class LiveSwitchEffects implements SwitchEffects {
     @Override
     public long copyBack(long fence, long generation) throws SQLException {
         targetLocks = TargetLocks.acquire(spec.targets(), tables, options.freezeTimeout());
-        ReverseReplicator copier = new ReverseReplicator(spec, tables, Instant.EPOCH, r -> true);
+        LogCopy copier = new LogCopy(spec, tables);
         Map<String, Connection> locked = new LinkedHashMap<>();
         Map<String, Long> everything = new LinkedHashMap<>();
         for (int i = 0; i < targetLocks.size(); i++) {

@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -51,7 +50,7 @@ public final class ReverseReplicator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReverseReplicator.class);
 
     private final MigrationSpec spec;
-    private final LogApplier applier;
+    private final LogCopy copier;
     private final Instant windowEnd;
     private final WindowEnd onWindowEnd;
     private final LogHorizon horizons = new LogHorizon();
@@ -81,7 +80,7 @@ public final class ReverseReplicator implements AutoCloseable {
      */
     public ReverseReplicator(MigrationSpec spec, List<TableSchema> tables, Instant windowEnd, WindowEnd onWindowEnd) {
         this.spec = spec;
-        this.applier = new LogApplier(spec, tables);
+        this.copier = new LogCopy(spec, tables);
         this.windowEnd = windowEnd;
         this.onWindowEnd = onWindowEnd;
     }
@@ -163,7 +162,7 @@ public final class ReverseReplicator implements AutoCloseable {
                 long wait = PERIOD.toMillis();
                 try {
                     if (source == null) {
-                        source = connect("the source", this::connectSource);
+                        source = LogCopy.connect("the source", this::connectSource);
                     }
                     round(source, targets);
                     if (failures > 0) {
@@ -225,11 +224,11 @@ public final class ReverseReplicator implements AutoCloseable {
         for (TargetSpec t : spec.targets()) {
             Connection c = targets.get(t.name());
             if (c == null) {
-                c = connect("target " + t.name(), () -> ReverseLog.connect(t));
+                c = LogCopy.connect("target " + t.name(), () -> ReverseLog.connect(t));
                 targets.put(t.name(), c);
             }
             Connection target = c;
-            LogHorizon.Horizon h = onTarget(t.name(), () -> horizons.advance(target, t.name()));
+            LogHorizon.Horizon h = LogCopy.onTarget(t.name(), () -> horizons.advance(target, t.name()));
             if (h == null) {
                 known = false;
             } else {
@@ -240,162 +239,45 @@ public final class ReverseReplicator implements AutoCloseable {
         if (!known) {
             return;
         }
-        Copied round = copy(source, targets, upTo, cutoff);
-        for (Map.Entry<String, Long> p : round.lastSeq().entrySet()) {
-            onTarget(p.getKey(), () -> {
-                LogApplier.purge(targets.get(p.getKey()), p.getValue());
-                return null;
-            });
+        count(copier.commitAndPurge(source, targets, upTo, cutoff));
+    }
+
+    private void count(LogCopy.Copied round) {
+        round.perTarget().forEach((name, n) -> copied.merge(name, n, Long::sum));
+        if (round.writes() > 0) {
+            LOG.debug("reverse replication: {} writes copied to the source (progress {})", round.writes(), round.lastSeq());
         }
     }
 
     /** Copies everything logged on the targets (the window is closing: their logging triggers are gone). */
-    public Copied copyRemaining() throws SQLException {
+    public LogCopy.Copied copyRemaining() throws SQLException {
         Map<String, Connection> targets = new LinkedHashMap<>();
-        try (Connection source = connect("the source", this::connectSource)) {
+        try (Connection source = LogCopy.connect("the source", this::connectSource)) {
             Map<String, Long> upTo = new LinkedHashMap<>();
             for (TargetSpec t : spec.targets()) {
-                targets.put(t.name(), connect("target " + t.name(), () -> ReverseLog.connect(t)));
+                targets.put(t.name(), LogCopy.connect("target " + t.name(), () -> ReverseLog.connect(t)));
                 upTo.put(t.name(), Long.MAX_VALUE);
             }
-            Copied all = copy(source, targets, upTo, Long.MAX_VALUE);
-            for (Map.Entry<String, Long> p : all.lastSeq().entrySet()) {
-                onTarget(p.getKey(), () -> {
-                    LogApplier.purge(targets.get(p.getKey()), p.getValue());
-                    return null;
-                });
-            }
+            LogCopy.Copied all = copier.commitAndPurge(source, targets, upTo, Long.MAX_VALUE);
+            count(all);
             return all;
         } finally {
             targets.values().forEach(ReverseReplicator::closeQuietly);
         }
     }
 
-    /** One copy in a source transaction of its own, committed before anything is purged. */
-    private Copied copy(Connection source, Map<String, Connection> targets, Map<String, Long> upTo, long cutoff)
-            throws SQLException {
-        source.setAutoCommit(false);
-        Copied round;
-        try {
-            round = copyInto(source, targets, upTo, cutoff);
-            source.commit();
-        } catch (SQLException | RuntimeException e) {
-            try {
-                source.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
-            throw e;
-        } finally {
-            try {
-                source.setAutoCommit(true);
-            } catch (SQLException e) {
-                // a broken connection is replaced by the next attempt
-            }
-        }
-        if (round.writes() > 0) {
-            round.perTarget().forEach((name, n) -> copied.merge(name, n, Long::sum));
-            LOG.debug("reverse replication: {} writes copied to the source (progress {})", round.writes(), round.lastSeq());
-        }
-        return round;
-    }
-
-    /**
-     * Copies the targets' logged writes above their recorded progress, each up to its {@code upTo} seq and none
-     * logged after {@code cutoff}, merged into one order ({@link LogMerge}), into the caller's open source
-     * transaction, and records each target's new progress in it. Under a rollback, with the target tables
-     * locked, pass {@link Long#MAX_VALUE} for both: everything logged is complete.
-     *
-     * @param targets a connection per target name
-     * @param upTo    per target name, the highest seq to copy
-     * @param cutoff  the latest logging time to copy, in microseconds since the epoch
-     * @return writes copied, and the progress recorded
-     */
-    public Copied copyInto(Connection source, Map<String, Connection> targets, Map<String, Long> upTo, long cutoff)
-            throws SQLException {
-        try (Statement st = source.createStatement()) {
-            st.execute("SET LOCAL shardshift.replica = on");
-        }
-        Map<String, Long> progress = new LinkedHashMap<>();
-        for (String name : targets.keySet()) {
-            progress.put(name, ReverseProgress.lastSeq(source, spec.name(), name, true));
-        }
-        Map<String, Long> perTarget = new LinkedHashMap<>();
-        long n = 0;
-        while (true) {
-            Map<String, List<LogApplier.Entry>> batches = new LinkedHashMap<>();
-            long cut = cutoff;
-            for (Map.Entry<String, Connection> t : targets.entrySet()) {
-                String name = t.getKey();
-                List<LogApplier.Entry> batch = onTarget(name, () -> LogApplier.read(t.getValue(), name, progress.get(name),
-                        upTo.getOrDefault(name, 0L)));
-                if (batch.size() == LogApplier.BATCH) {
-                    cut = Math.min(cut, batch.get(batch.size() - 1).loggedAt());
-                }
-                batches.put(name, batch);
-            }
-            List<LogApplier.Entry> merged = LogMerge.merge(batches, cut);
-            if (merged.isEmpty()) {
-                break;
-            }
-            applier.apply(source, merged);
-            for (LogApplier.Entry e : merged) {
-                progress.put(e.target(), e.seq());
-                perTarget.merge(e.target(), 1L, Long::sum);
-            }
-            n += merged.size();
-        }
-        for (Map.Entry<String, Long> p : progress.entrySet()) {
-            ReverseProgress.recordLastSeq(source, spec.name(), p.getKey(), p.getValue());
-        }
-        return new Copied(n, Map.copyOf(progress), Map.copyOf(perTarget));
-    }
-
-    /**
-     * What one {@link #copyInto} did.
-     *
-     * @param writes    entries copied
-     * @param lastSeq   per target, the progress recorded with them: every entry up to it is on the source
-     * @param perTarget per target, the entries copied
-     */
-    public record Copied(long writes, Map<String, Long> lastSeq, Map<String, Long> perTarget) {
-    }
-
     /** Writes logged on the targets above their recorded progress (not yet on the source). */
     public long uncopied() throws SQLException {
         long total = 0;
-        try (Connection source = connect("the source", this::connectSource)) {
+        try (Connection source = LogCopy.connect("the source", this::connectSource)) {
             for (TargetSpec t : spec.targets()) {
                 long last = ReverseProgress.lastSeq(source, spec.name(), t.name(), false);
-                try (Connection c = connect("target " + t.name(), () -> ReverseLog.connect(t))) {
-                    total += onTarget(t.name(), () -> LogApplier.countAfter(c, last));
+                try (Connection c = LogCopy.connect("target " + t.name(), () -> ReverseLog.connect(t))) {
+                    total += LogCopy.onTarget(t.name(), () -> LogApplier.countAfter(c, last));
                 }
             }
         }
         return total;
-    }
-
-    /** Something that talks to one database. */
-    @FunctionalInterface
-    private interface Sql<T> {
-        T run() throws SQLException;
-    }
-
-    private static Connection connect(String what, Sql<Connection> connect) throws SQLException {
-        try {
-            return connect.run();
-        } catch (SQLException e) {
-            throw new SQLException("cannot connect to " + what + ": " + e.getMessage(), e.getSQLState(), e);
-        }
-    }
-
-    /** Runs {@code sql} on a target, naming it in a failure. */
-    private static <T> T onTarget(String name, Sql<T> sql) throws SQLException {
-        try {
-            return sql.run();
-        } catch (SQLException e) {
-            throw new SQLException("target " + name + ": " + e.getMessage(), e.getSQLState(), e);
-        }
     }
 
     /**

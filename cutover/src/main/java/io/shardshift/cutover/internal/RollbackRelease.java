@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,7 @@ public final class RollbackRelease {
                 everything.put(spec.targets().get(i).name(), Long.MAX_VALUE);
             }
             source.setAutoCommit(false);
-            long copied = new ReverseReplicator(spec, tables, Instant.EPOCH, r -> true)
+            long copied = new LogCopy(spec, tables)
                     .copyInto(source, locked, everything, Long.MAX_VALUE).writes();
             source.commit();
             locks.release(true, fence, generation);

@@ -103,10 +103,10 @@ class ReverseReplicatorIT {
         try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
             st.executeUpdate("UPDATE public.moves SET tenant_id = 'acme', note = 'moved' WHERE id = 1");
         }
-        ReverseReplicator replicator = new ReverseReplicator(spec, List.of(MOVES), Instant.now().plusSeconds(3600), r -> true);
+        LogCopy copier = new LogCopy(spec, List.of(MOVES));
 
-        long first = copyAll(replicator);
-        long second = copyAll(replicator);
+        long first = copyAll(copier);
+        long second = copyAll(copier);
 
         assertThat(first).isEqualTo(3);
         assertThat(second).as("entries copied again").isZero();
@@ -157,10 +157,10 @@ class ReverseReplicatorIT {
         }
     }
 
-    private static long copyAll(ReverseReplicator replicator) throws SQLException {
+    private static long copyAll(LogCopy copier) throws SQLException {
         try (Connection s = source.connect("app"); Connection t = target.connect("app")) {
             s.setAutoCommit(false);
-            long n = replicator.copyInto(s, Map.of("pg_a", t), Map.of("pg_a", Long.MAX_VALUE), Long.MAX_VALUE).writes();
+            long n = copier.copyInto(s, Map.of("pg_a", t), Map.of("pg_a", Long.MAX_VALUE), Long.MAX_VALUE).writes();
             s.commit();
             return n;
         }
