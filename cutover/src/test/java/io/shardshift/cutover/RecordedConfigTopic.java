@@ -8,7 +8,18 @@ import java.util.Map;
  * The real {@link SwitchEffects} (PostgreSQL), with the config topic recorded instead of published: ITs of a switch
  * on real databases without Kafka. {@code published} gets {@code "frozen true"}, {@code "generation 2"}...
  */
-record RecordedConfigTopic(SwitchEffects real, List<String> published) implements SwitchEffects {
+class RecordedConfigTopic implements SwitchEffects {
+    private final SwitchEffects real;
+    private final List<String> published;
+
+    RecordedConfigTopic(SwitchEffects real, List<String> published) {
+        this.real = real;
+        this.published = published;
+    }
+
+    SwitchEffects real() {
+        return real;
+    }
     @Override
     public void openSource() throws Exception {
         real.openSource();
