@@ -40,14 +40,16 @@ import static io.shardshift.cutover.LayoutSwitch.details;
  * extra gates); freeze writes; record the fence LSN under the source lock; drain the targets to it; commit the
  * source's reject trigger and observation record (the point of no return), then flip {@code routing.generation},
  * swap the search alias and unfreeze ({@link LayoutSwitch}). A controller that starts reconciles the source, the
- * config topic and the alias first ({@link Reconciler}). Every step goes to the audit trail. One controller per
- * migration; cutovers and rollbacks run one at a time.
+ * targets, the config topic and the alias first ({@link Reconciler}). Every step goes to the audit trail. One
+ * controller per migration; cutovers and rollbacks run one at a time.
  *
  * <p>After a cutover the observation window starts: a {@link ReverseReplicator} copies the application's
  * writes to the new layout back to the source every 200 ms, so a rollback only copies the remainder under
- * its freeze. When the window ends, replication stops, the target triggers are dropped, the audit trail
- * records {@code observation-ended} and later rollbacks are refused. The window is recorded on the source,
- * so a controller started again (after a restart) resumes it.
+ * its freeze. Later rollbacks are refused once the window's time is over; the window closes (the target
+ * triggers dropped, the audit trail records {@code observation-ended}) only once every logged write is on the
+ * source, and otherwise stays open, saying why ({@link ObservationStatus#problem()}, {@code
+ * observation-end-refused}). The window is recorded on the source, so a controller started again (after a
+ * restart) resumes it.
  *
  * <p>In a tenant-scoped migration ({@link MigrationSpec#tenantScoped()}) only the listed tenants move: the
  * published layout routes them to their targets and every other key to the source, and the source rejects
