@@ -148,10 +148,13 @@ public final class ObservationWindow implements AutoCloseable {
         return copying == null ? null : "reverse replication is " + copying;
     }
 
-    /** Writes logged on the targets and not yet copied (0 when not active, -1 when unreadable). */
+    /** Writes logged on the targets and not yet copied (0 when not active, -1 when unreadable or reconnecting). */
     public long reverseLag() {
         ReverseReplicator r = replicator;
-        return r == null ? 0 : r.lag();
+        if (r == null) {
+            return 0;
+        }
+        return r.problem() != null ? -1 : r.lag();
     }
 
     private void startReplicator() {
