@@ -195,10 +195,15 @@ public final class ReverseLog {
         }
     }
 
-    /** {@link #stopLogging(Connection, List)} in a transaction of its own (the observation window is closing). */
+    /**
+     * {@link #stopLogging(Connection, List)} in a transaction of its own (the observation window is closing), waiting
+     * at most 2 s for the table locks, so a long application transaction never queues every writer behind the drop
+     * (the window then stays open and closing is tried again).
+     */
     public static void stopLogging(TargetSpec target, List<TableSchema> tables) throws SQLException {
-        try (Connection c = connect(target)) {
+        try (Connection c = connect(target); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
+            st.execute("SET LOCAL lock_timeout = 2000");
             stopLogging(c, tables);
             c.commit();
         }
