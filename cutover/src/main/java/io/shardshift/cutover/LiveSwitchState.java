@@ -14,6 +14,7 @@ import io.shardshift.cutover.internal.SourceFreeze;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +31,7 @@ final class LiveSwitchState implements SwitchState {
     private final MigrationSpec spec;
     private final List<TableSchema> schemas;
     private final List<TableId> tables;
-    private final java.time.Duration lockTimeout;
+    private final Duration lockTimeout;
     private final ConfigFollower follower;
     private final ConfigPublisher publisher;
     private final CutoverOptions.AliasSwap aliasSwap;

@@ -7,6 +7,7 @@ import io.shardshift.core.sql.SqlIdentifiers;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -240,7 +241,7 @@ public final class ReverseLog {
                 ps.setString(1, LOG_TRIGGER);
                 ps.setString(2, t.id().schema());
                 ps.setString(3, t.id().table());
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     if (rs.getLong(1) > 0) {
                         return true;
