@@ -10,8 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * the audit trail), so it outlives a restart of the migrator; {@link #inMemory()} does not.
  */
 public interface PreviousCollections {
+    /** Kept as the collection of an alias that did not exist before the cutover created it. */
+    String NONE = "";
 
-    /** Keeps {@code collection} as what {@code alias} pointed to before the cutover to {@code generation}. */
+    /**
+     * Keeps {@code collection} as what {@code alias} pointed to before the cutover to {@code generation} ({@link #NONE}
+     * when the alias did not exist).
+     */
     void remember(String alias, String collection, long generation);
 
     /** The collection {@code alias} pointed to before the last cutover, if one was kept. */

@@ -55,18 +55,23 @@ public final class SearchAliasSwap implements CutoverOptions.AliasSwap {
      * @param forward       a cutover (true) or a rollback
      * @param newCollection the collection of the migration's new generation
      * @param current       what the alias points to now
-     * @return the collection to point the alias at, or empty to leave it
+     * @return the collection to point the alias at, or empty to leave it (going back to an alias that did not exist
+     *         before the cutover leaves it on the new collection, which the forward stream keeps current)
      * @throws IllegalStateException going back while the alias points at the new collection and nothing was kept
      */
     static Optional<String> destination(boolean forward, String alias, String newCollection, Optional<String> current,
                                         long generation, PreviousCollections previous) {
         if (forward) {
-            current.filter(c -> !c.equals(newCollection)).ifPresent(c -> previous.remember(alias, c, generation));
+            if (current.isEmpty()) {
+                previous.remember(alias, PreviousCollections.NONE, generation);
+            } else if (!current.get().equals(newCollection)) {
+                previous.remember(alias, current.get(), generation);
+            }
             return Optional.of(newCollection);
         }
         Optional<String> back = previous.recall(alias);
         if (back.isPresent()) {
-            return back;
+            return back.filter(c -> !c.equals(PreviousCollections.NONE));
         }
         if (current.filter(newCollection::equals).isPresent()) {
             throw new IllegalStateException("cannot point search alias " + alias + " back: it points at " + newCollection

@@ -70,6 +70,17 @@ class SearchAliasSwapTest {
     }
 
     @Test
+    void shouldLeaveAnAliasTheCutoverCreatedOnTheNewCollectionAfterARestart() {
+        SearchAliasSwap.destination(true, "orders", "orders_v2", Optional.empty(), 2, onTopic(null));
+
+        Optional<String> back = SearchAliasSwap.destination(false, "orders", "orders_v2", Optional.of("orders_v2"), 1,
+                onTopic(null));
+
+        assertThat(back).isEmpty();
+        assertThat(topic.get("search.alias.previous.orders").path("collection").asText()).isEqualTo(PreviousCollections.NONE);
+    }
+
+    @Test
     void shouldLeaveAnAliasThatNeverMovedWhereItIs() {
         assertThat(SearchAliasSwap.destination(false, "orders", "orders_v2", Optional.of("orders_v1"), 1, onTopic(null)))
                 .isEmpty();
