@@ -18,6 +18,12 @@ public final class ConfigKeys {
      * the alias' collection and {@code new_collection} until cutover; the migrator fills the new one either way.
      */
     public static final String SEARCH_REBALANCE_CUTOVER = "search.rebalance.cutover";
+    /**
+     * Prefix of the key that keeps, per search alias, the collection it pointed to before the migration's cutover
+     * moved it: {@code search.alias.previous.orders} holds {@code {"alias":"orders","collection":"orders_v1",
+     * "generation":2,"atMillis":..}}, so a rollback swaps the alias back even after the migrator restarted.
+     */
+    public static final String SEARCH_ALIAS_PREVIOUS_PREFIX = "search.alias.previous.";
     /** Stream route flag: {@code {"topic":..,"partitions":..,"generation":..}}. */
     public static final String STREAM_PARTITION_ROUTE = "stream.partition.route";
     /**

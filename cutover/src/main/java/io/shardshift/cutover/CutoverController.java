@@ -40,14 +40,16 @@ import static io.shardshift.cutover.LayoutSwitch.details;
  * extra gates); freeze writes; record the fence LSN under the source lock; drain the targets to it; commit the
  * source's reject trigger and observation record (the point of no return), then flip {@code routing.generation},
  * swap the search alias and unfreeze ({@link LayoutSwitch}). A controller that starts reconciles the source, the
- * config topic and the alias first ({@link Reconciler}). Every step goes to the audit trail. One controller per
- * migration; cutovers and rollbacks run one at a time.
+ * targets, the config topic and the alias first ({@link Reconciler}). Every step goes to the audit trail. One
+ * controller per migration; cutovers and rollbacks run one at a time.
  *
  * <p>After a cutover the observation window starts: a {@link ReverseReplicator} copies the application's
  * writes to the new layout back to the source every 200 ms, so a rollback only copies the remainder under
- * its freeze. When the window ends, replication stops, the target triggers are dropped, the audit trail
- * records {@code observation-ended} and later rollbacks are refused. The window is recorded on the source,
- * so a controller started again (after a restart) resumes it.
+ * its freeze. Later rollbacks are refused once the window's time is over; the window closes (the target
+ * triggers dropped, the audit trail records {@code observation-ended}) only once every logged write is on the
+ * source, and otherwise stays open, saying why ({@link ObservationStatus#problem()}, {@code
+ * observation-end-refused}). The window is recorded on the source, so a controller started again (after a
+ * restart) resumes it.
  *
  * <p>In a tenant-scoped migration ({@link MigrationSpec#tenantScoped()}) only the listed tenants move: the
  * published layout routes them to their targets and every other key to the source, and the source rejects
@@ -80,8 +82,10 @@ public final class CutoverController implements AutoCloseable {
      * @param active     true while writes to the new layout are copied back to the old one
      * @param windowEnd  when the window ends (or ended); null when no cutover opened one
      * @param reverseLag writes logged on the targets and not yet copied to the source (-1 if unreadable)
+     * @param problem    why copying or closing the window is held up (reverse replication reconnecting, a window
+     *                   past its end that cannot close because logged writes are not all on the source), or null
      */
-    public record ObservationStatus(boolean active, Instant windowEnd, long reverseLag) {
+    public record ObservationStatus(boolean active, Instant windowEnd, long reverseLag, String problem) {
     }
 
     /** Waits until every change committed before an LSN is applied to every target. */
@@ -104,10 +108,18 @@ public final class CutoverController implements AutoCloseable {
         this.follower = follower;
         this.audit = audit;
         this.options = options;
-        this.observation = new ObservationWindow(spec, tables, switching, (generation, end, copied) -> {
-            audit.append(ACTOR, "observation-ended", details("observation-" + generation, "generation", generation,
-                    "windowEnd", end.toString(), "copied", copied.toString()));
-            UniqueIndexRestore.startAfterObservation(spec.targets(), this.tables, audit, generation);
+        this.observation = new ObservationWindow(spec, tables, switching, new ObservationWindow.Listener() {
+            @Override
+            public void ended(long generation, Instant end, Map<String, Long> copied) {
+                audit.append(ACTOR, "observation-ended", details("observation-" + generation, "generation", generation,
+                        "windowEnd", end.toString(), "copied", copied.toString()));
+            }
+
+            @Override
+            public void refused(long generation, Instant end, String reason) {
+                audit.append(ACTOR, "observation-end-refused", details("observation-" + generation, "generation",
+                        generation, "windowEnd", end.toString(), "reason", reason));
+            }
         });
         this.layoutSwitch = new LayoutSwitch(spec, tables, drainer, publisher, audit, options, observation);
         initialize();
@@ -116,7 +128,9 @@ public final class CutoverController implements AutoCloseable {
     /**
      * A controller for a running migration: its drain watermark, lag and dead letters, the config topic
      * {@code <prefix>.config} (created if missing). The no-dead-letters gate (counting the dead-letter topic's
-     * records, so letters published before a restart count) comes first, then {@code options.gates()}.
+     * records, so letters published before a restart count) comes first, then {@code options.gates()}. A
+     * {@link SearchAliasSwap} keeps the collections its aliases pointed to before the cutover on the config topic
+     * ({@link ConfigTopicCollections}, and the audit trail), so a rollback after a restart swaps them back.
      */
     public static CutoverController forRunner(MigrationRunner runner, AuditTrail audit, CutoverOptions options)
             throws InterruptedException {
@@ -132,8 +146,11 @@ public final class CutoverController implements AutoCloseable {
         gates.add(RunnerSignals.noDeadLetters(runner, onTopic));
         gates.add(Gates.noPausedTables(() -> runner.pausedTables().stream().map(p -> p.describe()).toList()));
         gates.addAll(options.gates());
+        CutoverOptions.AliasSwap aliasSwap = options.aliasSwap() instanceof SearchAliasSwap search
+                ? search.rememberingIn(ConfigTopicCollections.of(publisher, follower, audit)) : options.aliasSwap();
         CutoverController c = new CutoverController(spec, runner.tables(), runner.lag().watermark()::awaitApplied,
-                () -> RunnerSignals.lagMillis(runner), publisher, follower, audit, options.withGates(gates));
+                () -> RunnerSignals.lagMillis(runner), publisher, follower, audit,
+                options.withGates(gates).withAliasSwap(aliasSwap));
         c.owned.add(onTopic);
         c.owned.add(follower);
         c.owned.add(publisher);
@@ -165,8 +182,8 @@ public final class CutoverController implements AutoCloseable {
         if (follower.value(ConfigKeys.WRITES_FROZEN).isEmpty()) {
             publisher.publishFreeze(false, "initial");
         }
-        long reconciled = Reconciler.atStart(new LiveSwitchState(spec, tables.stream().map(TableSchema::id).toList(),
-                follower, publisher, options.aliasSwap(), audit), old, target.generation(), live);
+        long reconciled = Reconciler.atStart(new LiveSwitchState(spec, tables, follower, publisher, options, audit), old,
+                target.generation(), live);
         previous = reconciled == live ? previous : live;
         live = reconciled;
         observation.resume(live);
@@ -290,7 +307,8 @@ public final class CutoverController implements AutoCloseable {
 
     /** The observation window: whether writes are still copied back, until when, and how many wait. */
     public ObservationStatus observation() {
-        return new ObservationStatus(observation.active(), observation.end(), observation.reverseLag());
+        return new ObservationStatus(observation.active(), observation.end(), observation.reverseLag(),
+                observation.problem());
     }
 
     /** Adds something closed with this controller (after the automatic cutover and the replicator). */

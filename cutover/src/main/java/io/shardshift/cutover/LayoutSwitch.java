@@ -24,6 +24,7 @@ import static io.shardshift.cutover.SwitchStep.FREEZE;
 import static io.shardshift.cutover.SwitchStep.PREPARE;
 import static io.shardshift.cutover.SwitchStep.RELEASE;
 import static io.shardshift.cutover.SwitchStep.REVERSE_LOG;
+import static io.shardshift.cutover.SwitchStep.UNIQUE_INDEXES;
 import static io.shardshift.cutover.SwitchStep.UNFREEZE;
 
 /**
@@ -31,13 +32,16 @@ import static io.shardshift.cutover.SwitchStep.UNFREEZE;
  * named {@link SwitchStep}s, in two parts around the source commit:
  * <ul>
  *   <li>cutover: {@code prepare} (source connection, reverse log on the targets), {@code freeze} (config topic,
- *       then the source lock), {@code fence}, {@code drain}, {@code reverse-log} (observation window recorded,
- *       the source rejects writes of the moved rows), {@code commit}; then {@code flip}, {@code alias},
- *       {@code release} (the observation window opens), {@code unfreeze};</li>
+ *       then the source lock), {@code fence}, {@code drain}, {@code unique-indexes} (the targets' unique indexes
+ *       made unique: after the drain nothing arrives out of order; rows sharing a key abort the cutover, naming
+ *       them), {@code reverse-log} (observation window recorded, the source rejects writes of the moved rows),
+ *       {@code commit}; then {@code flip}, {@code alias}, {@code release} (the observation window opens),
+ *       {@code unfreeze};</li>
  *   <li>rollback: {@code prepare}, {@code freeze}, {@code fence} (then the source accepts writes again),
  *       {@code copy-back} (target locks, remaining writes copied to the source), {@code commit}; then
  *       {@code release} (the targets commit and reject application writes, the observation window closes),
- *       {@code flip}, {@code alias}, {@code unfreeze}.</li>
+ *       {@code flip}, {@code alias}, {@code unique-indexes} (non-unique stand-ins again, since the forward stream
+ *       applies out of order again), {@code unfreeze}.</li>
  * </ul>
  * The source commit is the point of no return, and the source is the record of which generation is live: the
  * commit makes the reject trigger (or its removal) and the observation record durable and releases the lock in one
@@ -87,12 +91,6 @@ final class LayoutSwitch {
     /**
      * Cuts over from generation {@code from} to {@code to}.
      *
-     * @param previous the generation before {@code from}, republished if an aborted switch had flipped already
-     * @param onLive   told once {@code to} is live (after the flip and the release, before the unfreeze)
-     */
-    /**
-     * Cuts over from generation {@code from} to {@code to}.
-     *
      * @param onLive told once {@code to} is live (the source committed the cutover)
      */
     CutoverResult cutover(String id, long from, long to, List<Gate.GateResult> gateResults, Live onLive) {
@@ -103,6 +101,7 @@ final class LayoutSwitch {
                         new SwitchRun.Step(FREEZE, run::freeze),
                         new SwitchRun.Step(FENCE, run::fence),
                         new SwitchRun.Step(DRAIN, run::drain),
+                        new SwitchRun.Step(UNIQUE_INDEXES, run::enforceUniqueIndexes),
                         new SwitchRun.Step(REVERSE_LOG, run::rejectWritesOnSource),
                         new SwitchRun.Step(COMMIT, run::commit)),
                 List.of(
@@ -110,7 +109,7 @@ final class LayoutSwitch {
                         new SwitchRun.Step(ALIAS, run::swapAlias),
                         new SwitchRun.Step(RELEASE, run::observe),
                         new SwitchRun.Step(UNFREEZE, run::unfreeze)),
-                run::stopReverseLog);
+                run::undoCutover);
     }
 
     /**
@@ -131,6 +130,7 @@ final class LayoutSwitch {
                         new SwitchRun.Step(RELEASE, run::releaseTargetsAndCloseObservation),
                         new SwitchRun.Step(FLIP, run::flip),
                         new SwitchRun.Step(ALIAS, run::swapAlias),
+                        new SwitchRun.Step(UNIQUE_INDEXES, run::relaxUniqueIndexes),
                         new SwitchRun.Step(UNFREEZE, run::unfreeze)),
                 () -> { });
     }

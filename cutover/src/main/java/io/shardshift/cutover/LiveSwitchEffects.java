@@ -6,15 +6,19 @@ import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.cutover.internal.ObservationWindow;
+import io.shardshift.cutover.internal.LogCopy;
 import io.shardshift.cutover.internal.ReverseLog;
 import io.shardshift.cutover.internal.ReverseReplicator;
+import io.shardshift.cutover.internal.RollbackRelease;
 import io.shardshift.cutover.internal.SourceFreeze;
 import io.shardshift.cutover.internal.TargetLocks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -83,6 +87,16 @@ final class LiveSwitchEffects implements SwitchEffects {
     }
 
     @Override
+    public void enforceUniqueIndexes() {
+        UniqueIndexRestore.enforce(spec.targets(), tables);
+    }
+
+    @Override
+    public void relaxUniqueIndexes() {
+        UniqueIndexRestore.relax(spec.targets(), tables);
+    }
+
+    @Override
     public void rejectWritesOnSource(long generation, Instant observeUntil) throws SQLException {
         ReverseReplicator.begin(freeze.connection(), spec.name(), targetNames(), generation, observeUntil);
         freeze.rejectWritesFromNowOn(generation, shardKeys(), spec.tenants());
@@ -94,15 +108,17 @@ final class LiveSwitchEffects implements SwitchEffects {
     }
 
     @Override
-    public long copyBack() throws SQLException {
+    public long copyBack(long fence, long generation) throws SQLException {
         targetLocks = TargetLocks.acquire(spec.targets(), tables, options.freezeTimeout());
-        ReverseReplicator copier = new ReverseReplicator(spec, tables, Instant.EPOCH, r -> { });
-        long copied = 0;
+        LogCopy copier = new LogCopy(spec, tables);
+        Map<String, Connection> locked = new LinkedHashMap<>();
+        Map<String, Long> everything = new LinkedHashMap<>();
         for (int i = 0; i < targetLocks.size(); i++) {
-            copied += copier.copyInto(freeze.connection(), targetLocks.get(i), spec.targets().get(i).name(),
-                    Long.MAX_VALUE).writes();
+            locked.put(spec.targets().get(i).name(), targetLocks.get(i));
+            everything.put(spec.targets().get(i).name(), Long.MAX_VALUE);
         }
-        ReverseReplicator.end(freeze.connection(), spec.name());
+        long copied = copier.copyInto(freeze.connection(), locked, everything, Long.MAX_VALUE).writes();
+        ReverseReplicator.endByRollback(freeze.connection(), spec.name(), fence, generation);
         return copied;
     }
 
@@ -128,10 +144,15 @@ final class LiveSwitchEffects implements SwitchEffects {
     }
 
     @Override
-    public void releaseTargets(long fence, long to) {
+    public void releaseTargets(long fence, long to) throws SQLException {
         TargetLocks locks = targetLocks;
         targetLocks = TargetLocks.none();
-        locks.release(true, fence, to);
+        if (locks.size() > 0) {
+            locks.release(true, fence, to);
+            RollbackRelease.recordReleased(spec);
+        } else {
+            RollbackRelease.finish(spec, tables, fence, to, options.freezeTimeout());
+        }
     }
 
     @Override

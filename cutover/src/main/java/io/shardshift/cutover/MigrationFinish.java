@@ -46,6 +46,11 @@ public final class MigrationFinish {
                 return Optional.of("the observation window of generation " + o.get().generation() + " is open until "
                         + o.get().windowEnd() + ": a rollback is still possible");
             }
+            if (!o.get().ended()) {
+                return Optional.of("the observation window of generation " + o.get().generation() + " ended at "
+                        + o.get().windowEnd() + " but is not closed: writes logged on the targets are not all copied to"
+                        + " the source yet (start the migrator and see its observation status)");
+            }
             long live = liveGeneration(spec);
             if (live != o.get().generation()) {
                 return Optional.of("generation " + live + " is live, not " + o.get().generation()

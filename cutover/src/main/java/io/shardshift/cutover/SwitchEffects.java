@@ -29,14 +29,28 @@ interface SwitchEffects {
     /** Waits until every target applied up to {@code fence} (up to the drain timeout). */
     void awaitApplied(long fence) throws Exception;
 
+    /**
+     * Makes every target's unique indexes unique (idempotent).
+     *
+     * @throws IllegalStateException naming every key value that rows of a target share (the indexes stay non-unique)
+     */
+    void enforceUniqueIndexes();
+
+    /** Makes every target's unique indexes non-unique stand-ins again (idempotent). */
+    void relaxUniqueIndexes();
+
     /** Records the observation window on the source and makes the source reject writes of the moved rows. */
     void rejectWritesOnSource(long generation, Instant observeUntil) throws Exception;
 
     /** Makes the source accept writes again (rollback, in the source transaction). */
     void allowWritesOnSource() throws Exception;
 
-    /** Locks the targets and copies their remaining writes back to the source; the number of writes copied. */
-    long copyBack() throws Exception;
+    /**
+     * Locks the targets and copies their remaining writes back to the source, in the source transaction, which
+     * also records the observation ended by this rollback with its targets still to release; the number of writes
+     * copied.
+     */
+    long copyBack(long fence, long generation) throws Exception;
 
     /** Publishes {@code routing.generation}. */
     void publishGeneration(long generation, long previous, String reason);
@@ -52,7 +66,9 @@ interface SwitchEffects {
 
     /**
      * After a committed rollback: commits the target transactions (reverse log stopped, fences restored, application
-     * writes rejected) and closes them. Does nothing when no target is locked or the targets were released already.
+     * writes rejected) and closes them, then records the release on the source. When no target is locked (a retry,
+     * or a controller started after a crash) it locks them again and copies what their logs still hold first.
+     * Idempotent.
      */
     void releaseTargets(long fence, long to) throws Exception;
 

@@ -53,6 +53,7 @@ final class SwitchRun {
     private boolean freezePublished;
     private boolean flipped;
     private boolean interrupted;
+    private boolean uniqueTouched;
     private long locked;
     private long drainedAt;
     private long committedAt;
@@ -168,13 +169,26 @@ final class SwitchRun {
         note("drained", details(id, "lsn", Lsn.format(fence)));
     }
 
+    /** Makes the targets' unique indexes unique (idempotent); refused naming the keys that rows share. */
+    void enforceUniqueIndexes() {
+        uniqueTouched = true;
+        effects.enforceUniqueIndexes();
+        note("unique-indexes", details(id, "unique", true));
+    }
+
+    /** Makes the targets' unique indexes non-unique stand-ins again (idempotent). */
+    void relaxUniqueIndexes() {
+        effects.relaxUniqueIndexes();
+        note("unique-indexes", details(id, "unique", false));
+    }
+
     void rejectWritesOnSource() throws Exception {
         observeUntil = Instant.now().plus(observationWindow);
         effects.rejectWritesOnSource(to, observeUntil);
     }
 
     void copyBack() throws Exception {
-        long copied = effects.copyBack();
+        long copied = effects.copyBack(fence, to);
         note("copied-back", details(id, "writes", copied));
     }
 
@@ -202,7 +216,7 @@ final class SwitchRun {
 
     void releaseTargetsAndCloseObservation() throws Exception {
         try {
-            effects.releaseTargets(fence, to);
+            retry.run(() -> effects.releaseTargets(fence, to));
         } finally {
             effects.closeObservationByRollback();
         }
@@ -221,8 +235,22 @@ final class SwitchRun {
                 kind, id, from, to, Lsn.format(fence), pauseMillis, lockMs, drainMs, lockHeldMs);
     }
 
-    void stopReverseLog() {
+    /**
+     * The undo of an aborted cutover, after the source rolled back: the reverse log stopped, and the unique
+     * indexes non-unique again if the cutover had started making them unique (a failure is logged and audited).
+     */
+    void undoCutover() {
         effects.stopReverseLog(id);
+        if (uniqueTouched) {
+            try {
+                relaxUniqueIndexes();
+            } catch (RuntimeException e) {
+                LOG.error("{}: the targets' unique indexes could not be made non-unique again after the abort: {}; the"
+                        + " forward stream may fail on them until they are", id, e.getMessage());
+                note("warning", details(id, "step", SwitchStep.UNIQUE_INDEXES.wireName(), "reason", e.getMessage(),
+                        "generation", from));
+            }
+        }
     }
 
     /**

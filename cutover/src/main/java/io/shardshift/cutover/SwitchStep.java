@@ -7,9 +7,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * where it stopped) and in the audit trail's {@code abort} entry. Written as its wire name, e.g.
  * {@code {"failedStep":"drain"}}.
  *
- * <p>A cutover runs {@code precheck, gates, prepare, freeze, fence, drain, reverse-log, commit, flip, alias,
- * release, unfreeze}; a rollback {@code precheck, prepare, freeze, fence, copy-back, commit, release, flip, alias,
- * unfreeze}. {@code commit} is the switch's point of no return: a failure before it aborts and undoes, a failure
+ * <p>A cutover runs {@code precheck, gates, prepare, freeze, fence, drain, unique-indexes, reverse-log, commit, flip,
+ * alias, release, unfreeze}; a rollback {@code precheck, prepare, freeze, fence, copy-back, commit, release, flip,
+ * alias, unique-indexes, unfreeze}. {@code commit} is the switch's point of no return: a failure before it aborts and undoes, a failure
  * after it is retried and reported as a warning, never undone.
  */
 public enum SwitchStep {
@@ -25,6 +25,11 @@ public enum SwitchStep {
     FENCE("fence"),
     /** Every target applies up to the fence (cutover). */
     DRAIN("drain"),
+    /**
+     * The targets' unique indexes made unique, after the drain (cutover; refused, and the cutover aborted, naming
+     * the duplicated keys when rows share one), or non-unique stand-ins again (rollback).
+     */
+    UNIQUE_INDEXES("unique-indexes"),
     /** The observation window recorded and the source rejecting writes of the moved rows (cutover). */
     REVERSE_LOG("reverse-log"),
     /** The targets locked and their remaining writes copied back to the source (rollback). */

@@ -1,24 +1,23 @@
 package io.shardshift.cutover;
 
+import io.shardshift.core.schema.IndexDef;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.TargetSpec;
-import io.shardshift.audit.AuditTrail;
 import io.shardshift.sink.pg.DuplicateKeysException;
 import io.shardshift.sink.pg.UniqueIndexes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Makes the targets' unique indexes unique again once a cutover is final (its observation window ended, so
- * no rollback will make the forward stream apply out-of-order changes to them again). While migrating they
- * are non-unique stand-ins (see sink-pg {@link UniqueIndexes}). Runs in the background, one target after the
- * other, since a concurrent index build takes as long as the table is big; each outcome goes to the audit
- * trail: {@code unique-indexes-restored}, or {@code unique-indexes-blocked} naming the duplicated keys to fix
- * (then run it again: it resumes).
+ * The targets' unique indexes at a switch. While migrating they are non-unique stand-ins (see sink-pg
+ * {@link UniqueIndexes}), since the forward stream applies changes of different keys in another order than the
+ * source committed them. A cutover makes them unique after its drain, with writes frozen and every target at the
+ * fence, so applications never write duplicates on the live new layout; when rows share a key that is refused with
+ * every duplicated key named, and the cutover aborts. An aborted cutover and a rollback make them non-unique again,
+ * since the forward stream then applies out of order again. Both are idempotent: run again they finish the job.
  */
 final class UniqueIndexRestore {
     private static final Logger LOG = LoggerFactory.getLogger(UniqueIndexRestore.class);
@@ -26,30 +25,56 @@ final class UniqueIndexRestore {
     private UniqueIndexRestore() {
     }
 
-    static Thread startAfterObservation(List<TargetSpec> targets, List<TableSchema> tables, AuditTrail audit, long generation) {
-        Thread t = new Thread(() -> restore(targets, tables, audit, generation), "shardshift-unique-indexes");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    static void restore(List<TargetSpec> targets, List<TableSchema> tables, AuditTrail audit, long generation) {
+    /**
+     * Makes every target's unique indexes unique, one target after the other.
+     *
+     * @throws IllegalStateException naming, on one line, every key value that rows of a target share (every other
+     *                               index was made unique; these stay non-unique)
+     */
+    static void enforce(List<TargetSpec> targets, List<TableSchema> tables) {
+        List<String> duplicates = new ArrayList<>();
         for (TargetSpec target : targets) {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("id", "unique-indexes-" + generation);
-            details.put("target", target.name());
             try {
                 UniqueIndexes.restore(target, tables);
-                audit.append("cutover", "unique-indexes-restored", details);
             } catch (DuplicateKeysException e) {
-                details.put("duplicates", e.getMessage());
-                LOG.warn("target {}: unique indexes stay non-unique until these duplicates are fixed: {}", target.name(), e.getMessage());
-                audit.append("cutover", "unique-indexes-blocked", details);
-            } catch (RuntimeException e) {
-                details.put("error", e.getMessage());
-                LOG.warn("target {}: cannot restore unique indexes: {}", target.name(), e.getMessage());
-                audit.append("cutover", "unique-indexes-blocked", details);
+                e.duplicates().forEach(d -> duplicates.add("target " + target.name() + ": " + d.describe()));
             }
+        }
+        if (!duplicates.isEmpty()) {
+            LOG.error("unique indexes cannot be made unique: {}", duplicates);
+            throw new IllegalStateException("unique indexes cannot be made unique because rows share a key: "
+                    + String.join("; ", duplicates) + " (fix those rows on the targets, then cut over again)");
+        }
+    }
+
+    /** True when any unique index of the tables is unique on any target. */
+    static boolean anyUnique(List<TargetSpec> targets, List<TableSchema> tables) {
+        long indexes = tables.stream().mapToLong(t -> t.indexes().stream().filter(IndexDef::unique).count()).sum();
+        if (indexes == 0) {
+            return false;
+        }
+        for (TargetSpec target : targets) {
+            long pending = UniqueIndexes.pending(target, tables).values().stream().mapToLong(List::size).sum();
+            if (pending < indexes) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Makes every target's unique indexes non-unique stand-ins again; every target is tried, the first failure thrown. */
+    static void relax(List<TargetSpec> targets, List<TableSchema> tables) {
+        RuntimeException first = null;
+        for (TargetSpec target : targets) {
+            try {
+                UniqueIndexes.relax(target, tables);
+            } catch (RuntimeException e) {
+                LOG.error("target {}: cannot make the unique indexes non-unique again: {}", target.name(), e.getMessage());
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 }

@@ -14,8 +14,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A cutover or rollback whose process dies just after any of its calls (nothing after it runs, nothing is undone, the
  * source's open transaction is rolled back with its session), then a controller starting again: {@link Reconciler}
- * leaves the source, the config topic and the alias on one generation with writes unfrozen; the switch took effect
- * exactly when the source had committed it; a second reconcile changes nothing.
+ * leaves the source, the targets, the config topic and the alias on one generation with writes unfrozen (the targets
+ * log application writes and enforce unique indexes exactly when the new generation is live, and a rollback the
+ * source committed has its targets released); the switch took effect exactly when the source had committed it; a
+ * second reconcile changes nothing.
  */
 class LayoutSwitchCrashTest {
     private static final long OLD = 1;
@@ -99,6 +101,11 @@ class LayoutSwitchCrashTest {
         assertThat(effects.configGeneration).as("config topic").isEqualTo(generation);
         assertThat(effects.aliasGeneration).as("alias").isEqualTo(generation);
         assertThat(effects.frozen).as("writes frozen").isFalse();
+        assertThat(effects.targetsLogging).as("targets log application writes (only while %d is live)", NEW)
+                .isEqualTo(generation == NEW);
+        assertThat(effects.uniqueEnforced).as("unique indexes unique (only while %d is live)", NEW)
+                .isEqualTo(generation == NEW);
+        assertThat(effects.releasePending).as("a committed rollback's targets still to release").isNull();
         if (!outcome.actions().isEmpty()) {
             assertThat(effects.auditEntries()).contains("reconcile", "reconciled");
         }

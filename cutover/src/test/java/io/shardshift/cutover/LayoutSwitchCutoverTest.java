@@ -29,6 +29,7 @@ class LayoutSwitchCutoverTest {
             "lock source",
             "read fence",
             DRAIN,
+            "enforce unique indexes",
             "reject writes on source for 2",
             "commit source",
             "publish generation 2 (previous 1)",
@@ -45,6 +46,14 @@ class LayoutSwitchCutoverTest {
 
     /** What an abort before the freeze undoes: writes were never frozen, so they are not unfrozen. */
     private static final List<String> UNDO_UNFROZEN = UNDO.subList(0, 3);
+
+    /** What an abort once the unique indexes were being made unique undoes: they are made non-unique again too. */
+    private static final List<String> UNDO_UNIQUE = List.of(
+            "release target locks (abort)",
+            "roll back source",
+            "stop reverse log",
+            "relax unique indexes",
+            "unfreeze writes (abort)");
 
     private final RecordingSwitchEffects effects = new RecordingSwitchEffects(FROM);
     private final List<String> live = new ArrayList<>();
@@ -111,8 +120,8 @@ class LayoutSwitchCutoverTest {
         assertThat(result.failedStep()).isNull();
         assertThat(result.fenceLsn()).isEqualTo(RecordingSwitchEffects.FENCE);
         assertThat(effects.calls).isEqualTo(CUTOVER);
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "commit", "flip",
-                "observation-started", "done");
+        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "unique-indexes", "commit",
+                "flip", "observation-started", "done");
         assertThat(effects.audits.get(1).details()).containsEntry("lsn", "1/2000");
         assertThat(live).containsExactly("1 -> 2");
         assertThat(effects.consistent()).isTrue();
@@ -173,8 +182,30 @@ class LayoutSwitchCutoverTest {
         CutoverResult result = cutoverFailingAt("reject writes on source for 2");
 
         assertAbortedAt(result, SwitchStep.REVERSE_LOG, "reject writes on source for 2");
-        assertThat(effects.calls).isEqualTo(upTo("reject writes on source for 2", UNDO));
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "abort");
+        assertThat(effects.calls).isEqualTo(upTo("reject writes on source for 2", UNDO_UNIQUE));
+        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "unique-indexes",
+                "unique-indexes", "abort");
+        assertThat(effects.uniqueEnforced).isFalse();
+    }
+
+    @Test
+    void shouldAbortNamingTheDuplicatedKeysAndMakeTheIndexesNonUniqueAgainWhenTheyCannotBeMadeUnique() {
+        CutoverResult result = cutoverFailingAt("enforce unique indexes");
+
+        assertAbortedAt(result, SwitchStep.UNIQUE_INDEXES, "enforce unique indexes");
+        assertThat(effects.calls).isEqualTo(upTo("enforce unique indexes", UNDO_UNIQUE));
+        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "unique-indexes", "abort");
+        assertThat(effects.audits.get(3).details()).containsEntry("unique", false);
+        assertThat(effects.uniqueEnforced).isFalse();
+    }
+
+    @Test
+    void shouldMakeTheUniqueIndexesUniqueBeforeTheSourceCommits() {
+        cutover();
+
+        assertThat(effects.calls).containsSubsequence(DRAIN, "enforce unique indexes", "commit source");
+        assertThat(effects.uniqueEnforced).isTrue();
+        assertThat(effects.audits.get(3).details()).containsEntry("unique", true);
     }
 
     @Test
@@ -182,7 +213,7 @@ class LayoutSwitchCutoverTest {
         CutoverResult result = cutoverFailingAt("commit source");
 
         assertAbortedAt(result, SwitchStep.COMMIT, "commit source");
-        assertThat(effects.calls).isEqualTo(upTo("commit source", UNDO))
+        assertThat(effects.calls).isEqualTo(upTo("commit source", UNDO_UNIQUE))
                 .doesNotContain("publish generation 2 (previous 1)", "swap alias 1 -> 2");
     }
 
@@ -247,8 +278,8 @@ class LayoutSwitchCutoverTest {
 
         assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.COMPLETED);
         assertThat(effects.calls).isEqualTo(withRepeated("unfreeze writes", 3));
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "commit", "flip",
-                "observation-started", "done");
+        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "unique-indexes", "commit",
+                "flip", "observation-started", "done");
         assertThat(effects.frozen).isFalse();
     }
 
@@ -258,8 +289,8 @@ class LayoutSwitchCutoverTest {
 
         assertLiveWithWarningAt(result, SwitchStep.UNFREEZE);
         assertThat(effects.calls).isEqualTo(withRepeated("unfreeze writes", 3));
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "commit", "flip",
-                "observation-started", "warning");
+        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "unique-indexes", "commit",
+                "flip", "observation-started", "warning");
     }
 
     private Reconciler.Outcome reconcile() {

@@ -31,6 +31,7 @@ class LayoutSwitchRollbackTest {
             "close observation",
             "publish generation 1 (previous 2)",
             "swap alias 2 -> 1",
+            "relax unique indexes",
             "unfreeze writes");
 
     /** What an abort after the freeze undoes, in order. */
@@ -82,7 +83,8 @@ class LayoutSwitchRollbackTest {
         assertThat(result.kind()).isEqualTo(SwitchKind.ROLLBACK);
         assertThat(result.failedStep()).isNull();
         assertThat(effects.calls).isEqualTo(ROLLBACK);
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "commit", "flip", "done");
+        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "commit", "flip",
+                "unique-indexes", "done");
         assertThat(effects.consistent()).isTrue();
         assertThat(effects.sourceGeneration).isEqualTo(TO);
         assertThat(effects.audits.get(2).details()).containsEntry("writes", RecordingSwitchEffects.COPIED);
@@ -152,12 +154,28 @@ class LayoutSwitchRollbackTest {
     }
 
     @Test
+    void shouldRetryTheReleaseOfTheTargetsAfterTheCommit() {
+        effects.failOn("release targets with 1 live", 2);
+
+        CutoverResult result = rollback();
+
+        assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.COMPLETED);
+        assertThat(effects.calls).containsSubsequence("commit source", "release targets with 1 live",
+                "release targets with 1 live", "release targets with 1 live", "close observation");
+        assertThat(effects.releasePending).isNull();
+        assertThat(effects.targetsLogging).isFalse();
+    }
+
+    @Test
     void shouldNeverRollTheTargetsBackAfterTheirReleaseFailedPastTheCommit() {
         CutoverResult result = rollbackFailingAt("release targets with 1 live");
 
         assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.COMPLETED_WITH_WARNINGS);
         assertThat(result.failedStep()).isEqualTo(SwitchStep.RELEASE);
-        assertThat(effects.calls).isEqualTo(ROLLBACK).doesNotContain("release target locks (abort)", "roll back source");
+        assertThat(effects.releasePending).as("left on the source for the reconcile").isEqualTo(RecordingSwitchEffects.FENCE);
+        assertThat(effects.calls).doesNotContain("release target locks (abort)", "roll back source")
+                .containsSubsequence("release targets with 1 live", "release targets with 1 live",
+                        "release targets with 1 live", "close observation");
         assertThat(live).containsExactly("2 -> 1");
         assertThat(effects.consistent()).isTrue();
         assertThat(effects.auditEntries()).contains("warning").doesNotContain("abort");
@@ -171,7 +189,7 @@ class LayoutSwitchRollbackTest {
         assertThat(result.completed()).isTrue();
         assertThat(result.failedStep()).isEqualTo(SwitchStep.ALIAS);
         assertThat(effects.calls).doesNotContain("publish generation 2 (previous 1) (abort)").endsWith("swap alias 2 -> 1",
-                "swap alias 2 -> 1", "swap alias 2 -> 1", "unfreeze writes");
+                "swap alias 2 -> 1", "swap alias 2 -> 1", "relax unique indexes", "unfreeze writes");
         assertThat(effects.configGeneration).isEqualTo(TO);
         assertThat(effects.frozen).isFalse();
     }
@@ -185,7 +203,8 @@ class LayoutSwitchRollbackTest {
         assertThat(result.failedStep()).isEqualTo(SwitchStep.UNFREEZE);
         assertThat(result.reason()).isEqualTo("unfreeze: IllegalStateException: unfreeze writes failed");
         assertThat(effects.calls).endsWith("unfreeze writes", "unfreeze writes", "unfreeze writes");
-        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "commit", "flip", "warning");
+        assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "copied-back", "commit", "flip",
+                "unique-indexes", "warning");
         assertThat(live).containsExactly("2 -> 1");
     }
 }

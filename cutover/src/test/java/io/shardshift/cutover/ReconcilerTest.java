@@ -38,6 +38,51 @@ class ReconcilerTest {
     }
 
     @Test
+    void shouldReleaseTheTargetsOfARollbackTheSourceCommittedBeforeMovingTheConfigTopicOrUnfreezing() throws Exception {
+        state.configGeneration = 2;
+        state.aliasGeneration = 2;
+        state.frozen = true;
+        state.releasePending = RecordingSwitchEffects.FENCE;
+        state.targetsLogging = true;
+        state.uniqueEnforced = true;
+
+        Reconciler.Outcome outcome = reconcile();
+
+        assertThat(outcome.generation()).isEqualTo(1);
+        assertThat(state.calls).containsSubsequence("release targets with 1 live", "relax unique indexes",
+                "publish generation 1 (previous 2)", "swap alias 2 -> 1", "unfreeze writes");
+        assertThat(state.releasePending).isNull();
+        assertThat(state.targetsLogging).isFalse();
+        assertThat(state.uniqueEnforced).isFalse();
+        assertThat(state.consistent()).isTrue();
+        assertThat(outcome.actions()).startsWith("targets released after the rollback to generation 1",
+                "unique indexes non-unique again");
+    }
+
+    @Test
+    void shouldRemoveTheReverseLogOfACutoverThatNeverCommittedEvenWithWritesNotFrozen() throws Exception {
+        state.targetsLogging = true;
+
+        Reconciler.Outcome outcome = reconcile();
+
+        assertThat(outcome.generation()).isEqualTo(1);
+        assertThat(state.calls).contains("stop reverse log").doesNotContain("release targets with 1 live");
+        assertThat(state.targetsLogging).isFalse();
+        assertThat(state.auditEntries()).startsWith("reconcile", "reconciled");
+    }
+
+    @Test
+    void shouldLeaveTheTargetsAloneWhileTheNewGenerationIsLive() throws Exception {
+        RecordingSwitchEffects live = new RecordingSwitchEffects(2);
+
+        Reconciler.Outcome outcome = new Reconciler(live, Retry.ONCE).reconcile(1, 2, 2);
+
+        assertThat(outcome.actions()).isEmpty();
+        assertThat(live.targetsLogging).isTrue();
+        assertThat(live.uniqueEnforced).isTrue();
+    }
+
+    @Test
     void shouldDoNothingWhenEverythingAgrees() throws Exception {
         assertThat(reconcile().actions()).isEmpty();
         assertThat(state.audits).isEmpty();

@@ -1,9 +1,12 @@
 package io.shardshift.cutover;
 
+import io.shardshift.cutover.internal.ReverseReplicator;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@link SwitchEffects} and {@link SwitchState} that records every call as a line of text ({@code "lock source"},
@@ -11,8 +14,9 @@ import java.util.Map;
  * told to fail with an {@link IllegalStateException} named after it (every time, or the first n times), or
  * {@linkplain #crashOn crashes} there: throws a {@link Crash} that no step catches, as if the process died.
  *
- * <p>It also models the state a switch changes: what the source committed (the generation it says is live), what
- * its open transaction would commit, the config topic's generation and freeze, and the alias.
+ * <p>It also models the state a switch changes: what the source committed (the generation it says is live, a
+ * rollback whose targets are still to release), what its open transaction would commit, the targets (reverse log,
+ * unique indexes), the config topic's generation and freeze, and the alias.
  */
 final class RecordingSwitchEffects implements SwitchEffects, SwitchState {
     static final long FENCE = 0x1_0000_2000L;
@@ -45,12 +49,22 @@ final class RecordingSwitchEffects implements SwitchEffects, SwitchState {
     long configGeneration;
     boolean frozen;
     long aliasGeneration;
+    /** Whether the targets' unique indexes are unique. */
+    boolean uniqueEnforced;
+    /** Whether the targets log application writes (their reverse log triggers are on). */
+    boolean targetsLogging;
+    /** The fence of a rollback the source committed whose targets are not released yet, or null. */
+    Long releasePending;
+    /** What the source's open transaction would make {@link #releasePending}, if it commits. */
+    private Long releasePendingInTransaction;
 
     /** A fake whose source, config topic and alias all say {@code live}. */
     RecordingSwitchEffects(long live) {
         sourceGeneration = live;
         configGeneration = live;
         aliasGeneration = live;
+        targetsLogging = live != OLD;
+        uniqueEnforced = live != OLD;
     }
 
     /** Makes the call recorded as {@code call} throw, every time. */
@@ -81,6 +95,7 @@ final class RecordingSwitchEffects implements SwitchEffects, SwitchState {
     /** After a crash: the source session is gone, its open transaction rolled back; calls are recorded afresh. */
     void restart() {
         sourcePending = null;
+        releasePendingInTransaction = null;
         crashing = null;
         calls.clear();
     }
@@ -116,6 +131,7 @@ final class RecordingSwitchEffects implements SwitchEffects, SwitchState {
     @Override
     public void startReverseLog() {
         call("start reverse log");
+        targetsLogging = true;
         after("start reverse log");
     }
 
@@ -147,6 +163,20 @@ final class RecordingSwitchEffects implements SwitchEffects, SwitchState {
     }
 
     @Override
+    public void enforceUniqueIndexes() {
+        call("enforce unique indexes");
+        uniqueEnforced = true;
+        after("enforce unique indexes");
+    }
+
+    @Override
+    public void relaxUniqueIndexes() {
+        call("relax unique indexes");
+        uniqueEnforced = false;
+        after("relax unique indexes");
+    }
+
+    @Override
     public void rejectWritesOnSource(long generation, Instant observeUntil) {
         call("reject writes on source for " + generation);
         sourcePending = generation;
@@ -161,8 +191,9 @@ final class RecordingSwitchEffects implements SwitchEffects, SwitchState {
     }
 
     @Override
-    public long copyBack() {
+    public long copyBack(long fence, long generation) {
         call("copy back");
+        releasePendingInTransaction = fence;
         after("copy back");
         return COPIED;
     }
@@ -189,13 +220,19 @@ final class RecordingSwitchEffects implements SwitchEffects, SwitchState {
         if (sourcePending != null) {
             sourceGeneration = sourcePending;
         }
+        if (releasePendingInTransaction != null) {
+            releasePending = releasePendingInTransaction;
+        }
         sourcePending = null;
+        releasePendingInTransaction = null;
         after("commit source");
     }
 
     @Override
     public void releaseTargets(long fence, long to) {
         call("release targets with " + to + " live");
+        targetsLogging = false;
+        releasePending = null;
         after("release targets with " + to + " live");
     }
 
@@ -220,11 +257,13 @@ final class RecordingSwitchEffects implements SwitchEffects, SwitchState {
     public void abortSource() {
         call("roll back source");
         sourcePending = null;
+        releasePendingInTransaction = null;
     }
 
     @Override
     public void stopReverseLog(String id) {
         call("stop reverse log");
+        targetsLogging = false;
     }
 
     @Override
@@ -239,6 +278,21 @@ final class RecordingSwitchEffects implements SwitchEffects, SwitchState {
     public long sourceGeneration(long oldGeneration, long newGeneration) {
         calls.add("read source");
         return sourceGeneration;
+    }
+
+    @Override
+    public Optional<ReverseReplicator.PendingRelease> pendingRelease() {
+        return Optional.ofNullable(releasePending).map(f -> new ReverseReplicator.PendingRelease(f, OLD));
+    }
+
+    @Override
+    public boolean targetsLogging() {
+        return targetsLogging;
+    }
+
+    @Override
+    public boolean uniqueEnforced() {
+        return uniqueEnforced;
     }
 
     @Override

@@ -27,7 +27,7 @@ class SwitchWireNamesTest {
     @Test
     void shouldNameEveryStepAsBefore() {
         assertThat(Arrays.stream(SwitchStep.values()).map(SwitchStep::wireName)).containsExactly("precheck", "gates",
-                "prepare", "freeze", "fence", "drain", "reverse-log", "copy-back", "commit", "flip", "alias", "release",
+                "prepare", "freeze", "fence", "drain", "unique-indexes", "reverse-log", "copy-back", "commit", "flip", "alias", "release",
                 "unfreeze");
         assertThat(Arrays.stream(SwitchKind.values()).map(SwitchKind::toString)).containsExactly("cutover", "rollback");
     }

@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Reads a target's reverse log ({@link ReverseLog}) and applies its entries to the source: an upsert per
+ * Reads a target's reverse log ({@link ReverseLog}) and applies entries to the source, in the order given
+ * (the replicator merges the targets' logs first, see {@link LogMerge}): an upsert per
  * logged insert or update, and a delete that applies only where the source row still has the deleted row's
  * shard key value, so a row that moved to another target meanwhile is not deleted by its old target's late
  * entry.
@@ -26,8 +27,14 @@ final class LogApplier {
     private final MigrationSpec spec;
     private final Map<String, TableSchema> byName;
 
-    /** One logged write. */
-    record Entry(long seq, String table, String op, String json) {
+    /**
+     * One logged write.
+     *
+     * @param target   the target whose log holds it
+     * @param seq      its place in that target's log
+     * @param loggedAt when it was logged, by the target's clock, in microseconds since the epoch
+     */
+    record Entry(String target, long seq, long loggedAt, String table, String op, String json) {
     }
 
     LogApplier(MigrationSpec spec, List<TableSchema> tables) {
@@ -35,16 +42,18 @@ final class LogApplier {
         this.byName = tables.stream().collect(Collectors.toMap(t -> t.id().toString(), t -> t));
     }
 
-    /** Up to {@link #BATCH} entries with {@code after < seq <= upTo}, in seq order. */
-    static List<Entry> read(Connection target, long after, long upTo) throws SQLException {
+    /** Up to {@link #BATCH} entries of the target {@code name} with {@code after < seq <= upTo}, in seq order. */
+    static List<Entry> read(Connection target, String name, long after, long upTo) throws SQLException {
         List<Entry> out = new ArrayList<>();
-        try (PreparedStatement ps = target.prepareStatement("SELECT seq, table_name, op, row_json::text FROM "
-                + ReverseLog.LOG_TABLE + " WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT " + BATCH)) {
+        try (PreparedStatement ps = target.prepareStatement("SELECT seq, " + LogHorizon.micros("logged_at")
+                + ", table_name, op, row_json::text FROM " + ReverseLog.LOG_TABLE
+                + " WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT " + BATCH)) {
             ps.setLong(1, after);
             ps.setLong(2, upTo);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                    out.add(new Entry(name, rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5)));
                 }
             }
         }

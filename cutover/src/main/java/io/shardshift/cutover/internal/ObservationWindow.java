@@ -17,17 +17,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The observation window after a cutover: runs the {@link ReverseReplicator} until the window ends, then
- * (holding the controller's switching lock, so it never races a rollback) drops the target triggers, records
- * the end on the source and tells the listener. Once it ended, rollbacks are refused.
+ * The observation window after a cutover: runs the {@link ReverseReplicator} until the window ends, then closes
+ * it, holding the controller's switching lock (so it never races a rollback): drops the target logging triggers
+ * (the logs are kept), copies every entry still logged to the source, checks that none is left, deletes only the
+ * copied entries, records the end on the source and tells the listener. When any of that fails (the source is
+ * down, say) the window is not closed: nothing logged is deleted, {@link #problem()} says why, the listener is
+ * told ({@link Listener#refused}, once per reason) and closing is tried again with a backoff. Rollbacks are
+ * refused once the window's time is over.
  */
 public final class ObservationWindow implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ObservationWindow.class);
 
-    /** Told once the window of a generation ended (from the replicator's thread, under the switching lock). */
-    @FunctionalInterface
+    /** Told what becomes of the window of a generation (from the replicator's thread, under the switching lock). */
     public interface Listener {
+        /** The window is closed: every logged write is on the source. */
         void ended(long generation, Instant windowEnd, Map<String, Long> copied);
+
+        /** The window's time is over but it cannot close, for {@code reason}; closing is tried again. */
+        void refused(long generation, Instant windowEnd, String reason);
     }
 
     private final MigrationSpec spec;
@@ -39,6 +46,7 @@ public final class ObservationWindow implements AutoCloseable {
     private volatile boolean ended;
     private volatile boolean cutOverBefore;
     private volatile long generation;
+    private volatile String refusedFor;
 
     public ObservationWindow(MigrationSpec spec, List<TableSchema> tables, ReentrantLock switching, Listener listener) {
         this.spec = spec;
@@ -125,50 +133,95 @@ public final class ObservationWindow implements AutoCloseable {
         return replicator != null;
     }
 
-    /** Writes logged on the targets and not yet copied (0 when not active, -1 when unreadable). */
+    /**
+     * Why the window is held up, or null: reverse replication reconnecting, or a window whose time is over that
+     * cannot close because logged writes are not all on the source.
+     */
+    public String problem() {
+        ReverseReplicator r = replicator;
+        String refused = refusedFor;
+        String copying = r == null ? null : r.problem();
+        if (refused != null) {
+            return "the observation window of generation " + generation + " ended at " + end + " but is not closed: "
+                    + refused + "; the logged writes are kept and closing is retried";
+        }
+        return copying == null ? null : "reverse replication is " + copying;
+    }
+
+    /** Writes logged on the targets and not yet copied (0 when not active, -1 when unreadable or reconnecting). */
     public long reverseLag() {
         ReverseReplicator r = replicator;
-        return r == null ? 0 : r.lag();
+        if (r == null) {
+            return 0;
+        }
+        return r.problem() != null ? -1 : r.lag();
     }
 
     private void startReplicator() {
-        replicator = new ReverseReplicator(spec, tables, end, this::windowEnded).start();
+        refusedFor = null;
+        replicator = new ReverseReplicator(spec, tables, end, this::closeWindow).start();
     }
 
-    private void windowEnded(ReverseReplicator r) {
+    /** Closes the window after its end, or refuses to (false) while any logged write is not on the source. */
+    private boolean closeWindow(ReverseReplicator r) {
         try {
             while (!switching.tryLock(200, TimeUnit.MILLISECONDS)) {
                 if (r.stopping()) {
-                    return;
+                    return true;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+            return true;
         }
         try {
             if (replicator != r) {
-                return;
+                return true;
+            }
+            try {
+                for (TargetSpec t : spec.targets()) {
+                    try {
+                        ReverseLog.stopLogging(t, tables);
+                    } catch (SQLException e) {
+                        throw new SQLException("target " + t.name() + ": cannot drop the reverse log triggers: "
+                                + e.getMessage(), e.getSQLState(), e);
+                    }
+                }
+                r.copyRemaining();
+                long left = r.uncopied();
+                if (left > 0) {
+                    throw new SQLException(left + " logged writes are still not on the source");
+                }
+                try (Connection src = connectSource()) {
+                    ReverseReplicator.end(src, spec.name());
+                }
+            } catch (SQLException | RuntimeException e) {
+                refuse(r, e.getMessage());
+                return false;
             }
             replicator = null;
             ended = true;
-            for (TargetSpec t : spec.targets()) {
-                try {
-                    ReverseLog.stop(t, tables);
-                } catch (SQLException e) {
-                    LOG.error("observation of generation {} ended but the reverse log triggers on {} could not be dropped: {}",
-                            generation, t.name(), e.getMessage());
-                }
-            }
-            try (Connection src = connectSource()) {
-                ReverseReplicator.end(src, spec.name());
-            } catch (SQLException e) {
-                LOG.error("cannot record the end of the observation window on the source: {}", e.getMessage());
-            }
+            refusedFor = null;
             LOG.info("observation window of generation {} ended at {}: rollback is no longer possible", generation, r.windowEnd());
             listener.ended(generation, r.windowEnd(), r.copied());
+            return true;
         } finally {
             switching.unlock();
+        }
+    }
+
+    private void refuse(ReverseReplicator r, String why) {
+        String reason = ReverseReplicator.oneLine(why);
+        boolean news = !reason.equals(refusedFor);
+        refusedFor = reason;
+        LOG.error("the observation window of generation {} ended at {} but cannot close: {}; no logged write is deleted,"
+                + " closing is retried", generation, r.windowEnd(), reason);
+        if (news) {
+            try {
+                listener.refused(generation, r.windowEnd(), reason);
+            } catch (RuntimeException e) {
+                LOG.error("cannot tell that the observation window cannot close: {}", e.getMessage());
+            }
         }
     }
 

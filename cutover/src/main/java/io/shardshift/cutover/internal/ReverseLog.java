@@ -7,6 +7,7 @@ import io.shardshift.core.sql.SqlIdentifiers;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -18,7 +19,9 @@ import java.util.stream.Collectors;
  * application write made after the flip:
  * <ul>
  *   <li>{@code shardshift_reverse_log} (after the write) appends it to {@code shardshift.shardshift_reverse_log}
- *       (seq, table, op, the row as JSON), which {@link ReverseReplicator} copies to the source;</li>
+ *       (seq, table, op, the row as JSON, and {@code logged_at}: the target's clock read after the seq was taken,
+ *       so a write logged after a seq was read has a later time), which {@link ReverseReplicator} copies to the
+ *       source;</li>
  *   <li>{@code shardshift_reverse_fence} (before an insert or update) sets the row's fence to
  *       {@link #APP_FENCE}, and the log trigger gives a deleted key a tombstone at {@link #APP_FENCE}, so the
  *       forward stream's echo of a write copied back to the source (an older value with a lower LSN) never
@@ -60,7 +63,10 @@ public final class ReverseLog {
             ReplicaRole.ensure(c);
             st.execute("CREATE SCHEMA IF NOT EXISTS shardshift");
             st.execute("CREATE TABLE IF NOT EXISTS " + LOG_TABLE + " (seq bigserial PRIMARY KEY, "
-                    + "table_name text NOT NULL, op text NOT NULL, row_json jsonb NOT NULL)");
+                    + "table_name text NOT NULL, op text NOT NULL, row_json jsonb NOT NULL, "
+                    + "logged_at timestamptz NOT NULL DEFAULT clock_timestamp())");
+            st.execute("ALTER TABLE " + LOG_TABLE + " ADD COLUMN IF NOT EXISTS logged_at timestamptz NOT NULL "
+                    + "DEFAULT clock_timestamp()");
             st.execute("CREATE TABLE IF NOT EXISTS " + TOMBSTONES + " (table_name text NOT NULL, key text[] NOT NULL, "
                     + "lsn bigint NOT NULL, PRIMARY KEY (table_name, key))");
             st.execute("""
@@ -68,11 +74,13 @@ public final class ReverseLog {
                     DECLARE
                       k text[];
                       t text := %5$s;
+                      s bigint;
                     BEGIN
                       IF NOT (%1$s) THEN RETURN NULL; END IF;
-                      INSERT INTO %2$s (table_name, op, row_json)
-                      VALUES (t, TG_OP,
-                              to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END));
+                      s := nextval('%2$s_seq_seq');
+                      INSERT INTO %2$s (seq, table_name, op, row_json, logged_at)
+                      VALUES (s, t, TG_OP,
+                              to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END), clock_timestamp());
                       IF TG_OP = 'DELETE' THEN
                         EXECUTE 'SELECT ARRAY[' || (SELECT string_agg(format('($1).%%I::text', a), ', ')
                                                    FROM unnest(TG_ARGV) a) || ']' INTO k USING OLD;
@@ -135,14 +143,28 @@ public final class ReverseLog {
         }
     }
 
-    /** Stops logging on a target and empties its log, in the connection's transaction. */
+    /**
+     * Stops logging on a target and empties its log, in the connection's transaction. Only for a target whose
+     * every logged write is on the source: a rollback's, under its target locks, after the copy-back.
+     */
     public static void stop(Connection target, List<TableSchema> tables) throws SQLException {
+        stopLogging(target, tables);
+        try (Statement st = target.createStatement()) {
+            st.execute("TRUNCATE " + LOG_TABLE);
+        }
+    }
+
+    /**
+     * Drops the logging and fencing triggers, in the connection's transaction, and keeps the log: what it holds
+     * is copied before it is deleted. Dropping a trigger waits for the writers in progress on its table, so once
+     * this commits no entry is added or still uncommitted.
+     */
+    public static void stopLogging(Connection target, List<TableSchema> tables) throws SQLException {
         try (Statement st = target.createStatement()) {
             for (TableSchema t : tables) {
                 st.execute("DROP TRIGGER IF EXISTS " + LOG_TRIGGER + " ON " + name(t));
                 st.execute("DROP TRIGGER IF EXISTS " + FENCE_TRIGGER + " ON " + name(t));
             }
-            st.execute("TRUNCATE " + LOG_TABLE);
         }
     }
 
@@ -162,11 +184,28 @@ public final class ReverseLog {
         }
     }
 
-    /** Stops logging on a target in a transaction of its own (the observation window ended, or a cutover aborted). */
+    /**
+     * Stops logging on a target and empties its log, in a transaction of its own (a cutover aborted before any
+     * application wrote to the target).
+     */
     public static void stop(TargetSpec target, List<TableSchema> tables) throws SQLException {
         try (Connection c = connect(target)) {
             c.setAutoCommit(false);
             stop(c, tables);
+            c.commit();
+        }
+    }
+
+    /**
+     * {@link #stopLogging(Connection, List)} in a transaction of its own (the observation window is closing), waiting
+     * at most 2 s for the table locks, so a long application transaction never queues every writer behind the drop
+     * (the window then stays open and closing is tried again).
+     */
+    public static void stopLogging(TargetSpec target, List<TableSchema> tables) throws SQLException {
+        try (Connection c = connect(target); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("SET LOCAL lock_timeout = 2000");
+            stopLogging(c, tables);
             c.commit();
         }
     }
@@ -193,6 +232,26 @@ public final class ReverseLog {
         return n;
     }
 
+    /** True when the reverse log trigger is on any of the tables on a target (application writes are logged). */
+    public static boolean logging(TargetSpec target, List<TableSchema> tables) throws SQLException {
+        try (Connection c = connect(target); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_trigger t"
+                + " JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE t.tgname = ? AND n.nspname = ? AND c.relname = ?")) {
+            for (TableSchema t : tables) {
+                ps.setString(1, LOG_TRIGGER);
+                ps.setString(2, t.id().schema());
+                ps.setString(3, t.id().table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** Locks the tables on a target against writes, in the connection's open transaction. */
     public static void lock(Connection target, List<TableSchema> tables) throws SQLException {
         try (Statement st = target.createStatement()) {
@@ -215,6 +274,7 @@ public final class ReverseLog {
             p.setProperty("password", t.password());
         }
         p.setProperty("ApplicationName", "shardshift-cutover");
+        p.setProperty("connectTimeout", "10");
         return DriverManager.getConnection(t.jdbcUrl(), p);
     }
 }

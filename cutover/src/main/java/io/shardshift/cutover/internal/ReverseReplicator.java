@@ -10,59 +10,77 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Copies the application writes logged on the targets ({@link ReverseLog}) to the source during the
  * observation window, every {@link #PERIOD}, so the old layout stays current and a rollback only has to copy
  * what the last round left.
  *
- * <p>Per target and round: in one source transaction ({@code SET LOCAL shardshift.replica = on} by a user
- * that is a member of {@value ReplicaRole#NAME}, so the
- * source's moved-write trigger lets the writes through) it reads the target's progress (the last copied
- * seq) with {@code FOR UPDATE}, applies the next log entries in seq order, and records the new progress; only
- * then are the copied entries deleted from the target's log. A crash anywhere thus neither applies an entry
- * twice nor skips one. Entries are read only up to a horizon below which every log writer has finished: the
- * sequence value read before a snapshot of the target, once every transaction in progress in that snapshot
- * has ended ({@link LogHorizon}). A delete applies only where the source row still has the deleted row's shard
- * key value ({@link LogApplier}). The progress and observation tables are {@link ReverseProgress}'s.
+ * <p>Each round, in one source transaction ({@code SET LOCAL shardshift.replica = on} by a user that is a member
+ * of {@value ReplicaRole#NAME}, so the source's moved-write trigger lets the writes through), it reads every
+ * target's progress (the last copied seq) with {@code FOR UPDATE}, applies the targets' next log entries merged
+ * into one global order ({@link LogMerge}: per target in seq order, across targets by the time they were logged),
+ * and records the new progress of each target; only then are the copied entries deleted from the targets' logs.
+ * A crash anywhere thus neither applies an entry twice nor skips one. Entries are read only up to a horizon
+ * below which every log writer has finished, and only up to the earliest time every target's log is known to
+ * ({@link LogHorizon}). A delete applies only where the source row still has the deleted row's shard key value
+ * ({@link LogApplier}). The progress and observation tables are {@link ReverseProgress}'s.
+ *
+ * <p>When the source or a target cannot be reached (a restart, a network break), the round is given up, every
+ * connection closed, and the replicator connects again after a backoff ({@link #PERIOD} doubling up to
+ * {@link #MAX_BACKOFF}), saying so in {@link #problem()}; nothing logged is lost meanwhile, it waits in the logs.
+ * Once the window has ended it asks its {@link WindowEnd} to close the window after a round, and goes on
+ * copying (with the same backoff) as long as the window cannot close.
  */
 public final class ReverseReplicator implements AutoCloseable {
     /** How often the log is copied. */
     public static final Duration PERIOD = Duration.ofMillis(200);
+    /** The longest wait between two attempts after a failure. */
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(ReverseReplicator.class);
 
     private final MigrationSpec spec;
-    private final LogApplier applier;
+    private final LogCopy copier;
     private final Instant windowEnd;
-    private final Consumer<ReverseReplicator> onWindowEnd;
+    private final WindowEnd onWindowEnd;
     private final LogHorizon horizons = new LogHorizon();
     private final Map<String, Long> copied = new ConcurrentHashMap<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile boolean stopping;
+    private volatile String problem;
     private Thread thread;
 
     /** The observation of the cutover to a generation, as recorded on the source. */
     public record Observation(long generation, Instant windowEnd, boolean ended) {
     }
 
+    /** Closes the observation window once it has ended. */
+    @FunctionalInterface
+    public interface WindowEnd {
+        /**
+         * Called from the replicator's thread after a round once the window's time is over.
+         *
+         * @return true when the window is closed (the replicator stops), false to be asked again after a backoff
+         */
+        boolean close(ReverseReplicator replicator);
+    }
+
     /**
-     * @param onWindowEnd called once, from the replicator's thread, when the window has ended (after a last round)
+     * @param onWindowEnd asked, from the replicator's thread, to close the window once it has ended
      */
-    public ReverseReplicator(MigrationSpec spec, List<TableSchema> tables, Instant windowEnd,
-                             Consumer<ReverseReplicator> onWindowEnd) {
+    public ReverseReplicator(MigrationSpec spec, List<TableSchema> tables, Instant windowEnd, WindowEnd onWindowEnd) {
         this.spec = spec;
-        this.applier = new LogApplier(spec, tables);
+        this.copier = new LogCopy(spec, tables);
         this.windowEnd = windowEnd;
         this.onWindowEnd = onWindowEnd;
     }
@@ -81,6 +99,34 @@ public final class ReverseReplicator implements AutoCloseable {
     /** Marks the observation ended, in the caller's source transaction. */
     public static void end(Connection source, String migration) throws SQLException {
         ReverseProgress.end(source, migration);
+    }
+
+    /**
+     * A rollback the source committed whose targets are not released yet.
+     *
+     * @param fence      the rollback's fence LSN (the application's fences on the targets drop to it)
+     * @param generation the generation the rollback made live
+     */
+    public record PendingRelease(long fence, long generation) {
+    }
+
+    /**
+     * Marks the observation ended by a rollback, in the rollback's source transaction, with its targets still to
+     * release: {@link #pendingRelease} names it until {@link #released} records the release.
+     */
+    public static void endByRollback(Connection source, String migration, long fence, long generation)
+            throws SQLException {
+        ReverseProgress.endByRollback(source, migration, fence, generation);
+    }
+
+    /** The committed rollback whose targets are not released yet, if any. */
+    public static Optional<PendingRelease> pendingRelease(Connection source, String migration) throws SQLException {
+        return ReverseProgress.pendingRelease(source, migration);
+    }
+
+    /** Records that the last rollback's targets are released. */
+    public static void released(Connection source, String migration) throws SQLException {
+        ReverseProgress.released(source, migration);
     }
 
     /** The recorded observation of a migration, if a cutover recorded one. */
@@ -107,108 +153,131 @@ public final class ReverseReplicator implements AutoCloseable {
     }
 
     private void replicate() {
-        try (Connection source = connectSource()) {
-            Map<String, Connection> targets = new LinkedHashMap<>();
-            try {
-                while (!stopping) {
-                    boolean last = !Instant.now().isBefore(windowEnd);
-                    for (TargetSpec t : spec.targets()) {
-                        copyRound(targets, source, t);
+        Connection source = null;
+        Map<String, Connection> targets = new LinkedHashMap<>();
+        int failures = 0;
+        int refusals = 0;
+        try {
+            while (!stopping) {
+                long wait = PERIOD.toMillis();
+                try {
+                    if (source == null) {
+                        source = LogCopy.connect("the source", this::connectSource);
                     }
-                    if (last) {
-                        onWindowEnd.accept(this);
+                    round(source, targets);
+                    if (failures > 0) {
+                        LOG.info("reverse replication of {} is connected again after {} failed attempts", spec.name(), failures);
+                    }
+                    failures = 0;
+                    problem = null;
+                } catch (SQLException e) {
+                    wait = backoff(++failures);
+                    problem = "reconnecting after: " + oneLine(e.getMessage()) + " (attempt " + failures + ", next in "
+                            + wait + " ms)";
+                    LOG.warn("reverse replication of {}: {}", spec.name(), problem);
+                    closeQuietly(source);
+                    source = null;
+                    targets.values().forEach(ReverseReplicator::closeQuietly);
+                    targets.clear();
+                    horizons.forgetAll();
+                }
+                if (!Instant.now().isBefore(windowEnd)) {
+                    if (onWindowEnd.close(this)) {
                         return;
                     }
-                    stop.await(PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+                    wait = Math.max(wait, backoff(++refusals));
                 }
-            } finally {
-                for (Connection c : targets.values()) {
-                    closeQuietly(c);
-                }
+                stop.await(wait, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
+            problem = "stopped: " + e.getMessage();
             LOG.error("reverse replication of {} stopped: {}", spec.name(), e.getMessage(), e);
-        }
-    }
-
-    private void copyRound(Map<String, Connection> targets, Connection source, TargetSpec t) {
-        try (LoggingContext.Scope ignored = LoggingContext.with(LoggingContext.TARGET, t.name())) {
-            Connection target = targets.get(t.name());
-            if (target == null || target.isClosed()) {
-                target = ReverseLog.connect(t);
-                targets.put(t.name(), target);
-            }
-            long horizon = horizons.advance(target, t.name());
-            if (horizon > 0) {
-                copy(target, source, t.name(), horizon);
-            }
-        } catch (SQLException e) {
-            LOG.warn("reverse replication from {} to the source failed, retrying in {} ms: {}", t.name(),
-                    PERIOD.toMillis(), e.getMessage());
-            closeQuietly(targets.remove(t.name()));
-            horizons.forget(t.name());
-        }
-    }
-
-    /** One round for one target: copy, record progress, commit, then purge the target's log. */
-    private void copy(Connection target, Connection source, String name, long horizon) throws SQLException {
-        source.setAutoCommit(false);
-        Copied round;
-        try {
-            round = copyInto(source, target, name, horizon);
-            source.commit();
-        } catch (SQLException | RuntimeException e) {
-            source.rollback();
-            throw e;
         } finally {
-            source.setAutoCommit(true);
+            closeQuietly(source);
+            targets.values().forEach(ReverseReplicator::closeQuietly);
         }
+    }
+
+    /** {@link #PERIOD} doubled per failure, at most {@link #MAX_BACKOFF}. */
+    static long backoff(int failures) {
+        long wait = PERIOD.toMillis() << Math.min(failures - 1, 16);
+        return Math.min(wait, MAX_BACKOFF.toMillis());
+    }
+
+    /** A database error's message on one line (PostgreSQL adds its detail on lines of their own). */
+    static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\n\\s*", "; ");
+    }
+
+    /** Why copying is held up now (a connection being retried), or null when it runs. */
+    public String problem() {
+        return problem;
+    }
+
+    /** One round: every target's horizon, then one copy of all targets' entries in one order, then the purge. */
+    private void round(Connection source, Map<String, Connection> targets) throws SQLException {
+        Map<String, Long> upTo = new LinkedHashMap<>();
+        long cutoff = Long.MAX_VALUE;
+        boolean known = true;
+        for (TargetSpec t : spec.targets()) {
+            Connection c = targets.get(t.name());
+            if (c == null) {
+                c = LogCopy.connect("target " + t.name(), () -> ReverseLog.connect(t));
+                targets.put(t.name(), c);
+            }
+            Connection target = c;
+            LogHorizon.Horizon h = LogCopy.onTarget(t.name(), () -> horizons.advance(target, t.name()));
+            if (h == null) {
+                known = false;
+            } else {
+                upTo.put(t.name(), h.seq());
+                cutoff = Math.min(cutoff, h.readAt());
+            }
+        }
+        if (!known) {
+            return;
+        }
+        count(copier.commitAndPurge(source, targets, upTo, cutoff));
+    }
+
+    private void count(LogCopy.Copied round) {
+        round.perTarget().forEach((name, n) -> copied.merge(name, n, Long::sum));
         if (round.writes() > 0) {
-            copied.merge(name, round.writes(), Long::sum);
-            LOG.debug("reverse replication: {} writes from {} copied to the source (up to seq {})", round.writes(), name,
-                    round.lastSeq());
+            LOG.debug("reverse replication: {} writes copied to the source (progress {})", round.writes(), round.lastSeq());
         }
-        LogApplier.purge(target, round.lastSeq());
     }
 
-    /**
-     * Copies a target's logged writes above its recorded progress and up to {@code horizon}, in seq order, into
-     * the caller's open source transaction, and records the new progress in it. Under a rollback, with the
-     * target tables locked, pass {@link Long#MAX_VALUE}: everything logged is complete.
-     *
-     * @return writes copied, and the progress recorded
-     */
-    public Copied copyInto(Connection source, Connection target, String name, long horizon) throws SQLException {
-        try (Statement st = source.createStatement()) {
-            st.execute("SET LOCAL shardshift.replica = on");
-        }
-        long from = ReverseProgress.lastSeq(source, spec.name(), name, true);
-        long n = 0;
-        while (true) {
-            List<LogApplier.Entry> batch = LogApplier.read(target, from, horizon);
-            if (batch.isEmpty()) {
-                break;
+    /** Copies everything logged on the targets (the window is closing: their logging triggers are gone). */
+    public LogCopy.Copied copyRemaining() throws SQLException {
+        Map<String, Connection> targets = new LinkedHashMap<>();
+        try (Connection source = LogCopy.connect("the source", this::connectSource)) {
+            Map<String, Long> upTo = new LinkedHashMap<>();
+            for (TargetSpec t : spec.targets()) {
+                targets.put(t.name(), LogCopy.connect("target " + t.name(), () -> ReverseLog.connect(t)));
+                upTo.put(t.name(), Long.MAX_VALUE);
             }
-            applier.apply(source, batch);
-            from = batch.get(batch.size() - 1).seq();
-            n += batch.size();
-            if (batch.size() < LogApplier.BATCH) {
-                break;
-            }
+            LogCopy.Copied all = copier.commitAndPurge(source, targets, upTo, Long.MAX_VALUE);
+            count(all);
+            return all;
+        } finally {
+            targets.values().forEach(ReverseReplicator::closeQuietly);
         }
-        ReverseProgress.recordLastSeq(source, spec.name(), name, from);
-        return new Copied(n, from);
     }
 
-    /**
-     * What one {@link #copyInto} did.
-     *
-     * @param writes  entries copied
-     * @param lastSeq the target's progress recorded with them: every entry up to it is on the source
-     */
-    public record Copied(long writes, long lastSeq) {
+    /** Writes logged on the targets above their recorded progress (not yet on the source). */
+    public long uncopied() throws SQLException {
+        long total = 0;
+        try (Connection source = LogCopy.connect("the source", this::connectSource)) {
+            for (TargetSpec t : spec.targets()) {
+                long last = ReverseProgress.lastSeq(source, spec.name(), t.name(), false);
+                try (Connection c = LogCopy.connect("target " + t.name(), () -> ReverseLog.connect(t))) {
+                    total += LogCopy.onTarget(t.name(), () -> LogApplier.countAfter(c, last));
+                }
+            }
+        }
+        return total;
     }
 
     /**
@@ -216,15 +285,8 @@ public final class ReverseReplicator implements AutoCloseable {
      * be read counts as -1).
      */
     public long lag() {
-        long total = 0;
-        try (Connection source = connectSource()) {
-            for (TargetSpec t : spec.targets()) {
-                long last = ReverseProgress.lastSeq(source, spec.name(), t.name(), false);
-                try (Connection c = ReverseLog.connect(t)) {
-                    total += LogApplier.countAfter(c, last);
-                }
-            }
-            return total;
+        try {
+            return uncopied();
         } catch (SQLException e) {
             LOG.warn("cannot read the reverse replication lag of {}: {}", spec.name(), e.getMessage());
             return -1;
@@ -241,8 +303,17 @@ public final class ReverseReplicator implements AutoCloseable {
         return stopping;
     }
 
+    /** A source connection that gives up on a server gone away instead of hanging. */
     private Connection connectSource() throws SQLException {
-        return DriverManager.getConnection(spec.source().jdbcUrl(), spec.source().user(), spec.source().password());
+        Properties p = new Properties();
+        if (spec.source().user() != null) {
+            p.setProperty("user", spec.source().user());
+        }
+        p.setProperty("password", spec.source().password() == null ? "" : spec.source().password());
+        p.setProperty("connectTimeout", "10");
+        p.setProperty("socketTimeout", "120");
+        p.setProperty("tcpKeepAlive", "true");
+        return DriverManager.getConnection(spec.source().jdbcUrl(), p);
     }
 
     private static void closeQuietly(Connection c) {

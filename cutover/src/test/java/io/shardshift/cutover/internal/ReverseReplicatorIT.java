@@ -103,10 +103,10 @@ class ReverseReplicatorIT {
         try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
             st.executeUpdate("UPDATE public.moves SET tenant_id = 'acme', note = 'moved' WHERE id = 1");
         }
-        ReverseReplicator replicator = new ReverseReplicator(spec, List.of(MOVES), Instant.now().plusSeconds(3600), r -> { });
+        LogCopy copier = new LogCopy(spec, List.of(MOVES));
 
-        long first = copyAll(replicator);
-        long second = copyAll(replicator);
+        long first = copyAll(copier);
+        long second = copyAll(copier);
 
         assertThat(first).isEqualTo(3);
         assertThat(second).as("entries copied again").isZero();
@@ -122,7 +122,7 @@ class ReverseReplicatorIT {
 
     @Test
     void shouldNotCopyPastALogWriterStillInProgress() throws Exception {
-        try (ReverseReplicator replicator = new ReverseReplicator(spec, List.of(MOVES), Instant.now().plusSeconds(3600), r -> { }).start();
+        try (ReverseReplicator replicator = new ReverseReplicator(spec, List.of(MOVES), Instant.now().plusSeconds(3600), r -> true).start();
              Connection slow = app(); Connection fast = app()) {
             slow.setAutoCommit(false);
             try (Statement st = slow.createStatement()) {
@@ -145,7 +145,10 @@ class ReverseReplicatorIT {
     void shouldEndTheWindowOnTimeAfterALastRound() throws Exception {
         AtomicBoolean ended = new AtomicBoolean();
         try (ReverseReplicator replicator = new ReverseReplicator(spec, List.of(MOVES), Instant.now().plusSeconds(1),
-                r -> ended.set(true)).start()) {
+                r -> {
+                    ended.set(true);
+                    return true;
+                }).start()) {
             try (Connection a = app(); Statement st = a.createStatement()) {
                 st.executeUpdate("UPDATE public.moves SET note = 'last' WHERE id = 1");
             }
@@ -154,10 +157,10 @@ class ReverseReplicatorIT {
         }
     }
 
-    private static long copyAll(ReverseReplicator replicator) throws SQLException {
+    private static long copyAll(LogCopy copier) throws SQLException {
         try (Connection s = source.connect("app"); Connection t = target.connect("app")) {
             s.setAutoCommit(false);
-            long n = replicator.copyInto(s, t, "pg_a", Long.MAX_VALUE).writes();
+            long n = copier.copyInto(s, Map.of("pg_a", t), Map.of("pg_a", Long.MAX_VALUE), Long.MAX_VALUE).writes();
             s.commit();
             return n;
         }

@@ -19,7 +19,9 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code POST /v1/cutover} and {@code POST /v1/rebalance/cutover {id}} run a cutover now ({@code 200} with
  *       the result, {@code 409} if it aborted); {@code POST /v1/rebalance/rollback {id, reason}} rolls back;</li>
- *   <li>{@code GET /v1/rebalance/status?id=} the live generation and the last cutover or rollback;</li>
+ *   <li>{@code GET /v1/rebalance/status?id=} the live generation, the last cutover or rollback and the observation
+ *       window ({@code active}, {@code windowEnd}, {@code reverseLag}, and {@code problem}: why reverse replication
+ *       or closing the window is held up, or null);</li>
  *   <li>the {@link CutoverView} of the dashboard's {@code GET /v1/cutover} (gates and history, whichever route
  *       ran the cutover or rollback).</li>
  * </ul>
@@ -80,6 +82,7 @@ public final class CutoverRoutes implements CutoverView {
         out.put("id", migration);
         out.put("liveGeneration", controller.liveGeneration());
         out.put("last", controller.lastResult().orElse(null));
+        out.put("observation", controller.observation());
         return ApiResponse.json(out);
     }
 

@@ -32,7 +32,7 @@ import java.util.TreeSet;
  *       {@code NOT NULL} kept), its primary key and the fence column {@code _ss_lsn bigint NOT NULL DEFAULT 0};</li>
  *   <li>its secondary indexes on plain columns, created non-unique (the targets apply different keys'
  *       changes in another order than the source committed them, so a unique index could reject a valid
- *       change for a while; {@link UniqueIndexes} restores them after the cutover);</li>
+ *       change for a while; {@link UniqueIndexes} makes them unique at the cutover, after its drain);</li>
  *   <li>{@code shardshift.shardshift_tombstones(table_name text, key text[], lsn bigint, PRIMARY KEY(table_name, key))}.</li>
  * </ul>
  * A table that already exists must match (same columns, types, nullability, primary key and fence column);

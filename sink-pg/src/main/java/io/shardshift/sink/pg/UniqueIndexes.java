@@ -25,12 +25,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Restores the source's unique indexes on a target after the cutover has flipped.
+ * Restores the source's unique indexes on a target at the cutover, after the drain, and makes them non-unique
+ * stand-ins again ({@link #relax}) when the cutover aborts or is rolled back.
  *
  * <p>{@link PgProvisioner} creates each unique index of the source non-unique, under the source's name (the
  * <em>stand-in</em>), because while migrating the targets apply different keys' changes in another order
- * than the source committed them. Once the flip is done the forward stream is idle and the target equals
- * the source at the fence, so for each unique index of the table {@link #restore(Connection, TableSchema)}:
+ * than the source committed them. Once the cutover drained the targets to the fence (writes frozen) the forward
+ * stream is idle and the target equals the source at the fence, so for each unique index of the table {@link #restore(Connection, TableSchema)}:
  * <ol>
  *   <li>builds {@code CREATE UNIQUE INDEX CONCURRENTLY} under {@link #buildName(String) buildName(name)}
  *       (writes go on meanwhile);</li>
@@ -100,6 +101,62 @@ public final class UniqueIndexes {
     }
 
     /**
+     * Makes the unique indexes of every table on a target non-unique stand-ins again (a cutover that made them
+     * unique was aborted or rolled back, so the forward stream applies changes out of order again), on one new
+     * connection. Idempotent, like {@link #restore}: for each index built unique, a non-unique index is built
+     * concurrently beside it under {@link #relaxName(String)}, the unique one dropped, and the stand-in renamed to
+     * the source's name.
+     *
+     * @throws SinkException when the target fails (running it again resumes)
+     */
+    public static void relax(TargetSpec target, List<TableSchema> tables) {
+        Objects.requireNonNull(tables, "tables");
+        try (Connection c = Targets.connect(target, "unique-indexes")) {
+            c.setAutoCommit(true);
+            for (TableSchema t : tables) {
+                for (IndexDef ix : uniqueIndexes(t)) {
+                    relax(c, t, ix);
+                }
+            }
+        } catch (SQLException e) {
+            throw new SinkException("making unique indexes non-unique on " + Targets.describe(target) + " failed: "
+                    + Targets.scrub(SqlStates.state(e) + " " + e.getMessage(), target), e);
+        }
+    }
+
+    /** The name a non-unique stand-in is built under beside a unique index: {@code name_ss_plain}, shortened as needed. */
+    public static String relaxName(String index) {
+        return withSuffix(index, "_ss_plain");
+    }
+
+    private static void relax(Connection c, TableSchema table, IndexDef ix) throws SQLException {
+        String schema = table.id().schema();
+        String plain = relaxName(ix.name());
+        Optional<IndexCatalog.Found> current = IndexCatalog.find(c, table, ix.name());
+        if (current.isPresent() && !current.get().onTable()) {
+            throw new SinkException("unique index " + ix.name() + " of table " + table.id()
+                    + ": an index of another table has that name");
+        }
+        if (current.isPresent() && !current.get().unique()) {
+            execute(c, DdlBuilder.dropIndexConcurrently(schema, plain));
+            return;
+        }
+        Optional<IndexCatalog.Found> built = IndexCatalog.find(c, table, plain);
+        if (built.isPresent() && (built.get().unique() || !built.get().valid())) {
+            execute(c, DdlBuilder.dropIndexConcurrently(schema, plain));
+            built = Optional.empty();
+        }
+        if (built.isEmpty()) {
+            execute(c, DdlBuilder.createIndexConcurrently(table, ix, plain));
+        }
+        if (current.isPresent()) {
+            execute(c, DdlBuilder.dropIndexConcurrently(schema, ix.name()));
+        }
+        execute(c, DdlBuilder.renameIndex(schema, plain, ix.name()));
+        LOG.info("Unique index {} of table {} is a non-unique stand-in again", ix.name(), table.id());
+    }
+
+    /**
      * The unique indexes of the table that are not (yet) unique on the target, by the source's name; empty
      * when all are restored (or the table has none).
      */
@@ -145,13 +202,17 @@ public final class UniqueIndexes {
      * {@code name_ss_unique}, shortened with a hash when that would pass 63 bytes.
      */
     public static String buildName(String index) {
-        String name = index + SUFFIX;
+        return withSuffix(index, SUFFIX);
+    }
+
+    private static String withSuffix(String index, String suffix) {
+        String name = index + suffix;
         if (SqlIdentifiers.byteLength(name) <= MAX_NAME) {
             return name;
         }
         String hash = String.format("%08x", index.hashCode());
-        return SqlIdentifiers.truncateToBytes(index, MAX_NAME - SUFFIX.length() - hash.length() - 1) + "_" + hash
-                + SUFFIX;
+        return SqlIdentifiers.truncateToBytes(index, MAX_NAME - suffix.length() - hash.length() - 1) + "_" + hash
+                + suffix;
     }
 
     private static List<DuplicateKeysException.Duplicate> restore(Connection c, TableSchema table, IndexDef ix,

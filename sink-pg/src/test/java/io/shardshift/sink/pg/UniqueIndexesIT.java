@@ -46,6 +46,19 @@ class UniqueIndexesIT {
     }
 
     @Test
+    void shouldMakeARestoredIndexNonUniqueAgainWhenRelaxedTwice() {
+        UniqueIndexes.restore(db.spec(), List.of(ORDERS));
+
+        UniqueIndexes.relax(db.spec(), List.of(ORDERS));
+        UniqueIndexes.relax(db.spec(), List.of(ORDERS));
+
+        assertThat(index("orders_code_key")).isEqualTo("unique=false valid=true");
+        assertThat(indexNames()).containsExactly("orders_code_key", "orders_pkey", "orders_placed_total", "orders_tags");
+        assertThat(UniqueIndexes.pending(db.spec(), List.of(ORDERS))).containsOnlyKeys(ORDERS.id());
+        db.execute("INSERT INTO sales.orders (tenant, id, code) VALUES ('acme', 9999, 'C1')");
+    }
+
+    @Test
     void shouldDoNothingWhenRestoredAgain() throws SQLException {
         UniqueIndexes.restore(db.spec(), List.of(ORDERS));
         String oid = db.scalar("SELECT 'sales.orders_code_key'::regclass::oid");

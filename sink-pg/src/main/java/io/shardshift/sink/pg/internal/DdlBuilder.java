@@ -79,6 +79,15 @@ public final class DdlBuilder {
                 + indexBody(table, ix);
     }
 
+    /**
+     * {@code CREATE INDEX CONCURRENTLY "name" ON table USING method (columns)}: a non-unique stand-in of a unique
+     * index of the source, built under another name beside the unique one. It must run outside a transaction.
+     */
+    public static String createIndexConcurrently(TableSchema table, IndexDef ix, String name) {
+        return "CREATE INDEX CONCURRENTLY " + SqlIdentifiers.quote(name) + " ON " + table.id().quoted()
+                + indexBody(table, ix);
+    }
+
     /** {@code DROP INDEX CONCURRENTLY IF EXISTS "schema"."name"}; it must run outside a transaction. */
     public static String dropIndexConcurrently(String schema, String name) {
         return "DROP INDEX CONCURRENTLY IF EXISTS " + SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(name);

@@ -1,0 +1,241 @@
+package io.shardshift.cutover.internal;
+
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.schema.ColumnDef;
+import io.shardshift.core.schema.TableSchema;
+import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.core.spec.SpecLoader;
+import io.shardshift.devstack.DevPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Reverse replication from two real PostgreSQL targets to a real PostgreSQL source when things go wrong: the
+ * source restarts while applications write to the targets (nothing is lost, copying resumes by itself); a row
+ * moved A -> B -> A between two rounds ends on the source as the application left it; a window that ends while a
+ * logged write cannot reach the source is not closed and keeps that write until it can.
+ */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+class ReverseReplicationFaultsIT {
+    static DevPostgres source;
+    static DevPostgres targetA;
+    static DevPostgres targetB;
+    static MigrationSpec spec;
+    static final TableSchema MOVES = new TableSchema(TableId.parse("public.moves"),
+            List.of(new ColumnDef("id", "bigint", true), new ColumnDef("tenant_id", "text", true), new ColumnDef("note", "text", false)),
+            List.of("id"), List.of(), true);
+
+    @BeforeAll
+    static void start() {
+        source = DevPostgres.start();
+        targetA = DevPostgres.start();
+        targetB = DevPostgres.start();
+        for (DevPostgres pg : List.of(source, targetA, targetB)) {
+            pg.createDatabase("app");
+        }
+        spec = SpecLoader.parse("""
+                name: moves
+                source: {jdbcUrl: "%s", user: %s, password: "%s"}
+                tables: [{name: public.moves}]
+                kafka: {bootstrapServers: "localhost:1"}
+                targets:
+                  - {name: pg_a, jdbcUrl: "%s", user: %s, password: "%s"}
+                  - {name: pg_b, jdbcUrl: "%s", user: %s, password: "%s"}
+                layout: {generation: 2, shardKey: tenant_id, buckets: 4, targets: [pg_a, pg_b]}
+                """.formatted(source.jdbcUrl("app"), source.user(), source.password(),
+                targetA.jdbcUrl("app"), targetA.user(), targetA.password(),
+                targetB.jdbcUrl("app"), targetB.user(), targetB.password()), Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        for (DevPostgres pg : new DevPostgres[] {targetB, targetA, source}) {
+            if (pg != null) {
+                pg.close();
+            }
+        }
+    }
+
+    @BeforeEach
+    void resetTables() throws Exception {
+        try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS public.moves");
+            st.execute("CREATE TABLE public.moves (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text)");
+            st.execute("INSERT INTO public.moves VALUES (1, 'acme', 'v0')");
+            ReverseReplicator.prepareSource(s);
+            ReverseReplicator.begin(s, spec.name(), List.of("pg_a", "pg_b"), 2, Instant.now().plusSeconds(3600));
+        }
+        for (DevPostgres pg : List.of(targetA, targetB)) {
+            try (Connection t = pg.connect("app"); Statement st = t.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS public.moves");
+                st.execute("CREATE TABLE public.moves (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text, "
+                        + "_ss_lsn bigint NOT NULL DEFAULT 0)");
+            }
+        }
+        try (Connection t = targetA.connect("app"); Statement st = t.createStatement()) {
+            st.execute("INSERT INTO public.moves VALUES (1, 'acme', 'v0', 100)");
+        }
+        for (String name : List.of("pg_a", "pg_b")) {
+            ReverseLog.prepare(spec.target(name), List.of(MOVES));
+            ReverseLog.start(spec.target(name), List.of(MOVES));
+        }
+    }
+
+    /** A connection to a target as an application (its writes are logged). */
+    private static Connection app(DevPostgres target) throws SQLException {
+        return DriverManager.getConnection(target.jdbcUrl("app"), target.user(), target.password());
+    }
+
+    @Test
+    void shouldEndWithTheApplicationsLastWriteWhenARowMovesAToBToAWithinOneRound() throws Exception {
+        try (Connection a = app(targetA); Connection b = app(targetB); Statement onA = a.createStatement();
+             Statement onB = b.createStatement()) {
+            onA.executeUpdate("DELETE FROM public.moves WHERE id = 1");
+            onB.executeUpdate("INSERT INTO public.moves (id, tenant_id, note) VALUES (1, 'globex', 'v1')");
+            onB.executeUpdate("DELETE FROM public.moves WHERE id = 1");
+            onA.executeUpdate("INSERT INTO public.moves (id, tenant_id, note) VALUES (1, 'acme', 'v2')");
+        }
+
+        try (ReverseReplicator replicator = new ReverseReplicator(spec, List.of(MOVES), Instant.now().plusSeconds(3600),
+                r -> true).start()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> replicator.lag() == 0 && logSize(targetA) == 0
+                    && logSize(targetB) == 0);
+
+            assertThat(sourceRows()).containsExactlyEntriesOf(Map.of(1L, "acme/v2"));
+            assertThat(replicator.copied()).containsEntry("pg_a", 2L).containsEntry("pg_b", 2L);
+        }
+    }
+
+    @Test
+    void shouldCopyEveryWriteWhenTheSourceRestartsDuringReverseReplication() throws Exception {
+        List<Long> acked = new CopyOnWriteArrayList<>();
+        try (ReverseReplicator replicator = new ReverseReplicator(spec, List.of(MOVES), Instant.now().plusSeconds(3600),
+                r -> true).start(); Connection a = app(targetA); Connection b = app(targetB)) {
+            writeRows(a, b, 100, 140, acked);
+            await().atMost(Duration.ofSeconds(20)).until(() -> sourceRows().size() == 42);
+
+            source.restart();
+            writeRows(a, b, 141, 200, acked);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> replicator.problem() == null && replicator.lag() == 0);
+            Map<Long, String> rows = sourceRows();
+            assertThat(acked).hasSize(101);
+            for (long id : acked) {
+                assertThat(rows).as("row %d on the source", id).containsEntry(id, (id % 2 == 0 ? "acme" : "globex") + "/n" + id);
+            }
+            assertThat(rows).hasSize(102);
+            assertThat(replicator.copied().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(101);
+        }
+    }
+
+    @Test
+    void shouldSayItIsReconnectingWhileTheSourceCannotBeReached() throws Exception {
+        MigrationSpec unreachable = SpecLoader.parse("""
+                name: moves
+                source: {jdbcUrl: "jdbc:postgresql://127.0.0.1:%d/app", user: postgres, password: "x"}
+                tables: [{name: public.moves}]
+                kafka: {bootstrapServers: "localhost:1"}
+                targets:
+                  - {name: pg_a, jdbcUrl: "%s", user: %s, password: "%s"}
+                layout: {generation: 2, shardKey: tenant_id, buckets: 4, targets: [pg_a]}
+                """.formatted(io.shardshift.devstack.FreePorts.find(), targetA.jdbcUrl("app"), targetA.user(),
+                targetA.password()), Map.of());
+        try (ReverseReplicator replicator = new ReverseReplicator(unreachable, List.of(MOVES),
+                Instant.now().plusSeconds(3600), r -> true).start()) {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(replicator.problem())
+                    .startsWith("reconnecting after: cannot connect to the source").contains("attempt 2"));
+        }
+    }
+
+    @Test
+    void shouldRefuseToCloseTheWindowAndKeepTheLoggedWriteWhileItCannotReachTheSource() throws Exception {
+        try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
+            st.execute("ALTER TABLE public.moves ADD CONSTRAINT not_yet CHECK (note <> 'held up')");
+        }
+        List<String> refusals = new CopyOnWriteArrayList<>();
+        List<String> ended = new CopyOnWriteArrayList<>();
+        ObservationWindow window = new ObservationWindow(spec, List.of(MOVES), new ReentrantLock(), new ObservationWindow.Listener() {
+            @Override
+            public void ended(long generation, Instant windowEnd, Map<String, Long> copied) {
+                ended.add(generation + " " + copied);
+            }
+
+            @Override
+            public void refused(long generation, Instant windowEnd, String reason) {
+                refusals.add(reason);
+            }
+        });
+        try (window; Connection b = app(targetB); Statement onB = b.createStatement()) {
+            window.open(2, Instant.now().plusSeconds(2));
+            onB.executeUpdate("INSERT INTO public.moves (id, tenant_id, note) VALUES (7, 'globex', 'held up')");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !refusals.isEmpty());
+            assertThat(refusals.get(0)).contains("not_yet").doesNotContain("\n");
+            assertThat(window.problem()).contains("is not closed");
+            assertThat(window.active()).isTrue();
+            assertThat(logSize(targetB)).as("the write not yet on the source is kept").isEqualTo(1);
+            assertThat(ended).isEmpty();
+            try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
+                assertThat(ReverseReplicator.observation(s, spec.name()).orElseThrow().ended()).isFalse();
+                st.execute("ALTER TABLE public.moves DROP CONSTRAINT not_yet");
+            }
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !window.active());
+            assertThat(ended).containsExactly("2 {pg_b=1}");
+            assertThat(sourceRows()).containsEntry(7L, "globex/held up");
+            assertThat(logSize(targetB)).isZero();
+            assertThat(window.problem()).isNull();
+        }
+    }
+
+    /** Inserts rows {@code from..to}, even ids on A and odd ones on B, noting each acknowledged one. */
+    private static void writeRows(Connection a, Connection b, long from, long to, List<Long> acked) throws SQLException {
+        for (long id = from; id <= to; id++) {
+            boolean even = id % 2 == 0;
+            try (Statement st = (even ? a : b).createStatement()) {
+                st.executeUpdate("INSERT INTO public.moves (id, tenant_id, note) VALUES (" + id + ", '"
+                        + (even ? "acme" : "globex") + "', 'n" + id + "')");
+            }
+            acked.add(id);
+        }
+    }
+
+    private static Map<Long, String> sourceRows() throws SQLException {
+        Map<Long, String> rows = new HashMap<>();
+        try (Connection s = source.connect("app"); Statement st = s.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, tenant_id, note FROM public.moves")) {
+            while (rs.next()) {
+                rows.put(rs.getLong(1), rs.getString(2) + "/" + rs.getString(3));
+            }
+        }
+        return rows;
+    }
+
+    private static long logSize(DevPostgres target) throws SQLException {
+        try (Connection t = target.connect("app"); Statement st = t.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + ReverseLog.LOG_TABLE)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
