@@ -4,6 +4,7 @@ import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.sink.ChangeSink;
 import io.shardshift.core.sink.RejectedEvent;
+import io.shardshift.core.spec.SpecDefaults;
 import io.shardshift.sink.solr.internal.DocBuilder;
 import io.shardshift.sink.solr.internal.DocIds;
 import io.shardshift.sink.solr.internal.FieldMap;
@@ -67,9 +68,12 @@ public final class SolrTargetSink implements ChangeSink {
                 config.batchSize(), config.maxRetries(), config.retryBackoffMs());
     }
 
-    /** A sink with its own cloud client from the config, closed with the sink. */
+    /**
+     * A sink with its own cloud client from the config, closed with the sink; a request that gets no answer
+     * within {@link SpecDefaults#APPLY_SOCKET_TIMEOUT} fails (and is tried again).
+     */
     public static SolrTargetSink open(SolrTargetConfig config, TableSchema schema) {
-        SolrClient client = SolrClients.forTarget(config);
+        SolrClient client = SolrClients.forApply(config, SpecDefaults.APPLY_SOCKET_TIMEOUT);
         try {
             return new SolrTargetSink(config, schema, client, true);
         } catch (RuntimeException e) {

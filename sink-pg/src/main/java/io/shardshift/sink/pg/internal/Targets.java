@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -22,6 +23,15 @@ public final class Targets {
      * URL or message.
      */
     public static Connection connect(TargetSpec target, String purpose) throws SQLException {
+        return connect(target, purpose, null);
+    }
+
+    /**
+     * As {@link #connect(TargetSpec, String)}, and when {@code timeout} is given: a connection attempt, and
+     * every wait for the server's answer on the open connection, fail after it (a network stall then shows
+     * as an I/O error, SQLSTATE 08006, instead of a read that never returns). TCP keepalive is always on.
+     */
+    public static Connection connect(TargetSpec target, String purpose, Duration timeout) throws SQLException {
         Objects.requireNonNull(target, "target");
         if (target.jdbcUrl() == null || !target.jdbcUrl().startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("target " + target.name() + ": jdbcUrl must start with jdbc:postgresql:");
@@ -35,6 +45,12 @@ public final class Targets {
         }
         props.setProperty("ApplicationName", "shardshift-" + purpose);
         props.setProperty("tcpKeepAlive", "true");
+        if (timeout != null) {
+            String seconds = Long.toString(Math.max(1, timeout.toSeconds()));
+            props.setProperty("socketTimeout", seconds);
+            props.setProperty("connectTimeout", seconds);
+            props.setProperty("loginTimeout", seconds);
+        }
         Connection c = DriverManager.getConnection(target.jdbcUrl(), props);
         try (Statement st = c.createStatement()) {
             for (String setting : KeyText.SESSION_SETTINGS) {
