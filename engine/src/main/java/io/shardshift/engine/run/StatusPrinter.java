@@ -1,6 +1,7 @@
 package io.shardshift.engine.run;
 
 import io.shardshift.cdc.TableProgress;
+import io.shardshift.core.spec.Durations;
 import io.shardshift.core.spec.Secrets;
 import io.shardshift.engine.lag.LagSnapshot;
 import io.shardshift.engine.lag.SlotRetention;
@@ -12,7 +13,8 @@ import java.util.Map;
 
 /**
  * Prints a running migration's state every few seconds: a progress bar per table while the backfill runs
- * (rows/s and ETA), then the lag, the targets and the WAL the slot retains with its {@code wal_status}.
+ * (rows/s and ETA), then the lag, the targets and the WAL the slot retains with its {@code wal_status};
+ * and a line for each target apply is waiting for and each table paused by a schema change.
  */
 public final class StatusPrinter {
     private final MigrationRunner runner;
@@ -51,6 +53,8 @@ public final class StatusPrinter {
                     .map(s -> s.target() + " " + s.eventsApplied() + " applied (p99 " + s.p99LatencyMillis() + " ms)")
                     .toList() + ", dead letters " + runner.deadLetters() + ", " + slotText());
         }
+        runner.outages().waiting().forEach(w -> out.println("WAITING " + w.describe()
+                + ": the other targets go on; apply stops if it lasts over " + Durations.format(runner.outages().policy().giveUp())));
         runner.pausedTables().forEach(p -> out.println("PAUSED " + p.describe()
                 + " (apply the same DDL to every target, then POST /v1/tables/resume {\"table\":\"" + p.table() + "\"})"));
     }
