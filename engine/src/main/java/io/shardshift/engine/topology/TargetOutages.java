@@ -103,8 +103,8 @@ public final class TargetOutages {
                 long waited = clock.getAsLong() - w.sinceMillis();
                 if (policy.givesUp(waited)) {
                     waiting.remove(target, w);
-                    throw new SinkException("gave up waiting for target " + target + " after "
-                            + Durations.format(Duration.ofMillis(waited)) + " (apply.outageGiveUp is "
+                    throw new SinkException("gave up waiting for target " + target + " after " + seconds(waited)
+                            + " (apply.outageGiveUp is "
                             + Durations.format(policy.giveUp()) + "): " + oneLine(e.getMessage()), e);
                 }
                 pause(target, policy.delayMillis(attempt));
@@ -160,8 +160,7 @@ public final class TargetOutages {
         Waiting w = waiting.remove(target);
         if (w != null) {
             LOG.info("Target {} is back after {} of waiting (since {})", target,
-                    Durations.format(Duration.ofMillis(Math.max(0, clock.getAsLong() - w.sinceMillis()))),
-                    Instant.ofEpochMilli(w.sinceMillis()));
+                    seconds(clock.getAsLong() - w.sinceMillis()), Instant.ofEpochMilli(w.sinceMillis()));
         }
     }
 
@@ -184,6 +183,11 @@ public final class TargetOutages {
             }
             left -= slice;
         }
+    }
+
+    /** Whole seconds as a spec writes them, e.g. {@code 20s}, {@code 31m}. */
+    private static String seconds(long millis) {
+        return Durations.format(Duration.ofSeconds(Math.round(Math.max(0, millis) / 1000.0)));
     }
 
     static String oneLine(String text) {
