@@ -19,8 +19,9 @@ import java.util.Objects;
  *
  * <p>Transient errors are retried with exponential backoff, the whole request each time; that is safe
  * because every document carries its fence and Solr's version guard drops what it already holds. An
- * {@linkplain SolrErrors#isOutage outage} (Solr not answering, a 5xx) is tried once more, then thrown as
- * {@link TargetUnavailableException} for the caller to wait out. When a
+ * {@linkplain SolrErrors#isOutage outage} (Solr not answering, a 5xx) that outlasts the retries is thrown as
+ * {@link TargetUnavailableException}; a sender that hands outages to its caller retries it once only and
+ * leaves the waiting to the caller. When a
  * request fails permanently (Solr answers 4xx, e.g. a value its field rejects), its documents are sent
  * one by one and only the failing ones are returned, each with Solr's reason.
  */
@@ -35,6 +36,7 @@ public final class UpdateSender {
     private final int batchSize;
     private final int maxRetries;
     private final long backoffMs;
+    private final boolean outagesToCaller;
 
     /**
      * @param client         a (cloud) client
@@ -44,9 +46,11 @@ public final class UpdateSender {
      * @param batchSize      documents per request
      * @param maxRetries     retries of a request on transient errors
      * @param backoffMs      the first retry delay, doubled on each retry up to 10 s
+     * @param outagesToCaller whether an outage is thrown after one retry (the caller waits it out) rather than
+     *                        after {@code maxRetries}
      */
     public UpdateSender(SolrClient client, String collection, String target, int commitWithinMs, int batchSize,
-                        int maxRetries, long backoffMs) {
+                        int maxRetries, long backoffMs, boolean outagesToCaller) {
         this.client = Objects.requireNonNull(client, "client");
         this.collection = Objects.requireNonNull(collection, "collection");
         this.target = Objects.requireNonNull(target, "target");
@@ -54,6 +58,7 @@ public final class UpdateSender {
         this.batchSize = batchSize;
         this.maxRetries = maxRetries;
         this.backoffMs = backoffMs;
+        this.outagesToCaller = outagesToCaller;
     }
 
     /**
@@ -103,7 +108,7 @@ public final class UpdateSender {
                     return e;
                 }
                 PendingDoc first = docs.get(0);
-                if (SolrErrors.isOutage(e) && attempt >= Math.min(1, maxRetries)) {
+                if (SolrErrors.isOutage(e) && attempt >= (outagesToCaller ? Math.min(1, maxRetries) : maxRetries)) {
                     throw new TargetUnavailableException(target, "Solr target " + target + ": writing "
                             + docs.size() + " document(s) to " + collection + " (first " + first.id() + " at "
                             + first.event().position() + ") failed: " + SolrErrors.reason(e), e);
