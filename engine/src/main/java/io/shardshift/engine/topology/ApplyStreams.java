@@ -1,5 +1,6 @@
 package io.shardshift.engine.topology;
 
+import io.shardshift.core.sink.SinkException;
 import io.shardshift.core.spec.MigrationSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -143,9 +144,10 @@ public final class ApplyStreams implements AutoCloseable {
             }
             LOG.error("Apply topology {} failed; shutting down the client so no change is skipped",
                     config.get(StreamsConfig.APPLICATION_ID_CONFIG), error);
-            apply.failure.compareAndSet(null, error);
+            Throwable reported = reportable(error);
+            apply.failure.compareAndSet(null, reported);
             try {
-                onFatalError.accept(error);
+                onFatalError.accept(reported);
             } catch (RuntimeException e) {
                 LOG.warn("The fatal error callback failed: {}", e.toString());
             }
@@ -155,6 +157,20 @@ public final class ApplyStreams implements AutoCloseable {
                 config.get(StreamsConfig.APPLICATION_ID_CONFIG), before, now));
         streams.start();
         return apply;
+    }
+
+    /**
+     * The error to report for a failed stream thread: the target's own {@link SinkException} when there is
+     * one in the chain (one line naming the target, e.g. after an outage outlasted its give-up), rather than
+     * Kafka Streams' wrapper, whose message carries the task, offsets and a stack trace.
+     */
+    static Throwable reportable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SinkException) {
+                return t;
+            }
+        }
+        return error;
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
@@ -176,7 +192,7 @@ public final class ApplyStreams implements AutoCloseable {
         return streams.state() == KafkaStreams.State.RUNNING;
     }
 
-    /** The error that stopped the client, if one did. */
+    /** The error that stopped the client, if one did (see {@link #reportable}). */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure.get());
     }

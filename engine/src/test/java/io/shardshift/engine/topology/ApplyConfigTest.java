@@ -1,6 +1,7 @@
 package io.shardshift.engine.topology;
 
 import io.shardshift.core.event.TableId;
+import io.shardshift.core.sink.SinkException;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
 import org.apache.kafka.streams.StreamsConfig;
@@ -140,5 +141,16 @@ class ApplyConfigTest {
                 .containsEntry(StreamsConfig.consumerPrefix("max.poll.interval.ms"), 32 * 60_000);
         assertThat(ApplyStreams.config(SPEC, "x", Path.of("/tmp/state"), Duration.ofSeconds(10)))
                 .containsEntry(StreamsConfig.consumerPrefix("max.poll.interval.ms"), 5 * 60_000);
+    }
+
+    @Test
+    void shouldReportTheTargetsOwnErrorRatherThanTheStreamsWrapper() {
+        SinkException gaveUp = new SinkException("gave up waiting for target pg_b after 30m (apply.outageGiveUp is 30m)");
+        Throwable wrapped = new org.apache.kafka.streams.errors.StreamsException("Exception caught in process."
+                + " taskId=0_1, stacktrace=...", gaveUp);
+
+        assertThat(ApplyStreams.reportable(wrapped)).isSameAs(gaveUp);
+        IllegalStateException other = new IllegalStateException("no sink error inside");
+        assertThat(ApplyStreams.reportable(other)).isSameAs(other);
     }
 }

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Builds the SolrCloud client of a search target. */
 public final class SolrClients {
+    /** The longest wait to connect in {@link #forApply}: short, so a recovered node is seen soon. */
+    private static final long CONNECT_TIMEOUT_MS = 10_000;
     private SolrClients() {
     }
 
@@ -27,12 +29,13 @@ public final class SolrClients {
     }
 
     /**
-     * As {@link #forTarget}, for apply's writes: a connection attempt, and a request that gets no answer, fail
-     * after {@code timeout} (a stalled network then fails the write, to be tried again, instead of hanging it).
+     * As {@link #forTarget}, for apply's writes: a request that gets no answer fails after {@code timeout}, and a
+     * connection attempt after at most 10 s (a stalled network then fails the write, to be tried again,
+     * instead of hanging it).
      */
     public static CloudSolrClient forApply(SolrTargetConfig config, Duration timeout) {
         Http2SolrClient.Builder http = new Http2SolrClient.Builder()
-                .withConnectionTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .withConnectionTimeout(Math.min(CONNECT_TIMEOUT_MS, timeout.toMillis()), TimeUnit.MILLISECONDS)
                 .withIdleTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .withRequestTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         CloudHttp2SolrClient.Builder builder;

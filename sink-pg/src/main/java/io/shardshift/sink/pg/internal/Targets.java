@@ -14,6 +14,8 @@ import java.util.Properties;
 /** Opens connections to a target and names it in messages without its credentials. */
 public final class Targets {
     private static final String MASK = "******";
+    /** The longest wait to connect and log in when a timeout is given: short, so a recovered target is seen soon. */
+    private static final long CONNECT_TIMEOUT_SECONDS = 10;
 
     private Targets() {
     }
@@ -27,9 +29,10 @@ public final class Targets {
     }
 
     /**
-     * As {@link #connect(TargetSpec, String)}, and when {@code timeout} is given: a connection attempt, and
-     * every wait for the server's answer on the open connection, fail after it (a network stall then shows
-     * as an I/O error, SQLSTATE 08006, instead of a read that never returns). TCP keepalive is always on.
+     * As {@link #connect(TargetSpec, String)}, and when {@code timeout} is given: every wait for the server's
+     * answer on the open connection fails after it (a network stall then shows as an I/O error, SQLSTATE
+     * 08006, instead of a read that never returns), and connecting and logging in after at most 10 s. TCP
+     * keepalive is always on.
      */
     public static Connection connect(TargetSpec target, String purpose, Duration timeout) throws SQLException {
         Objects.requireNonNull(target, "target");
@@ -47,9 +50,10 @@ public final class Targets {
         props.setProperty("tcpKeepAlive", "true");
         if (timeout != null) {
             String seconds = Long.toString(Math.max(1, timeout.toSeconds()));
+            String connectSeconds = Long.toString(Math.max(1, Math.min(CONNECT_TIMEOUT_SECONDS, timeout.toSeconds())));
             props.setProperty("socketTimeout", seconds);
-            props.setProperty("connectTimeout", seconds);
-            props.setProperty("loginTimeout", seconds);
+            props.setProperty("connectTimeout", connectSeconds);
+            props.setProperty("loginTimeout", connectSeconds);
         }
         Connection c = DriverManager.getConnection(target.jdbcUrl(), props);
         try (Statement st = c.createStatement()) {
