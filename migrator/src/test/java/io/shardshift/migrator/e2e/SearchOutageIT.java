@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,7 +69,7 @@ class SearchOutageIT {
         solr.stopNode(1);
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> runner.outages().waiting().stream()
-                    .map(TargetOutages.Waiting::target).toList().equals(java.util.List.of("orders_search")));
+                    .map(TargetOutages.Waiting::target).toList().equals(List.of("orders_search")));
             long pgApplied = runner.metrics().target("pg_b").eventsApplied();
             long written = load.total();
             await().atMost(Duration.ofSeconds(60)).until(() -> load.total() > written + 1_000);
@@ -78,7 +79,7 @@ class SearchOutageIT {
                 assertThat(rows.mismatches()).as("PostgreSQL targets caught up while Solr is down").isEmpty();
             });
             assertThat(runner.metrics().target("pg_b").eventsApplied()).isGreaterThan(pgApplied);
-            assertThat(runner.outages().waiting(("orders_search"))).as("still waiting for Solr").isPresent();
+            assertThat(runner.outages().waiting("orders_search")).as("still waiting for Solr").isPresent();
             assertThat(runner.failure()).isEmpty();
         } finally {
             solr.restartNode(0);
