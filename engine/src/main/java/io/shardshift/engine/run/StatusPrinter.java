@@ -5,9 +5,11 @@ import io.shardshift.core.spec.Durations;
 import io.shardshift.core.spec.Secrets;
 import io.shardshift.engine.lag.LagSnapshot;
 import io.shardshift.engine.lag.SlotRetention;
+import io.shardshift.engine.topology.TargetOutages;
 
 import java.io.PrintStream;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -53,8 +55,7 @@ public final class StatusPrinter {
                     .map(s -> s.target() + " " + s.eventsApplied() + " applied (p99 " + s.p99LatencyMillis() + " ms)")
                     .toList() + ", dead letters " + runner.deadLetters() + ", " + slotText());
         }
-        runner.outages().waiting().forEach(w -> out.println("WAITING " + w.describe()
-                + ": the other targets go on; apply stops if it lasts over " + Durations.format(runner.outages().policy().giveUp())));
+        runner.outages().waiting().forEach(w -> out.println(waitingLine(w, runner.outages().policy().giveUp())));
         runner.pausedTables().forEach(p -> out.println("PAUSED " + p.describe()
                 + " (apply the same DDL to every target, then POST /v1/tables/resume {\"table\":\"" + p.table() + "\"})"));
     }
@@ -71,6 +72,15 @@ public final class StatusPrinter {
             }
         }
         return slotText;
+    }
+
+    /**
+     * E.g. {@code WAITING waiting for target pg_b since 2026-12-06T22:45:27Z (08001 Connection refused): apply
+     * tries again; it stops if the outage lasts over 30m}.
+     */
+    static String waitingLine(TargetOutages.Waiting w, Duration giveUp) {
+        return "WAITING " + w.describe() + ": apply tries again; it stops if the outage lasts over "
+                + Durations.format(giveUp);
     }
 
     /** E.g. {@code slot retains 12.0 MiB (wal_status reserved)}. */
