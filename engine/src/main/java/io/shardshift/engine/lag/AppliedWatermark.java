@@ -29,8 +29,8 @@ import java.util.function.LongSupplier;
  * Answers "has every change committed on the source up to LSN L been applied to every target?" while
  * writes go on. Two steps: capture has handled L (so every change before L is on the change topics), then
  * every {@linkplain ApplyGroup apply group} has committed offsets at or past the end offsets seen at that
- * moment (the topology commits only after the group's targets have the events). Works in the migrator's process (capture's own
- * position) and from another process (the slot's {@code confirmed_flush_lsn}, which Debezium advances
+ * moment (the topology commits only after the group's targets have the events). Works in the migrator's
+ * process (capture's own position) and from another process (the slot's {@code confirmed_flush_lsn}, which Debezium advances
  * when it stores its offsets).
  *
  * <p>Built for a short wait under a cutover's write freeze: one long-lived source connection (no

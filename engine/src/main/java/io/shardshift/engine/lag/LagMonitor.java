@@ -19,7 +19,6 @@ import java.util.Properties;
  * groups' Kafka lag, and what each target applied.
  */
 public final class LagMonitor implements AutoCloseable {
-    private final MigrationSpec spec;
     private final ChangeCapture capture;
     private final ApplyMetrics metrics;
     private final Admin admin;
@@ -27,7 +26,6 @@ public final class LagMonitor implements AutoCloseable {
     private final AppliedWatermark watermark;
 
     public LagMonitor(MigrationSpec spec, ChangeCapture capture, ApplyMetrics metrics) {
-        this.spec = spec;
         this.capture = capture;
         this.metrics = metrics;
         Properties p = new Properties();
