@@ -44,7 +44,7 @@ class SearchOutageIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        fixture = DemoFixture.start(true, 10_000);
+        fixture = DemoFixture.start(true, 5_000);
         stack = fixture.stack();
     }
 
@@ -93,7 +93,7 @@ class SearchOutageIT {
             client.commit(cfg.collectionName(), true, true, true);
             CompareReport docs = SearchCompare.compare(src, client, cfg.collectionName(), cfg, table);
             assertThat(docs.mismatches()).isEmpty();
-            assertThat(docs.sourceRows()).isGreaterThanOrEqualTo(10_000).isEqualTo(docs.targetRows());
+            assertThat(docs.sourceRows()).isGreaterThanOrEqualTo(5_000).isEqualTo(docs.targetRows());
         }
         CompareReport rows = Compare.orders(stack, spec, table);
         assertThat(rows.mismatches()).isEmpty();
