@@ -39,16 +39,20 @@ public final class DevPostgres implements AutoCloseable {
     private static final String PASSWORD = "postgres";
     private static final int START_ATTEMPTS = 3;
 
-    private final EmbeddedPostgres server;
     private final Path workDir;
     private final Path dataDir;
     private final Path logFile;
     private final boolean deleteDataDir;
+    private final String walLevel;
+    private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private EmbeddedPostgres server;
 
     private DevPostgres(EmbeddedPostgres server, Path workDir, Path dataDir, Path logFile,
-                        boolean deleteDataDir) {
+                        boolean deleteDataDir, String walLevel) {
         this.server = server;
+        this.port = server.getPort();
+        this.walLevel = walLevel;
         this.workDir = workDir;
         this.dataDir = dataDir;
         this.logFile = logFile;
@@ -88,7 +92,7 @@ public final class DevPostgres implements AutoCloseable {
             Path passwordFile = Files.writeString(workDir.resolve("pwfile"), PASSWORD + "\n");
             EmbeddedPostgres server = startWithRetries(dataDir, logFile, passwordFile, walLevel);
             Files.deleteIfExists(passwordFile);
-            DevPostgres pg = new DevPostgres(server, workDir, dataDir, logFile, persistentDataDir == null);
+            DevPostgres pg = new DevPostgres(server, workDir, dataDir, logFile, persistentDataDir == null, walLevel);
             LOG.info("PostgreSQL started on 127.0.0.1:{} (wal_level={}, data {})", pg.port(), walLevel, dataDir);
             return pg;
         } catch (IOException | RuntimeException e) {
@@ -136,9 +140,44 @@ public final class DevPostgres implements AutoCloseable {
                 .setServerConfig("full_page_writes", "off");
     }
 
-    /** The TCP port the server listens on, on 127.0.0.1. */
+    /** The TCP port the server listens on, on 127.0.0.1; it stays the same across {@link #stop()} and {@link #restart()}. */
     public int port() {
-        return server.getPort();
+        return port;
+    }
+
+    /**
+     * Stops the server (fast shutdown: open sessions end with SQLSTATE 57P01) and keeps its data directory
+     * and port, as a database host taken down for maintenance would; {@link #restart()} brings it back.
+     */
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not stop PostgreSQL on port " + port, e);
+        }
+        server = null;
+        LOG.info("PostgreSQL on port {} stopped; data kept in {}", port, dataDir);
+    }
+
+    /** Starts a {@linkplain #stop() stopped} server again on the same data directory and port. */
+    public synchronized void restart() {
+        if (closed.get()) {
+            throw new IllegalStateException("PostgreSQL on port " + port + " is closed, not stopped");
+        }
+        if (server != null) {
+            return;
+        }
+        try {
+            Path passwordFile = Files.writeString(workDir.resolve("pwfile"), PASSWORD + "\n");
+            server = builder(dataDir, logFile, passwordFile, walLevel, port).start();
+            Files.deleteIfExists(passwordFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not restart PostgreSQL on port " + port + "; see " + logFile, e);
+        }
+        LOG.info("PostgreSQL restarted on 127.0.0.1:{} (data {})", port, dataDir);
     }
 
     /** {@code jdbc:postgresql://127.0.0.1:PORT/DATABASE}, without credentials. */
@@ -218,12 +257,14 @@ public final class DevPostgres implements AutoCloseable {
 
     /** Stops the server (fast shutdown) and deletes its temporary files; the second call does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         try {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not stop PostgreSQL on port " + port(), e);
         } finally {

@@ -1,20 +1,25 @@
 package io.shardshift.core.spec;
 
+import java.time.Duration;
+
 /**
  * How the migrator applies changes. Every field is optional; the defaults are {@link SpecDefaults}'s.
  *
  * @param batchSize           events per batch written to a target, default 1000
  * @param threads             Kafka Streams threads, default 2
- * @param maxRetries          retries of a transient target error before the migrator stops, default 5
+ * @param maxRetries          retries of a transient target error that is not an outage (a deadlock, say)
+ *                            before the migrator stops, default 5
  * @param backfillParallelism concurrent backfill chunk readers, default 4
  * @param chunkRows           rows per backfill chunk, default 50000
+ * @param outageGiveUp        how long apply waits for a target that cannot be reached (down, refusing
+ *                            connections, not answering) before it stops, default 30m
  */
 public record ApplySpec(Integer batchSize, Integer threads, Integer maxRetries,
-                        Integer backfillParallelism, Integer chunkRows) {
+                        Integer backfillParallelism, Integer chunkRows, String outageGiveUp) {
 
     /** The defaults. */
     public static ApplySpec defaults() {
-        return new ApplySpec(null, null, null, null, null);
+        return new ApplySpec(null, null, null, null, null, null);
     }
 
     public int batchSizeOrDefault() {
@@ -35,5 +40,10 @@ public record ApplySpec(Integer batchSize, Integer threads, Integer maxRetries,
 
     public int chunkRowsOrDefault() {
         return chunkRows == null ? SpecDefaults.APPLY_CHUNK_ROWS : chunkRows;
+    }
+
+    /** @throws SpecException naming {@code apply.outageGiveUp} when it is not a duration */
+    public Duration outageGiveUpOrDefault() {
+        return Durations.parse(outageGiveUp, "apply.outageGiveUp", SpecDefaults.APPLY_OUTAGE_GIVE_UP);
     }
 }

@@ -83,6 +83,7 @@ public final class EffectiveConfig {
         put(out, "apply.batchSize", apply.batchSizeOrDefault());
         put(out, "apply.threads", apply.threadsOrDefault());
         put(out, "apply.maxRetries", apply.maxRetriesOrDefault());
+        put(out, "apply.outageGiveUp", apply.outageGiveUpOrDefault());
         put(out, "apply.backfillParallelism", apply.backfillParallelismOrDefault());
         put(out, "apply.chunkRows", apply.chunkRowsOrDefault());
         for (int i = 0; i < spec.searchTargets().size(); i++) {

@@ -33,6 +33,15 @@ public final class SpecDefaults {
     public static final int APPLY_THREADS = 2;
     /** {@code apply.maxRetries}. */
     public static final int APPLY_MAX_RETRIES = 5;
+    /** {@code apply.outageGiveUp}. */
+    public static final Duration APPLY_OUTAGE_GIVE_UP = Duration.ofMinutes(30);
+    /** Fixed, not a spec key: the longest pause between two tries of a target that cannot be reached. */
+    public static final Duration APPLY_OUTAGE_MAX_BACKOFF = Duration.ofSeconds(5);
+    /**
+     * Fixed, not a spec key: how long apply waits for a target's answer on an open connection before it
+     * takes the connection for dead (a network stall), and how long it waits to connect.
+     */
+    public static final Duration APPLY_SOCKET_TIMEOUT = Duration.ofSeconds(30);
     /** {@code apply.backfillParallelism}. */
     public static final int APPLY_BACKFILL_PARALLELISM = 4;
     /** {@code apply.chunkRows}. */

@@ -67,7 +67,13 @@ public final class SpecKeys {
             withDefault("apply.batchSize", "int", SpecDefaults.APPLY_BATCH_SIZE, "Events per target write."),
             withDefault("apply.threads", "int", SpecDefaults.APPLY_THREADS, "Kafka Streams threads."),
             withDefault("apply.maxRetries", "int", SpecDefaults.APPLY_MAX_RETRIES,
-                    "Retries of a transient target error before the migrator stops."),
+                    "Retries of a transient target error that is not an outage (a deadlock, say) before the"
+                            + " migrator stops."),
+            withDefault("apply.outageGiveUp", "duration", SpecDefaults.APPLY_OUTAGE_GIVE_UP,
+                    "How long apply waits for a target it cannot reach (down, refusing connections, not answering"
+                            + " within " + Durations.format(SpecDefaults.APPLY_SOCKET_TIMEOUT) + "), trying again"
+                            + " at most every " + Durations.format(SpecDefaults.APPLY_OUTAGE_MAX_BACKOFF)
+                            + ", before the migrator stops; the other targets go on meanwhile."),
             withDefault("apply.backfillParallelism", "int", SpecDefaults.APPLY_BACKFILL_PARALLELISM,
                     "Backfill chunks read at once."),
             withDefault("apply.chunkRows", "int", SpecDefaults.APPLY_CHUNK_ROWS, "Rows per backfill chunk."),

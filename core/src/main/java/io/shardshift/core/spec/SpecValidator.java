@@ -4,6 +4,7 @@ import io.shardshift.core.event.TableId;
 import io.shardshift.core.layout.Layout;
 import io.shardshift.core.sql.SqlIdentifiers;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -252,6 +253,11 @@ public final class SpecValidator {
         if (apply.maxRetriesOrDefault() < 0) {
             problems.add("apply.maxRetries", "must not be negative");
         }
+        problems.check(() -> {
+            if (apply.outageGiveUpOrDefault().compareTo(Duration.ofSeconds(1)) < 0) {
+                problems.add("apply.outageGiveUp", "must be at least 1s, was '" + apply.outageGiveUp() + "'");
+            }
+        });
     }
 
     static void atLeast(int value, int min, String field, Problems problems) {

@@ -28,6 +28,18 @@ class SpecValidatorTest {
     }
 
     @Test
+    void shouldNameTheOutageGiveUpWhenItIsNotADurationOrTooShort() {
+        assertThatThrownBy(() -> SpecLoader.parse(SpecLoaderTest.VALID + "apply: {outageGiveUp: forever}\n",
+                SpecLoaderTest.ENV)).hasMessageStartingWith("apply.outageGiveUp: 'forever' is not a duration");
+        assertThatThrownBy(() -> SpecLoader.parse(SpecLoaderTest.VALID + "apply: {outageGiveUp: 10ms}\n",
+                SpecLoaderTest.ENV)).hasMessage("apply.outageGiveUp: must be at least 1s, was '10ms'");
+        assertThat(SpecLoader.parse(SpecLoaderTest.VALID + "apply: {outageGiveUp: 2h}\n", SpecLoaderTest.ENV)
+                .applyOrDefaults().outageGiveUpOrDefault()).hasHours(2);
+        assertThat(SpecLoader.parse(SpecLoaderTest.VALID, SpecLoaderTest.ENV).applyOrDefaults().outageGiveUpOrDefault())
+                .isEqualTo(SpecDefaults.APPLY_OUTAGE_GIVE_UP);
+    }
+
+    @Test
     void shouldKeepTheOneLineMessageForASingleProblem() {
         String yaml = SpecLoaderTest.VALID.replace("  partitions: 4", "  partitions: 0");
 

@@ -3,7 +3,7 @@ package io.shardshift.engine.lag;
 import io.shardshift.cdc.ChangeCapture;
 import io.shardshift.core.event.Lsn;
 import io.shardshift.core.spec.MigrationSpec;
-import io.shardshift.engine.topology.ApplyStreams;
+import io.shardshift.engine.topology.ApplyGroup;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -14,9 +14,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -24,9 +28,9 @@ import java.util.function.LongSupplier;
 /**
  * Answers "has every change committed on the source up to LSN L been applied to every target?" while
  * writes go on. Two steps: capture has handled L (so every change before L is on the change topics), then
- * the apply group has committed offsets at or past the end offsets seen at that moment (the topology
- * commits only after the targets have the events). Works in the migrator's process (capture's own
- * position) and from another process (the slot's {@code confirmed_flush_lsn}, which Debezium advances
+ * every {@linkplain ApplyGroup apply group} has committed offsets at or past the end offsets seen at that
+ * moment (the topology commits only after the group's targets have the events). Works in the migrator's
+ * process (capture's own position) and from another process (the slot's {@code confirmed_flush_lsn}, which Debezium advances
  * when it stores its offsets).
  *
  * <p>Built for a short wait under a cutover's write freeze: one long-lived source connection (no
@@ -45,8 +49,8 @@ public final class AppliedWatermark implements AutoCloseable {
     private final long capturePollNanos;
     private final SourceSession session;
     private final Admin admin;
-    private final List<String> topics;
-    private volatile List<TopicPartition> partitions;
+    private final List<ApplyGroup> groups;
+    private volatile Map<String, List<TopicPartition>> partitions;
     private volatile DrainTimings lastDrain;
 
     private AppliedWatermark(MigrationSpec spec, LongSupplier capturedLsn, long capturePollNanos, SourceSession session) {
@@ -57,7 +61,7 @@ public final class AppliedWatermark implements AutoCloseable {
         java.util.Properties p = new java.util.Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spec.kafka().bootstrapServers());
         this.admin = Admin.create(p);
-        this.topics = spec.tableIds().stream().map(spec::changeTopic).toList();
+        this.groups = ApplyGroup.of(spec);
     }
 
     /** In the migrator's process: capture's position is given (e.g. {@code capture::lastProcessedLsn}). */
@@ -132,19 +136,30 @@ public final class AppliedWatermark implements AutoCloseable {
             }
         }
         long captured = System.nanoTime();
-        List<TopicPartition> tps = partitions();
-        Map<TopicPartition, Long> ends = ConsumerLag.endOffsetsOf(admin, tps);
+        Map<String, List<TopicPartition>> tps = partitions();
+        Set<TopicPartition> all = new HashSet<>();
+        tps.values().forEach(all::addAll);
+        Map<TopicPartition, Long> ends = ConsumerLag.endOffsetsOf(admin, all);
         long ended = System.nanoTime();
-        String group = ApplyStreams.applicationId(spec);
         int polls = 0;
         while (true) {
             polls++;
-            Map<TopicPartition, Long> behind = behind(ends, ConsumerLag.committedOffsets(admin, group, tps));
+            Map<String, Map<TopicPartition, Long>> behind = new TreeMap<>();
+            for (Map.Entry<String, List<TopicPartition>> group : tps.entrySet()) {
+                Map<TopicPartition, Long> groupEnds = new HashMap<>();
+                group.getValue().forEach(tp -> groupEnds.put(tp, ends.get(tp)));
+                Map<TopicPartition, Long> late = behind(groupEnds,
+                        ConsumerLag.committedOffsets(admin, group.getKey(), group.getValue()));
+                if (!late.isEmpty()) {
+                    behind.put(group.getKey(), late);
+                }
+            }
             if (behind.isEmpty()) {
                 break;
             }
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("apply has not reached the end offsets " + behind + " after " + timeout);
+                throw new TimeoutException("apply has not reached the end offsets (events behind, by group) " + behind
+                        + " after " + timeout);
             }
             LockSupport.parkNanos(REMOTE_POLL_NANOS);
             if (Thread.interrupted()) {
@@ -156,10 +171,14 @@ public final class AppliedWatermark implements AutoCloseable {
                 millis(done - ended), polls);
     }
 
-    private List<TopicPartition> partitions() throws InterruptedException {
-        List<TopicPartition> known = partitions;
+    /** The partitions each apply group reads, by group id, looked up once. */
+    private Map<String, List<TopicPartition>> partitions() throws InterruptedException {
+        Map<String, List<TopicPartition>> known = partitions;
         if (known == null) {
-            known = ConsumerLag.partitions(admin, topics);
+            known = new LinkedHashMap<>();
+            for (ApplyGroup group : groups) {
+                known.put(group.applicationId(), ConsumerLag.partitions(admin, group.topics()));
+            }
             partitions = known;
         }
         return known;

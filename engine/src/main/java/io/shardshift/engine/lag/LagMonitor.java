@@ -3,7 +3,7 @@ package io.shardshift.engine.lag;
 import io.shardshift.cdc.ChangeCapture;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.engine.topology.ApplyMetrics;
-import io.shardshift.engine.topology.ApplyStreams;
+import io.shardshift.engine.topology.ApplyGroup;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -16,33 +16,36 @@ import java.util.Properties;
 
 /**
  * Reads the lag of a running migration: the source's WAL position, what capture handled, the apply
- * group's Kafka lag, and what each target applied.
+ * groups' Kafka lag, and what each target applied.
  */
 public final class LagMonitor implements AutoCloseable {
-    private final MigrationSpec spec;
     private final ChangeCapture capture;
     private final ApplyMetrics metrics;
     private final Admin admin;
-    private final List<String> topics;
+    private final List<ApplyGroup> groups;
     private final AppliedWatermark watermark;
 
     public LagMonitor(MigrationSpec spec, ChangeCapture capture, ApplyMetrics metrics) {
-        this.spec = spec;
         this.capture = capture;
         this.metrics = metrics;
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spec.kafka().bootstrapServers());
         this.admin = Admin.create(p);
-        this.topics = spec.tableIds().stream().map(spec::changeTopic).toList();
+        this.groups = ApplyGroup.of(spec);
         this.watermark = AppliedWatermark.inProcess(spec, capture::lastProcessedLsn);
     }
 
-    /** Takes a lag snapshot. */
+    /**
+     * Takes a lag snapshot. A partition's Kafka lag is the largest of the {@linkplain ApplyGroup apply groups}
+     * that read it: the events not yet applied to every target.
+     */
     public LagSnapshot snapshot() throws SQLException, InterruptedException {
         long wal = watermark.sourceWalLsn();
         Map<String, Long> kafka = new LinkedHashMap<>();
-        for (Map.Entry<TopicPartition, Long> e : ConsumerLag.read(admin, ApplyStreams.applicationId(spec), topics).entrySet()) {
-            kafka.put(e.getKey().toString(), e.getValue());
+        for (ApplyGroup group : groups) {
+            for (Map.Entry<TopicPartition, Long> e : ConsumerLag.read(admin, group.applicationId(), group.topics()).entrySet()) {
+                kafka.merge(e.getKey().toString(), e.getValue(), Math::max);
+            }
         }
         return new LagSnapshot(wal, capture.lastProcessedLsn(), kafka, metrics.snapshot(), System.currentTimeMillis());
     }

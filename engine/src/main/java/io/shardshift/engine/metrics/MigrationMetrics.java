@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardshift.engine.lag.SlotRetention;
 import io.shardshift.engine.topology.ApplyMetrics;
+import io.shardshift.engine.topology.TargetOutages;
 
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +38,8 @@ import java.util.function.ToDoubleFunction;
  * <tr><td>{@code shardshift_target_lag_seconds{target}}</td><td>now minus the last applied commit</td></tr>
  * <tr><td>{@code shardshift_target_events_applied_total{target}}</td><td>events applied</td></tr>
  * <tr><td>{@code shardshift_target_dead_letters{target}}</td><td>events the target rejected</td></tr>
+ * <tr><td>{@code shardshift_target_waiting_seconds{target}}</td><td>how long apply has been waiting for the
+ * target (down, unreachable); 0 when it is healthy</td></tr>
  * <tr><td>{@code shardshift_dead_letter_topic_events}</td><td>records in the dead-letter topic</td></tr>
  * <tr><td>{@code shardshift_consumer_lag_events{topic,partition}}</td><td>the apply group's lag</td></tr>
  * <tr><td>{@code shardshift_backfill_rows{table}}, {@code shardshift_backfill_estimated_rows{table}},
@@ -55,6 +58,7 @@ public final class MigrationMetrics {
     private final Supplier<LagSample> latest;
     private final Set<String> bound = ConcurrentHashMap.newKeySet();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
+    private volatile ToDoubleFunction<String> waitingSeconds = target -> 0;
 
     /**
      * @param migration the migration's name, the {@code migration} tag of every series
@@ -82,7 +86,15 @@ public final class MigrationMetrics {
      * and to the apply topology's latency measurements.
      */
     public static MigrationMetrics bind(String migration, LagSampler sampler, ApplyMetrics apply) {
+        return bind(migration, sampler, apply, null);
+    }
+
+    /** As above, and the targets' waiting time read live from {@code outages} (none when {@code null}). */
+    public static MigrationMetrics bind(String migration, LagSampler sampler, ApplyMetrics apply, TargetOutages outages) {
         MigrationMetrics metrics = new MigrationMetrics(migration, sampler::latest);
+        if (outages != null) {
+            metrics.waitingSeconds = outages::secondsWaiting;
+        }
         metrics.addMetersFor(sampler.latest());
         sampler.addListener(metrics::addMetersFor);
         apply.addLatencyListener(metrics::recordLatency);
@@ -121,6 +133,9 @@ public final class MigrationMetrics {
                 "Now minus the source commit time of the last event applied to the target, while events wait");
         gauge("shardshift.target.dead.letters", tags, s -> target(s, name).map(LagSample.TargetLag::deadLetters).orElse(0L),
                 "Events the target rejected in this run");
+        Gauge.builder("shardshift.target.waiting.seconds", this, m -> m.waitingSeconds.applyAsDouble(name)).tags(tags)
+                .description("How long apply has been waiting for the target (down or unreachable); 0 when it is healthy")
+                .strongReference(true).register(registry);
         FunctionCounter.builder("shardshift.target.events.applied", this,
                         m -> target(m.latest.get(), name).map(LagSample.TargetLag::eventsApplied).orElse(0L))
                 .tags(tags).description("Events applied to the target in this run").register(registry);

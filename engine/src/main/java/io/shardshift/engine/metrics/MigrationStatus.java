@@ -2,6 +2,7 @@ package io.shardshift.engine.metrics;
 
 import io.shardshift.core.spec.Secrets;
 import io.shardshift.engine.topology.TablePauses;
+import io.shardshift.engine.topology.TargetOutages;
 
 import java.util.List;
 
@@ -17,9 +18,11 @@ import java.util.List;
  *                    the last good one
  * @param pausedTables the tables whose changes are held because their source schema changed, each with the
  *                     reason naming the column and the LSN of the first change with the new schema
+ * @param waitingTargets the targets apply is waiting for (down or unreachable), each since when and with
+ *                       the last error; the other targets' apply goes on
  */
 public record MigrationStatus(String id, String phase, String failure, LagSample latest, String sampleError,
-                              List<TablePauses.Pause> pausedTables) {
+                              List<TablePauses.Pause> pausedTables, List<TargetOutages.Waiting> waitingTargets) {
     public static final String BACKFILL = "backfill";
     public static final String STREAMING = "streaming";
     public static final String FAILED = "failed";
@@ -29,10 +32,17 @@ public record MigrationStatus(String id, String phase, String failure, LagSample
         failure = Secrets.maskCredentials(failure);
         sampleError = Secrets.maskCredentials(sampleError);
         pausedTables = pausedTables == null ? List.of() : List.copyOf(pausedTables);
+        waitingTargets = waitingTargets == null ? List.of() : List.copyOf(waitingTargets);
     }
 
-    /** A status with no paused table. */
+    /** A status with no target waited for. */
+    public MigrationStatus(String id, String phase, String failure, LagSample latest, String sampleError,
+                           List<TablePauses.Pause> pausedTables) {
+        this(id, phase, failure, latest, sampleError, pausedTables, List.of());
+    }
+
+    /** A status with no paused table and no target waited for. */
     public MigrationStatus(String id, String phase, String failure, LagSample latest, String sampleError) {
-        this(id, phase, failure, latest, sampleError, List.of());
+        this(id, phase, failure, latest, sampleError, List.of(), List.of());
     }
 }

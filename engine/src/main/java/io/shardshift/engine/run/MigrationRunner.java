@@ -17,6 +17,7 @@ import io.shardshift.engine.topology.ApplyMetrics;
 import io.shardshift.engine.topology.ApplyStreams;
 import io.shardshift.engine.topology.KafkaDeadLetterPublisher;
 import io.shardshift.engine.topology.TablePauses;
+import io.shardshift.engine.topology.TargetOutages;
 import io.shardshift.sink.pg.PgProvisioner;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -41,7 +42,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Runs a migration: checks the spec against the live systems, provisions the targets, creates the
  * publication and slot, then runs capture (Debezium to the change topics), apply (the Kafka Streams
- * topology to the targets) and the backfill (chunked parallel copy) side by side until closed.
+ * topology to the targets, one Kafka Streams application per {@link io.shardshift.engine.topology.ApplyGroup},
+ * waiting out a target's outage up to {@code apply.outageGiveUp}) and the backfill (chunked parallel copy) side by side until closed.
  *
  * <p>A search-only spec (no PostgreSQL targets, no layout) runs the same parts; apply and backfill then
  * write to the search targets alone.
@@ -61,7 +63,8 @@ public final class MigrationRunner implements AutoCloseable {
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private ChangeCapture capture;
     private KafkaDeadLetterPublisher deadLetters;
-    private ApplyStreams apply;
+    private final TargetOutages outages;
+    private List<ApplyStreams> apply = List.of();
     private Backfill backfill;
     private LagMonitor lag;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -72,6 +75,7 @@ public final class MigrationRunner implements AutoCloseable {
         this.slot = slot;
         this.search = search;
         this.pauses = new TablePauses(tables);
+        this.outages = TargetOutages.giveUpAfter(spec.applyOrDefaults().outageGiveUpOrDefault());
     }
 
     /**
@@ -126,8 +130,8 @@ public final class MigrationRunner implements AutoCloseable {
     private void startParts(Path stateDir, Set<TableId> rebackfill) {
         capture = ChangeCapture.start(spec, tables, CaptureOptions.defaults().withOnFailure(this::fail));
         deadLetters = KafkaDeadLetterPublisher.create(spec.kafka().bootstrapServers(), spec.deadLetterTopic(), Map.of());
-        apply = ApplyStreams.start(spec, stateDir, new TargetSinks(spec, pauses, search), deadLetters, metrics,
-                pauses, this::fail);
+        apply = ApplyStreams.startAll(spec, stateDir, new TargetSinks(spec, pauses, search), deadLetters, metrics,
+                pauses, outages, this::fail);
         backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
                 search, deadLetters);
         backfill.start(rebackfill);
@@ -211,6 +215,11 @@ public final class MigrationRunner implements AutoCloseable {
         return lag;
     }
 
+    /** The targets apply is waiting for (down, unreachable), and the policy it waits by. */
+    public TargetOutages outages() {
+        return outages;
+    }
+
     /** The tables whose changes are held because their source schema changed; empty when none is. */
     public List<TablePauses.Pause> pausedTables() {
         return pauses.paused();
@@ -235,7 +244,8 @@ public final class MigrationRunner implements AutoCloseable {
     /**
      * Stops the parts in the order their clients depend on each other: the lag monitor, the backfill (an
      * unfinished table is copied again by the next run), capture (which stores its position and closes its
-     * producer and offsets admin), apply (which writes its buffers and commits), and last the dead-letter
+     * producer and offsets admin), apply (which writes its buffers and commits; a wait for a target that is
+     * down ends at once, and its batch is read again by the next run), and last the dead-letter
      * producer that backfill and apply write to. Nothing is left connecting to Kafka afterwards.
      */
     @Override
@@ -252,9 +262,8 @@ public final class MigrationRunner implements AutoCloseable {
         if (capture != null) {
             capture.close();
         }
-        if (apply != null) {
-            apply.close(Duration.ofSeconds(30));
-        }
+        outages.stop();
+        apply.forEach(a -> a.close(Duration.ofSeconds(30)));
         if (deadLetters != null) {
             deadLetters.close();
         }

@@ -1,18 +1,22 @@
 package io.shardshift.engine.run;
 
 import io.shardshift.cdc.TableProgress;
+import io.shardshift.core.spec.Durations;
 import io.shardshift.core.spec.Secrets;
 import io.shardshift.engine.lag.LagSnapshot;
 import io.shardshift.engine.lag.SlotRetention;
+import io.shardshift.engine.topology.TargetOutages;
 
 import java.io.PrintStream;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Prints a running migration's state every few seconds: a progress bar per table while the backfill runs
- * (rows/s and ETA), then the lag, the targets and the WAL the slot retains with its {@code wal_status}.
+ * (rows/s and ETA), then the lag, the targets and the WAL the slot retains with its {@code wal_status};
+ * and a line for each target apply is waiting for and each table paused by a schema change.
  */
 public final class StatusPrinter {
     private final MigrationRunner runner;
@@ -51,6 +55,7 @@ public final class StatusPrinter {
                     .map(s -> s.target() + " " + s.eventsApplied() + " applied (p99 " + s.p99LatencyMillis() + " ms)")
                     .toList() + ", dead letters " + runner.deadLetters() + ", " + slotText());
         }
+        runner.outages().waiting().forEach(w -> out.println(waitingLine(w, runner.outages().policy().giveUp())));
         runner.pausedTables().forEach(p -> out.println("PAUSED " + p.describe()
                 + " (apply the same DDL to every target, then POST /v1/tables/resume {\"table\":\"" + p.table() + "\"})"));
     }
@@ -67,6 +72,15 @@ public final class StatusPrinter {
             }
         }
         return slotText;
+    }
+
+    /**
+     * E.g. {@code WAITING waiting for target pg_b since 2026-12-06T22:45:27Z (08001 Connection refused): apply
+     * tries again; it stops if the outage lasts over 30m}.
+     */
+    static String waitingLine(TargetOutages.Waiting w, Duration giveUp) {
+        return "WAITING " + w.describe() + ": apply tries again; it stops if the outage lasts over "
+                + Durations.format(giveUp);
     }
 
     /** E.g. {@code slot retains 12.0 MiB (wal_status reserved)}. */

@@ -25,7 +25,7 @@ final class TargetSinks implements SinkFactory {
     @Override
     public ChangeSink open(String targetName) {
         if (search.contains(targetName)) {
-            return SolrTargetSink.open(search.config(targetName), search.schema(targetName));
+            return SolrTargetSink.openForApply(search.config(targetName), search.schema(targetName));
         }
         return PgTargetSink.open(spec.target(targetName), tables.schemas(), spec.applyOrDefaults().batchSizeOrDefault(),
                 spec.applyOrDefaults().maxRetriesOrDefault());

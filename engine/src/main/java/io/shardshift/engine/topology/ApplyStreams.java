@@ -1,5 +1,6 @@
 package io.shardshift.engine.topology;
 
+import io.shardshift.core.sink.SinkException;
 import io.shardshift.core.spec.MigrationSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -12,6 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,10 +28,12 @@ import java.util.function.Consumer;
  * shuts the whole client down and is reported, since skipping data is never an option.
  *
  * <pre>{@code
- * ApplyMetrics metrics = new ApplyMetrics();
- * try (ApplyStreams apply = ApplyStreams.start(spec, stateDir, sinks, dlq, metrics, err -> alert(err))) {
- *     ...
- * }
+ * TargetOutages outages = TargetOutages.giveUpAfter(Duration.ofMinutes(30));
+ * List<ApplyStreams> apply = ApplyStreams.startAll(spec, stateDir, sinks, dlq, new ApplyMetrics(), pauses,
+ *         outages, err -> alert(err));
+ * ...
+ * outages.stop();                       // a thread waiting for a target stops waiting
+ * apply.forEach(ApplyStreams::close);
  * }</pre>
  */
 public final class ApplyStreams implements AutoCloseable {
@@ -46,6 +51,10 @@ public final class ApplyStreams implements AutoCloseable {
     public static final Duration POLL_TIME = Duration.ofMillis(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(ApplyStreams.class);
+    /** The consumer's own {@code max.poll.interval.ms}; apply never sets less. */
+    private static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofMinutes(5);
+    /** What a stream thread may take beyond an outage's give-up before it polls again. */
+    private static final Duration POLL_MARGIN = Duration.ofMinutes(2);
 
     private final KafkaStreams streams;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -61,8 +70,20 @@ public final class ApplyStreams implements AutoCloseable {
      * and the migration's name under {@link ApplyTopology#MIGRATION_CONFIG} for the stream threads' logs.
      */
     public static Properties config(MigrationSpec spec, Path stateDir) {
+        return config(spec, applicationId(spec), stateDir, spec.applyOrDefaults().outageGiveUpOrDefault());
+    }
+
+    /**
+     * As {@link #config(MigrationSpec, Path)} for the application {@code applicationId} (an {@link ApplyGroup}'s),
+     * letting a stream thread go without polling for up to {@code outageGiveUp} and a little more: a thread
+     * that waits out a target's outage keeps its partitions rather than being dropped from the group.
+     */
+    public static Properties config(MigrationSpec spec, String applicationId, Path stateDir, Duration outageGiveUp) {
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(spec));
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        long maxPoll = Math.max(DEFAULT_MAX_POLL_INTERVAL.toMillis(), outageGiveUp.plus(POLL_MARGIN).toMillis());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
+                (int) Math.min(Integer.MAX_VALUE, maxPoll));
         p.put(ApplyTopology.MIGRATION_CONFIG, spec.name());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, spec.kafka().bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -77,22 +98,34 @@ public final class ApplyStreams implements AutoCloseable {
         return p;
     }
 
-    /** The Streams application id (and consumer group) of a migration's apply topology. */
+    /**
+     * The Streams application id (and consumer group) of a migration's PostgreSQL apply group (see
+     * {@link ApplyGroup}; the search targets have a group of their own).
+     */
     public static String applicationId(MigrationSpec spec) {
         return spec.topicPrefix() + ".apply";
     }
 
-    /** Builds the migration's topology with {@link ApplyTopologyConfig#from} and starts it. */
-    public static ApplyStreams start(MigrationSpec spec, Path stateDir, SinkFactory sinks, DeadLetterPublisher deadLetters,
-                                     ApplyMetrics metrics, Consumer<Throwable> onFatalError) {
-        return start(spec, stateDir, sinks, deadLetters, metrics, TablePauses.none(), onFatalError);
-    }
-
-    /** As above, comparing each change's columns with the tables' schemas in {@code pauses}. */
-    public static ApplyStreams start(MigrationSpec spec, Path stateDir, SinkFactory sinks, DeadLetterPublisher deadLetters,
-                                     ApplyMetrics metrics, TablePauses pauses, Consumer<Throwable> onFatalError) {
-        Topology topology = ApplyTopology.build(ApplyTopologyConfig.from(spec), sinks, deadLetters, metrics, pauses);
-        return start(topology, config(spec, stateDir), onFatalError);
+    /**
+     * Starts one Kafka Streams application per {@linkplain ApplyGroup apply group} of the migration, each
+     * with the same sinks, dead letters, metrics, pauses and outages. When one fails to start, those already
+     * started are closed.
+     */
+    public static List<ApplyStreams> startAll(MigrationSpec spec, Path stateDir, SinkFactory sinks,
+                                              DeadLetterPublisher deadLetters, ApplyMetrics metrics, TablePauses pauses,
+                                              TargetOutages outages, Consumer<Throwable> onFatalError) {
+        List<ApplyStreams> started = new ArrayList<>();
+        try {
+            for (ApplyGroup group : ApplyGroup.of(spec)) {
+                Topology topology = ApplyTopology.build(group.config(), sinks, deadLetters, metrics, pauses, outages);
+                started.add(start(topology, config(spec, group.applicationId(), stateDir, outages.policy().giveUp()),
+                        onFatalError));
+            }
+        } catch (RuntimeException e) {
+            started.forEach(a -> a.close(Duration.ofSeconds(30)));
+            throw e;
+        }
+        return List.copyOf(started);
     }
 
     /**
@@ -104,11 +137,17 @@ public final class ApplyStreams implements AutoCloseable {
         KafkaStreams streams = new KafkaStreams(topology, config);
         ApplyStreams apply = new ApplyStreams(streams);
         streams.setUncaughtExceptionHandler(error -> {
+            if (causedBy(error, ApplyStoppedException.class)) {
+                LOG.info("Apply topology {} stopped while waiting for a target: {}",
+                        config.get(StreamsConfig.APPLICATION_ID_CONFIG), error.getMessage());
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             LOG.error("Apply topology {} failed; shutting down the client so no change is skipped",
                     config.get(StreamsConfig.APPLICATION_ID_CONFIG), error);
-            apply.failure.compareAndSet(null, error);
+            Throwable reported = reportable(error);
+            apply.failure.compareAndSet(null, reported);
             try {
-                onFatalError.accept(error);
+                onFatalError.accept(reported);
             } catch (RuntimeException e) {
                 LOG.warn("The fatal error callback failed: {}", e.toString());
             }
@@ -118,6 +157,29 @@ public final class ApplyStreams implements AutoCloseable {
                 config.get(StreamsConfig.APPLICATION_ID_CONFIG), before, now));
         streams.start();
         return apply;
+    }
+
+    /**
+     * The error to report for a failed stream thread: the target's own {@link SinkException} when there is
+     * one in the chain (one line naming the target, e.g. after an outage outlasted its give-up), rather than
+     * Kafka Streams' wrapper, whose message carries the task, offsets and a stack trace.
+     */
+    static Throwable reportable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SinkException) {
+                return t;
+            }
+        }
+        return error;
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The client's state. */
@@ -130,7 +192,7 @@ public final class ApplyStreams implements AutoCloseable {
         return streams.state() == KafkaStreams.State.RUNNING;
     }
 
-    /** The error that stopped the client, if one did. */
+    /** The error that stopped the client, if one did (see {@link #reportable}). */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure.get());
     }

@@ -1,5 +1,6 @@
 package io.shardshift.engine.topology;
 
+import io.shardshift.core.spec.SpecDefaults;
 import io.shardshift.engine.topology.internal.ApplyProcessor;
 import io.shardshift.engine.topology.internal.PendingWritesStoreBuilder;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -55,6 +56,13 @@ public final class ApplyTopology {
         return build(config, sinks, deadLetters, metrics, TablePauses.none());
     }
 
+    /** Builds the topology, waiting out a target's outage for {@link SpecDefaults#APPLY_OUTAGE_GIVE_UP} (tests). */
+    public static Topology build(ApplyTopologyConfig config, SinkFactory sinks, DeadLetterPublisher deadLetters,
+                                 ApplyMetrics metrics, TablePauses pauses) {
+        return build(config, sinks, deadLetters, metrics, pauses,
+                TargetOutages.giveUpAfter(SpecDefaults.APPLY_OUTAGE_GIVE_UP));
+    }
+
     /**
      * Builds the topology.
      *
@@ -63,9 +71,11 @@ public final class ApplyTopology {
      * @param deadLetters where undecodable, unroutable and rejected records go
      * @param metrics     where every task records what it applied
      * @param pauses      the tables' schemas on the targets and the tables paused by a schema change
+     * @param outages     waits out the outages of targets, and shows which targets are waited for
      */
     public static Topology build(ApplyTopologyConfig config, SinkFactory sinks, DeadLetterPublisher deadLetters,
-                                 ApplyMetrics metrics, TablePauses pauses) {
+                                 ApplyMetrics metrics, TablePauses pauses, TargetOutages outages) {
+        Objects.requireNonNull(outages, "outages");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(sinks, "sinks");
         Objects.requireNonNull(deadLetters, "deadLetters");
@@ -76,7 +86,7 @@ public final class ApplyTopology {
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 config.changeTopics().toArray(String[]::new));
         topology.addProcessor(PROCESSOR, () -> new ApplyProcessor(router, sinks, deadLetters, metrics,
-                config.batchSize(), config.flushInterval(), STORE, pauses), SOURCE);
+                config.batchSize(), config.flushInterval(), STORE, pauses, outages), SOURCE);
         topology.addStateStore(new PendingWritesStoreBuilder(STORE), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PARKED_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);

@@ -1,6 +1,7 @@
 package io.shardshift.engine.topology;
 
 import io.shardshift.core.event.TableId;
+import io.shardshift.core.sink.SinkException;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
 import org.apache.kafka.streams.StreamsConfig;
@@ -97,5 +98,59 @@ class ApplyConfigTest {
                 .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/shardshift/state");
         StreamsConfig valid = new StreamsConfig(p);
         assertThat(valid.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+    }
+
+    @Test
+    void shouldApplyPostgresAndSearchTargetsInGroupsOfTheirOwn() {
+        MigrationSpec mixed = SpecLoader.parse("""
+                name: demo
+                source: {jdbcUrl: "jdbc:postgresql://localhost:5432/app", user: shardshift}
+                tables: [{name: public.orders}, {name: public.notes}]
+                kafka: {bootstrapServers: "localhost:9092"}
+                targets:
+                  - {name: pg_a, jdbcUrl: "jdbc:postgresql://a:5432/app", user: app}
+                layout: {shardKey: tenant_id, buckets: 4, targets: [pg_a]}
+                search:
+                  - {name: orders_search, zkHost: "localhost:2181/solr", collection: orders, version: 1,
+                     table: public.orders}
+                """, Map.of());
+
+        List<ApplyGroup> groups = ApplyGroup.of(mixed);
+
+        assertThat(groups).extracting(ApplyGroup::applicationId).containsExactly("shardshift.demo.apply",
+                "shardshift.demo.apply-search");
+        ApplyGroup pg = groups.get(0);
+        ApplyGroup search = groups.get(1);
+        assertThat(pg.kind()).isEqualTo(ApplyGroup.POSTGRES);
+        assertThat(pg.topics()).containsExactly("shardshift.demo.changes.public.orders", "shardshift.demo.changes.public.notes");
+        assertThat(pg.config().searchTargets()).isEmpty();
+        assertThat(pg.config().layout()).isEqualTo(mixed.routing());
+        assertThat(search.kind()).isEqualTo(ApplyGroup.SEARCH);
+        assertThat(search.topics()).containsExactly("shardshift.demo.changes.public.orders");
+        assertThat(search.config().layout()).isNull();
+        assertThat(search.config().searchTargets())
+                .containsExactly(Map.entry(TableId.parse("public.orders"), List.of("orders_search")));
+        assertThat(ApplyGroup.of(SPEC)).extracting(ApplyGroup::kind).containsExactly(ApplyGroup.POSTGRES);
+    }
+
+    @Test
+    void shouldLetAThreadWaitOutAnOutageWithoutLeavingItsGroup() {
+        Properties p = ApplyStreams.config(SPEC, "shardshift.demo.apply-search", Path.of("/tmp/state"), Duration.ofMinutes(30));
+
+        assertThat(p).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "shardshift.demo.apply-search")
+                .containsEntry(StreamsConfig.consumerPrefix("max.poll.interval.ms"), 32 * 60_000);
+        assertThat(ApplyStreams.config(SPEC, "x", Path.of("/tmp/state"), Duration.ofSeconds(10)))
+                .containsEntry(StreamsConfig.consumerPrefix("max.poll.interval.ms"), 5 * 60_000);
+    }
+
+    @Test
+    void shouldReportTheTargetsOwnErrorRatherThanTheStreamsWrapper() {
+        SinkException gaveUp = new SinkException("gave up waiting for target pg_b after 30m (apply.outageGiveUp is 30m)");
+        Throwable wrapped = new org.apache.kafka.streams.errors.StreamsException("Exception caught in process."
+                + " taskId=0_1, stacktrace=...", gaveUp);
+
+        assertThat(ApplyStreams.reportable(wrapped)).isSameAs(gaveUp);
+        IllegalStateException other = new IllegalStateException("no sink error inside");
+        assertThat(ApplyStreams.reportable(other)).isSameAs(other);
     }
 }

@@ -54,7 +54,8 @@ class ApplyProcessorTest {
         parked.init(context.getStateStoreContext(), parked);
         context.addStateStore(parked);
         processor = new ApplyProcessor(new Router(ONE_TARGET, Map.of(Orders.TABLE, Orders.SHARD_KEY)), sinks,
-                deadLetters, new ApplyMetrics(), 3, FLUSH_INTERVAL, ApplyTopology.STORE, pauses);
+                deadLetters, new ApplyMetrics(), 3, FLUSH_INTERVAL, ApplyTopology.STORE, pauses,
+                TargetOutages.giveUpAfter(Duration.ofSeconds(1)));
         processor.init(context);
     }
 

@@ -85,7 +85,8 @@ public final class DashboardServer implements AutoCloseable {
         LagSampler sampler = LagSampler.start(samples, options.sampleInterval(), options.historySize());
         HttpApi api = null;
         try {
-            MigrationMetrics metrics = MigrationMetrics.bind(runner.spec().name(), sampler, runner.metrics());
+            MigrationMetrics metrics = MigrationMetrics.bind(runner.spec().name(), sampler, runner.metrics(),
+                    runner.outages());
             api = HttpApi.create(options.host(), options.port(), token, options.allowedHosts());
             DashboardServer server = new DashboardServer(api, sampler, samples, metrics, token);
             RunnerStatus status = new RunnerStatus(runner, sampler);

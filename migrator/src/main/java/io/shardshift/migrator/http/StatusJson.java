@@ -5,7 +5,9 @@ import io.shardshift.engine.metrics.LagSampleJson;
 import io.shardshift.engine.metrics.LagSample;
 import io.shardshift.engine.metrics.MigrationStatus;
 import io.shardshift.engine.topology.TablePauses;
+import io.shardshift.engine.topology.TargetOutages;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +27,22 @@ final class StatusJson {
         out.putAll(LagSampleJson.figures(status.latest()));
         out.put("partitions", status.latest().partitions());
         out.put("tables", status.pausedTables().stream().map(StatusJson::paused).toList());
+        out.put("waitingTargets", status.waitingTargets().stream().map(StatusJson::waiting).toList());
+        return out;
+    }
+
+    /**
+     * A target apply is waiting for: {@code {"target":"pg_b","state":"waiting","since":"2026-12-06T22:10:00Z",
+     * "sinceMillis":...,"lastError":"...","text":"waiting for target pg_b since ... (...)"}}.
+     */
+    private static Map<String, Object> waiting(TargetOutages.Waiting w) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("target", w.target());
+        out.put("state", "waiting");
+        out.put("since", Instant.ofEpochMilli(w.sinceMillis()).toString());
+        out.put("sinceMillis", w.sinceMillis());
+        out.put("lastError", w.lastError());
+        out.put("text", w.describe());
         return out;
     }
 

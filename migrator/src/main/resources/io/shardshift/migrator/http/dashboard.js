@@ -268,6 +268,19 @@
     }
     list.hidden = list.children.length === 0;
   }
+  // Targets apply is waiting for (down or unreachable): it tries again until they are back or it gives up;
+  // the other targets go on.
+  function renderWaiting(targets) {
+    const list = $("waiting-targets");
+    list.replaceChildren();
+    for (const t of targets) {
+      const li = document.createElement("li");
+      li.dataset.target = t.target;
+      li.textContent = "WAITING " + t.text + ", for " + fmtMillis(Math.max(0, Date.now() - t.sinceMillis));
+      list.appendChild(li);
+    }
+    list.hidden = list.children.length === 0;
+  }
   let polling = false;
   async function poll() {
     if (polling) return;
@@ -278,6 +291,7 @@
       appendHistory(h);
       renderStatus(s);
       renderPaused(s.tables || []);
+      renderWaiting(s.waitingTargets || []);
       drawCharts();
       const conn = $("connection");
       conn.textContent = "updated " + fmtTime(Date.now()) + (s.sampleError ? " (sampling: " + s.sampleError + ")" : "");

@@ -7,6 +7,7 @@ import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.sink.ChangeSink;
 import io.shardshift.core.sink.RejectedEvent;
 import io.shardshift.core.sink.SinkException;
+import io.shardshift.core.spec.SpecDefaults;
 import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.sink.pg.internal.ApplyOutcome;
 import io.shardshift.sink.pg.internal.Backoff;
@@ -40,8 +41,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * key, then each table gets at most three set-based statements (streamed upserts, snapshot inserts,
  * deletes). A streamed write applies only where the stored fence {@code _ss_lsn} is lower than its LSN and
  * no tombstone of the key is at or above it; snapshot rows only fill keys with neither row nor tombstone;
- * deletes remove older rows and leave a tombstone. Retriable errors (SQLSTATE classes 08, 40, 53, 57) retry
- * the batch with exponential backoff on a new connection if needed; data errors (classes 22, 23, ...)
+ * deletes remove older rows and leave a tombstone. Retriable errors (SQLSTATE classes 40, 53, 57) retry
+ * the batch with exponential backoff on a new connection if needed; an outage (connection refused, reset or
+ * timed out after {@link SpecDefaults#APPLY_SOCKET_TIMEOUT}, the server shutting down or starting) is tried
+ * once more on a new connection, then thrown as {@link io.shardshift.core.sink.TargetUnavailableException}
+ * for the caller to wait out and apply the batch again; data errors (classes 22, 23, ...)
  * replay the batch one event at a time and reject only the events that fail. Events the target can never
  * take (a table it does not hold, a column it lacks, a key that is not the primary key) are rejected before
  * any write. A TRUNCATE runs first in its batch: it deletes the table's rows older than its LSN and raises the
@@ -89,8 +93,9 @@ public final class PgTargetSink implements ChangeSink {
      * Opens a sink on a provisioned target and checks that every table is there as expected.
      *
      * @param batchSize  the most events applied in one transaction (larger batches are split)
-     * @param maxRetries how many times a batch is retried after a retriable error
+     * @param maxRetries how many times a batch is retried after a retriable error that is not an outage
      * @throws IllegalArgumentException when an argument or table definition is not valid
+     * @throws io.shardshift.core.sink.TargetUnavailableException when the target cannot be reached
      * @throws SinkException            naming the table and column when a table is missing or differs
      */
     public static PgTargetSink open(TargetSpec target, List<TableSchema> tables, int batchSize, int maxRetries) {
@@ -107,7 +112,8 @@ public final class PgTargetSink implements ChangeSink {
                 throw new IllegalArgumentException("table " + t.id() + " is given twice");
             }
         }
-        PgSession session = new PgSession(target, "sink", maxRetries, Backoff.DEFAULT, null);
+        PgSession session = new PgSession(target, "sink", maxRetries, Backoff.DEFAULT, null)
+                .outagesToCaller(SpecDefaults.APPLY_SOCKET_TIMEOUT);
         try {
             SchemaCheck.requireProvisioned(session, tables);
         } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.sink.ChangeSink;
 import io.shardshift.core.sink.RejectedEvent;
+import io.shardshift.core.spec.SpecDefaults;
 import io.shardshift.sink.solr.internal.DocBuilder;
 import io.shardshift.sink.solr.internal.DocIds;
 import io.shardshift.sink.solr.internal.FieldMap;
@@ -53,10 +54,11 @@ public final class SolrTargetSink implements ChangeSink {
      * @throws IllegalArgumentException when the mapping does not fit the table
      */
     public SolrTargetSink(SolrTargetConfig config, TableSchema schema, SolrClient client) {
-        this(config, schema, client, false);
+        this(config, schema, client, false, false);
     }
 
-    private SolrTargetSink(SolrTargetConfig config, TableSchema schema, SolrClient client, boolean ownsClient) {
+    private SolrTargetSink(SolrTargetConfig config, TableSchema schema, SolrClient client, boolean ownsClient,
+                           boolean outagesToCaller) {
         this.config = Objects.requireNonNull(config, "config");
         this.client = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
@@ -64,14 +66,27 @@ public final class SolrTargetSink implements ChangeSink {
         DocIds ids = new DocIds(schema.primaryKey(), config.shardKey(), config.hotTenants());
         this.builder = new DocBuilder(config.name(), config.tableId(), fields, ids);
         this.sender = new UpdateSender(client, config.collectionName(), config.name(), config.commitWithinMs(),
-                config.batchSize(), config.maxRetries(), config.retryBackoffMs());
+                config.batchSize(), config.maxRetries(), config.retryBackoffMs(), outagesToCaller);
     }
 
     /** A sink with its own cloud client from the config, closed with the sink. */
     public static SolrTargetSink open(SolrTargetConfig config, TableSchema schema) {
-        SolrClient client = SolrClients.forTarget(config);
+        return open(config, schema, SolrClients.forTarget(config), false);
+    }
+
+    /**
+     * A sink for apply, which waits out outages itself: an outage is retried once, then thrown as
+     * {@link io.shardshift.core.sink.TargetUnavailableException}; a request that gets no answer within
+     * {@link SpecDefaults#APPLY_SOCKET_TIMEOUT} fails (a network stall), to be tried again.
+     */
+    public static SolrTargetSink openForApply(SolrTargetConfig config, TableSchema schema) {
+        return open(config, schema, SolrClients.forApply(config, SpecDefaults.APPLY_SOCKET_TIMEOUT), true);
+    }
+
+    private static SolrTargetSink open(SolrTargetConfig config, TableSchema schema, SolrClient client,
+                                       boolean outagesToCaller) {
         try {
-            return new SolrTargetSink(config, schema, client, true);
+            return new SolrTargetSink(config, schema, client, true, outagesToCaller);
         } catch (RuntimeException e) {
             closeQuietly(client);
             throw e;

@@ -12,6 +12,7 @@ import io.shardshift.engine.topology.Router;
 import io.shardshift.engine.topology.SinkFactory;
 import io.shardshift.core.event.TableId;
 import io.shardshift.engine.topology.TablePauses;
+import io.shardshift.engine.topology.TargetOutages;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -32,7 +33,8 @@ import java.util.Optional;
  * decode, route, buffer per target. A buffer is written when it holds a batch, on a wall-clock
  * punctuation, and before Kafka Streams commits the task (through {@link PendingWritesStore}), so no
  * offset is committed before its event is written. Records that cannot be decoded or routed, and events a
- * target rejects, go to the dead-letter publisher; a target failure stops the task.
+ * target rejects, go to the dead-letter publisher; a target that cannot be reached is waited for
+ * ({@link TargetOutages}); any other target failure stops the task.
  *
  * <p>A change whose columns differ from its table's columns on the targets ({@link SchemaDrift}) is never
  * written: it pauses the table ({@link TablePauses}), and every later change of a paused table is parked in
@@ -49,13 +51,15 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
     private final Duration flushInterval;
     private final String storeName;
     private final TablePauses pauses;
+    private final TargetOutages outages;
     private ParkedChanges parked;
     private ProcessorContext<Void, Void> context;
     private PendingBatches batches;
     private String migration;
 
     public ApplyProcessor(Router router, SinkFactory sinkFactory, DeadLetterPublisher deadLetters, ApplyMetrics metrics,
-                          int batchSize, Duration flushInterval, String storeName, TablePauses pauses) {
+                          int batchSize, Duration flushInterval, String storeName, TablePauses pauses,
+                          TargetOutages outages) {
         this.router = router;
         this.sinkFactory = sinkFactory;
         this.deadLetters = deadLetters;
@@ -64,6 +68,7 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
         this.flushInterval = flushInterval;
         this.storeName = storeName;
         this.pauses = pauses;
+        this.outages = outages;
     }
 
     @Override
@@ -73,7 +78,8 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
         migration = name == null ? context.applicationId() : name.toString();
         setLogContext();
         String task = context.taskId().toString();
-        batches = new PendingBatches(sinkFactory, deadLetters, metrics, batchSize, context::currentSystemTimeMs, task);
+        batches = new PendingBatches(sinkFactory, deadLetters, metrics, batchSize, context::currentSystemTimeMs, task,
+                outages);
         PendingWritesStore store = context.getStateStore(storeName);
         store.attach(batches::writeAll, batches::discard);
         KeyValueStore<Bytes, byte[]> parkedStore = context.getStateStore(ApplyTopology.PARKED_STORE);

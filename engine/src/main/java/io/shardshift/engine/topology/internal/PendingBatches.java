@@ -9,7 +9,9 @@ import io.shardshift.core.sink.SinkException;
 import io.shardshift.engine.topology.ApplyMetrics;
 import io.shardshift.engine.topology.DeadLetter;
 import io.shardshift.engine.topology.DeadLetterPublisher;
+import io.shardshift.engine.topology.ApplyStoppedException;
 import io.shardshift.engine.topology.SinkFactory;
+import io.shardshift.engine.topology.TargetOutages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +32,9 @@ import java.util.function.LongSupplier;
 
 /**
  * One task's buffers of routed events, one per target, and the sinks they are written to. Events of a
- * target keep their arrival order. Not thread-safe: a stream task is driven by one thread.
+ * target keep their arrival order. A write to a target that cannot be reached (and the opening of its sink)
+ * is tried again until it goes through or {@link TargetOutages} gives up; the batch stays in hand meanwhile,
+ * and its offsets are not committed. Not thread-safe: a stream task is driven by one thread.
  */
 public final class PendingBatches {
     private static final Logger LOG = LoggerFactory.getLogger(PendingBatches.class);
@@ -40,23 +45,26 @@ public final class PendingBatches {
     private final int batchSize;
     private final LongSupplier clock;
     private final String task;
+    private final TargetOutages outages;
     private final Map<String, List<PendingEvent>> buffers = new LinkedHashMap<>();
-    private final Map<String, ChangeSink> sinks = new LinkedHashMap<>();
+    private final Map<String, ChangeSink> sinks = new ConcurrentHashMap<>();
     private ExecutorService writers;
 
     /**
      * @param batchSize a target's buffer is written as soon as it holds this many events
      * @param clock     wall-clock milliseconds, for latency
      * @param task      the task id, for logs
+     * @param outages   waits out the targets' outages
      */
     public PendingBatches(SinkFactory sinkFactory, DeadLetterPublisher deadLetters, ApplyMetrics metrics,
-                          int batchSize, LongSupplier clock, String task) {
+                          int batchSize, LongSupplier clock, String task, TargetOutages outages) {
         this.sinkFactory = sinkFactory;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.batchSize = batchSize;
         this.clock = clock;
         this.task = task;
+        this.outages = outages;
     }
 
     /** Buffers an event for a target; writes that target's batch when it is full. */
@@ -87,7 +95,6 @@ public final class PendingBatches {
         }
         Map<String, List<PendingEvent>> batches = new LinkedHashMap<>();
         targets.forEach(t -> batches.put(t, buffers.remove(t)));
-        targets.forEach(this::sinkOf);
         List<Future<Integer>> writes = new ArrayList<>();
         for (Map.Entry<String, List<PendingEvent>> e : batches.entrySet()) {
             writes.add(writers().submit(LoggingContext.propagate(() -> write(e.getKey(), e.getValue()))));
@@ -177,7 +184,10 @@ public final class PendingBatches {
         batch.forEach(p -> events.add(p.event()));
         List<RejectedEvent> rejected;
         try {
-            rejected = sinkOf(target).apply(events);
+            rejected = outages.call(target, () -> sinkOf(target).apply(events));
+        } catch (ApplyStoppedException e) {
+            LOG.info("Task {}: {}; its {} events will be read again", task, e.getMessage(), batch.size());
+            throw e;
         } catch (SinkException e) {
             LOG.error("Task {}: target {} failed to apply {} events from {} to {}; stopping the task so no event is"
                     + " skipped", task, target, batch.size(), batch.get(0).origin(), batch.get(batch.size() - 1).origin(), e);
@@ -197,6 +207,7 @@ public final class PendingBatches {
         return batch.size();
     }
 
+    /** The target's sink, opened on first use; a thread per target may call this at once. */
     private ChangeSink sinkOf(String target) {
         ChangeSink sink = sinks.get(target);
         if (sink == null) {

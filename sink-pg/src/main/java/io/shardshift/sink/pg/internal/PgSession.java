@@ -1,18 +1,23 @@
 package io.shardshift.sink.pg.internal;
 
 import io.shardshift.core.sink.SinkException;
+import io.shardshift.core.sink.TargetUnavailableException;
 import io.shardshift.core.spec.TargetSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
  * One connection to a target, reopened when lost, that runs units of work in a transaction and retries
- * them while the error is {@linkplain SqlStates.Kind#RETRIABLE retriable}, with exponential backoff. Not
- * thread-safe: one session per writer.
+ * them while the error is {@linkplain SqlStates.Kind#RETRIABLE retriable}, with exponential backoff. When
+ * the retries run out on an {@linkplain SqlStates#isOutage outage}, it throws
+ * {@link TargetUnavailableException}. A session {@linkplain #outagesToCaller handing outages to its caller}
+ * retries an outage once only (on a new connection, which replaces a connection left stale by a target
+ * restart) and leaves the waiting to the caller. Not thread-safe: one session per writer.
  */
 public final class PgSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PgSession.class);
@@ -28,6 +33,8 @@ public final class PgSession implements AutoCloseable {
     private final int maxRetries;
     private final Backoff backoff;
     private final Work<Void> onConnect;
+    private boolean outagesToCaller;
+    private Duration timeout;
     private Connection connection;
 
     /**
@@ -48,6 +55,20 @@ public final class PgSession implements AutoCloseable {
 
     public TargetSpec target() {
         return target;
+    }
+
+    /**
+     * Makes this session throw {@link TargetUnavailableException} after one retry of an outage, and open its
+     * connections with {@code timeout} on connecting and on every wait for the server (see
+     * {@link Targets#connect(TargetSpec, String, Duration)}), so a stalled network fails a write instead of
+     * hanging it. Call before the first unit of work.
+     *
+     * @return this session
+     */
+    public PgSession outagesToCaller(Duration timeout) {
+        this.outagesToCaller = true;
+        this.timeout = timeout;
+        return this;
     }
 
     /**
@@ -76,6 +97,12 @@ public final class PgSession implements AutoCloseable {
                 if (kind == SqlStates.Kind.FATAL) {
                     throw new SinkException(what.get() + " failed on " + Targets.describe(target) + ": " + reason, e);
                 }
+                boolean outage = SqlStates.isOutage(e);
+                if (outage && attempt >= (outagesToCaller ? Math.min(1, maxRetries) : maxRetries)) {
+                    dropIfLost(e);
+                    throw new TargetUnavailableException(target.name(), what.get() + " failed on "
+                            + Targets.describe(target) + ": " + reason, e);
+                }
                 if (attempt >= maxRetries) {
                     throw new SinkException(what.get() + " failed on " + Targets.describe(target) + " after "
                             + (attempt + 1) + " attempts: " + reason, e);
@@ -99,7 +126,7 @@ public final class PgSession implements AutoCloseable {
 
     private Connection connection() throws SQLException {
         if (connection == null) {
-            Connection c = Targets.connect(target, purpose);
+            Connection c = Targets.connect(target, purpose, timeout);
             try {
                 c.setAutoCommit(true);
                 if (onConnect != null) {

@@ -33,7 +33,26 @@ public final class SqlStates {
             "57P04" // database_dropped: no retry brings it back
     );
 
+    private static final Set<String> OUTAGE_STATES = Set.of(
+            "57P01", // admin_shutdown
+            "57P02", // crash_shutdown
+            "57P03" // cannot_connect_now: starting up, shutting down, in recovery
+    );
+
     private SqlStates() {
+    }
+
+    /**
+     * Whether the error says the target cannot be reached rather than anything about the work: connection
+     * refused, reset or timed out (class 08, or an I/O failure with no state), the server shutting down or
+     * not yet accepting connections (57P01-57P03). Such an error is an outage: waiting may fix it.
+     */
+    public static boolean isOutage(SQLException e) {
+        String state = state(e);
+        if (state == null) {
+            return classify(e) == Kind.RETRIABLE;
+        }
+        return state.startsWith("08") || OUTAGE_STATES.contains(state);
     }
 
     /** Classifies a SQLSTATE; {@code null} (no state, as for an I/O failure) is {@link Kind#RETRIABLE}. */

@@ -7,12 +7,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 
 /** Opens connections to a target and names it in messages without its credentials. */
 public final class Targets {
     private static final String MASK = "******";
+    /** The longest wait to connect and log in when a timeout is given: short, so a recovered target is seen soon. */
+    private static final long CONNECT_TIMEOUT_SECONDS = 10;
 
     private Targets() {
     }
@@ -22,6 +25,16 @@ public final class Targets {
      * URL or message.
      */
     public static Connection connect(TargetSpec target, String purpose) throws SQLException {
+        return connect(target, purpose, null);
+    }
+
+    /**
+     * As {@link #connect(TargetSpec, String)}, and when {@code timeout} is given: every wait for the server's
+     * answer on the open connection fails after it (a network stall then shows as an I/O error, SQLSTATE
+     * 08006, instead of a read that never returns), and connecting and logging in after at most 10 s. TCP
+     * keepalive is always on.
+     */
+    public static Connection connect(TargetSpec target, String purpose, Duration timeout) throws SQLException {
         Objects.requireNonNull(target, "target");
         if (target.jdbcUrl() == null || !target.jdbcUrl().startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("target " + target.name() + ": jdbcUrl must start with jdbc:postgresql:");
@@ -35,6 +48,13 @@ public final class Targets {
         }
         props.setProperty("ApplicationName", "shardshift-" + purpose);
         props.setProperty("tcpKeepAlive", "true");
+        if (timeout != null) {
+            String seconds = Long.toString(Math.max(1, timeout.toSeconds()));
+            String connectSeconds = Long.toString(Math.max(1, Math.min(CONNECT_TIMEOUT_SECONDS, timeout.toSeconds())));
+            props.setProperty("socketTimeout", seconds);
+            props.setProperty("connectTimeout", connectSeconds);
+            props.setProperty("loginTimeout", connectSeconds);
+        }
         Connection c = DriverManager.getConnection(target.jdbcUrl(), props);
         try (Statement st = c.createStatement()) {
             for (String setting : KeyText.SESSION_SETTINGS) {

@@ -56,4 +56,27 @@ class SqlStatesTest {
         batch.setNextException(new SQLException("bad value", "22P02"));
         assertThat(SqlStates.classify(batch)).isEqualTo(SqlStates.Kind.DATA);
     }
+
+    @ParameterizedTest
+    @CsvSource({
+            "08006, true",  // connection_failure: reset, I/O error, socket timeout
+            "08001, true",  // unable to establish: connection refused
+            "57P01, true",  // admin_shutdown: the target is stopping
+            "57P02, true",  // crash_shutdown
+            "57P03, true",  // cannot_connect_now: starting up
+            "40P01, false", // deadlock_detected: retried, not waited for
+            "53300, false", // too_many_connections
+            "57014, false", // query_canceled
+            "23505, false", // unique_violation
+            "28P01, false"}) // invalid_password
+    void shouldTellAnOutageFromOtherErrors(String state, boolean outage) {
+        assertThat(SqlStates.isOutage(new SQLException("x", state))).isEqualTo(outage);
+    }
+
+    @Test
+    void shouldTakeAnIoFailureWithoutStateForAnOutage() {
+        assertThat(SqlStates.isOutage(new SQLException("I/O error", null, new java.net.SocketTimeoutException("Read timed out"))))
+                .isTrue();
+        assertThat(SqlStates.isOutage(new SQLException("no state, no cause"))).isFalse();
+    }
 }

@@ -38,6 +38,23 @@ public final class SolrErrors {
     }
 
     /**
+     * Whether the error says Solr cannot be reached rather than anything about the documents: no answer
+     * (connection refused or reset, timeout, ZooKeeper connection loss) or a 5xx (no live leader, server
+     * error). A missing collection and 408, 409, 429 are transient but not outages.
+     */
+    public static boolean isOutage(Throwable error) {
+        if (isPermanent(error) || isMissingCollection(error)) {
+            return false;
+        }
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SolrException se) {
+                return se.code() >= 500 || se.code() <= 0;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Whether the collection itself is missing: a 400 that no document causes, so it is retried (it may be
      * being created) and then stops the writer rather than rejecting every document.
      */

@@ -2,6 +2,7 @@ package io.shardshift.sink.solr.internal;
 
 import io.shardshift.core.sink.RejectedEvent;
 import io.shardshift.core.sink.SinkException;
+import io.shardshift.core.sink.TargetUnavailableException;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.request.UpdateRequest;
 import org.slf4j.Logger;
@@ -17,7 +18,10 @@ import java.util.Objects;
  * leaders in parallel.
  *
  * <p>Transient errors are retried with exponential backoff, the whole request each time; that is safe
- * because every document carries its fence and Solr's version guard drops what it already holds. When a
+ * because every document carries its fence and Solr's version guard drops what it already holds. An
+ * {@linkplain SolrErrors#isOutage outage} (Solr not answering, a 5xx) that outlasts the retries is thrown as
+ * {@link TargetUnavailableException}; a sender that hands outages to its caller retries it once only and
+ * leaves the waiting to the caller. When a
  * request fails permanently (Solr answers 4xx, e.g. a value its field rejects), its documents are sent
  * one by one and only the failing ones are returned, each with Solr's reason.
  */
@@ -32,6 +36,7 @@ public final class UpdateSender {
     private final int batchSize;
     private final int maxRetries;
     private final long backoffMs;
+    private final boolean outagesToCaller;
 
     /**
      * @param client         a (cloud) client
@@ -41,9 +46,11 @@ public final class UpdateSender {
      * @param batchSize      documents per request
      * @param maxRetries     retries of a request on transient errors
      * @param backoffMs      the first retry delay, doubled on each retry up to 10 s
+     * @param outagesToCaller whether an outage is thrown after one retry (the caller waits it out) rather than
+     *                        after {@code maxRetries}
      */
     public UpdateSender(SolrClient client, String collection, String target, int commitWithinMs, int batchSize,
-                        int maxRetries, long backoffMs) {
+                        int maxRetries, long backoffMs, boolean outagesToCaller) {
         this.client = Objects.requireNonNull(client, "client");
         this.collection = Objects.requireNonNull(collection, "collection");
         this.target = Objects.requireNonNull(target, "target");
@@ -51,13 +58,15 @@ public final class UpdateSender {
         this.batchSize = batchSize;
         this.maxRetries = maxRetries;
         this.backoffMs = backoffMs;
+        this.outagesToCaller = outagesToCaller;
     }
 
     /**
      * Sends the documents.
      *
      * @return the documents Solr rejected permanently, as rejected events with Solr's reason
-     * @throws SinkException when a transient error outlasts the retries
+     * @throws TargetUnavailableException when Solr cannot be reached
+     * @throws SinkException when another transient error outlasts the retries
      */
     public List<RejectedEvent> send(List<PendingDoc> docs) {
         List<RejectedEvent> rejected = new ArrayList<>();
@@ -98,8 +107,13 @@ public final class UpdateSender {
                 if (SolrErrors.isPermanent(e)) {
                     return e;
                 }
+                PendingDoc first = docs.get(0);
+                if (SolrErrors.isOutage(e) && attempt >= (outagesToCaller ? Math.min(1, maxRetries) : maxRetries)) {
+                    throw new TargetUnavailableException(target, "Solr target " + target + ": writing "
+                            + docs.size() + " document(s) to " + collection + " (first " + first.id() + " at "
+                            + first.event().position() + ") failed: " + SolrErrors.reason(e), e);
+                }
                 if (attempt >= maxRetries) {
-                    PendingDoc first = docs.get(0);
                     throw new SinkException("Solr target " + target + ": writing " + docs.size() + " document(s) to "
                             + collection + " (first " + first.id() + " of table " + first.event().table() + " at "
                             + first.event().position() + ") failed after " + (attempt + 1) + " attempt(s): "

@@ -35,6 +35,23 @@ class SolrErrorsTest {
                 "Collection not found: orders_v9"))).isFalse();
     }
 
+    @Test
+    void shouldTakeNoAnswerAndServerErrorsForAnOutage() {
+        assertThat(SolrErrors.isOutage(new SolrServerException(new ConnectException("refused")))).isTrue();
+        assertThat(SolrErrors.isOutage(new IOException("reset"))).isTrue();
+        assertThat(SolrErrors.isOutage(remote(503))).isTrue();
+        assertThat(SolrErrors.isOutage(route(remote(503)))).isTrue();
+    }
+
+    @Test
+    void shouldNotTakeDocumentErrorsOrAMissingCollectionForAnOutage() {
+        assertThat(SolrErrors.isOutage(remote(400))).isFalse();
+        assertThat(SolrErrors.isOutage(remote(409))).isFalse();
+        assertThat(SolrErrors.isOutage(remote(429))).isFalse();
+        assertThat(SolrErrors.isOutage(new SolrException(SolrException.ErrorCode.BAD_REQUEST,
+                "Collection not found: orders_v9"))).isFalse();
+    }
+
     private static SolrException remote(int code) {
         return new BaseHttpSolrClient.RemoteSolrException("http://solr", code, "status " + code, null);
     }
