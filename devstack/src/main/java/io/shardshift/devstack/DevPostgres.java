@@ -162,14 +162,16 @@ public final class DevPostgres implements AutoCloseable {
         LOG.info("PostgreSQL on port {} stopped; data kept in {}", port, dataDir);
     }
 
-    /** Starts a {@linkplain #stop() stopped} server again on the same data directory and port. */
+    /**
+     * Starts a {@linkplain #stop() stopped} server again on the same data directory and port; a running server is
+     * first stopped (fast shutdown: every open connection breaks), as a crash or an operator's restart would. Returns
+     * once the server accepts connections.
+     */
     public synchronized void restart() {
         if (closed.get()) {
             throw new IllegalStateException("PostgreSQL on port " + port + " is closed, not stopped");
         }
-        if (server != null) {
-            return;
-        }
+        stop();
         try {
             Path passwordFile = Files.writeString(workDir.resolve("pwfile"), PASSWORD + "\n");
             server = builder(dataDir, logFile, passwordFile, walLevel, port).start();
@@ -225,34 +227,6 @@ public final class DevPostgres implements AutoCloseable {
     /** Opens a new connection to the database as the superuser; the caller closes it. */
     public Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(database), USER, PASSWORD);
-    }
-
-    /**
-     * Restarts the server in place (fast shutdown, then start on the same port and data), as a crash or an
-     * operator's restart would: every open connection breaks. Waits until it accepts connections again.
-     */
-    public void restart() {
-        try {
-            String opts = Files.readString(dataDir.resolve("postmaster.opts")).trim();
-            int args = opts.indexOf(" \"");
-            String postgres = args < 0 ? opts : opts.substring(0, args);
-            Path pgCtl = Path.of(postgres).resolveSibling("pg_ctl");
-            // as the server was started: in a user namespace of its own when run as root (pg_ctl refuses root)
-            Process p = new ProcessBuilder("unshare", "-U", pgCtl.toString(), "-D", dataDir.toString(), "-w", "-t", "60",
-                    "-m", "fast", "-l", logFile.toString(), "restart").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (!p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException("pg_ctl restart of PostgreSQL on port " + port() + " failed: " + out.strip()
-                        + " (postmaster.opts: " + opts + ")");
-            }
-            LOG.info("PostgreSQL on port {} restarted", port());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not restart PostgreSQL on port " + port(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while restarting PostgreSQL on port " + port(), e);
-        }
     }
 
     /** Stops the server (fast shutdown) and deletes its temporary files; the second call does nothing. */
