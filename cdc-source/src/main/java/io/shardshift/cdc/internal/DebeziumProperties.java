@@ -79,6 +79,8 @@ public final class DebeziumProperties {
         p.setProperty("time.precision.mode", "adaptive");
         // Exact text for the types whose default conversion changes values (infinity, multi-dimensional arrays).
         p.setProperty("converters", PgTextConverter.NAME);
+        // Composite values, multiranges and tsquery reach PgTextConverter as their text instead of being left out.
+        p.setProperty("include.unknown.datatypes", "true");
         p.setProperty(PgTextConverter.NAME + ".type", PgTextConverter.class.getName());
         p.setProperty("unavailable.value.placeholder", DebeziumEventConverter.UNAVAILABLE_PLACEHOLDER);
 

@@ -35,7 +35,12 @@ import java.util.Set;
  *   <li>{@code bit varying}: the bits sent, leading zeros and all.</li>
  *   <li>{@code box}, {@code lseg}, {@code line}, {@code path}, {@code polygon}, {@code circle}: their text form,
  *       which Debezium leaves out of change events.</li>
+ *   <li>composite types (and domains over them), multiranges, {@code tsquery} and every other type of JDBC type
+ *       {@code OTHER} but interval, money and point: the text pgoutput sent, which Debezium hands over as is
+ *       with {@code include.unknown.datatypes=true} (and otherwise leaves out of change events).</li>
  * </ul>
+ *
+ * <p>Domains are converted as their base type (Debezium reports the base type's oid).
  *
  * <p>An array's text is what the replication session printed; it equals canonical key text
  * ({@link KeyText}) for the element types {@link io.shardshift.core.schema.KeyTypes} accepts in key arrays
@@ -54,6 +59,8 @@ public final class PgTextConverter implements CustomConverter<SchemaBuilder, Rel
     private static final int NUMERIC = 1700;
     private static final int VARBIT = 1562;
     private static final Set<Integer> GEOMETRIC = Set.of(601, 602, 603, 604, 628, 718);
+    /** interval, money, point: of JDBC type OTHER, but Debezium's conversion of them is exact and kept. */
+    private static final Set<Integer> DEBEZIUM_OTHER = Set.of(1186, 790, 600);
 
     @Override
     public void configure(Properties props) {
@@ -64,7 +71,9 @@ public final class PgTextConverter implements CustomConverter<SchemaBuilder, Rel
     public void converterFor(RelationalColumn column, ConverterRegistration<SchemaBuilder> registration) {
         int type = column.nativeType();
         boolean array = column.jdbcType() == Types.ARRAY;
-        if (array || type == DATE || type == TIMESTAMP || type == TIMESTAMPTZ || type == TIME || type == NUMERIC
+        boolean other = (column.jdbcType() == Types.OTHER || column.jdbcType() == Types.STRUCT)
+                && !DEBEZIUM_OTHER.contains(type);
+        if (array || other || type == DATE || type == TIMESTAMP || type == TIMESTAMPTZ || type == TIME || type == NUMERIC
                 || type == VARBIT || GEOMETRIC.contains(type)) {
             registration.register(SchemaBuilder.string().name(SCHEMA_NAME).optional(), value -> text(type, value));
         }
