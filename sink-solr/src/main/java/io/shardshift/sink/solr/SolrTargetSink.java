@@ -1,12 +1,14 @@
 package io.shardshift.sink.solr;
 
 import io.shardshift.core.event.ChangeEvent;
+import io.shardshift.core.event.Operation;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.sink.ChangeSink;
 import io.shardshift.core.sink.RejectedEvent;
 import io.shardshift.sink.solr.internal.DocBuilder;
 import io.shardshift.sink.solr.internal.DocIds;
 import io.shardshift.sink.solr.internal.FieldMap;
+import io.shardshift.sink.solr.internal.TruncateFence;
 import io.shardshift.sink.solr.internal.UpdateSender;
 import org.apache.solr.client.solrj.SolrClient;
 import org.slf4j.Logger;
@@ -33,8 +35,12 @@ import java.util.Objects;
  * delete-by-id: Solr takes a delete's version from a request parameter, one per request, so versioned
  * deletes could not be batched; the version guard treats the tombstone add exactly like the tombstone a
  * versioned delete-by-id leaves. Events of other tables are skipped (one stream may feed several
- * targets); {@code TRUNCATE}, a missing shard key value and a value its field type cannot hold are
- * returned as rejected.
+ * targets); a missing shard key value and a value its field type cannot hold are returned as rejected.
+ *
+ * <p>A {@code TRUNCATE} raises the collection's {@link TruncateFence} to its LSN before the rest of its batch:
+ * every document with an older {@code _ss_lsn} is deleted, and from then on events older than the fence
+ * (changes still in flight on other partitions) and snapshot rows (fence 0) are dropped, as a PostgreSQL
+ * target's truncate fence keeps them out. Later rows are written as usual.
  *
  * <p>Thread safety: one instance may be used by one thread at a time.
  */
@@ -46,6 +52,7 @@ public final class SolrTargetSink implements ChangeSink {
     private final boolean ownsClient;
     private final DocBuilder builder;
     private final UpdateSender sender;
+    private final TruncateFence truncates;
 
     /**
      * A sink writing through a client the caller owns (and closes).
@@ -65,6 +72,7 @@ public final class SolrTargetSink implements ChangeSink {
         this.builder = new DocBuilder(config.name(), config.tableId(), fields, ids);
         this.sender = new UpdateSender(client, config.collectionName(), config.name(), config.commitWithinMs(),
                 config.batchSize(), config.maxRetries(), config.retryBackoffMs());
+        this.truncates = new TruncateFence(client, config.collectionName(), config.name(), config.commitWithinMs());
     }
 
     /** A sink with its own cloud client from the config, closed with the sink. */
@@ -93,9 +101,25 @@ public final class SolrTargetSink implements ChangeSink {
         if (batch.isEmpty()) {
             return List.of();
         }
-        DocBuilder.Result built = builder.build(batch);
+        long fence = truncates.read();
+        long truncatedAt = batch.stream().filter(e -> e.op() == Operation.TRUNCATE && e.table().equals(config.tableId()))
+                .mapToLong(e -> e.position().fence()).max().orElse(0L);
+        if (truncatedAt > fence) {
+            truncates.raise(truncatedAt);
+            fence = truncatedAt;
+        }
+        long kept = fence;
+        List<ChangeEvent> live = batch.stream().filter(e -> !(e.op() == Operation.TRUNCATE
+                && e.table().equals(config.tableId())) && e.position().fence() >= kept).toList();
+        DocBuilder.Result built = builder.build(live);
         List<RejectedEvent> rejected = new ArrayList<>(built.rejected());
         rejected.addAll(sender.send(built.docs()));
+        if (!built.docs().isEmpty()) {
+            long after = truncates.read();
+            if (after > fence) {
+                truncates.deleteBelow(after);
+            }
+        }
         if (!rejected.isEmpty()) {
             LOG.warn("Solr target {}: {} of {} event(s) rejected", config.name(), rejected.size(), batch.size());
         }
