@@ -116,7 +116,8 @@ public final class PgTextValues {
 
     /**
      * A date from Debezium's epoch days, where {@code infinity} and {@code -infinity} are sentinels far before
-     * PostgreSQL's first date (a domain over date reaches here; plain dates go through {@link PgTextConverter}).
+     * PostgreSQL's first date. Dates normally come through {@link PgTextConverter} as text; this keeps Debezium's
+     * own form exact too, should a date reach here in it.
      */
     static String epochDay(long days) {
         LocalDate d = LocalDate.ofEpochDay(days);
