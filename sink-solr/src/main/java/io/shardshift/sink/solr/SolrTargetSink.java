@@ -72,7 +72,8 @@ public final class SolrTargetSink implements ChangeSink {
         this.builder = new DocBuilder(config.name(), config.tableId(), fields, ids);
         this.sender = new UpdateSender(client, config.collectionName(), config.name(), config.commitWithinMs(),
                 config.batchSize(), config.maxRetries(), config.retryBackoffMs());
-        this.truncates = new TruncateFence(client, config.collectionName(), config.name(), config.commitWithinMs());
+        this.truncates = new TruncateFence(client, config.collectionName(), config.name(), config.commitWithinMs(),
+                config.maxRetries(), config.retryBackoffMs());
     }
 
     /** A sink with its own cloud client from the config, closed with the sink. */

@@ -30,24 +30,28 @@ public final class TruncateFence {
     private final String collection;
     private final String target;
     private final int commitWithinMs;
+    private final int maxRetries;
+    private final long backoffMs;
 
-    public TruncateFence(SolrClient client, String collection, String target, int commitWithinMs) {
+    /**
+     * @param maxRetries retries of a request on transient errors (as {@link UpdateSender})
+     * @param backoffMs  the first retry delay, doubled on each retry up to 10 s
+     */
+    public TruncateFence(SolrClient client, String collection, String target, int commitWithinMs, int maxRetries,
+                         long backoffMs) {
         this.client = Objects.requireNonNull(client, "client");
         this.collection = Objects.requireNonNull(collection, "collection");
         this.target = Objects.requireNonNull(target, "target");
         this.commitWithinMs = commitWithinMs;
+        this.maxRetries = maxRetries;
+        this.backoffMs = backoffMs;
     }
 
     /** The fence's LSN (real-time get), 0 when the table was never truncated. */
     public long read() {
-        try {
-            SolrDocument doc = client.getById(collection, ID);
-            Object lsn = doc == null ? null : doc.getFirstValue(FieldMap.FENCE);
-            return lsn instanceof Number n ? n.longValue() : 0L;
-        } catch (Exception e) {
-            throw new SinkException("Solr target " + target + ": reading the truncate fence of " + collection
-                    + " failed: " + SolrErrors.reason(e), e);
-        }
+        SolrDocument doc = retrying("reading the truncate fence", () -> client.getById(collection, ID));
+        Object lsn = doc == null ? null : doc.getFirstValue(FieldMap.FENCE);
+        return lsn instanceof Number n ? n.longValue() : 0L;
     }
 
     /** Stores a fence of {@code lsn} (kept only if higher than the stored one) and deletes what is below it. */
@@ -74,11 +78,35 @@ public final class TruncateFence {
     }
 
     private void run(UpdateRequest request, String what) {
-        try {
-            request.process(client, collection);
-        } catch (Exception e) {
-            throw new SinkException("Solr target " + target + ": " + what + " in " + collection + " failed: "
-                    + SolrErrors.reason(e), e);
+        retrying(what, () -> request.process(client, collection));
+    }
+
+    /** Runs a request, retrying transient errors with backoff; a permanent one or the last failure is thrown. */
+    private <T> T retrying(String what, Request<T> request) {
+        long delay = backoffMs;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return request.run();
+            } catch (Exception e) {
+                if (SolrErrors.isPermanent(e) || attempt >= maxRetries) {
+                    throw new SinkException("Solr target " + target + ": " + what + " in " + collection + " failed after "
+                            + (attempt + 1) + " attempt(s): " + SolrErrors.reason(e), e);
+                }
+                LOG.warn("Solr target {}: {} in {} failed ({}), retry {}/{} in {} ms", target, what, collection,
+                        SolrErrors.reason(e), attempt + 1, maxRetries, delay);
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new SinkException("Solr target " + target + ": interrupted while " + what, interrupted);
+                }
+                delay = Math.min(10_000L, Math.max(1, delay * 2));
+            }
         }
+    }
+
+    /** A Solr request. */
+    private interface Request<T> {
+        T run() throws Exception;
     }
 }
