@@ -27,7 +27,8 @@ import java.util.Set;
  *       as Debezium's sentinel values and become {@code infinity}/{@code -infinity} again; timestamps after
  *       year 294247, which overflow Debezium's 64-bit microsecond count, stay exact; printed as
  *       {@link KeyText} prints them ({@code 0044-03-15 BC}).</li>
- *   <li>arrays: the text pgoutput sent ({@code {{1,2},{3,NULL}}}, {@code [2:3]={1,2}}),
+ *   <li>arrays: the text pgoutput sent (for {@code timestamptz[]} with its elements in UTC, as the backfill prints
+ *       them, not in the replication session's time zone) ({@code {{1,2},{3,NULL}}}, {@code [2:3]={1,2}}),
  *       which Debezium otherwise flattens (multi-dimensional arrays become {@code {NULL,NULL}}) or reads through
  *       the JDBC driver's Julian calendar (BC and {@code infinity} elements of date and timestamp arrays change).</li>
  *   <li>{@code time}: the text sent ({@code 24:00:00}, which Debezium turns into {@code 23:59:59.999999}).</li>
@@ -55,6 +56,7 @@ public final class PgTextConverter implements CustomConverter<SchemaBuilder, Rel
     private static final int DATE = 1082;
     private static final int TIMESTAMP = 1114;
     private static final int TIMESTAMPTZ = 1184;
+    private static final int TIMESTAMPTZ_ARRAY = 1185;
     private static final int TIME = 1083;
     private static final int NUMERIC = 1700;
     private static final int VARBIT = 1562;
@@ -100,6 +102,8 @@ public final class PgTextConverter implements CustomConverter<SchemaBuilder, Rel
             case TIMESTAMP -> value instanceof Instant i ? timestamp(i) : null;
             case TIMESTAMPTZ -> value instanceof OffsetDateTime t ? timestamptz(t) : null;
             case NUMERIC -> value instanceof SpecialValueDecimal d ? numeric(d) : null;
+            case TIMESTAMPTZ_ARRAY -> value instanceof java.sql.Array
+                    ? PgArrayText.mapElements(value.toString(), PgArrayText::timestamptzInUtc) : null;
             default -> value instanceof java.sql.Array || GEOMETRIC.contains(type) ? value.toString() : null;
         };
         if (out == null) {
