@@ -81,7 +81,7 @@ class KeyTextTest {
         assertThat(KeyTypes.supported("integer[]")).isTrue();
         assertThat(KeyTypes.supported("timestamp(3) without time zone[]")).isTrue();
         assertThat(KeyTypes.supported("character varying(10)[]")).isTrue();
-        assertThat(KeyTypes.supported("timestamp with time zone[]")).isFalse();
+        assertThat(KeyTypes.supported("timestamp(3) with time zone[]")).isTrue();
         assertThat(KeyTypes.supported("double precision[]")).isFalse();
         assertThat(KeyTypes.supported("interval[]")).isFalse();
         assertThat(KeyTypes.supported("bytea[]")).isFalse();
