@@ -67,13 +67,13 @@ public final class SolrTargetSink implements ChangeSink {
         this.config = Objects.requireNonNull(config, "config");
         this.client = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
+        this.truncates = new TruncateFence(client, config.collectionName(), config.name(), config.commitWithinMs(),
+                config.maxRetries(), config.retryBackoffMs());
         FieldMap fields = FieldMap.resolve(config, schema);
         DocIds ids = new DocIds(schema.primaryKey(), config.shardKey(), config.hotTenants());
         this.builder = new DocBuilder(config.name(), config.tableId(), fields, ids);
         this.sender = new UpdateSender(client, config.collectionName(), config.name(), config.commitWithinMs(),
                 config.batchSize(), config.maxRetries(), config.retryBackoffMs());
-        this.truncates = new TruncateFence(client, config.collectionName(), config.name(), config.commitWithinMs(),
-                config.maxRetries(), config.retryBackoffMs());
     }
 
     /** A sink with its own cloud client from the config, closed with the sink. */
