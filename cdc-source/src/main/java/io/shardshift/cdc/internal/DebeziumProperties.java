@@ -77,6 +77,11 @@ public final class DebeziumProperties {
         p.setProperty("binary.handling.mode", "bytes");
         p.setProperty("interval.handling.mode", "string");
         p.setProperty("time.precision.mode", "adaptive");
+        // Exact text for the types whose default conversion changes values (infinity, multi-dimensional arrays).
+        p.setProperty("converters", PgTextConverter.NAME);
+        // Composite values, multiranges and tsquery reach PgTextConverter as their text instead of being left out.
+        p.setProperty("include.unknown.datatypes", "true");
+        p.setProperty(PgTextConverter.NAME + ".type", PgTextConverter.class.getName());
         p.setProperty("unavailable.value.placeholder", DebeziumEventConverter.UNAVAILABLE_PLACEHOLDER);
 
         // Kafka Connect's KafkaOffsetBackingStore, but one that closes its admin client on stop (see the class).

@@ -39,6 +39,11 @@ public final class PgTextValues {
             Pattern.compile("P(-?\\d+)Y(-?\\d+)M(-?\\d+)DT(-?\\d+)H(-?\\d+)M(-?\\d+(?:\\.\\d+)?)S");
     /** PostgreSQL's longest bit string; Debezium reports an unbounded {@code bit varying} with a longer length. */
     private static final int MAX_BIT_LENGTH = 83_886_080;
+    /** Debezium's {@code infinity} and {@code -infinity} timestamps, in microseconds since 1970 (PGStatement's constants). */
+    private static final long INFINITY_MICROS = 9_223_372_036_825_200_000L;
+    private static final long MINUS_INFINITY_MICROS = -9_223_372_036_832_400_000L;
+    /** 4714-11-24 BC 00:00:00 (Julian day 0), PostgreSQL's first timestamp, in microseconds since 1970. */
+    private static final long FIRST_TIMESTAMP_MICROS = -210_866_803_200_000_000L;
 
     private PgTextValues() {
     }
@@ -84,7 +89,7 @@ public final class PgTextValues {
 
     private static String logical(String name, Schema schema, Object value) {
         return switch (name) {
-            case "io.debezium.time.Date" -> date(LocalDate.ofEpochDay(((Number) value).longValue()));
+            case "io.debezium.time.Date" -> epochDay(((Number) value).longValue());
             case "io.debezium.time.Timestamp" -> timestamp(((Number) value).longValue(), 1_000L);
             case "io.debezium.time.MicroTimestamp" -> timestamp(((Number) value).longValue(), 1L);
             case "io.debezium.time.NanoTimestamp" -> nanoTimestamp(((Number) value).longValue());
@@ -107,6 +112,16 @@ public final class PgTextValues {
                     timestamp(LocalDateTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC));
             default -> null;
         };
+    }
+
+    /**
+     * A date from Debezium's epoch days, where {@code infinity} and {@code -infinity} are sentinels far before
+     * PostgreSQL's first date. Dates normally come through {@link PgTextConverter} as text; this keeps Debezium's
+     * own form exact too, should a date reach here in it.
+     */
+    static String epochDay(long days) {
+        LocalDate d = LocalDate.ofEpochDay(days);
+        return PgTextConverter.date(d);
     }
 
     /** A date as PostgreSQL prints it: {@code 2024-03-01}, or {@code 0044-03-15 BC}. */
@@ -157,6 +172,16 @@ public final class PgTextValues {
 
     private static String timestamp(long value, long microsPerUnit) {
         long micros = Math.multiplyExact(value, microsPerUnit);
+        if (micros == INFINITY_MICROS) {
+            return "infinity";
+        }
+        if (micros == MINUS_INFINITY_MICROS) {
+            return "-infinity";
+        }
+        if (micros < FIRST_TIMESTAMP_MICROS) {
+            throw new IllegalArgumentException("timestamp of " + micros + " microseconds since 1970 is before PostgreSQL's"
+                    + " first (4714-11-24 BC): Debezium's 64-bit count overflowed on a value after 294247-01-10");
+        }
         long seconds = Math.floorDiv(micros, 1_000_000L);
         long nanos = Math.floorMod(micros, 1_000_000L) * 1_000L;
         return timestamp(LocalDateTime.ofEpochSecond(seconds, (int) nanos, ZoneOffset.UTC));

@@ -45,6 +45,8 @@ class DebeziumPropertiesTest {
                 .containsEntry("snapshot.mode", "no_data")
                 .containsEntry("skipped.operations", "none")
                 .containsEntry("heartbeat.interval.ms", "250")
+                .containsEntry("converters", "pgtext")
+                .containsEntry("pgtext.type", PgTextConverter.class.getName())
                 .containsEntry("decimal.handling.mode", "string")
                 .containsEntry("interval.handling.mode", "string")
                 .containsEntry("unavailable.value.placeholder", "__debezium_unavailable_value")

@@ -9,16 +9,25 @@ import java.util.regex.Pattern;
  * type is refused before a migration starts: for it the two paths could give different text for one value,
  * and a deleted row could come back or a row land on two targets.
  *
+ * <p>Arrays are keys only of element types whose array text does not depend on session settings: the stream
+ * carries an array as the text the replication session prints (so that multi-dimensional arrays and BC or
+ * {@code infinity} elements stay exact), which for floats, intervals and {@code bytea} depends on its
+ * settings ({@code timestamptz} elements are put in UTC).
+ *
  * <p>Refused on purpose: {@code time with time zone} (Debezium converts it to UTC and loses the offset
  * PostgreSQL prints), {@code money} (printed by locale), and types Shardshift has not verified on both
  * paths (network addresses, enums, domains, ranges, geometric and user-defined types).
  */
 public final class KeyTypes {
+    /**
+     * Element types whose array text the stream gives exactly as the backfill does: PostgreSQL prints them the same
+     * in every session, except timestamptz, which change capture prints in UTC.
+     */
+    private static final String ARRAY_ELEMENTS = "smallint|integer|bigint|numeric(\\(\\d+(,-?\\d+)?\\))?|boolean|text"
+            + "|character varying(\\(\\d+\\))?|character(\\(\\d+\\))?|uuid|date"
+            + "|time(\\(\\d\\))? without time zone|timestamp(\\(\\d\\))? with(out)? time zone";
     private static final Pattern SUPPORTED = Pattern.compile(
-            "(smallint|integer|bigint|numeric(\\(\\d+(,-?\\d+)?\\))?|real|double precision|boolean|text"
-                    + "|character varying(\\(\\d+\\))?|character(\\(\\d+\\))?|uuid|date|bytea"
-                    + "|time(\\(\\d\\))? without time zone|timestamp(\\(\\d\\))? with(out)? time zone"
-                    + "|interval(\\(\\d\\))?)(\\[\\])*");
+            "(" + ARRAY_ELEMENTS + "|real|double precision|bytea|interval(\\(\\d\\))?)|(" + ARRAY_ELEMENTS + ")(\\[\\])+");
 
     private KeyTypes() {
     }
@@ -36,6 +45,9 @@ public final class KeyTypes {
         return "column " + table + "." + column.name() + " is a " + role + " of type " + column.type()
                 + ", which Shardshift cannot key by: the backfill and the change stream could give different text for"
                 + " one value. Supported key types: integers, numeric, real, double precision, boolean, text, varchar,"
-                + " char, uuid, date, time, timestamp, timestamptz, interval, bytea and arrays of them";
+                + " char, uuid, date, time, timestamp, timestamptz, interval, bytea, and arrays of integers, numeric,"
+                + " boolean, text, varchar, char, uuid, date, time, timestamp and timestamptz (the stream carries an"
+                + " array as the text the replication session prints, which for floats, intervals and bytea depends on"
+                + " that session's settings)";
     }
 }

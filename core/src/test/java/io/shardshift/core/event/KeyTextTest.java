@@ -75,4 +75,15 @@ class KeyTextTest {
         assertThat(KeyTypes.supported("money")).isFalse();
         assertThat(KeyTypes.supported("mood")).isFalse();
     }
+
+    @Test
+    void shouldKeyByArraysOnlyOfElementTypesWhoseTextNoSessionSettingChanges() {
+        assertThat(KeyTypes.supported("integer[]")).isTrue();
+        assertThat(KeyTypes.supported("timestamp(3) without time zone[]")).isTrue();
+        assertThat(KeyTypes.supported("character varying(10)[]")).isTrue();
+        assertThat(KeyTypes.supported("timestamp(3) with time zone[]")).isTrue();
+        assertThat(KeyTypes.supported("double precision[]")).isFalse();
+        assertThat(KeyTypes.supported("interval[]")).isFalse();
+        assertThat(KeyTypes.supported("bytea[]")).isFalse();
+    }
 }

@@ -34,8 +34,7 @@ final class RealSchemas {
      * Columns whose types change capture cannot carry exactly (see CapturableTypes): the preflight refuses
      * them, so the migrated table drops them.
      */
-    static final List<String> REFUSED_COLUMNS = List.of("na", "mr", "tq", "l", "ls", "bx", "pa", "pg", "c", "iva",
-            "ttz", "km", "addr", "addrs", "moods", "vb", "m2");
+    static final List<String> REFUSED_COLUMNS = List.of("ttz");
 
     private RealSchemas() {
     }

@@ -7,9 +7,11 @@ import io.shardshift.devstack.DevKafka;
 import io.shardshift.devstack.DevPostgres;
 import io.shardshift.engine.lag.Drain;
 import io.shardshift.engine.run.MigrationRunner;
+import io.shardshift.verify.Verifier;
+import io.shardshift.verify.VerifyOptions;
+import io.shardshift.verify.VerifyReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -36,9 +38,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Real schemas through a real migration (backfill, then streaming): user-defined types (enum, domain over
- * an enum, domain with a CHECK, composite containing a domain, arrays of them), every built-in type family
- * with its edge values, a stored generated column and a TOASTed value stored out of line. Once lag is zero,
+ * Real schemas through a real migration (backfill, then streaming): user-defined types (enum, domain with a
+ * CHECK, composite containing a domain and an enum array, a domain over the composite, arrays of them), every
+ * built-in type family with its edge values (infinity and BC dates and timestamps, multi-dimensional arrays,
+ * NaN and Infinity), inserted and updated while streaming, a stored generated column and a TOASTed value stored out of line. Once lag is zero,
  * every column of every source row equals the target's ({@code col::text}). Then REPLICA IDENTITY FULL is
  * switched off and an update leaves the TOASTed value out of the change: the migrator pauses the table (naming the column)
  * and the target keeps the full value.
@@ -130,9 +133,9 @@ class RealSchemasMigrationIT {
     void shouldRefuseColumnsCaptureCannotCarryBeforeAnythingStarts() {
         assertThatThrownBy(() -> MigrationRunner.start(spec("[{name: public.shapes}]"), state))
                 .isInstanceOf(SpecException.class)
-                .hasMessageContaining("public.shapes.bx has type box")
                 .hasMessageContaining("public.shapes.ttz has type time with time zone")
-                .hasMessageContaining("public.shapes.moods has type kinds.mood[]");
+                .hasMessageNotContaining("public.shapes.bx")
+                .hasMessageNotContaining("public.shapes.moods");
         assertThat(rowsQuietly(target, "SELECT count(*)::text, '' FROM pg_class WHERE relname = 'shapes'")).containsKey("0");
     }
 
@@ -146,8 +149,6 @@ class RealSchemasMigrationIT {
 
     @Test
     @Order(1)
-    @Disabled("not yet green: date 'infinity'/'-infinity' reach PgTextValues from Debezium as epoch days it overflows"
-            + " (-2147472692, -622191234, ...), so the target rejects the streamed row (dead letter); see the report")
     void shouldCarryEveryTypeGeneratedColumnAndToastValueExactly() throws Exception {
         try (MigrationRunner runner = MigrationRunner.start(spec(), state)) {
             assertThat(runner.awaitBackfill(Duration.ofMinutes(1))).isTrue();
@@ -156,12 +157,22 @@ class RealSchemasMigrationIT {
                 st.execute("UPDATE copied SET id = id + 100");
                 st.execute("INSERT INTO everything SELECT * FROM copied");
                 st.execute("UPDATE everything SET txt = txt || ' updated', n = 'NaN' WHERE id = 102");
+                st.execute("UPDATE everything SET d = '-infinity', ts = 'infinity', ts3 = '-infinity', tstz = 'infinity',"
+                        + " da = '{{infinity,NULL},{\"0044-03-15 BC\",-infinity}}', m2 = '[0:1][1:1]={{7},{NULL}}',"
+                        + " n = 'Infinity', t = '24:00:00' WHERE id = 101");
+                st.execute("UPDATE everything SET d = '4714-11-24 BC', ts = '294276-12-31 23:59:59.999999',"
+                        + " tstz = '0044-03-15 10:00:00+00 BC' WHERE id = 103");
                 st.execute("UPDATE docs SET title = 'first, renamed', qty = 5 WHERE id = 1");
                 st.execute("INSERT INTO docs (id, tenant_id, title, price, qty, body) VALUES (3, 't3', 'third', 3, 3, "
                         + RealSchemas.RANDOM_HEX_20K + ")");
             }
             Drain.await(runner.lag(), Duration.ofMinutes(1));
             assertThat(runner.deadLetters()).isZero();
+            assertThat(differences("everything")).isEmpty();
+            try (Verifier verifier = Verifier.inProcess(runner)) {
+                VerifyReport verified = verifier.verify(VerifyOptions.defaults().withRecheckTimeout(Duration.ofSeconds(30)));
+                assertThat(verified.clean()).as(verified.toText()).isTrue();
+            }
         }
         assertThat(differences("everything")).isEmpty();
         assertThat(differences("docs")).isEmpty();
@@ -187,7 +198,10 @@ class RealSchemasMigrationIT {
                 .isEqualTo(rows(source, "SELECT id::text, body FROM docs WHERE id = 1").get("1"));
     }
 
-    /** Each column of each row whose text differs between the source and the target, as {@code id.col: s != t}. */
+    /**
+     * Each column of each row whose text (the type's output function) differs between the source and the target,
+     * as {@code id.col: s != t}.
+     */
     private static List<String> differences(String table) throws SQLException {
         List<String> columns = new ArrayList<>(rows(source, "SELECT attname, attnum::text FROM pg_attribute "
                 + "WHERE attrelid = 'public." + table + "'::regclass AND attnum > 0 AND NOT attisdropped").keySet());
@@ -198,7 +212,8 @@ class RealSchemasMigrationIT {
             out.add("ids: source " + sourceIds.keySet() + " != target " + targetIds.keySet());
         }
         for (String col : columns) {
-            String q = "SELECT id::text, \"" + col + "\"::text FROM " + table;
+            // the type's output function, as pg_dump prints it: xml_out leaves out a default <?xml version="1.0"?>
+            String q = "SELECT id::text, \"" + col + "\" FROM " + table;
             Map<String, String> s = rows(source, q);
             Map<String, String> t = rows(target, q);
             for (Map.Entry<String, String> e : s.entrySet()) {

@@ -1,6 +1,7 @@
 package io.shardshift.sink.solr;
 
 import io.shardshift.core.event.ChangeEvent;
+import io.shardshift.core.event.Operation;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.sink.ChangeSink;
 import io.shardshift.core.sink.RejectedEvent;
@@ -8,6 +9,7 @@ import io.shardshift.core.spec.SpecDefaults;
 import io.shardshift.sink.solr.internal.DocBuilder;
 import io.shardshift.sink.solr.internal.DocIds;
 import io.shardshift.sink.solr.internal.FieldMap;
+import io.shardshift.sink.solr.internal.TruncateFence;
 import io.shardshift.sink.solr.internal.UpdateSender;
 import org.apache.solr.client.solrj.SolrClient;
 import org.slf4j.Logger;
@@ -34,8 +36,12 @@ import java.util.Objects;
  * delete-by-id: Solr takes a delete's version from a request parameter, one per request, so versioned
  * deletes could not be batched; the version guard treats the tombstone add exactly like the tombstone a
  * versioned delete-by-id leaves. Events of other tables are skipped (one stream may feed several
- * targets); {@code TRUNCATE}, a missing shard key value and a value its field type cannot hold are
- * returned as rejected.
+ * targets); a missing shard key value and a value its field type cannot hold are returned as rejected.
+ *
+ * <p>A {@code TRUNCATE} raises the collection's {@link TruncateFence} to its LSN before the rest of its batch:
+ * every document with an older {@code _ss_lsn} is deleted, and from then on events older than the fence
+ * (changes still in flight on other partitions) and snapshot rows (fence 0) are dropped, as a PostgreSQL
+ * target's truncate fence keeps them out. Later rows are written as usual.
  *
  * <p>Thread safety: one instance may be used by one thread at a time.
  */
@@ -47,6 +53,7 @@ public final class SolrTargetSink implements ChangeSink {
     private final boolean ownsClient;
     private final DocBuilder builder;
     private final UpdateSender sender;
+    private final TruncateFence truncates;
 
     /**
      * A sink writing through a client the caller owns (and closes).
@@ -62,6 +69,8 @@ public final class SolrTargetSink implements ChangeSink {
         this.config = Objects.requireNonNull(config, "config");
         this.client = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
+        this.truncates = new TruncateFence(client, config.collectionName(), config.name(), config.commitWithinMs(),
+                config.maxRetries(), config.retryBackoffMs());
         FieldMap fields = FieldMap.resolve(config, schema);
         DocIds ids = new DocIds(schema.primaryKey(), config.shardKey(), config.hotTenants());
         this.builder = new DocBuilder(config.name(), config.tableId(), fields, ids);
@@ -108,9 +117,25 @@ public final class SolrTargetSink implements ChangeSink {
         if (batch.isEmpty()) {
             return List.of();
         }
-        DocBuilder.Result built = builder.build(batch);
+        long fence = truncates.read();
+        long truncatedAt = batch.stream().filter(e -> e.op() == Operation.TRUNCATE && e.table().equals(config.tableId()))
+                .mapToLong(e -> e.position().fence()).max().orElse(0L);
+        if (truncatedAt > fence) {
+            truncates.raise(truncatedAt);
+            fence = truncatedAt;
+        }
+        long kept = fence;
+        List<ChangeEvent> live = batch.stream().filter(e -> !(e.op() == Operation.TRUNCATE
+                && e.table().equals(config.tableId())) && e.position().fence() >= kept).toList();
+        DocBuilder.Result built = builder.build(live);
         List<RejectedEvent> rejected = new ArrayList<>(built.rejected());
         rejected.addAll(sender.send(built.docs()));
+        if (!built.docs().isEmpty()) {
+            long after = truncates.read();
+            if (after > fence) {
+                truncates.deleteBelow(after);
+            }
+        }
         if (!rejected.isEmpty()) {
             LOG.warn("Solr target {}: {} of {} event(s) rejected", config.name(), rejected.size(), batch.size());
         }

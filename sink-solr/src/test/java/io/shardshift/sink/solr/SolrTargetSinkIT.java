@@ -100,6 +100,33 @@ class SolrTargetSinkIT {
     }
 
     @Test
+    void shouldRemoveDocumentsOlderThanATruncateAndKeepOutOlderStragglersAndLateSnapshotRows() throws Exception {
+        SolrTargetConfig config = provision("truncated");
+        Map<String, String> a1 = Orders.row("acme", 1, 1);
+        Map<String, String> a2 = Orders.row("acme", 2, 2);
+        Map<String, String> a2v2 = Orders.row("acme", 2, 22);
+        Map<String, String> a4 = Orders.row("globex", 4, 4);
+        ChangeEvent truncate = ChangeEvent.truncate(Orders.TABLE, SourcePosition.streamed(200, 20, 1_700_000_000_000L));
+
+        try (SolrTargetSink sink = new SolrTargetSink(config, Orders.SCHEMA, client)) {
+            assertThat(sink.apply(List.of(Orders.insert(a1, 100), Orders.insert(a2, 110),
+                    Orders.snapshot(Orders.row("acme", 3, 3)), Orders.delete(Orders.row("acme", 9, 9), 120)))).isEmpty();
+            assertThat(sink.apply(List.of(Orders.update(a1, Orders.row("acme", 1, 11), 150), truncate,
+                    Orders.insert(a4, 250)))).isEmpty();
+            assertThat(sink.apply(List.of(Orders.insert(Orders.row("acme", 5, 5), 180),
+                    Orders.snapshot(Orders.row("acme", 6, 6)), Orders.update(a2, a2v2, 300)))).isEmpty();
+            assertThat(sink.apply(List.of(truncate))).as("a replayed truncate").isEmpty();
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> countViaAlias("truncated") == 2);
+        assertThat(allViaAlias("truncated")).containsOnlyKeys("globex!4", "acme!2");
+        assertMatches(realTimeGet(config, "acme!2"), a2v2, 300L);
+        for (String gone : List.of("acme!1", "acme!3", "acme!5", "acme!6", "acme!9")) {
+            assertThat((Object) realTimeGet(config, gone)).as(gone).isNull();
+        }
+    }
+
+    @Test
     void shouldRejectValuesTheirFieldCannotHoldAndApplyTheRest() {
         SolrTargetConfig config = Orders.config(solr.zkHost(), "badvalue", 1, 2)
                 .withCommitWithinMs(200)
