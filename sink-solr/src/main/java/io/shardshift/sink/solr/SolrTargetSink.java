@@ -70,7 +70,7 @@ public final class SolrTargetSink implements ChangeSink {
         this.client = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
         this.truncates = new TruncateFence(client, config.collectionName(), config.name(), config.commitWithinMs(),
-                config.maxRetries(), config.retryBackoffMs());
+                config.maxRetries(), config.retryBackoffMs(), outagesToCaller);
         FieldMap fields = FieldMap.resolve(config, schema);
         DocIds ids = new DocIds(schema.primaryKey(), config.shardKey(), config.hotTenants());
         this.builder = new DocBuilder(config.name(), config.tableId(), fields, ids);

@@ -1,6 +1,7 @@
 package io.shardshift.sink.solr.internal;
 
 import io.shardshift.core.sink.SinkException;
+import io.shardshift.core.sink.TargetUnavailableException;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.request.UpdateRequest;
 import org.apache.solr.common.SolrDocument;
@@ -32,19 +33,24 @@ public final class TruncateFence {
     private final int commitWithinMs;
     private final int maxRetries;
     private final long backoffMs;
+    private final boolean outagesToCaller;
 
     /**
-     * @param maxRetries retries of a request on transient errors (as {@link UpdateSender})
-     * @param backoffMs  the first retry delay, doubled on each retry up to 10 s
+     * @param maxRetries      retries of a request on transient errors (as {@link UpdateSender})
+     * @param backoffMs       the first retry delay, doubled on each retry up to 10 s
+     * @param outagesToCaller whether an outage (Solr not answering, a 5xx) is thrown as
+     *                        {@link TargetUnavailableException} after one retry, for apply to wait out, as
+     *                        {@link UpdateSender} does
      */
     public TruncateFence(SolrClient client, String collection, String target, int commitWithinMs, int maxRetries,
-                         long backoffMs) {
+                         long backoffMs, boolean outagesToCaller) {
         this.client = Objects.requireNonNull(client, "client");
         this.collection = Objects.requireNonNull(collection, "collection");
         this.target = Objects.requireNonNull(target, "target");
         this.commitWithinMs = commitWithinMs;
         this.maxRetries = maxRetries;
         this.backoffMs = backoffMs;
+        this.outagesToCaller = outagesToCaller;
     }
 
     /** The fence's LSN (real-time get), 0 when the table was never truncated. */
@@ -88,6 +94,10 @@ public final class TruncateFence {
             try {
                 return request.run();
             } catch (Exception e) {
+                if (SolrErrors.isOutage(e) && attempt >= (outagesToCaller ? Math.min(1, maxRetries) : maxRetries)) {
+                    throw new TargetUnavailableException(target, "Solr target " + target + ": " + what + " in "
+                            + collection + " failed: " + SolrErrors.reason(e), e);
+                }
                 if (SolrErrors.isPermanent(e) || attempt >= maxRetries) {
                     throw new SinkException("Solr target " + target + ": " + what + " in " + collection + " failed after "
                             + (attempt + 1) + " attempt(s): " + SolrErrors.reason(e), e);
