@@ -130,7 +130,7 @@ public final class CutoverController implements AutoCloseable {
         DeadLetterCount onTopic = DeadLetterCount.of(spec.kafka().bootstrapServers(), spec.deadLetterTopic(),
                 options.publishTimeout());
         gates.add(RunnerSignals.noDeadLetters(runner, onTopic));
-        gates.add(Gates.noPausedTables(() -> runner.pausedTables().stream().map(p -> p.describe()).toList()));
+        gates.add(Gates.noPausedTables(runner::tablesHeldBack));
         gates.addAll(options.gates());
         CutoverController c = new CutoverController(spec, runner.tables(), runner.lag().watermark()::awaitApplied,
                 () -> RunnerSignals.lagMillis(runner), publisher, follower, audit, options.withGates(gates));

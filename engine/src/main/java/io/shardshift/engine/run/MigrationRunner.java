@@ -51,6 +51,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class MigrationRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationRunner.class);
+    /** How often the source's catalog is checked for type and partition changes that no row change shows. */
+    private static final Duration SCHEMA_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     private final MigrationSpec spec;
     private final List<TableSchema> tables;
@@ -64,6 +66,7 @@ public final class MigrationRunner implements AutoCloseable {
     private ApplyStreams apply;
     private Backfill backfill;
     private LagMonitor lag;
+    private SchemaWatch watch;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, ReplicationSlot slot, SearchTargets search) {
@@ -72,6 +75,7 @@ public final class MigrationRunner implements AutoCloseable {
         this.slot = slot;
         this.search = search;
         this.pauses = new TablePauses(tables);
+        this.pauses.follow(new SourceDdlFollower(spec, pauses));
     }
 
     /**
@@ -102,6 +106,7 @@ public final class MigrationRunner implements AutoCloseable {
         LOG.info("effective configuration of migration {} (secrets masked):\n{}", spec.name(),
                 EffectiveConfig.render(spec, System.getenv()));
         List<TableSchema> tables = SourcePreflight.check(spec);
+        SourceDdlFollower.catchUp(spec, tables);
         spec.targets().forEach(t -> PgProvisioner.provision(t, tables));
         SearchTargets search = SearchTargets.of(spec, tables);
         search.provision();
@@ -131,6 +136,8 @@ public final class MigrationRunner implements AutoCloseable {
         backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
                 search, deadLetters);
         backfill.start(rebackfill);
+        watch = new SchemaWatch(spec, pauses, backfill::copyOne);
+        watch.start(SCHEMA_CHECK_INTERVAL);
         lag = new LagMonitor(spec, capture, metrics);
     }
 
@@ -217,6 +224,23 @@ public final class MigrationRunner implements AutoCloseable {
     }
 
     /**
+     * Checks the source's catalog for type and partition changes now (as the cutover gates do), then returns
+     * why each table that cannot cut over is held back; empty when none is.
+     */
+    public List<String> tablesHeldBack() {
+        List<String> out = new java.util.ArrayList<>();
+        if (watch != null) {
+            try {
+                watch.check();
+            } catch (java.sql.SQLException | RuntimeException e) {
+                out.add("the source's tables could not be checked for DDL: " + e.getMessage());
+            }
+        }
+        pauses.paused().forEach(p -> out.add(p.describe()));
+        return out;
+    }
+
+    /**
      * Resumes a table paused by a schema change, once every PostgreSQL target has the columns the source's
      * changes now carry (the operator applied the same DDL there). Its parked changes are then applied in order.
      *
@@ -245,6 +269,9 @@ public final class MigrationRunner implements AutoCloseable {
         }
         if (lag != null) {
             lag.close();
+        }
+        if (watch != null) {
+            watch.close();
         }
         if (backfill != null) {
             backfill.stop(Duration.ofSeconds(30));

@@ -121,7 +121,7 @@ public final class PgProvisioner {
         }
     }
 
-    private static void provisionTypes(Connection c, Statement s, TargetSpec target, List<UserType> types)
+    static void provisionTypes(Connection c, Statement s, TargetSpec target, List<UserType> types)
             throws SQLException {
         for (UserType type : types) {
             Optional<String> problem = UserTypes.problem(c, type);

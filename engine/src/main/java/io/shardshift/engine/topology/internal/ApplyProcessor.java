@@ -9,6 +9,7 @@ import io.shardshift.engine.topology.DeadLetter;
 import io.shardshift.engine.topology.DeadLetterPublisher;
 import io.shardshift.engine.topology.RoutedEvent;
 import io.shardshift.engine.topology.Router;
+import io.shardshift.engine.topology.SchemaFollower;
 import io.shardshift.engine.topology.SinkFactory;
 import io.shardshift.core.event.TableId;
 import io.shardshift.engine.topology.TablePauses;
@@ -37,6 +38,8 @@ import java.util.Optional;
  * <p>A change whose columns differ from its table's columns on the targets ({@link SchemaDrift}) is never
  * written: it pauses the table ({@link TablePauses}), and every later change of a paused table is parked in
  * order ({@link ParkedChanges}) until the table is resumed; then the parked changes are applied first.
+ * Before it pauses, the table's {@link SchemaFollower} may follow the change on the targets (an added column)
+ * or fill in a column the change predates.
  */
 public final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(ApplyProcessor.class);
@@ -73,7 +76,8 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
         migration = name == null ? context.applicationId() : name.toString();
         setLogContext();
         String task = context.taskId().toString();
-        batches = new PendingBatches(sinkFactory, deadLetters, metrics, batchSize, context::currentSystemTimeMs, task);
+        batches = new PendingBatches(sinkFactory, deadLetters, metrics, batchSize, context::currentSystemTimeMs, task,
+                pauses);
         PendingWritesStore store = context.getStateStore(storeName);
         store.attach(batches::writeAll, batches::discard);
         KeyValueStore<Bytes, byte[]> parkedStore = context.getStateStore(ApplyTopology.PARKED_STORE);
@@ -115,6 +119,14 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
         if (pause.isEmpty()) {
             event = SchemaDrift.withoutColumns(event, pauses.droppedBefore(table, event.position().lsn()));
             String drift = SchemaDrift.problem(event, pauses.schema(table));
+            if (drift != null) {
+                SchemaFollower.Outcome followed = pauses.follower().follow(event);
+                if (followed.event() != null) {
+                    event = followed.event();
+                }
+                drift = followed.pauseReason() != null ? followed.pauseReason()
+                        : SchemaDrift.problem(event, pauses.schema(table));
+            }
             if (drift != null) {
                 pause = Optional.of(pauses.pause(table, drift, event.position().lsn(), event.after().keySet()));
             }

@@ -10,6 +10,8 @@ import io.shardshift.engine.topology.ApplyMetrics;
 import io.shardshift.engine.topology.DeadLetter;
 import io.shardshift.engine.topology.DeadLetterPublisher;
 import io.shardshift.engine.topology.SinkFactory;
+import io.shardshift.engine.topology.TablePauses;
+import io.shardshift.core.schema.TableSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,18 +23,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.Lock;
 import java.util.function.LongSupplier;
 
 /**
  * One task's buffers of routed events, one per target, and the sinks they are written to. Events of a
- * target keep their arrival order. Not thread-safe: a stream task is driven by one thread.
+ * target keep their arrival order. Not thread-safe: a stream task is driven by one thread. A sink is opened
+ * again when a table's schema on the targets changed since it was opened ({@link TablePauses#version()}),
+ * and every batch is written under the shared schema lock.
  */
 public final class PendingBatches {
     private static final Logger LOG = LoggerFactory.getLogger(PendingBatches.class);
+    /** SQLSTATEs of a value the column's type refuses: too long, out of range, not of the type's form. */
+    private static final Set<String> TYPE_STATES = Set.of("22001 ", "22003 ", "22P02 ", "22007 ", "22008 ");
 
     private final SinkFactory sinkFactory;
     private final DeadLetterPublisher deadLetters;
@@ -41,16 +49,20 @@ public final class PendingBatches {
     private final LongSupplier clock;
     private final String task;
     private final Map<String, List<PendingEvent>> buffers = new LinkedHashMap<>();
-    private final Map<String, ChangeSink> sinks = new LinkedHashMap<>();
+    private final Map<String, ChangeSink> sinks = new ConcurrentHashMap<>();
+    private final Map<String, Long> sinkVersions = new ConcurrentHashMap<>();
+    private final TablePauses pauses;
     private ExecutorService writers;
 
     /**
      * @param batchSize a target's buffer is written as soon as it holds this many events
      * @param clock     wall-clock milliseconds, for latency
      * @param task      the task id, for logs
+     * @param pauses    the tables' schemas on the targets and what follows their changes
      */
     public PendingBatches(SinkFactory sinkFactory, DeadLetterPublisher deadLetters, ApplyMetrics metrics,
-                          int batchSize, LongSupplier clock, String task) {
+                          int batchSize, LongSupplier clock, String task, TablePauses pauses) {
+        this.pauses = pauses;
         this.sinkFactory = sinkFactory;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
@@ -141,6 +153,7 @@ public final class PendingBatches {
         writeAll();
         sinks.forEach((target, sink) -> sink.close());
         sinks.clear();
+        sinkVersions.clear();
     }
 
     /** Closes the sinks this task opened; buffers are not written (see {@link #discard()}). */
@@ -173,16 +186,18 @@ public final class PendingBatches {
     }
 
     private int writeBatch(String target, List<PendingEvent> batch) {
+        List<RejectedEvent> rejected;
+        Lock shared = pauses.schemaLock().readLock();
+        shared.lock();
+        try {
+            batch = fitted(batch);
+            rejected = apply(target, batch);
+        } finally {
+            shared.unlock();
+        }
+        rejected = retryAfterTypeChange(target, rejected);
         List<ChangeEvent> events = new ArrayList<>(batch.size());
         batch.forEach(p -> events.add(p.event()));
-        List<RejectedEvent> rejected;
-        try {
-            rejected = sinkOf(target).apply(events);
-        } catch (SinkException e) {
-            LOG.error("Task {}: target {} failed to apply {} events from {} to {}; stopping the task so no event is"
-                    + " skipped", task, target, batch.size(), batch.get(0).origin(), batch.get(batch.size() - 1).origin(), e);
-            throw e;
-        }
         Set<PendingEvent> failed = deadLetter(target, batch, rejected);
         List<ChangeEvent> applied = events;
         if (!failed.isEmpty()) {
@@ -197,11 +212,98 @@ public final class PendingBatches {
         return batch.size();
     }
 
+    private List<RejectedEvent> apply(String target, List<PendingEvent> batch) {
+        List<ChangeEvent> events = new ArrayList<>(batch.size());
+        batch.forEach(p -> events.add(p.event()));
+        try {
+            return sinkOf(target).apply(events);
+        } catch (SinkException e) {
+            LOG.error("Task {}: target {} failed to apply {} events from {} to {}; stopping the task so no event is"
+                    + " skipped", task, target, batch.size(), batch.get(0).origin(), batch.get(batch.size() - 1).origin(), e);
+            throw e;
+        }
+    }
+
+    /**
+     * The batch checked again against the tables' schemas on the targets now (held under the schema lock): a
+     * change buffered before another task added a column to the targets gets the column's value from before
+     * the addition, so the sinks, opened with the new schema, write it whole.
+     */
+    private List<PendingEvent> fitted(List<PendingEvent> batch) {
+        List<PendingEvent> out = null;
+        for (int i = 0; i < batch.size(); i++) {
+            PendingEvent p = batch.get(i);
+            ChangeEvent e = p.event();
+            TableSchema schema = pauses.schema(e.table());
+            if (schema == null || SchemaDrift.problem(e, schema) == null) {
+                continue;
+            }
+            ChangeEvent fixed = SchemaDrift.withoutColumns(e, pauses.droppedBefore(e.table(), e.position().lsn()));
+            if (SchemaDrift.problem(fixed, schema) != null) {
+                fixed = pauses.follower().fill(fixed, schema);
+            }
+            if (fixed != null && fixed != e) {
+                if (out == null) {
+                    out = new ArrayList<>(batch);
+                }
+                out.set(i, new PendingEvent(fixed, p.key(), p.value(), p.topic(), p.partition(), p.offset()));
+            }
+        }
+        return out == null ? batch : out;
+    }
+
+    /**
+     * When a target rejected values with a type, length or range error, lets the tables' types follow the
+     * source (a widened column is widened on the targets) and, if a type changed, applies those events once
+     * more; what is still rejected is returned.
+     */
+    private List<RejectedEvent> retryAfterTypeChange(String target, List<RejectedEvent> rejected) {
+        if (rejected == null || rejected.isEmpty()) {
+            return rejected;
+        }
+        List<RejectedEvent> typeErrors = rejected.stream().filter(r -> isTypeError(r.reason())).toList();
+        if (typeErrors.isEmpty()) {
+            return rejected;
+        }
+        boolean changed = false;
+        for (var table : typeErrors.stream().map(r -> r.event().table()).distinct().toList()) {
+            long lsn = typeErrors.stream().filter(r -> r.event().table().equals(table))
+                    .mapToLong(r -> r.event().position().lsn()).min().orElse(0);
+            changed |= pauses.follower().followTypes(table, lsn);
+        }
+        if (!changed) {
+            return rejected;
+        }
+        LOG.info("Task {}: applying {} changes rejected by target {} again after its column types followed the source",
+                task, typeErrors.size(), target);
+        List<RejectedEvent> out = new ArrayList<>(rejected);
+        out.removeAll(typeErrors);
+        Lock shared = pauses.schemaLock().readLock();
+        shared.lock();
+        try {
+            out.addAll(sinkOf(target).apply(typeErrors.stream().map(RejectedEvent::event).toList()));
+        } finally {
+            shared.unlock();
+        }
+        return out;
+    }
+
+    private static boolean isTypeError(String reason) {
+        return reason != null && reason.length() > 6 && TYPE_STATES.contains(reason.substring(0, 6));
+    }
+
     private ChangeSink sinkOf(String target) {
+        long version = pauses.version();
         ChangeSink sink = sinks.get(target);
+        if (sink != null && sinkVersions.getOrDefault(target, -1L) != version) {
+            sink.close();
+            sinks.remove(target);
+            sink = null;
+        }
         if (sink == null) {
             sink = sinkFactory.open(target);
             sinks.put(target, sink);
+            sinkVersions.put(target, version);
             LOG.debug("Task {} opened the sink of target {}", task, target);
         }
         return sink;

@@ -1,5 +1,7 @@
 package io.shardshift.sink.pg.internal;
 
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.schema.AddedColumn;
 import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.IndexDef;
 import io.shardshift.core.schema.TableSchema;
@@ -146,6 +148,35 @@ public final class DdlBuilder {
             case EXTERNAL -> throw new IllegalArgumentException("type " + type + " is not created by Shardshift"
                     + (type.extension() == null ? "" : "; install extension " + type.extension()) + " on the target");
         };
+    }
+
+    /**
+     * {@code ALTER TABLE ... ADD COLUMN IF NOT EXISTS}: the column's type, collation and {@code NOT NULL}, and
+     * as its default the value the source's rows from before the addition have (so rows already on the target,
+     * and rows written without the column, get it); no default when that value is NULL.
+     */
+    public static String addColumn(TableId table, AddedColumn added) {
+        ColumnDef c = added.column();
+        TypeNames.requireValid(c.type(), table.toString(), c.name());
+        StringBuilder sql = new StringBuilder("ALTER TABLE ").append(table.quoted()).append(" ADD COLUMN IF NOT EXISTS ")
+                .append(SqlIdentifiers.quote(c.name())).append(' ').append(c.type().trim());
+        if (added.collation() != null) {
+            sql.append(" COLLATE ").append(added.collation());
+        }
+        if (added.valueBeforeAdd() != null) {
+            sql.append(" DEFAULT CAST(").append(literal(added.valueBeforeAdd())).append(" AS ").append(c.type().trim())
+                    .append(')');
+        }
+        if (c.notNull()) {
+            sql.append(" NOT NULL");
+        }
+        return sql.toString();
+    }
+
+    /** {@code ALTER TABLE ... ALTER COLUMN ... TYPE}, for a widening (every value is kept as it is). */
+    public static String alterColumnType(TableId table, String column, String type) {
+        TypeNames.requireValid(type, table.toString(), column);
+        return "ALTER TABLE " + table.quoted() + " ALTER COLUMN " + SqlIdentifiers.quote(column) + " TYPE " + type.trim();
     }
 
     /** A string literal, quotes doubled ({@code standard_conforming_strings} is on from PostgreSQL 9.1). */
