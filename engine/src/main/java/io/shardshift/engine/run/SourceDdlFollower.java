@@ -110,19 +110,23 @@ final class SourceDdlFollower implements SchemaFollower {
             return null;
         }
         Map<String, String> after = new LinkedHashMap<>(event.after());
+        Map<String, String> before = event.before() == null ? null : new LinkedHashMap<>(event.before());
         for (String column : missing) {
             Optional<String> value = valueBeforeAdd(event.table(), column, event.position().lsn());
             if (value == null) {
                 return null;
             }
             after.put(column, value.orElse(null));
+            if (before != null) {
+                before.put(column, value.orElse(null));
+            }
         }
-        return ChangeEvent.of(event.op(), event.table(), event.key(), event.before(), after, event.position());
+        return ChangeEvent.of(event.op(), event.table(), event.key(), before, after, event.position());
     }
 
     /**
      * Whether the change lacks columns because the row had none of them: an insert, or an update whose whole
-     * before image (REPLICA IDENTITY FULL) has exactly its columns. An update with another before image may
+     * before image (REPLICA IDENTITY FULL) has exactly its columns (both are filled alike). An update with another before image may
      * lack an unchanged TOAST value instead, which must never be filled in.
      */
     private static boolean predatesItsColumns(ChangeEvent e) {

@@ -254,8 +254,8 @@ public final class PendingBatches {
 
     /**
      * When a target rejected values with a type, length or range error, lets the tables' types follow the
-     * source (a widened column is widened on the targets) and, if a type changed, applies those events once
-     * more; what is still rejected is returned.
+     * source (a widened column is widened on the targets) and, if a type changed (here, or by another writer
+     * since this target's sink was opened), applies those events once more; what is still rejected is returned.
      */
     private List<RejectedEvent> retryAfterTypeChange(String target, List<RejectedEvent> rejected) {
         if (rejected == null || rejected.isEmpty()) {
@@ -271,6 +271,7 @@ public final class PendingBatches {
                     .mapToLong(r -> r.event().position().lsn()).min().orElse(0);
             changed |= pauses.follower().followTypes(table, lsn);
         }
+        changed |= pauses.version() != sinkVersions.getOrDefault(target, -1L);
         if (!changed) {
             return rejected;
         }
