@@ -40,9 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Source DDL while a write stream goes on: {@code ADD COLUMN} (with and without a default) and widened
- * types are followed on the targets without pausing the table, and every row is equal afterwards; a
- * narrowed type pauses the table naming the column and both types.
+ * Source DDL during a migration: {@code ADD COLUMN} (with and without a default) and widened types are
+ * followed on the targets under a write stream without pausing the table, and every row is equal
+ * afterwards; a narrowed type pauses the table naming the column and both types. A partition attached with
+ * rows is copied (its rows arrive on the targets); a detached partition pauses the table, naming it.
  */
 @Tag("slow")
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -135,6 +136,77 @@ class SourceDdlIT {
                     .contains("public.labels paused");
             assertThat(runner.deadLetters()).isZero();
         }
+    }
+
+    @Test
+    void shouldCopyTheRowsOfAPartitionAttachedWithRows(@TempDir Path state) throws Exception {
+        createMonthlyTable("public.events", 2);
+        source(insertDays("public.events", 1, 2_000, "backfilled", 59));
+        MigrationSpec spec = spec("part_attach", "public.events");
+
+        try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
+            assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
+            source("DROP TABLE IF EXISTS public.events_m3");
+            source("CREATE TABLE public.events_m3 (id bigint NOT NULL, tenant_id text NOT NULL, day date NOT NULL, note text)");
+            source("ALTER TABLE public.events_m3 REPLICA IDENTITY FULL");
+            source("INSERT INTO public.events_m3 SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END,"
+                    + " date '2026-03-01' + (g % 28), 'attached' FROM generate_series(5001, 5600) g");
+            source("ALTER TABLE public.events ATTACH PARTITION public.events_m3 FOR VALUES FROM ('2026-03-01') TO ('2026-04-01')");
+            source("UPDATE public.events SET note = 'updated after attach' WHERE id % 10 = 0");
+            source(insertDays("public.events", 6_001, 6_100, "streamed", 89));
+
+            TableSchema table = readSource(TableId.parse("public.events"));
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+                Drain.await(runner.lag(), Duration.ofMinutes(1));
+                assertThat(runner.pausedTables()).as("paused tables").isEmpty();
+                CompareReport report = Compare.orders(stack, spec, table);
+                assertThat(report.mismatches()).as("rows that differ").isEmpty();
+                assertThat(report.clean()).isTrue();
+            });
+            assertThat(targetCount("public.events", "note = 'attached'")).as("rows of the attached partition").isPositive();
+            assertThat(runner.deadLetters()).isZero();
+        }
+    }
+
+    @Test
+    void shouldPauseTheTableWhenAPartitionIsDetachedNamingItAndTheFix(@TempDir Path state) throws Exception {
+        createMonthlyTable("public.visits", 3);
+        source(insertDays("public.visits", 1, 900, "backfilled", 89));
+        MigrationSpec spec = spec("part_detach", "public.visits");
+
+        try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
+            assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
+            source("ALTER TABLE public.visits DETACH PARTITION public.visits_m2");
+
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(runner.pausedTables())
+                    .singleElement().satisfies(p -> {
+                        assertThat(p.table()).hasToString("public.visits");
+                        assertThat(p.reason()).contains("public.visits_m2").contains("DETACH PARTITION")
+                                .contains("--repair");
+                    }));
+            assertThat(runner.tablesHeldBack()).as("what holds the cutover back").singleElement().asString()
+                    .contains("public.visits paused");
+        }
+    }
+
+    /** A table partitioned by month from January 2026, {@code months} partitions, with REPLICA IDENTITY FULL. */
+    private static void createMonthlyTable(String table, int months) throws SQLException {
+        source("DROP TABLE IF EXISTS " + table + " CASCADE");
+        source("CREATE TABLE " + table + " (id bigint NOT NULL, tenant_id text NOT NULL, day date NOT NULL, note text,"
+                + " PRIMARY KEY (id, day)) PARTITION BY RANGE (day)");
+        for (int m = 1; m <= months; m++) {
+            source("DROP TABLE IF EXISTS " + table + "_m" + m);
+            source("CREATE TABLE " + table + "_m" + m + " PARTITION OF " + table + " FOR VALUES FROM ('2026-0" + m
+                    + "-01') TO ('2026-0" + (m + 1) + "-01')");
+            source("ALTER TABLE " + table + "_m" + m + " REPLICA IDENTITY FULL");
+        }
+        source("ALTER TABLE " + table + " REPLICA IDENTITY FULL");
+    }
+
+    /** Rows with ids from..to on days spread over the first {@code days} days of 2026. */
+    private static String insertDays(String table, int from, int to, String note, int days) {
+        return "INSERT INTO " + table + " SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END,"
+                + " date '2026-01-01' + (g % " + days + "), '" + note + "' FROM generate_series(" + from + ", " + to + ") g";
     }
 
     /** Records every pause the runner reports, sampled every 20 ms. */
