@@ -165,7 +165,7 @@ final class SourceDdlFollower implements SchemaFollower {
                 SourceColumns.Addition a = catalog.addition(table, column);
                 if (a.refusal() != null) {
                     return a.refusal() + ". Fix: add the column to every target by hand, resume the table, then run"
-                            + " `shardshift verify --table " + table + " --repair`";
+                            + " `shardshift verify --spec FILE --table " + table + " --repair`";
                 }
                 adds.add(a.column());
             }
@@ -290,7 +290,7 @@ final class SourceDdlFollower implements SchemaFollower {
                     SourceColumns.Addition a = new SourceColumns(c).addition(table, column);
                     if (a.refusal() != null) {
                         throw new SpecException("tables", a.refusal() + ". Fix: add the column to target " + target.name()
-                                + " by hand, then run `shardshift verify --table " + table + " --repair`");
+                                + " by hand, then run `shardshift verify --spec FILE --table " + table + " --repair`");
                     }
                     adds.add(a.column());
                 }

@@ -64,6 +64,7 @@ public final class TablePauses {
     private final AtomicLong version = new AtomicLong();
     private final ReadWriteLock changes = new ReentrantReadWriteLock();
     private volatile SchemaFollower follower = SchemaFollower.NONE;
+    private final Map<TableId, Integer> holders = new java.util.HashMap<>();
 
     /** @param tables the tables as the targets were provisioned */
     public TablePauses(Collection<TableSchema> tables) {
@@ -172,6 +173,39 @@ public final class TablePauses {
         LOG.warn("{}: {}. Its changes are held until the operator acts and the table is resumed"
                 + " (POST /v1/tables/resume)", what, now.describe());
         return now;
+    }
+
+    /** Records that one more apply task holds parked changes of the table. */
+    public void holding(TableId table) {
+        synchronized (holders) {
+            holders.merge(table, 1, Integer::sum);
+        }
+    }
+
+    /** Records that an apply task has written the parked changes of the table it held. */
+    public void released(TableId table) {
+        synchronized (holders) {
+            holders.computeIfPresent(table, (t, n) -> n > 1 ? n - 1 : null);
+            holders.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until no apply task holds parked changes of the table (after a resume, they are written within a
+     * flush interval); false when some still do after the timeout.
+     */
+    public boolean awaitReleased(TableId table, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (holders) {
+            while (holders.containsKey(table)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(holders, left);
+            }
+            return true;
+        }
     }
 
     /** Pauses a table again after a restart, from the pause recorded with its parked changes. */

@@ -114,6 +114,37 @@ class SourceDdlIT {
     }
 
     @Test
+    void shouldFollowAtRestartTheColumnsAddedAndWidenedWhileTheMigratorWasStopped(@TempDir Path state) throws Exception {
+        source("DROP TABLE IF EXISTS public.tags");
+        source("CREATE TABLE public.tags (id bigint PRIMARY KEY, tenant_id text NOT NULL, tag varchar(6))");
+        source("ALTER TABLE public.tags REPLICA IDENTITY FULL");
+        source("INSERT INTO public.tags SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END, 't' || g"
+                + " FROM generate_series(1, 1000) g");
+        MigrationSpec spec = spec("ddl_restart", "public.tags");
+        try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
+            assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
+            source("UPDATE public.tags SET tag = 'before' WHERE id % 5 = 0");
+            Drain.await(runner.lag(), Duration.ofMinutes(1));
+            source("UPDATE public.tags SET tag = 'stop' WHERE id % 7 = 0");
+        }
+        source("ALTER TABLE public.tags ADD COLUMN weight numeric(6,2) DEFAULT 1.5");
+        source("ALTER TABLE public.tags ALTER COLUMN tag TYPE varchar(30)");
+        source("UPDATE public.tags SET tag = 'a longer tag after restart', weight = 2.25 WHERE id % 3 = 0");
+        source("INSERT INTO public.tags VALUES (5000, 'acme', 'new row while stopped', 9.75)");
+
+        try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
+            Drain.await(runner.lag(), Duration.ofMinutes(2));
+            TableSchema now = readSource(TableId.parse("public.tags"));
+            CompareReport report = Compare.orders(stack, spec, now);
+            assertThat(report.mismatches()).as("rows that differ").isEmpty();
+            assertThat(report.clean()).isTrue();
+            assertThat(report.sourceRows()).isEqualTo(1001);
+            assertThat(runner.pausedTables()).isEmpty();
+            assertThat(runner.deadLetters()).isZero();
+        }
+    }
+
+    @Test
     void shouldPauseTheTableWhenATypeIsNarrowedNamingTheColumnAndBothTypes(@TempDir Path state) throws Exception {
         source("DROP TABLE IF EXISTS public.labels");
         source("CREATE TABLE public.labels (id bigint PRIMARY KEY, tenant_id text NOT NULL, label varchar(20))");

@@ -175,6 +175,8 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
         for (ParkedChanges.Parked p : changes) {
             handle(ChangeEventCodec.decode(p.value()), p);
         }
+        batches.writeAll();
+        pauses.released(table);
     }
 
     /**
@@ -191,6 +193,9 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
     public void close() {
         if (batches != null) {
             batches.close();
+        }
+        if (parked != null) {
+            parked.tables().forEach(pauses::released);
         }
     }
 }
