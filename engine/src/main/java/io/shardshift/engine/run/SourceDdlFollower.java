@@ -164,7 +164,8 @@ final class SourceDdlFollower implements SchemaFollower {
             for (String column : columns) {
                 SourceColumns.Addition a = catalog.addition(table, column);
                 if (a.refusal() != null) {
-                    return a.refusal() + ". Fix: add the column to every target by hand, resume the table, then run"
+                    return a.refusal() + ". Add such a column in two steps (ADD COLUMN without the default, then"
+                            + " UPDATE). Fix: add the column to every target by hand, resume the table, then run"
                             + " `shardshift verify --spec FILE --table " + table + " --repair`";
                 }
                 adds.add(a.column());
