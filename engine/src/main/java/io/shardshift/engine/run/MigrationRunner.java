@@ -106,8 +106,9 @@ public final class MigrationRunner implements AutoCloseable {
         LOG.info("effective configuration of migration {} (secrets masked):\n{}", spec.name(),
                 EffectiveConfig.render(spec, System.getenv()));
         List<TableSchema> tables = SourcePreflight.check(spec);
+        Map<TableId, io.shardshift.core.schema.Partitioning> partitioned = TargetPartitionings.check(spec, tables);
         SourceDdlFollower.catchUp(spec, tables);
-        spec.targets().forEach(t -> PgProvisioner.provision(t, tables));
+        spec.targets().forEach(t -> PgProvisioner.provision(t, tables, partitioned));
         SearchTargets search = SearchTargets.of(spec, tables);
         search.provision();
         createTopic(spec, spec.topicPrefix() + ".state", 1, true);

@@ -2,13 +2,17 @@ package io.shardshift.engine.run;
 
 import io.shardshift.cdc.SourceCatalog;
 import io.shardshift.cdc.SourceColumns;
+import io.shardshift.cdc.SourcePartitions;
 import io.shardshift.core.event.Lsn;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.ColumnDef;
+import io.shardshift.core.schema.Partitioning;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.engine.topology.SchemaFollower;
 import io.shardshift.engine.topology.TablePauses;
+import io.shardshift.sink.pg.PgSchemaChanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +43,8 @@ import java.util.function.Consumer;
  *       table paused);</li>
  *   <li>a partition of a migrated partitioned table detached or dropped: its rows left the table without row
  *       events, so the table is paused naming the partition and the fix;</li>
+ *   <li>a new partition of a table whose targets have the same partitioning: created on every target with
+ *       the source's bound;</li>
  *   <li>a partition with rows attached: the table is paused (cutover is blocked) while it is copied again, a
  *       fenced backfill that only fills keys holding nothing, then resumed by itself. A new empty partition
  *       needs nothing (its rows arrive as row changes).</li>
@@ -130,6 +136,17 @@ final class SchemaWatch implements AutoCloseable {
             return;
         }
         partitions.put(table, now);
+        Set<String> columns = new HashSet<>(pauses.schema(table).columnNames());
+        if (spec.samePartitioning(table)) {
+            try {
+                createOnTargets(c, table, now.stream().filter(p -> !before.contains(p)).toList());
+            } catch (RuntimeException e) {
+                pauses.pause(table, "new partitions of " + table + " could not be created on the targets: "
+                        + e.getMessage() + ". Fix: create them there by hand, then resume the table", lsn, columns,
+                        "Partition change on the source");
+                return;
+            }
+        }
         List<String> gone = new ArrayList<>(before);
         gone.removeAll(now);
         List<String> attached = new ArrayList<>();
@@ -138,7 +155,6 @@ final class SchemaWatch implements AutoCloseable {
                 attached.add(p);
             }
         }
-        Set<String> columns = new HashSet<>(pauses.schema(table).columnNames());
         if (!gone.isEmpty()) {
             pauses.pause(table, "partition" + (gone.size() > 1 ? "s " : " ") + String.join(", ", gone) + " left "
                     + table + " (DETACH PARTITION or DROP TABLE): its rows left the table without row changes and are"
@@ -157,6 +173,22 @@ final class SchemaWatch implements AutoCloseable {
             copy.start();
         }
         LOG.info("Partitions of {} at LSN {}: {} (were {})", table, Lsn.format(lsn), now, before);
+    }
+
+    /**
+     * Creates the new partitions on every target, with the bounds the source gives them ({@code IF NOT EXISTS}
+     * for each of the source's partitions, so the existing ones are left as they are).
+     */
+    private void createOnTargets(Connection c, TableId table, List<String> added) throws SQLException {
+        if (added.isEmpty()) {
+            return;
+        }
+        Optional<Partitioning> p = new SourcePartitions(c).of(table);
+        for (Partitioning.Partition part : p.map(Partitioning::partitions).orElse(List.of())) {
+            for (TargetSpec target : spec.targets()) {
+                PgSchemaChanges.addPartition(target, table, part);
+            }
+        }
     }
 
     private void copy(TableId table, String reason) {

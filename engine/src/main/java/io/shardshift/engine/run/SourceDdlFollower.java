@@ -2,12 +2,14 @@ package io.shardshift.engine.run;
 
 import io.shardshift.cdc.SourceCatalog;
 import io.shardshift.cdc.SourceColumns;
+import io.shardshift.cdc.SourcePartitions;
 import io.shardshift.core.event.ChangeEvent;
 import io.shardshift.core.event.Lsn;
 import io.shardshift.core.event.Operation;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.AddedColumn;
 import io.shardshift.core.schema.ColumnDef;
+import io.shardshift.core.schema.Partitioning;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.schema.TypeWidening;
 import io.shardshift.core.sink.SinkException;
@@ -209,6 +211,7 @@ final class SourceDdlFollower implements SchemaFollower {
         Lock lock = pauses.schemaLock().writeLock();
         lock.lock();
         try {
+            boolean partitions = spec.samePartitioning(table) && createPartitions(table);
             TableSchema current = pauses.schema(table);
             if (current == null || pauses.isPaused(table)) {
                 return false;
@@ -239,7 +242,7 @@ final class SourceDdlFollower implements SchemaFollower {
                 return false;
             }
             if (widen.isEmpty()) {
-                return false;
+                return partitions;
             }
             for (TargetSpec target : spec.targets()) {
                 PgSchemaChanges.alterColumnTypes(target, table, widen);
@@ -308,6 +311,23 @@ final class SourceDdlFollower implements SchemaFollower {
         }
         if (!widen.isEmpty()) {
             PgSchemaChanges.alterColumnTypes(target, table, widen);
+        }
+    }
+
+    /** Creates the source's partitions on every target ({@code IF NOT EXISTS}); whether there were any. */
+    private boolean createPartitions(TableId table) {
+        try (Connection c = connect()) {
+            List<Partitioning.Partition> parts = new SourcePartitions(c).of(table).map(Partitioning::partitions)
+                    .orElse(List.of());
+            for (Partitioning.Partition part : parts) {
+                for (TargetSpec target : spec.targets()) {
+                    PgSchemaChanges.addPartition(target, table, part);
+                }
+            }
+            return !parts.isEmpty();
+        } catch (SQLException | SinkException e) {
+            LOG.warn("Creating the partitions of {} on the targets failed: {}", table, e.getMessage());
+            return false;
         }
     }
 

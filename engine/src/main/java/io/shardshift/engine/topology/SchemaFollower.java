@@ -64,7 +64,8 @@ public interface SchemaFollower {
 
     /**
      * Compares the table's column types on the source with the targets': widens the targets' columns where
-     * the source widened them, and pauses the table when a type changed otherwise.
+     * the source widened them, and pauses the table when a type changed otherwise. For targets with the
+     * source's partitioning, also creates the source's partitions they lack.
      *
      * @param lsn a source LSN at or after the type change (for a pause)
      * @return whether a target's column type was changed (a rejected value may fit now)

@@ -5,6 +5,7 @@ import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.core.spec.SpecException;
 import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.core.verify.CompareReport;
 import io.shardshift.engine.lag.Drain;
@@ -37,6 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -217,6 +219,73 @@ class SourceDdlIT {
                     }));
             assertThat(runner.tablesHeldBack()).as("what holds the cutover back").singleElement().asString()
                     .contains("public.visits paused");
+        }
+    }
+
+    @Test
+    void shouldGiveTheTargetsTheSamePartitioningAndCreateAPartitionAttachedDuringTheMigration(@TempDir Path state)
+            throws Exception {
+        createMonthlyTable("public.sales", 2);
+        source("CREATE TABLE public.sales_other PARTITION OF public.sales DEFAULT");
+        source("ALTER TABLE public.sales_other REPLICA IDENTITY FULL");
+        source(insertDays("public.sales", 1, 1_500, "backfilled", 59));
+        source("INSERT INTO public.sales VALUES (9001, 'acme', '2027-05-01', 'in the default partition')");
+        MigrationSpec spec = SpecLoader.parse(stack.specYaml("part_same", 200)
+                        .replace("- name: public.orders", "- {name: public.sales, targetPartitioning: same}"),
+                Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
+
+        try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
+            assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
+            source("UPDATE public.sales SET note = 'streamed update' WHERE id % 9 = 0");
+            source("DELETE FROM public.sales WHERE id % 13 = 0");
+            source("DROP TABLE IF EXISTS public.sales_m3");
+            source("CREATE TABLE public.sales_m3 (id bigint NOT NULL, tenant_id text NOT NULL, day date NOT NULL, note text)");
+            source("ALTER TABLE public.sales_m3 REPLICA IDENTITY FULL");
+            source("INSERT INTO public.sales_m3 SELECT g, 'globex', date '2026-03-01' + (g % 28), 'attached'"
+                    + " FROM generate_series(3001, 3300) g");
+            source("ALTER TABLE public.sales ATTACH PARTITION public.sales_m3 FOR VALUES FROM ('2026-03-01') TO ('2026-04-01')");
+
+            TableSchema table = readSource(TableId.parse("public.sales"));
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+                Drain.await(runner.lag(), Duration.ofMinutes(1));
+                assertThat(runner.pausedTables()).as("paused tables").isEmpty();
+                CompareReport report = Compare.orders(stack, spec, table);
+                assertThat(report.mismatches()).as("rows that differ").isEmpty();
+                assertThat(report.clean()).isTrue();
+            });
+            String layout = "SELECT pg_get_partkeydef('public.sales'::regclass) || ' ' || string_agg(c.relname || ' '"
+                    + " || pg_get_expr(c.relpartbound, c.oid), '; ' ORDER BY c.relname) FROM pg_inherits i"
+                    + " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'public.sales'::regclass";
+            String onSource = scalar(stack.source().connect(DemoStack.DATABASE), layout);
+            assertThat(onSource).contains("RANGE (day)").contains("sales_m3").contains("sales_other DEFAULT");
+            for (int i = 0; i < 2; i++) {
+                assertThat(scalar(stack.targets().get(i).connect(DemoStack.DATABASE), layout))
+                        .as("partitioning of target " + i).isEqualTo(onSource);
+            }
+            assertThat(targetCount("public.sales_m3", "note = 'attached'")).as("attached rows in their partition")
+                    .isEqualTo(300);
+            assertThat(runner.deadLetters()).isZero();
+        }
+    }
+
+    @Test
+    void shouldRefuseTheSamePartitioningForATableThatIsNotPartitioned(@TempDir Path state) throws Exception {
+        source("DROP TABLE IF EXISTS public.flat");
+        source("CREATE TABLE public.flat (id bigint PRIMARY KEY, tenant_id text NOT NULL)");
+        source("ALTER TABLE public.flat REPLICA IDENTITY FULL");
+        MigrationSpec spec = SpecLoader.parse(stack.specYaml("part_flat", 200)
+                        .replace("- name: public.orders", "- {name: public.flat, targetPartitioning: same}"),
+                Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
+
+        assertThatThrownBy(() -> MigrationRunner.start(spec, state)).isInstanceOf(SpecException.class)
+                .hasMessageContaining("tables[0].targetPartitioning")
+                .hasMessageContaining("table public.flat is not partitioned; use targetPartitioning: plain");
+    }
+
+    private static String scalar(Connection connection, String sql) throws SQLException {
+        try (Connection c = connection; Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 

@@ -3,6 +3,7 @@ package io.shardshift.sink.pg;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.AddedColumn;
 import io.shardshift.core.schema.ColumnDef;
+import io.shardshift.core.schema.Partitioning;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.sink.SinkException;
 import io.shardshift.core.spec.TargetSpec;
@@ -74,6 +75,16 @@ public final class PgSchemaChanges {
             }
         });
         LOG.info("Changed column types of {} on {}: {}", table, Targets.describe(target), types);
+    }
+
+    /** Creates a partition of a partitioned table on the target ({@code IF NOT EXISTS}), with the source's bound. */
+    public static void addPartition(TargetSpec target, TableId parent, Partitioning.Partition partition) {
+        run(target, "creating partition " + partition.id() + " of " + parent, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute(DdlBuilder.createPartition(parent, partition));
+            }
+        });
+        LOG.info("Partition {} of {} is on {}: {}", partition.id(), parent, Targets.describe(target), partition.bound());
     }
 
     private interface Change {

@@ -39,8 +39,11 @@ import java.util.function.LongSupplier;
  */
 public final class PendingBatches {
     private static final Logger LOG = LoggerFactory.getLogger(PendingBatches.class);
-    /** SQLSTATEs of a value the column's type refuses: too long, out of range, not of the type's form. */
-    private static final Set<String> TYPE_STATES = Set.of("22001 ", "22003 ", "22P02 ", "22007 ", "22008 ");
+    /**
+     * SQLSTATEs of a value the column's type refuses (too long, out of range, not of the type's form), and of a
+     * row no partition takes (23514, also a failed check).
+     */
+    private static final Set<String> TYPE_STATES = Set.of("22001 ", "22003 ", "22P02 ", "22007 ", "22008 ", "23514 ");
 
     private final SinkFactory sinkFactory;
     private final DeadLetterPublisher deadLetters;

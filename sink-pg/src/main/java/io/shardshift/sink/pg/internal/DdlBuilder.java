@@ -4,6 +4,7 @@ import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.AddedColumn;
 import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.IndexDef;
+import io.shardshift.core.schema.Partitioning;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.schema.UserType;
 import io.shardshift.core.sql.SqlIdentifiers;
@@ -44,6 +45,21 @@ public final class DdlBuilder {
         table.primaryKey().forEach(k -> key.add(SqlIdentifiers.quote(k)));
         cols.add(key.toString());
         return "CREATE TABLE IF NOT EXISTS " + table.id().quoted() + " " + cols;
+    }
+
+    /**
+     * {@code CREATE TABLE IF NOT EXISTS} as {@link #createTable(TableSchema)}, partitioned as the source is
+     * ({@code PARTITION BY} its key definition) when {@code partitioning} is given.
+     */
+    public static String createTable(TableSchema table, Partitioning partitioning) {
+        String sql = createTable(table);
+        return partitioning == null ? sql : sql + " PARTITION BY " + partitioning.keyDef();
+    }
+
+    /** {@code CREATE TABLE IF NOT EXISTS <partition> PARTITION OF <parent> <bound>}. */
+    public static String createPartition(TableId parent, Partitioning.Partition partition) {
+        return "CREATE TABLE IF NOT EXISTS " + partition.id().quoted() + " PARTITION OF " + parent.quoted() + " "
+                + partition.bound();
     }
 
     /**
