@@ -1,5 +1,6 @@
 package io.shardshift.engine.run;
 
+import io.shardshift.cdc.LoggingContext;
 import io.shardshift.cdc.SourceCatalog;
 import io.shardshift.cdc.SourceColumns;
 import io.shardshift.cdc.SourcePartitions;
@@ -192,7 +193,8 @@ final class SchemaWatch implements AutoCloseable {
     }
 
     private void copy(TableId table, String reason) {
-        try {
+        try (LoggingContext.Scope ignored = LoggingContext.forMigration(spec.name())
+                .with(LoggingContext.PHASE, "backfill").with(LoggingContext.TABLE, table.toString())) {
             copyAgain.accept(pauses.schema(table));
             Optional<TablePauses.Pause> pause = pauses.pause(table);
             if (pause.isPresent() && pause.get().reason().equals(reason)) {

@@ -17,6 +17,7 @@ import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SearchTargetSpec;
 import io.shardshift.core.spec.SpecException;
 import io.shardshift.core.spec.TargetSpec;
+import io.shardshift.core.sql.SqlIdentifiers;
 import io.shardshift.engine.topology.SchemaFollower;
 import io.shardshift.engine.topology.TablePauses;
 import io.shardshift.sink.pg.PgProvisioner;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
+import java.util.stream.Collectors;
 
 /**
  * Follows the source's additive DDL on the PostgreSQL targets while changes stream, reading the source's
@@ -232,13 +234,13 @@ final class SourceDdlFollower implements SchemaFollower {
                 } else {
                     changed.add("column " + have.name() + " changed type from " + have.type() + " to "
                             + now.get().type() + " on the source, which is not a widening. Fix: ALTER TABLE "
-                            + table.quoted() + " ALTER COLUMN " + io.shardshift.core.sql.SqlIdentifiers.quote(have.name())
+                            + table.quoted() + " ALTER COLUMN " + SqlIdentifiers.quote(have.name())
                             + " TYPE " + now.get().type() + " on every target (when every value fits), then resume");
                 }
             }
             if (!changed.isEmpty()) {
                 pauses.pause(table, String.join("; ", changed), lsn, current.columnNames().stream()
-                        .collect(java.util.stream.Collectors.toSet()), "Type change on the source");
+                        .collect(Collectors.toSet()), "Type change on the source");
                 return false;
             }
             if (widen.isEmpty()) {
@@ -256,7 +258,7 @@ final class SourceDdlFollower implements SchemaFollower {
         } catch (SQLException | IllegalArgumentException | SinkException e) {
             pauses.pause(table, "following the column types of " + table + " failed: " + e.getMessage()
                     + "; resume the table to try again", lsn, pauses.schema(table).columnNames().stream()
-                    .collect(java.util.stream.Collectors.toSet()), "Type change on the source");
+                    .collect(Collectors.toSet()), "Type change on the source");
             return false;
         } finally {
             lock.unlock();
