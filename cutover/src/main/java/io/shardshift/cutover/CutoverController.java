@@ -144,7 +144,7 @@ public final class CutoverController implements AutoCloseable {
         DeadLetterCount onTopic = DeadLetterCount.of(spec.kafka().bootstrapServers(), spec.deadLetterTopic(),
                 options.publishTimeout());
         gates.add(RunnerSignals.noDeadLetters(runner, onTopic));
-        gates.add(Gates.noPausedTables(() -> runner.pausedTables().stream().map(p -> p.describe()).toList()));
+        gates.add(Gates.noPausedTables(runner::tablesHeldBack));
         gates.addAll(options.gates());
         CutoverOptions.AliasSwap aliasSwap = options.aliasSwap() instanceof SearchAliasSwap search
                 ? search.rememberingIn(ConfigTopicCollections.of(publisher, follower, audit)) : options.aliasSwap();

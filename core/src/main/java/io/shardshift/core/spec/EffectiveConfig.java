@@ -64,6 +64,7 @@ public final class EffectiveConfig {
             TableSpec t = spec.tables().get(i);
             put(out, "tables[" + i + "].name", TableId.parse(t.name()));
             put(out, "tables[" + i + "].shardKey", spec.shardKeyOf(TableId.parse(t.name())));
+            put(out, "tables[" + i + "].targetPartitioning", t.samePartitioning() ? "same" : SpecDefaults.TARGET_PARTITIONING);
         }
         put(out, "kafka.bootstrapServers", spec.kafka().bootstrapServers());
         put(out, "kafka.partitions", spec.partitions());

@@ -91,6 +91,11 @@ public record MigrationSpec(@JsonProperty(required = true) String name,
         return tables.stream().map(t -> TableId.parse(t.name())).toList();
     }
 
+    /** Whether the table's targets get its partitioning ({@code tables[].targetPartitioning: same}). */
+    public boolean samePartitioning(TableId table) {
+        return tables.stream().anyMatch(t -> t.samePartitioning() && TableId.parse(t.name()).equals(table));
+    }
+
     /**
      * The shard key column of a table: its own, else the layout's, else (without a layout) the
      * {@code shardKey} of the first search target that indexes it and names one.

@@ -47,6 +47,8 @@ public final class SpecDefaults {
     /** {@code apply.chunkRows}. */
     public static final int APPLY_CHUNK_ROWS = 50_000;
 
+    /** {@code tables[].targetPartitioning}. */
+    public static final String TARGET_PARTITIONING = "plain";
     /** {@code search[].shards}. */
     public static final int SEARCH_SHARDS = 2;
     /** {@code search[].replicas}. */

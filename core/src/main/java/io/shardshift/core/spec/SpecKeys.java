@@ -36,6 +36,9 @@ public final class SpecKeys {
             withDefault("tables[].shardKey", "SQL identifier", "layout.shardKey",
                     "The column whose value routes the table's rows, exactly as named (case-sensitive, no quotes), e.g."
                             + " `tenantId` or `Tenant ID`."),
+            withDefault("tables[].targetPartitioning", "same or plain", SpecDefaults.TARGET_PARTITIONING,
+                    "`same`: a partitioned source table gets the same partitioning on the targets (strategy, key,"
+                            + " partitions with their bounds, default partition); `plain`: one plain table."),
             required("kafka", "section", "The Kafka cluster that carries the change topics."),
             required("kafka.bootstrapServers", "string", "`host:port[,host:port]`."),
             withDefault("kafka.partitions", "int 1-1024", SpecDefaults.KAFKA_PARTITIONS,

@@ -129,6 +129,9 @@ public final class SpecValidator {
                 problems.add(path + ".name", e.getMessage());
             }
             optionalIdentifier(t.shardKey(), path + ".shardKey", problems);
+            if (t.targetPartitioning() != null && !t.samePartitioning() && !"plain".equals(t.targetPartitioning())) {
+                problems.add(path + ".targetPartitioning", "must be 'same' or 'plain', not '" + t.targetPartitioning() + "'");
+            }
         }
         return seen;
     }

@@ -57,6 +57,18 @@ class SpecValidatorTest {
     }
 
     @Test
+    void shouldAcceptSameOrPlainTargetPartitioningAndNameTheFieldOtherwise() {
+        String same = SpecLoaderTest.VALID.replace("shardKey: owner_id", "shardKey: owner_id\n    targetPartitioning: same");
+        String bad = SpecLoaderTest.VALID.replace("shardKey: owner_id", "shardKey: owner_id\n    targetPartitioning: hash");
+
+        MigrationSpec spec = SpecLoader.parse(same, SpecLoaderTest.ENV);
+        assertThat(spec.samePartitioning(io.shardshift.core.event.TableId.parse("items"))).isTrue();
+        assertThat(spec.samePartitioning(io.shardshift.core.event.TableId.parse("public.orders"))).isFalse();
+        assertThatThrownBy(() -> SpecLoader.parse(bad, SpecLoaderTest.ENV)).isInstanceOf(SpecException.class)
+                .hasMessage("tables[1].targetPartitioning: must be 'same' or 'plain', not 'hash'");
+    }
+
+    @Test
     void shouldNotReportATableProblemTwice() {
         String yaml = SpecLoaderTest.VALID.replace("name: items", "name: \"a.b.c\"") + SpecLoaderTest.SEARCH;
 

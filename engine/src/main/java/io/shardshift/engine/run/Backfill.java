@@ -81,15 +81,7 @@ final class Backfill {
         try {
             for (TableSchema table : todo) {
                 context.with(LoggingContext.TABLE, table.id().toString());
-                try (RoutedBackfillSink sink = new RoutedBackfillSink(spec, table,
-                        spec.hasLayout() ? spec.routing() : null,
-                        search.of(table.id()), deadLetters)) {
-                    BackfillResult result = reader.read(table, spec.shardKeyOf(table.id()),
-                            ShardKeyFilter.of(spec, table.id()).orElse(null), sink);
-                    results.put(table.id(), result);
-                    LOG.info("backfill of {} done: {} rows in {} chunks in {} ms", table.id(), result.rows(),
-                            result.chunks(), result.took().toMillis());
-                }
+                copyOne(table);
                 state.put(key(table.id()), "done");
             }
         } catch (RuntimeException | Error e) {
@@ -100,6 +92,22 @@ final class Backfill {
             }
             LOG.error("backfill of migration {} failed: {}", spec.name(), e.getMessage(), e);
             failure.set(e);
+        }
+    }
+
+    /**
+     * Copies one table to the targets now, on the calling thread (snapshot rows fill only keys that hold
+     * nothing, so this is safe at any time, e.g. after a partition with rows was attached).
+     */
+    BackfillResult copyOne(TableSchema table) {
+        try (RoutedBackfillSink sink = new RoutedBackfillSink(spec, table, spec.hasLayout() ? spec.routing() : null,
+                search.of(table.id()), deadLetters)) {
+            BackfillResult result = reader.read(table, spec.shardKeyOf(table.id()),
+                    ShardKeyFilter.of(spec, table.id()).orElse(null), sink);
+            results.put(table.id(), result);
+            LOG.info("backfill of {} done: {} rows in {} chunks in {} ms", table.id(), result.rows(),
+                    result.chunks(), result.took().toMillis());
+            return result;
         }
     }
 

@@ -53,6 +53,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class MigrationRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationRunner.class);
+    /** How often the source's catalog is checked for type and partition changes that no row change shows. */
+    private static final Duration SCHEMA_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     private final MigrationSpec spec;
     private final List<TableSchema> tables;
@@ -67,6 +69,7 @@ public final class MigrationRunner implements AutoCloseable {
     private List<ApplyStreams> apply = List.of();
     private Backfill backfill;
     private LagMonitor lag;
+    private SchemaWatch watch;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, ReplicationSlot slot, SearchTargets search) {
@@ -76,6 +79,7 @@ public final class MigrationRunner implements AutoCloseable {
         this.search = search;
         this.pauses = new TablePauses(tables);
         this.outages = TargetOutages.giveUpAfter(spec.applyOrDefaults().outageGiveUpOrDefault());
+        this.pauses.follow(new SourceDdlFollower(spec, pauses));
     }
 
     /**
@@ -106,7 +110,9 @@ public final class MigrationRunner implements AutoCloseable {
         LOG.info("effective configuration of migration {} (secrets masked):\n{}", spec.name(),
                 EffectiveConfig.render(spec, System.getenv()));
         List<TableSchema> tables = SourcePreflight.check(spec);
-        spec.targets().forEach(t -> PgProvisioner.provision(t, tables));
+        Map<TableId, io.shardshift.core.schema.Partitioning> partitioned = TargetPartitionings.check(spec, tables);
+        SourceDdlFollower.catchUp(spec, tables);
+        spec.targets().forEach(t -> PgProvisioner.provision(t, tables, partitioned));
         SearchTargets search = SearchTargets.of(spec, tables);
         search.provision();
         createTopic(spec, spec.topicPrefix() + ".state", 1, true);
@@ -135,6 +141,8 @@ public final class MigrationRunner implements AutoCloseable {
         backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
                 search, deadLetters);
         backfill.start(rebackfill);
+        watch = new SchemaWatch(spec, pauses, backfill::copyOne);
+        watch.start(SCHEMA_CHECK_INTERVAL);
         lag = new LagMonitor(spec, capture, metrics);
     }
 
@@ -226,6 +234,23 @@ public final class MigrationRunner implements AutoCloseable {
     }
 
     /**
+     * Checks the source's catalog for type and partition changes now (as the cutover gates do), then returns
+     * why each table that cannot cut over is held back; empty when none is.
+     */
+    public List<String> tablesHeldBack() {
+        List<String> out = new java.util.ArrayList<>();
+        if (watch != null) {
+            try {
+                watch.check();
+            } catch (java.sql.SQLException | RuntimeException e) {
+                out.add("the source's tables could not be checked for DDL: " + e.getMessage());
+            }
+        }
+        pauses.paused().forEach(p -> out.add(p.describe()));
+        return out;
+    }
+
+    /**
      * Resumes a table paused by a schema change, once every PostgreSQL target has the columns the source's
      * changes now carry (the operator applied the same DDL there). Its parked changes are then applied in order.
      *
@@ -255,6 +280,9 @@ public final class MigrationRunner implements AutoCloseable {
         }
         if (lag != null) {
             lag.close();
+        }
+        if (watch != null) {
+            watch.close();
         }
         if (backfill != null) {
             backfill.stop(Duration.ofSeconds(30));

@@ -16,9 +16,13 @@ import java.util.TreeSet;
 /**
  * Resumes a table paused by a source schema change, after checking that every PostgreSQL target now has
  * exactly the columns the source's changes carry; the targets' own column definitions become the table's
- * schema from then on.
+ * schema from then on. It returns once the apply tasks have written the changes they held (within a flush
+ * interval), so a drain started afterwards covers them.
  */
 final class TableResume {
+    /** How long a resume waits for the apply tasks to write the table's parked changes. */
+    private static final java.time.Duration RELEASE_WAIT = java.time.Duration.ofSeconds(30);
+
     private TableResume() {
     }
 
@@ -51,7 +55,14 @@ final class TableResume {
         }
         List<IndexDef> indexes = before.indexes().stream().filter(i -> kept.containsAll(i.columns())).toList();
         pauses.resumed(new TableSchema(table, columns, before.primaryKey(), indexes, before.replicaIdentityFull()));
+        boolean written;
+        try {
+            written = pauses.awaitReleased(table, RELEASE_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            written = false;
+        }
         return "table " + table + " resumed with columns " + columns.stream().map(ColumnDef::name).toList()
-                + "; its parked changes are being applied";
+                + (written ? "; its parked changes are applied" : "; its parked changes are being applied");
     }
 }

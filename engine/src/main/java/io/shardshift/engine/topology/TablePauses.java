@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
 
 /**
@@ -20,7 +23,9 @@ import java.util.stream.Collectors;
  * and the schema each table's targets have now. Shared by every apply task of one runner: the first task
  * that meets a change with a different set of columns pauses the table, and from then on every task parks
  * the table's changes in order (none is applied, skipped or dead-lettered) until the operator has applied
- * the same DDL to the targets and {@linkplain #resumed resumed} it.
+ * the same DDL to the targets and {@linkplain #resumed resumed} it. What the targets can follow by themselves
+ * (an added column, a widened type) its {@link SchemaFollower} follows first, and the table's schema here
+ * changes without a pause ({@link #followed}).
  *
  * <p>Thread-safe.
  */
@@ -56,10 +61,52 @@ public final class TablePauses {
 
     private final Map<TableId, Current> schemas = new ConcurrentHashMap<>();
     private final Map<TableId, Pause> paused = new ConcurrentHashMap<>();
+    private final AtomicLong version = new AtomicLong();
+    private final ReadWriteLock changes = new ReentrantReadWriteLock();
+    private volatile SchemaFollower follower = SchemaFollower.NONE;
+    private final Map<TableId, Integer> holders = new java.util.HashMap<>();
 
     /** @param tables the tables as the targets were provisioned */
     public TablePauses(Collection<TableSchema> tables) {
         tables.forEach(t -> schemas.put(t.id(), new Current(t, 0, Set.of())));
+    }
+
+    /** What follows source DDL on the targets; {@link SchemaFollower#NONE} until one is set. */
+    public SchemaFollower follower() {
+        return follower;
+    }
+
+    /** Sets what follows source DDL on the targets (once, before apply starts). */
+    public void follow(SchemaFollower follower) {
+        this.follower = follower;
+    }
+
+    /**
+     * A number that grows whenever a table's schema on the targets changes: a writer that opened its sinks at
+     * an older version must open them again before writing a change checked against the newer schema.
+     */
+    public long version() {
+        return version.get();
+    }
+
+    /**
+     * Held while a sink writes (shared), and while the targets' schema of a table is changed (exclusive), so no
+     * batch is written with sinks of one schema while the targets change to another.
+     */
+    public ReadWriteLock schemaLock() {
+        return changes;
+    }
+
+    /**
+     * Records that the targets now have this schema for its table (a schema change was followed), without
+     * touching a pause. The version grows after the schema is in place.
+     */
+    public void followed(TableSchema schemaOnTargets) {
+        Current old = schemas.get(schemaOnTargets.id());
+        schemas.put(schemaOnTargets.id(), new Current(schemaOnTargets, old == null ? 0 : old.sinceLsn(),
+                old == null ? Set.of() : old.previousColumns()));
+        version.incrementAndGet();
+        LOG.info("Table {} now has columns {} on the targets", schemaOnTargets.id(), schemaOnTargets.columns());
     }
 
     /** A registry that knows no table schema, so nothing is compared and nothing pauses (docs, tests). */
@@ -109,12 +156,56 @@ public final class TablePauses {
      * @return the pause now in force
      */
     public Pause pause(TableId table, String reason, long lsn, Set<String> eventColumns) {
+        return pause(table, reason, lsn, eventColumns, "Schema change on the source");
+    }
+
+    /**
+     * Pauses a table for a reason other than a change's columns (a type change, a partition attached or
+     * detached), or keeps the earliest LSN of a table paused already.
+     *
+     * @param what what happened, for the log line
+     * @return the pause now in force
+     */
+    public Pause pause(TableId table, String reason, long lsn, Set<String> eventColumns, String what) {
         Pause now = paused.merge(table, new Pause(table, reason, lsn, eventColumns, System.currentTimeMillis()),
                 (old, fresh) -> fresh.lsn() < old.lsn() ? new Pause(table, fresh.reason(), fresh.lsn(),
                         fresh.eventColumns(), old.sinceMillis()) : old);
-        LOG.warn("Schema change on the source: {}. Its changes are held until the same DDL is applied to every"
-                + " target and the table is resumed (POST /v1/tables/resume)", now.describe());
+        LOG.warn("{}: {}. Its changes are held until the operator acts and the table is resumed"
+                + " (POST /v1/tables/resume)", what, now.describe());
         return now;
+    }
+
+    /** Records that one more apply task holds parked changes of the table. */
+    public void holding(TableId table) {
+        synchronized (holders) {
+            holders.merge(table, 1, Integer::sum);
+        }
+    }
+
+    /** Records that an apply task has written the parked changes of the table it held. */
+    public void released(TableId table) {
+        synchronized (holders) {
+            holders.computeIfPresent(table, (t, n) -> n > 1 ? n - 1 : null);
+            holders.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until no apply task holds parked changes of the table (after a resume, they are written within a
+     * flush interval); false when some still do after the timeout.
+     */
+    public boolean awaitReleased(TableId table, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (holders) {
+            while (holders.containsKey(table)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(holders, left);
+            }
+            return true;
+        }
     }
 
     /** Pauses a table again after a restart, from the pause recorded with its parked changes. */
@@ -132,6 +223,7 @@ public final class TablePauses {
         Set<String> previous = old == null ? Set.of() : old.schema().columnNames().stream()
                 .filter(c -> schemaOnTargets.indexOf(c) < 0).collect(Collectors.toUnmodifiableSet());
         schemas.put(schemaOnTargets.id(), new Current(schemaOnTargets, since, previous));
+        version.incrementAndGet();
         paused.remove(schemaOnTargets.id());
         LOG.info("Table {} resumed with columns {} on the targets", schemaOnTargets.id(), schemaOnTargets.columnNames());
     }

@@ -2,6 +2,7 @@ package io.shardshift.sink.pg;
 
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.ColumnDef;
+import io.shardshift.core.schema.Partitioning;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.schema.UserType;
 import io.shardshift.core.sink.SinkException;
@@ -21,6 +22,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -58,6 +60,17 @@ public final class PgProvisioner {
      *                                  target fails
      */
     public static void provision(TargetSpec target, List<TableSchema> tables) {
+        provision(target, tables, Map.of());
+    }
+
+    /**
+     * Provisions the tables on the target; a table in {@code partitioned} gets that partitioning (its
+     * partitions with their bounds), the others a plain table.
+     *
+     * @throws IllegalArgumentException naming the table and column when a definition is not valid
+     * @throws SinkException            naming the table when an existing table differs, or when the target fails
+     */
+    public static void provision(TargetSpec target, List<TableSchema> tables, Map<TableId, Partitioning> partitioned) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(tables, "tables");
         for (TableSchema t : tables) {
@@ -67,7 +80,7 @@ public final class PgProvisioner {
         try (PgSession session = new PgSession(target, "provisioner", MAX_RETRIES, Backoff.DEFAULT, null)) {
             session.inTransaction(() -> "provisioning " + tables.stream().map(t -> t.id().toString()).toList(),
                     c -> {
-                        provision(c, target, tables);
+                        provision(c, target, tables, partitioned);
                         return null;
                     });
         } catch (SQLException e) {
@@ -91,7 +104,8 @@ public final class PgProvisioner {
         }
     }
 
-    private static void provision(Connection c, TargetSpec target, List<TableSchema> tables) throws SQLException {
+    private static void provision(Connection c, TargetSpec target, List<TableSchema> tables,
+                                  Map<TableId, Partitioning> partitioned) throws SQLException {
         try (Statement s = c.createStatement()) {
             TreeSet<String> schemas = new TreeSet<>();
             tables.forEach(t -> schemas.add(t.id().schema()));
@@ -112,7 +126,13 @@ public final class PgProvisioner {
                     }
                     LOG.info("Table {} already exists on {} as expected", t.id(), Targets.describe(target));
                 } else {
-                    execute(s, DdlBuilder.createTable(t), "creating table " + t.id(), target);
+                    execute(s, DdlBuilder.createTable(t, partitioned.get(t.id())), "creating table " + t.id(), target);
+                }
+                Partitioning p = partitioned.get(t.id());
+                if (p != null) {
+                    for (Partitioning.Partition part : p.partitions()) {
+                        execute(s, DdlBuilder.createPartition(t.id(), part), "creating partition " + part.id(), target);
+                    }
                 }
                 for (String index : DdlBuilder.createIndexes(t)) {
                     execute(s, index, "creating an index of table " + t.id(), target);
@@ -121,7 +141,7 @@ public final class PgProvisioner {
         }
     }
 
-    private static void provisionTypes(Connection c, Statement s, TargetSpec target, List<UserType> types)
+    static void provisionTypes(Connection c, Statement s, TargetSpec target, List<UserType> types)
             throws SQLException {
         for (UserType type : types) {
             Optional<String> problem = UserTypes.problem(c, type);

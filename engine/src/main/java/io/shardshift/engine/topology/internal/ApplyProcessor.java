@@ -9,6 +9,7 @@ import io.shardshift.engine.topology.DeadLetter;
 import io.shardshift.engine.topology.DeadLetterPublisher;
 import io.shardshift.engine.topology.RoutedEvent;
 import io.shardshift.engine.topology.Router;
+import io.shardshift.engine.topology.SchemaFollower;
 import io.shardshift.engine.topology.SinkFactory;
 import io.shardshift.core.event.TableId;
 import io.shardshift.engine.topology.TablePauses;
@@ -39,6 +40,8 @@ import java.util.Optional;
  * <p>A change whose columns differ from its table's columns on the targets ({@link SchemaDrift}) is never
  * written: it pauses the table ({@link TablePauses}), and every later change of a paused table is parked in
  * order ({@link ParkedChanges}) until the table is resumed; then the parked changes are applied first.
+ * Before it pauses, the table's {@link SchemaFollower} may follow the change on the targets (an added column)
+ * or fill in a column the change predates.
  */
 public final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(ApplyProcessor.class);
@@ -79,7 +82,7 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
         setLogContext();
         String task = context.taskId().toString();
         batches = new PendingBatches(sinkFactory, deadLetters, metrics, batchSize, context::currentSystemTimeMs, task,
-                outages);
+                outages, pauses);
         PendingWritesStore store = context.getStateStore(storeName);
         store.attach(batches::writeAll, batches::discard);
         KeyValueStore<Bytes, byte[]> parkedStore = context.getStateStore(ApplyTopology.PARKED_STORE);
@@ -121,6 +124,14 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
         if (pause.isEmpty()) {
             event = SchemaDrift.withoutColumns(event, pauses.droppedBefore(table, event.position().lsn()));
             String drift = SchemaDrift.problem(event, pauses.schema(table));
+            if (drift != null) {
+                SchemaFollower.Outcome followed = pauses.follower().follow(event);
+                if (followed.event() != null) {
+                    event = followed.event();
+                }
+                drift = followed.pauseReason() != null ? followed.pauseReason()
+                        : SchemaDrift.problem(event, pauses.schema(table));
+            }
             if (drift != null) {
                 pause = Optional.of(pauses.pause(table, drift, event.position().lsn(), event.after().keySet()));
             }
@@ -169,6 +180,8 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
         for (ParkedChanges.Parked p : changes) {
             handle(ChangeEventCodec.decode(p.value()), p);
         }
+        batches.writeAll();
+        pauses.released(table);
     }
 
     /**
@@ -185,6 +198,9 @@ public final class ApplyProcessor implements Processor<byte[], byte[], Void, Voi
     public void close() {
         if (batches != null) {
             batches.close();
+        }
+        if (parked != null) {
+            parked.tables().forEach(pauses::released);
         }
     }
 }

@@ -40,12 +40,14 @@ public final class ParkedChanges {
     }
 
     private final KeyValueStore<Bytes, byte[]> store;
+    private final TablePauses pauses;
     private final Set<TableId> tables = new HashSet<>();
     private long sequence;
 
     /** Reads what the store holds: the tables with parked changes, and their pauses into {@code pauses}. */
     public ParkedChanges(KeyValueStore<Bytes, byte[]> store, TablePauses pauses) {
         this.store = store;
+        this.pauses = pauses;
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
@@ -56,6 +58,7 @@ public final class ParkedChanges {
                     TablePauses.Pause p = decodePause(kv.value);
                     tables.add(p.table());
                     pauses.restore(p);
+                    pauses.holding(p.table());
                 }
             }
         }
@@ -75,11 +78,15 @@ public final class ParkedChanges {
     public void park(TablePauses.Pause pause, Parked change) {
         if (tables.add(pause.table())) {
             store.put(key(pause.table(), 0), encodePause(pause));
+            pauses.holding(pause.table());
         }
         store.put(key(pause.table(), ++sequence), encode(change));
     }
 
-    /** Removes and returns the table's parked changes in order. */
+    /**
+     * Removes and returns the table's parked changes in order; the caller reports them written with
+     * {@link TablePauses#released} once it has written them.
+     */
     public List<Parked> release(TableId table) {
         List<Parked> out = new ArrayList<>();
         List<Bytes> keys = new ArrayList<>();

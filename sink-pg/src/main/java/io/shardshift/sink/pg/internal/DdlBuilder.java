@@ -1,7 +1,10 @@
 package io.shardshift.sink.pg.internal;
 
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.schema.AddedColumn;
 import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.IndexDef;
+import io.shardshift.core.schema.Partitioning;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.schema.UserType;
 import io.shardshift.core.sql.SqlIdentifiers;
@@ -42,6 +45,21 @@ public final class DdlBuilder {
         table.primaryKey().forEach(k -> key.add(SqlIdentifiers.quote(k)));
         cols.add(key.toString());
         return "CREATE TABLE IF NOT EXISTS " + table.id().quoted() + " " + cols;
+    }
+
+    /**
+     * {@code CREATE TABLE IF NOT EXISTS} as {@link #createTable(TableSchema)}, partitioned as the source is
+     * ({@code PARTITION BY} its key definition) when {@code partitioning} is given.
+     */
+    public static String createTable(TableSchema table, Partitioning partitioning) {
+        String sql = createTable(table);
+        return partitioning == null ? sql : sql + " PARTITION BY " + partitioning.keyDef();
+    }
+
+    /** {@code CREATE TABLE IF NOT EXISTS <partition> PARTITION OF <parent> <bound>}. */
+    public static String createPartition(TableId parent, Partitioning.Partition partition) {
+        return "CREATE TABLE IF NOT EXISTS " + partition.id().quoted() + " PARTITION OF " + parent.quoted() + " "
+                + partition.bound();
     }
 
     /**
@@ -155,6 +173,35 @@ public final class DdlBuilder {
             case EXTERNAL -> throw new IllegalArgumentException("type " + type + " is not created by Shardshift"
                     + (type.extension() == null ? "" : "; install extension " + type.extension()) + " on the target");
         };
+    }
+
+    /**
+     * {@code ALTER TABLE ... ADD COLUMN IF NOT EXISTS}: the column's type, collation and {@code NOT NULL}, and
+     * as its default the value the source's rows from before the addition have (so rows already on the target,
+     * and rows written without the column, get it); no default when that value is NULL.
+     */
+    public static String addColumn(TableId table, AddedColumn added) {
+        ColumnDef c = added.column();
+        TypeNames.requireValid(c.type(), table.toString(), c.name());
+        StringBuilder sql = new StringBuilder("ALTER TABLE ").append(table.quoted()).append(" ADD COLUMN IF NOT EXISTS ")
+                .append(SqlIdentifiers.quote(c.name())).append(' ').append(c.type().trim());
+        if (added.collation() != null) {
+            sql.append(" COLLATE ").append(added.collation());
+        }
+        if (added.valueBeforeAdd() != null) {
+            sql.append(" DEFAULT CAST(").append(literal(added.valueBeforeAdd())).append(" AS ").append(c.type().trim())
+                    .append(')');
+        }
+        if (c.notNull()) {
+            sql.append(" NOT NULL");
+        }
+        return sql.toString();
+    }
+
+    /** {@code ALTER TABLE ... ALTER COLUMN ... TYPE}, for a widening (every value is kept as it is). */
+    public static String alterColumnType(TableId table, String column, String type) {
+        TypeNames.requireValid(type, table.toString(), column);
+        return "ALTER TABLE " + table.quoted() + " ALTER COLUMN " + SqlIdentifiers.quote(column) + " TYPE " + type.trim();
     }
 
     /** A string literal, quotes doubled ({@code standard_conforming_strings} is on from PostgreSQL 9.1). */
