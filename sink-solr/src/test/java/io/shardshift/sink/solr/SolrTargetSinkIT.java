@@ -51,9 +51,11 @@ class SolrTargetSinkIT {
         }
 
         Map<String, Map<String, String>> expected = stream.liveRows();
-        await().atMost(Duration.ofSeconds(30)).until(() -> countViaAlias("mixed") == expected.size());
+        // each shard of the collection makes its updates visible on its own commit (commitWithin), so the count
+        // can match for a moment while one shard still shows an old add and another misses a new one
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(allViaAlias("mixed").keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet()));
         Map<String, SolrDocument> actual = allViaAlias("mixed");
-        assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
         for (Map.Entry<String, Map<String, String>> e : expected.entrySet()) {
             assertMatches(actual.get(e.getKey()), e.getValue(), stream.fenceOf(e.getKey()));
         }
@@ -118,8 +120,8 @@ class SolrTargetSinkIT {
             assertThat(sink.apply(List.of(truncate))).as("a replayed truncate").isEmpty();
         }
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> countViaAlias("truncated") == 2);
-        assertThat(allViaAlias("truncated")).containsOnlyKeys("globex!4", "acme!2");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(allViaAlias("truncated")).containsOnlyKeys("globex!4", "acme!2"));
         assertMatches(realTimeGet(config, "acme!2"), a2v2, 300L);
         for (String gone : List.of("acme!1", "acme!3", "acme!5", "acme!6", "acme!9")) {
             assertThat((Object) realTimeGet(config, gone)).as(gone).isNull();
