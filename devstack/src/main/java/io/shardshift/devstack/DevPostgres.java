@@ -39,16 +39,20 @@ public final class DevPostgres implements AutoCloseable {
     private static final String PASSWORD = "postgres";
     private static final int START_ATTEMPTS = 3;
 
-    private final EmbeddedPostgres server;
+    private final int port;
+    private final String walLevel;
+    private volatile EmbeddedPostgres server;
     private final Path workDir;
     private final Path dataDir;
     private final Path logFile;
     private final boolean deleteDataDir;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DevPostgres(EmbeddedPostgres server, Path workDir, Path dataDir, Path logFile,
+    private DevPostgres(EmbeddedPostgres server, String walLevel, Path workDir, Path dataDir, Path logFile,
                         boolean deleteDataDir) {
         this.server = server;
+        this.port = server.getPort();
+        this.walLevel = walLevel;
         this.workDir = workDir;
         this.dataDir = dataDir;
         this.logFile = logFile;
@@ -88,7 +92,7 @@ public final class DevPostgres implements AutoCloseable {
             Path passwordFile = Files.writeString(workDir.resolve("pwfile"), PASSWORD + "\n");
             EmbeddedPostgres server = startWithRetries(dataDir, logFile, passwordFile, walLevel);
             Files.deleteIfExists(passwordFile);
-            DevPostgres pg = new DevPostgres(server, workDir, dataDir, logFile, persistentDataDir == null);
+            DevPostgres pg = new DevPostgres(server, walLevel, workDir, dataDir, logFile, persistentDataDir == null);
             LOG.info("PostgreSQL started on 127.0.0.1:{} (wal_level={}, data {})", pg.port(), walLevel, dataDir);
             return pg;
         } catch (IOException | RuntimeException e) {
@@ -136,9 +140,36 @@ public final class DevPostgres implements AutoCloseable {
                 .setServerConfig("full_page_writes", "off");
     }
 
-    /** The TCP port the server listens on, on 127.0.0.1. */
+    /** The TCP port the server listens on, on 127.0.0.1; the same across {@link #stop()} and {@link #restart()}. */
     public int port() {
-        return server.getPort();
+        return port;
+    }
+
+    /**
+     * Stops the server (fast shutdown: sessions are ended, as an operator's {@code pg_ctl stop -m fast}) and keeps its
+     * data directory, so {@link #restart()} brings the same data back on the same port. For fault-injection tests.
+     */
+    public synchronized void stop() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not stop PostgreSQL on port " + port, e);
+        }
+        LOG.info("PostgreSQL on port {} stopped (data kept in {})", port, dataDir);
+    }
+
+    /** Starts the server again on the same data directory and port, after {@link #stop()} (or stops it first). */
+    public synchronized void restart() {
+        try {
+            server.close();
+            Path passwordFile = Files.writeString(workDir.resolve("pwfile"), PASSWORD + "\n");
+            server = builder(dataDir, logFile, passwordFile, walLevel, port).start();
+            Files.deleteIfExists(passwordFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not restart PostgreSQL on port " + port + " (data " + dataDir
+                    + "); see " + logFile, e);
+        }
+        LOG.info("PostgreSQL restarted on 127.0.0.1:{} (data {})", port, dataDir);
     }
 
     /** {@code jdbc:postgresql://127.0.0.1:PORT/DATABASE}, without credentials. */
