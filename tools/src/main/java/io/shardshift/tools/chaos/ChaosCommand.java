@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 public final class ChaosCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", defaultValue = "all",
-            description = "all, or one of: kill, target-outage, target-restart, source-restart, kafka-restart, solr-node, hung-host, network-stall (default ${DEFAULT-VALUE}).")
+            description = "all, or one or more (comma-separated) of: kill, target-outage, target-restart, source-restart, kafka-restart, solr-node, hung-host, network-stall (default ${DEFAULT-VALUE}).")
     String scenario;
 
     @Option(names = "--runs", defaultValue = "1", description = "Runs of each scenario (default ${DEFAULT-VALUE}).")
@@ -41,7 +41,7 @@ public final class ChaosCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Scenario> scenarios = "all".equalsIgnoreCase(scenario) ? Arrays.asList(Scenario.values())
-                : List.of(Scenario.named(scenario));
+                : Arrays.stream(scenario.split(",")).map(String::trim).map(Scenario::named).toList();
         ChaosSettings settings = quick ? ChaosSettings.quick() : ChaosSettings.full();
         if (outage != null) {
             settings = new ChaosSettings(settings.rows(), settings.writers(), settings.rate(), settings.streamSeconds(),

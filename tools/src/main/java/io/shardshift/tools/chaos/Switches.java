@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Switches {
     private static final Duration SWITCH_TIMEOUT = Duration.ofMinutes(4);
+    private static final int ATTEMPTS = 3;
 
     private final Migrator migrator;
     private final Faults faults;
@@ -66,17 +67,27 @@ final class Switches {
         return 0;
     }
 
-    /** Asks for the switch again if the generation it makes live is not live yet (it aborted, or died before the commit). */
+    /**
+     * Asks for the switch again, as an operator would, while the generation it makes live is not live yet (it
+     * aborted, or the process died before the commit): up to {@value #ATTEMPTS} more times, each once apply lag is
+     * back under 1 s. An abort is safe by design (the old layout stays live), so only a switch that never takes is a
+     * problem.
+     */
     private void ensureLive(long generation, boolean rollback) throws Exception {
-        migrator.restartIfDead("in the " + (rollback ? "rollback" : "cutover"));
-        if (migrator.process().liveGeneration() == generation) {
-            return;
+        MigratorProcess.Answer last = null;
+        for (int attempt = 0; attempt <= ATTEMPTS; attempt++) {
+            migrator.restartIfDead("in the " + (rollback ? "rollback" : "cutover"));
+            if (migrator.process().liveGeneration() == generation) {
+                return;
+            }
+            if (attempt == ATTEMPTS) {
+                break;
+            }
+            migrator.awaitLagUnderOneSecond(System.nanoTime(), Duration.ofMinutes(2));
+            last = call(migrator.process(), rollback);
         }
-        MigratorProcess.Answer again = call(migrator.process(), rollback);
-        if (migrator.process().liveGeneration() != generation) {
-            problems.add((rollback ? "rollback" : "cutover") + " did not make generation " + generation + " live: "
-                    + (again == null ? "no answer" : again.status() + " " + again.body()));
-        }
+        problems.add((rollback ? "rollback" : "cutover") + " did not make generation " + generation + " live after "
+                + ATTEMPTS + " retries: " + (last == null ? "no answer" : last.status() + " " + last.body()));
     }
 
     /** The switch's answer, or {@code null} when the process went away during the call (a halt). */
