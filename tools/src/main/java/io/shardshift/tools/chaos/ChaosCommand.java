@@ -35,6 +35,9 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "The CI tier's sizes: 10 s outages and hang, a 5,000-row table (default: 30 s outages, a 60 s hang, 20,000 rows).")
     boolean quick;
 
+    @Option(names = "--rows", description = "Override the rows of the demo table at the start of each run.")
+    Integer rows;
+
     @Option(names = "--outage", description = "Override how long a target, a Solr node or the network stays down (ISO-8601, e.g. PT30S).")
     Duration outage;
 
@@ -47,13 +50,23 @@ public final class ChaosCommand implements Callable<Integer> {
             settings = new ChaosSettings(settings.rows(), settings.writers(), settings.rate(), settings.streamSeconds(),
                     outage, settings.hang());
         }
+        if (rows != null) {
+            settings = new ChaosSettings(rows, settings.writers(), settings.rate(), settings.streamSeconds(),
+                    settings.outage(), settings.hang());
+        }
         Path work = Files.createTempDirectory("shardshift-chaos");
         System.out.printf("chaos: %s, %d run(s) each, seed %d, %s; work directory %s%n", scenarios, runs, seed,
                 settings, work);
         long started = System.nanoTime();
         List<RunOutcome> outcomes;
         try (ChaosStack stack = ChaosStack.start()) {
+            Thread onExit = new Thread(() -> {
+                ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+                stack.close();
+            }, "chaos-shutdown");
+            Runtime.getRuntime().addShutdownHook(onExit);
             outcomes = new ChaosSuite(stack, settings, work, System.out).run(scenarios, runs, seed);
+            Runtime.getRuntime().removeShutdownHook(onExit);
         }
         System.out.println();
         System.out.printf("=== Shardshift chaos, %s, seed %d, %d runs, %.0f s ===%n", Instant.now(), seed, outcomes.size(),

@@ -34,8 +34,9 @@ final class ChaosSuite {
                 KillPoint point = points == null ? null : points.get(i - 1);
                 RunOutcome outcome = runOne(scenario, i, point, random);
                 out.print(OutcomeTable.details(List.of(outcome)));
-                out.flush();
                 outcomes.add(outcome);
+                out.print("chaos: so far:\n" + OutcomeTable.render(outcomes));
+                out.flush();
             }
         }
         return outcomes;
