@@ -52,6 +52,7 @@ final class ChaosSuite {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+            e.printStackTrace(out);
             return new RunOutcome(scenario.wireName(), runNo, fault, 0, 0, 0, 0, 0, -1, 0,
                     List.of("the run could not finish: " + e));
         }

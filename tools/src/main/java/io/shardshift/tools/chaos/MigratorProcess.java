@@ -183,9 +183,24 @@ final class MigratorProcess implements AutoCloseable {
                 .header("Authorization", "Bearer " + TOKEN).header("Accept", "application/json");
         b = body == null ? b.GET() : b.header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = sendRetryingReads(b.build(), method);
         JsonNode json = r.body() == null || r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.body());
         return new Answer(r.statusCode(), json);
+    }
+
+    /** Sends; a read ({@code GET}) that cannot connect is tried again up to 5 times, 1 s apart (a busy host). */
+    private HttpResponse<String> sendRetryingReads(HttpRequest request, String method) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.ConnectException e) {
+                if (!"GET".equals(method) || attempt >= 5 || !process.isAlive()) {
+                    throw new java.net.ConnectException("cannot connect to the migrator at " + request.uri() + " (pid "
+                            + process.pid() + (process.isAlive() ? ", alive" : ", ended") + ")");
+                }
+                Thread.sleep(1_000);
+            }
+        }
     }
 
     /** Stops the process (SIGTERM, then SIGKILL after 30 s), resuming it first in case it was suspended. */
