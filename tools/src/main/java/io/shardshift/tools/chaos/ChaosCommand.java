@@ -32,7 +32,7 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the kill points' order and the random moments (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--quick", description = "The CI tier's sizes: 10 s outages and hang, a 5,000-row table (default: 30 s outages, a 60 s hang, 20,000 rows).")
+    @Option(names = "--quick", description = "The CI tier's sizes: 10 s outages and hang, a 2,000-row table (default: 30 s outages, a 60 s hang, 20,000 rows).")
     boolean quick;
 
     @Option(names = "--rows", description = "Override the rows of the demo table at the start of each run.")

@@ -18,9 +18,9 @@ record ChaosSettings(int rows, int writers, double rate, int streamSeconds, Dura
         return new ChaosSettings(20_000, 4, 100, 6, Duration.ofSeconds(30), Duration.ofSeconds(60));
     }
 
-    /** The CI tier's: a 10 s outage and hang, a smaller table. */
+    /** The CI tier's: a 10 s outage and hang, a smaller table, 2 s of streaming around the fault. */
     static ChaosSettings quick() {
-        return new ChaosSettings(5_000, 3, 60, 3, Duration.ofSeconds(10), Duration.ofSeconds(10));
+        return new ChaosSettings(2_000, 3, 60, 2, Duration.ofSeconds(10), Duration.ofSeconds(10));
     }
 
     /** How long a writer keeps retrying one write (or waiting out a freeze) before it fails the run. */

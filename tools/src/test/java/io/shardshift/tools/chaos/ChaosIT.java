@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * audit chain that verifies. {@code shardshift chaos --runs N} is the full suite.
  */
 @Tag("slow")
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Timeout(value = 7, unit = TimeUnit.MINUTES)
 class ChaosIT {
     static ChaosStack stack;
     static Path work;
