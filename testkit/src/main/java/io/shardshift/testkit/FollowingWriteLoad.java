@@ -31,6 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * target up front, as an application's warm pools would be, so no write pays a connection set-up.
  */
 public final class FollowingWriteLoad implements AutoCloseable {
+    private static final String UNIQUE_VIOLATION = "23505";
+
     /** The last acknowledged state of a row written by this load. */
     public record Acked(String tenant, String note, String writtenTo) {
     }
@@ -186,8 +188,6 @@ public final class FollowingWriteLoad implements AutoCloseable {
             }
         }
     }
-
-    private static final String UNIQUE_VIOLATION = "23505";
 
     /** True for a failure that says the connection went away (the write's outcome is then unknown). */
     private static boolean connectionLost(Exception e) {
