@@ -223,6 +223,7 @@ public final class CutoverController implements AutoCloseable {
                     gates.lastResults()));
         }
         audit.append(ACTOR, "gates-passed", details(id, "gates", gates.lastResults().toString()));
+        StepHook.after(SwitchKind.CUTOVER, SwitchStep.GATES.wireName());
         return finish(layoutSwitch.cutover(id, from, to, gates.lastResults(), this::nowLive));
     }
 

@@ -100,6 +100,7 @@ final class SwitchRun {
             for (Step step : beforeCommit) {
                 current = step.name();
                 step.action().run();
+                StepHook.after(kind, step.name().wireName());
             }
         } catch (Exception e) {
             clearInterrupt();
@@ -120,6 +121,7 @@ final class SwitchRun {
                 clearInterrupt();
                 warn(step.name(), e.getClass().getSimpleName() + ": " + e.getMessage());
             }
+            StepHook.after(kind, step.name().wireName());
         }
         long pause = (System.nanoTime() - frozenAt) / 1_000_000;
         if (warnings.isEmpty()) {

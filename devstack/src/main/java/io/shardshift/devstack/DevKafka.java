@@ -48,14 +48,16 @@ public final class DevKafka implements AutoCloseable {
     private static final int START_ATTEMPTS = 3;
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
-    private final KafkaRaftServer server;
+    private volatile KafkaRaftServer server;
+    private final KafkaConfig config;
     private final Admin admin;
     private final Path workDir;
     private final int brokerPort;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DevKafka(KafkaRaftServer server, Admin admin, Path workDir, int brokerPort) {
+    private DevKafka(KafkaRaftServer server, KafkaConfig config, Admin admin, Path workDir, int brokerPort) {
         this.server = server;
+        this.config = config;
         this.admin = admin;
         this.workDir = workDir;
         this.brokerPort = brokerPort;
@@ -87,7 +89,7 @@ public final class DevKafka implements AutoCloseable {
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
             admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + ports[0]));
-            DevKafka kafka = new DevKafka(server, admin, workDir, ports[0]);
+            DevKafka kafka = new DevKafka(server, config, admin, workDir, ports[0]);
             kafka.awaitBrokerVisible();
             LOG.info("Kafka started on {} (controller port {}, log {})", kafka.bootstrapServers(), ports[1], logDir);
             return kafka;
@@ -165,6 +167,28 @@ public final class DevKafka implements AutoCloseable {
             }
             TimeUnit.MILLISECONDS.sleep(20);
         }
+    }
+
+    /**
+     * Stops the broker (a controlled shutdown) and starts it again on the same log directory and ports, as an
+     * operator's broker restart; returns once it accepts requests again. For fault-injection tests: clients see
+     * the broker go away for as long as the restart takes.
+     */
+    public synchronized void restart() {
+        server.shutdown();
+        server.awaitShutdown();
+        LOG.info("Kafka on {} stopped for a restart", bootstrapServers());
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        try {
+            awaitBrokerVisible();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka on " + bootstrapServers() + " did not come back after a restart", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while restarting Kafka", e);
+        }
+        LOG.info("Kafka restarted on {}", bootstrapServers());
     }
 
     /** Stops the broker, waits for its threads to end and deletes its log directory. */

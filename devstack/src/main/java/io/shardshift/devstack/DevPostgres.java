@@ -46,7 +46,7 @@ public final class DevPostgres implements AutoCloseable {
     private final String walLevel;
     private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private EmbeddedPostgres server;
+    private volatile EmbeddedPostgres server;
 
     private DevPostgres(EmbeddedPostgres server, Path workDir, Path dataDir, Path logFile,
                         boolean deleteDataDir, String walLevel) {

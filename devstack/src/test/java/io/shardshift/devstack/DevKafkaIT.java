@@ -129,6 +129,31 @@ class DevKafkaIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(newThreads(before)).isEmpty());
     }
 
+    @Test
+    void shouldKeepTopicsAndRecordsAcrossARestartOnTheSamePort() throws Exception {
+        kafka.createTopic("restart.topic", 1);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("restart.topic", "k", "before restart")).get();
+        }
+        int port = portOf(kafka);
+
+        kafka.restart();
+
+        assertThat(portOf(kafka)).isEqualTo(port);
+        try (KafkaConsumer<String, String> consumer = readCommittedConsumer("restart-reader")) {
+            consumer.subscribe(List.of("restart.topic"));
+            List<String> values = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                return !values.isEmpty();
+            });
+            assertThat(values).containsExactly("before restart");
+        }
+    }
+
     private static List<String> newThreads(Set<Thread> before) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> !before.contains(t) && t.isAlive())

@@ -47,6 +47,27 @@ class DevPostgresIT {
     }
 
     @Test
+    void shouldKeepItsDataAndPortAcrossAStopAndRestart() throws SQLException {
+        pg.createDatabase("restarted");
+        try (Connection c = pg.connect("restarted"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id int PRIMARY KEY)");
+            s.execute("INSERT INTO t VALUES (1), (2)");
+        }
+        int port = pg.port();
+
+        pg.stop();
+        assertThatThrownBy(() -> pg.connect("restarted").close()).isInstanceOf(SQLException.class);
+        pg.restart();
+
+        assertThat(pg.port()).isEqualTo(port);
+        try (Connection c = pg.connect("restarted"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(2);
+        }
+    }
+
+    @Test
     void shouldGiveJdbcUrlOnLoopbackPort() {
         assertThat(pg.jdbcUrl("orders")).isEqualTo("jdbc:postgresql://127.0.0.1:" + pg.port() + "/orders");
     }

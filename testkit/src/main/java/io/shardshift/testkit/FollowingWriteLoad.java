@@ -31,6 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * target up front, as an application's warm pools would be, so no write pays a connection set-up.
  */
 public final class FollowingWriteLoad implements AutoCloseable {
+    private static final String UNIQUE_VIOLATION = "23505";
+
     /** The last acknowledged state of a row written by this load. */
     public record Acked(String tenant, String note, String writtenTo) {
     }
@@ -44,6 +46,9 @@ public final class FollowingWriteLoad implements AutoCloseable {
     private final AtomicLong maxWriteNanos = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLongArray inFlightSince;
+    private final AtomicLong reconnects = new AtomicLong();
+    private volatile Duration patience = Duration.ofSeconds(30);
+    private volatile boolean resilient;
 
     /**
      * @param config       a follower of the migration's config topic
@@ -56,6 +61,20 @@ public final class FollowingWriteLoad implements AutoCloseable {
         this.idBase = idBase;
         this.inFlightSince = new AtomicLongArray(writers);
         this.writers = new PacedWriters("following", writers, opsPerSecond, PacedWriters.Pacing.SKIP_MISSED, Session::new);
+    }
+
+    /**
+     * Makes the writers ride out a database that goes away (the fault-injection suite): a write that fails on a
+     * lost connection (SQLSTATE class 08, an admin shutdown 57P01..57P03, or an I/O error) is retried on a new
+     * connection with the same id and value until it is acknowledged, for up to {@code patience}; an insert
+     * retried after an attempt whose outcome was unknown counts as acknowledged when the row turns out to be there
+     * already (its id is this writer's own). Writes also wait up to {@code patience} while frozen. Call before
+     * {@link #start()}.
+     */
+    public FollowingWriteLoad resilient(Duration patience) {
+        this.patience = patience;
+        this.resilient = true;
+        return this;
     }
 
     public FollowingWriteLoad start() {
@@ -113,14 +132,19 @@ public final class FollowingWriteLoad implements AutoCloseable {
     /** Writes once the config topic allows it, to the live layout's target; returns that target. */
     private String write(Map<String, Connection> connections, String tenant, long id, String note, boolean insert)
             throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + patience.toNanos();
+        boolean inDoubt = false;
         while (true) {
-            if (!config.awaitWritesAllowed(Duration.ofSeconds(30))) {
-                throw new IllegalStateException("writes stayed frozen for 30 s");
+            if (!config.awaitWritesAllowed(patience)) {
+                throw new IllegalStateException("writes stayed frozen for " + patience.toSeconds() + " s");
             }
             String target = config.targetFor(tenant);
-            Connection c = connections.computeIfAbsent(target, this::connect);
             try {
+                Connection c = connections.get(target);
+                if (c == null) {
+                    c = connect(target);
+                    connections.put(target, c);
+                }
                 if (insert) {
                     try (PreparedStatement ps = c.prepareStatement("INSERT INTO public.orders "
                             + "(id, tenant_id, customer, status, amount, created_at, note) VALUES (?, ?, 'following', 'new', ?, now(), ?)")) {
@@ -129,6 +153,10 @@ public final class FollowingWriteLoad implements AutoCloseable {
                         ps.setBigDecimal(3, BigDecimal.ONE);
                         ps.setString(4, note);
                         ps.executeUpdate();
+                    } catch (SQLException e) {
+                        if (!(inDoubt && UNIQUE_VIOLATION.equals(e.getSQLState()))) {
+                            throw e;
+                        }
                     }
                 } else {
                     try (PreparedStatement ps = c.prepareStatement("UPDATE public.orders SET note = ?, amount = amount + 1 WHERE id = ?")) {
@@ -142,12 +170,40 @@ public final class FollowingWriteLoad implements AutoCloseable {
                 }
                 ackedPerTarget.computeIfAbsent(target, k -> new AtomicLong()).incrementAndGet();
                 return target;
-            } catch (SQLException e) {
-                if (!ConfigKeys.MOVED_SQLSTATE.equals(e.getSQLState()) || System.nanoTime() > deadline) {
+            } catch (SQLException | IllegalStateException e) {
+                if (System.nanoTime() > deadline) {
                     throw e;
                 }
-                retries.incrementAndGet();
-                LockSupport.parkNanos(2_000_000);
+                if (e instanceof SQLException se && ConfigKeys.MOVED_SQLSTATE.equals(se.getSQLState())) {
+                    retries.incrementAndGet();
+                    LockSupport.parkNanos(2_000_000);
+                } else if (resilient && connectionLost(e)) {
+                    inDoubt = true;
+                    reconnects.incrementAndGet();
+                    closeQuietly(connections.remove(target));
+                    LockSupport.parkNanos(200_000_000);
+                } else {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** True for a failure that says the connection went away (the write's outcome is then unknown). */
+    private static boolean connectionLost(Exception e) {
+        if (e instanceof IllegalStateException) {
+            return e.getMessage() != null && e.getMessage().startsWith("cannot connect to ");
+        }
+        String state = ((SQLException) e).getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("57P");
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // already gone
             }
         }
     }
@@ -220,6 +276,11 @@ public final class FollowingWriteLoad implements AutoCloseable {
             Thread.sleep(1);
         }
         return false;
+    }
+
+    /** Writes retried on a new connection because the database went away ({@link #resilient}). */
+    public long reconnects() {
+        return reconnects.get();
     }
 
     /** Writes retried because the old table rejected them after a flip. */
