@@ -5,14 +5,21 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.stream.Collectors;
 
-/** The one JSON mapper of the HTTP API, and its error messages that name the field at fault. */
+/**
+ * The one JSON mapper of the HTTP API, and its error messages that name the field at fault. An {@link Instant}
+ * is written as its ISO-8601 text ({@code 2026-12-06T23:00:00Z}).
+ */
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .registerModule(new SimpleModule("iso-instants").addSerializer(Instant.class, ToStringSerializer.instance));
 
     private Json() {
     }
