@@ -9,7 +9,10 @@ import org.apache.solr.common.util.NamedList;
  * 408, 409 and 429, for the request or for any shard of a routed request; sending the same documents
  * again cannot succeed. Anything else is transient: connection errors and timeouts
  * ({@code SolrServerException}, {@code IOException}), 5xx, ZooKeeper connection loss, leader changes, and
- * a missing collection (a misconfiguration that must stop the writer, not reject every document).
+ * a missing collection (a misconfiguration that must stop the writer, not reject every document). Trouble with
+ * ZooKeeper is an outage even when Solr reports it as a 400: after the client's ZooKeeper session expired (a
+ * paused or partitioned host), the client answers "Could not load collection from ZK" for a collection that
+ * exists, which says nothing about the documents.
  */
 public final class SolrErrors {
     private SolrErrors() {
@@ -17,7 +20,7 @@ public final class SolrErrors {
 
     /** Whether sending the same request again cannot succeed. */
     public static boolean isPermanent(Throwable error) {
-        if (isMissingCollection(error)) {
+        if (isMissingCollection(error) || isZooKeeperTrouble(error)) {
             return false;
         }
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -28,7 +31,8 @@ public final class SolrErrors {
                         return true;
                     }
                 }
-                return isPermanentCode(route.code());
+                // the route's code is its first shard's: when every shard's error is transient, so is the route's
+                return (perShard == null || perShard.size() == 0) && isPermanentCode(route.code());
             }
             if (t instanceof SolrException se) {
                 return isPermanentCode(se.code());
@@ -46,6 +50,9 @@ public final class SolrErrors {
         if (isPermanent(error) || isMissingCollection(error)) {
             return false;
         }
+        if (isZooKeeperTrouble(error)) {
+            return true;
+        }
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SolrException se) {
                 return se.code() >= 500 || se.code() <= 0;
@@ -61,6 +68,17 @@ public final class SolrErrors {
     private static boolean isMissingCollection(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t.getMessage() != null && t.getMessage().contains("Collection not found")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the error comes from ZooKeeper (session expired, connection loss), whatever code Solr gave it. */
+    private static boolean isZooKeeperTrouble(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getClass().getName().startsWith("org.apache.zookeeper.")
+                    || (t.getMessage() != null && t.getMessage().contains("Could not load collection from ZK"))) {
                 return true;
             }
         }

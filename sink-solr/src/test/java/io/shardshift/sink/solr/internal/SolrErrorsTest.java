@@ -36,6 +36,19 @@ class SolrErrorsTest {
     }
 
     @Test
+    void shouldTakeAnExpiredZooKeeperSessionForAnOutageNotABadDocument() {
+        // what the cloud client throws after its ZooKeeper session expired while the host was paused
+        SolrException expired = new SolrException(SolrException.ErrorCode.BAD_REQUEST,
+                "Could not load collection from ZK: orders_v1",
+                new org.apache.zookeeper.KeeperException.SessionExpiredException());
+        assertThat(SolrErrors.isPermanent(expired)).isFalse();
+        assertThat(SolrErrors.isOutage(expired)).isTrue();
+        assertThat(SolrErrors.isPermanent(route(expired))).isFalse();
+        assertThat(SolrErrors.isOutage(new SolrServerException(new org.apache.zookeeper.KeeperException.ConnectionLossException())))
+                .isTrue();
+    }
+
+    @Test
     void shouldTakeNoAnswerAndServerErrorsForAnOutage() {
         assertThat(SolrErrors.isOutage(new SolrServerException(new ConnectException("refused")))).isTrue();
         assertThat(SolrErrors.isOutage(new IOException("reset"))).isTrue();
