@@ -67,7 +67,8 @@ public final class ApplyStreams implements AutoCloseable {
      * The Streams configuration of a migration's apply application: application id
      * {@code <topicPrefix>.apply}, exactly_once_v2, the spec's replication factor and apply threads,
      * commit every {@link #COMMIT_INTERVAL}, polls of at most {@link #POLL_TIME}, state under {@code stateDir},
-     * and the migration's name under {@link ApplyTopology#MIGRATION_CONFIG} for the stream threads' logs.
+     * the migration's name under {@link ApplyTopology#MIGRATION_CONFIG} for the stream threads' logs, and a
+     * static group member id kept in the state directory ({@link InstanceIds}).
      */
     public static Properties config(MigrationSpec spec, Path stateDir) {
         return config(spec, applicationId(spec), stateDir, spec.applyOrDefaults().outageGiveUpOrDefault());
@@ -95,6 +96,9 @@ public final class ApplyStreams implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // a static member: a restart on the same state directory takes its partitions back without waiting for
+        // the dead member's session to expire (Kafka Streams adds each stream thread's index to the id)
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), InstanceIds.of(stateDir, applicationId));
         return p;
     }
 
