@@ -1,11 +1,8 @@
 package io.shardshift.cutover;
 
 import io.shardshift.audit.AuditTrail;
-import io.shardshift.core.event.TableId;
-import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
-import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.cutover.internal.ObservationWindow;
 import io.shardshift.cutover.internal.ReverseLog;
 import io.shardshift.cutover.internal.ReverseReplicator;
@@ -20,14 +17,12 @@ import org.junit.jupiter.api.Timeout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,14 +39,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RollbackCrashIT {
+    static PostgresSourceAndTargets stack;
     static DevPostgres source;
     static DevPostgres targetA;
     static DevPostgres targetB;
     static MigrationSpec spec;
-    static final TableSchema MOVES = new TableSchema(TableId.parse("public.moves"),
-            List.of(new ColumnDef("id", "bigint", true), new ColumnDef("tenant_id", "text", true),
-                    new ColumnDef("note", "text", false)),
-            List.of("id"), List.of(), true);
+    static final TableSchema MOVES = PostgresSourceAndTargets.MOVES;
 
     /** The process dies when the rollback releases its targets: its target sessions end, rolled back. */
     static final class Died extends Error {
@@ -62,26 +55,13 @@ class RollbackCrashIT {
 
     @BeforeAll
     static void start() throws Exception {
-        source = DevPostgres.start();
-        targetA = DevPostgres.start();
-        targetB = DevPostgres.start();
-        for (DevPostgres pg : List.of(source, targetA, targetB)) {
-            pg.createDatabase("app");
-        }
-        spec = SpecLoader.parse("""
-                name: crash
-                source: {jdbcUrl: "%s", user: %s, password: "%s"}
-                tables: [{name: public.moves}]
-                kafka: {bootstrapServers: "localhost:1"}
-                targets:
-                  - {name: pg_a, jdbcUrl: "%s", user: %s, password: "%s"}
-                  - {name: pg_b, jdbcUrl: "%s", user: %s, password: "%s"}
-                layout: {generation: 2, shardKey: tenant_id, buckets: 4, targets: [pg_a, pg_b]}
-                """.formatted(source.jdbcUrl("app"), source.user(), source.password(),
-                targetA.jdbcUrl("app"), targetA.user(), targetA.password(),
-                targetB.jdbcUrl("app"), targetB.user(), targetB.password()), Map.of());
+        stack = PostgresSourceAndTargets.start("crash", "public.moves", 2);
+        source = stack.source();
+        targetA = stack.target(0);
+        targetB = stack.target(1);
+        spec = stack.spec();
         try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
-            st.execute("CREATE TABLE public.moves (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text)");
+            st.execute(PostgresSourceAndTargets.MOVES_ON_SOURCE);
             st.execute("INSERT INTO public.moves VALUES (1, 'acme', 'one'), (2, 'globex', 'two')");
             ReverseReplicator.prepareSource(s);
             s.setAutoCommit(false);
@@ -93,15 +73,10 @@ class RollbackCrashIT {
             }
             s.commit();
         }
-        for (DevPostgres pg : List.of(targetA, targetB)) {
-            try (Connection t = pg.connect("app"); Statement st = t.createStatement()) {
-                st.execute("CREATE TABLE public.moves (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text, "
-                        + "_ss_lsn bigint NOT NULL DEFAULT 0)");
-            }
-        }
+        stack.executeOnTargets(PostgresSourceAndTargets.MOVES_ON_TARGET);
         insertOn(targetA, "INSERT INTO public.moves (id, tenant_id, note, _ss_lsn) VALUES (1, 'acme', 'one', 10)");
         insertOn(targetB, "INSERT INTO public.moves (id, tenant_id, note, _ss_lsn) VALUES (2, 'globex', 'two', 10)");
-        for (String name : List.of("pg_a", "pg_b")) {
+        for (String name : stack.targetNames()) {
             ReverseLog.prepare(spec.target(name), List.of(MOVES));
             ReverseLog.start(spec.target(name), List.of(MOVES));
         }
@@ -109,15 +84,13 @@ class RollbackCrashIT {
 
     @AfterAll
     static void stop() {
-        for (DevPostgres pg : new DevPostgres[] {targetB, targetA, source}) {
-            if (pg != null) {
-                pg.close();
-            }
+        if (stack != null) {
+            stack.close();
         }
     }
 
     private static void insertOn(DevPostgres pg, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("app"), pg.user(), pg.password());
+        try (Connection c = PostgresSourceAndTargets.application(pg);
              Statement st = c.createStatement()) {
             st.executeUpdate(sql);
         }
@@ -159,7 +132,7 @@ class RollbackCrashIT {
         RollbackRelease.finish(spec, List.of(MOVES), fence, 1, Duration.ofSeconds(10));
         RollbackRelease.finish(spec, List.of(MOVES), fence, 1, Duration.ofSeconds(10));
 
-        assertThat(sourceRows()).containsExactlyInAnyOrderEntriesOf(Map.of(1L, "acme/one v2", 2L, "globex/two",
+        assertThat(stack.sourceMoves()).containsExactlyInAnyOrderEntriesOf(Map.of(1L, "acme/one v2", 2L, "globex/two",
                 3L, "globex/three v2, blocked on the lock"));
         try (Connection s = source.connect("app")) {
             assertThat(ReverseReplicator.pendingRelease(s, spec.name())).isEmpty();
@@ -189,14 +162,4 @@ class RollbackCrashIT {
         }
     }
 
-    private static Map<Long, String> sourceRows() throws SQLException {
-        Map<Long, String> rows = new HashMap<>();
-        try (Connection s = source.connect("app"); Statement st = s.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, tenant_id, note FROM public.moves")) {
-            while (rs.next()) {
-                rows.put(rs.getLong(1), rs.getString(2) + "/" + rs.getString(3));
-            }
-        }
-        return rows;
-    }
 }

@@ -6,7 +6,6 @@ import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.IndexDef;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
-import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.cutover.internal.ObservationWindow;
 import io.shardshift.cutover.internal.ReverseLog;
 import io.shardshift.cutover.internal.ReverseReplicator;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.Timeout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -44,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class UniqueAtCutoverIT {
+    static PostgresSourceAndTargets stack;
     static DevPostgres source;
     static DevPostgres targetA;
     static DevPostgres targetB;
@@ -60,32 +59,17 @@ class UniqueAtCutoverIT {
 
     @BeforeAll
     static void start() {
-        source = DevPostgres.start();
-        targetA = DevPostgres.start();
-        targetB = DevPostgres.start();
-        for (DevPostgres pg : List.of(source, targetA, targetB)) {
-            pg.createDatabase("app");
-        }
-        spec = SpecLoader.parse("""
-                name: uniq
-                source: {jdbcUrl: "%s", user: %s, password: "%s"}
-                tables: [{name: public.orders}]
-                kafka: {bootstrapServers: "localhost:1"}
-                targets:
-                  - {name: pg_a, jdbcUrl: "%s", user: %s, password: "%s"}
-                  - {name: pg_b, jdbcUrl: "%s", user: %s, password: "%s"}
-                layout: {generation: 2, shardKey: tenant_id, buckets: 4, targets: [pg_a, pg_b]}
-                """.formatted(source.jdbcUrl("app"), source.user(), source.password(),
-                targetA.jdbcUrl("app"), targetA.user(), targetA.password(),
-                targetB.jdbcUrl("app"), targetB.user(), targetB.password()), Map.of());
+        stack = PostgresSourceAndTargets.start("uniq", "public.orders", 2);
+        source = stack.source();
+        targetA = stack.target(0);
+        targetB = stack.target(1);
+        spec = stack.spec();
     }
 
     @AfterAll
     static void stop() {
-        for (DevPostgres pg : new DevPostgres[] {targetB, targetA, source}) {
-            if (pg != null) {
-                pg.close();
-            }
+        if (stack != null) {
+            stack.close();
         }
     }
 
@@ -96,15 +80,11 @@ class UniqueAtCutoverIT {
             st.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, tenant_id text NOT NULL, code text UNIQUE)");
             ReverseReplicator.prepareSource(s);
         }
-        for (DevPostgres pg : List.of(targetA, targetB)) {
-            try (Connection t = pg.connect("app"); Statement st = t.createStatement()) {
-                st.execute("DROP TABLE IF EXISTS public.orders");
-                st.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, tenant_id text NOT NULL, code text, "
-                        + "_ss_lsn bigint NOT NULL DEFAULT 0)");
-                st.execute("CREATE INDEX orders_code_key ON public.orders USING btree (code)");
-            }
-        }
-        for (String name : List.of("pg_a", "pg_b")) {
+        stack.executeOnTargets("DROP TABLE IF EXISTS public.orders",
+                "CREATE TABLE public.orders (id bigint PRIMARY KEY, tenant_id text NOT NULL, code text, "
+                        + "_ss_lsn bigint NOT NULL DEFAULT 0)",
+                "CREATE INDEX orders_code_key ON public.orders USING btree (code)");
+        for (String name : stack.targetNames()) {
             ReverseLog.prepare(spec.target(name), List.of(ORDERS));
         }
         dir = Files.createTempDirectory("unique-at-cutover");
@@ -151,7 +131,7 @@ class UniqueAtCutoverIT {
 
         assertThat(result.outcome()).as("%s", result).isEqualTo(CutoverResult.Outcome.COMPLETED);
         for (DevPostgres pg : List.of(targetA, targetB)) {
-            try (Connection app = DriverManager.getConnection(pg.jdbcUrl("app"), pg.user(), pg.password());
+            try (Connection app = PostgresSourceAndTargets.application(pg);
                  Statement st = app.createStatement()) {
                 assertThatThrownBy(() -> st.executeUpdate("INSERT INTO public.orders (id, tenant_id, code) VALUES (9, 'acme', "
                         + (pg == targetA ? "'A1'" : "'B1'") + ")"))

@@ -1,10 +1,9 @@
 package io.shardshift.cutover.internal;
 
-import io.shardshift.core.event.TableId;
-import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
+import io.shardshift.cutover.PostgresSourceAndTargets;
 import io.shardshift.devstack.DevPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,13 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,42 +34,26 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class ReverseReplicationFaultsIT {
+    static PostgresSourceAndTargets stack;
     static DevPostgres source;
     static DevPostgres targetA;
     static DevPostgres targetB;
     static MigrationSpec spec;
-    static final TableSchema MOVES = new TableSchema(TableId.parse("public.moves"),
-            List.of(new ColumnDef("id", "bigint", true), new ColumnDef("tenant_id", "text", true), new ColumnDef("note", "text", false)),
-            List.of("id"), List.of(), true);
+    static final TableSchema MOVES = PostgresSourceAndTargets.MOVES;
 
     @BeforeAll
     static void start() {
-        source = DevPostgres.start();
-        targetA = DevPostgres.start();
-        targetB = DevPostgres.start();
-        for (DevPostgres pg : List.of(source, targetA, targetB)) {
-            pg.createDatabase("app");
-        }
-        spec = SpecLoader.parse("""
-                name: moves
-                source: {jdbcUrl: "%s", user: %s, password: "%s"}
-                tables: [{name: public.moves}]
-                kafka: {bootstrapServers: "localhost:1"}
-                targets:
-                  - {name: pg_a, jdbcUrl: "%s", user: %s, password: "%s"}
-                  - {name: pg_b, jdbcUrl: "%s", user: %s, password: "%s"}
-                layout: {generation: 2, shardKey: tenant_id, buckets: 4, targets: [pg_a, pg_b]}
-                """.formatted(source.jdbcUrl("app"), source.user(), source.password(),
-                targetA.jdbcUrl("app"), targetA.user(), targetA.password(),
-                targetB.jdbcUrl("app"), targetB.user(), targetB.password()), Map.of());
+        stack = PostgresSourceAndTargets.start("moves", "public.moves", 2);
+        source = stack.source();
+        targetA = stack.target(0);
+        targetB = stack.target(1);
+        spec = stack.spec();
     }
 
     @AfterAll
     static void stop() {
-        for (DevPostgres pg : new DevPostgres[] {targetB, targetA, source}) {
-            if (pg != null) {
-                pg.close();
-            }
+        if (stack != null) {
+            stack.close();
         }
     }
 
@@ -80,22 +61,16 @@ class ReverseReplicationFaultsIT {
     void resetTables() throws Exception {
         try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
             st.execute("DROP TABLE IF EXISTS public.moves");
-            st.execute("CREATE TABLE public.moves (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text)");
+            st.execute(PostgresSourceAndTargets.MOVES_ON_SOURCE);
             st.execute("INSERT INTO public.moves VALUES (1, 'acme', 'v0')");
             ReverseReplicator.prepareSource(s);
             ReverseReplicator.begin(s, spec.name(), List.of("pg_a", "pg_b"), 2, Instant.now().plusSeconds(3600));
         }
-        for (DevPostgres pg : List.of(targetA, targetB)) {
-            try (Connection t = pg.connect("app"); Statement st = t.createStatement()) {
-                st.execute("DROP TABLE IF EXISTS public.moves");
-                st.execute("CREATE TABLE public.moves (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text, "
-                        + "_ss_lsn bigint NOT NULL DEFAULT 0)");
-            }
-        }
+        stack.executeOnTargets("DROP TABLE IF EXISTS public.moves", PostgresSourceAndTargets.MOVES_ON_TARGET);
         try (Connection t = targetA.connect("app"); Statement st = t.createStatement()) {
             st.execute("INSERT INTO public.moves VALUES (1, 'acme', 'v0', 100)");
         }
-        for (String name : List.of("pg_a", "pg_b")) {
+        for (String name : stack.targetNames()) {
             ReverseLog.prepare(spec.target(name), List.of(MOVES));
             ReverseLog.start(spec.target(name), List.of(MOVES));
         }
@@ -103,7 +78,7 @@ class ReverseReplicationFaultsIT {
 
     /** A connection to a target as an application (its writes are logged). */
     private static Connection app(DevPostgres target) throws SQLException {
-        return DriverManager.getConnection(target.jdbcUrl("app"), target.user(), target.password());
+        return PostgresSourceAndTargets.application(target);
     }
 
     @Test
@@ -121,7 +96,7 @@ class ReverseReplicationFaultsIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> replicator.lag() == 0 && logSize(targetA) == 0
                     && logSize(targetB) == 0);
 
-            assertThat(sourceRows()).containsExactlyEntriesOf(Map.of(1L, "acme/v2"));
+            assertThat(stack.sourceMoves()).containsExactlyEntriesOf(Map.of(1L, "acme/v2"));
             assertThat(replicator.copied()).containsEntry("pg_a", 2L).containsEntry("pg_b", 2L);
         }
     }
@@ -132,13 +107,13 @@ class ReverseReplicationFaultsIT {
         try (ReverseReplicator replicator = new ReverseReplicator(spec, List.of(MOVES), Instant.now().plusSeconds(3600),
                 r -> true).start(); Connection a = app(targetA); Connection b = app(targetB)) {
             writeRows(a, b, 100, 140, acked);
-            await().atMost(Duration.ofSeconds(20)).until(() -> sourceRows().size() == 42);
+            await().atMost(Duration.ofSeconds(20)).until(() -> stack.sourceMoves().size() == 42);
 
             source.restart();
             writeRows(a, b, 141, 200, acked);
 
             await().atMost(Duration.ofSeconds(60)).until(() -> replicator.problem() == null && replicator.lag() == 0);
-            Map<Long, String> rows = sourceRows();
+            Map<Long, String> rows = stack.sourceMoves();
             assertThat(acked).hasSize(101);
             for (long id : acked) {
                 assertThat(rows).as("row %d on the source", id).containsEntry(id, (id % 2 == 0 ? "acme" : "globex") + "/n" + id);
@@ -202,7 +177,7 @@ class ReverseReplicationFaultsIT {
 
             await().atMost(Duration.ofSeconds(30)).until(() -> !window.active());
             assertThat(ended).containsExactly("2 {pg_b=1}");
-            assertThat(sourceRows()).containsEntry(7L, "globex/held up");
+            assertThat(stack.sourceMoves()).containsEntry(7L, "globex/held up");
             assertThat(logSize(targetB)).isZero();
             assertThat(window.problem()).isNull();
         }
@@ -220,16 +195,6 @@ class ReverseReplicationFaultsIT {
         }
     }
 
-    private static Map<Long, String> sourceRows() throws SQLException {
-        Map<Long, String> rows = new HashMap<>();
-        try (Connection s = source.connect("app"); Statement st = s.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, tenant_id, note FROM public.moves")) {
-            while (rs.next()) {
-                rows.put(rs.getLong(1), rs.getString(2) + "/" + rs.getString(3));
-            }
-        }
-        return rows;
-    }
 
     private static long logSize(DevPostgres target) throws SQLException {
         try (Connection t = target.connect("app"); Statement st = t.createStatement();
