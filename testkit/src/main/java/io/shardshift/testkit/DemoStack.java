@@ -6,6 +6,10 @@ import io.shardshift.devstack.DevKafka;
 import io.shardshift.devstack.DevPostgres;
 import io.shardshift.devstack.DevSolr;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
@@ -135,6 +139,26 @@ public final class DemoStack implements AutoCloseable {
                     commitWithinMs: %d
                 """.formatted(target, zkHost, collection, version, shards, DemoSource.HOT_TENANT, hotTenantBits,
                 commitWithinMs);
+    }
+
+    /** Runs {@code sql} in the source's demo database. */
+    public void executeOnSource(String sql) throws SQLException {
+        try (Connection c = source.connect(DATABASE); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** The rows of {@code table} matching {@code where}, summed over both targets' demo databases. */
+    public long countOnTargets(String table, String where) throws SQLException {
+        long n = 0;
+        for (DevPostgres target : targets) {
+            try (Connection c = target.connect(DATABASE); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table + " WHERE " + where)) {
+                rs.next();
+                n += rs.getLong(1);
+            }
+        }
+        return n;
     }
 
     /** The demo spec, loaded through the same loader as a user's file. */
