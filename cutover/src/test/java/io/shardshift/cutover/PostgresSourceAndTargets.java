@@ -6,6 +6,9 @@ import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.devstack.DevPostgres;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,13 +23,15 @@ import java.util.Map;
 /**
  * A real PostgreSQL source and one or more real PostgreSQL targets (named {@code pg_a}, {@code pg_b}, ...), each
  * with an {@code app} database, and the migration spec that joins them with one table and a generation 2 layout on
- * {@code tenant_id} (Kafka is never contacted). For the cutover ITs, which start it in {@code @BeforeAll}:
+ * {@code tenant_id} (Kafka is never contacted). A JUnit extension for the cutover ITs, registered on a static field
+ * with {@code RegisterExtension}: started before the class's tests, closed after them.
  * <pre>{@code
- * stack = PostgresSourceAndTargets.start("moves", "public.moves", 2);
- * stack.executeOnTargets(PostgresSourceAndTargets.MOVES_ON_TARGET);
+ * static final PostgresSourceAndTargets postgres = new PostgresSourceAndTargets("moves", "public.moves", 2);
+ * ...
+ * postgres.executeOnTargets(PostgresSourceAndTargets.MOVES_ON_TARGET);
  * }</pre>
  */
-public final class PostgresSourceAndTargets implements AutoCloseable {
+public final class PostgresSourceAndTargets implements BeforeAllCallback, AfterAllCallback {
     /** The {@code public.moves} table most cutover ITs use: a key, a tenant and a note. */
     public static final TableSchema MOVES = new TableSchema(TableId.parse("public.moves"),
             List.of(new ColumnDef("id", "bigint", true), new ColumnDef("tenant_id", "text", true),
@@ -40,36 +45,49 @@ public final class PostgresSourceAndTargets implements AutoCloseable {
             "CREATE TABLE public.moves (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text, "
                     + "_ss_lsn bigint NOT NULL DEFAULT 0)";
 
-    private final DevPostgres source;
-    private final List<DevPostgres> targets;
-    private final MigrationSpec spec;
-
-    private PostgresSourceAndTargets(DevPostgres source, List<DevPostgres> targets, MigrationSpec spec) {
-        this.source = source;
-        this.targets = targets;
-        this.spec = spec;
-    }
+    private final String migration;
+    private final String table;
+    private final int targetCount;
+    private DevPostgres source;
+    private List<DevPostgres> targets = List.of();
+    private MigrationSpec spec;
 
     /**
-     * Starts the source and {@code targetCount} targets, creates their {@code app} databases and parses the spec
-     * named {@code migration} with the one table {@code table}; what started is closed again if a step fails.
+     * @param migration   the spec's migration name
+     * @param table       the spec's one table
+     * @param targetCount how many targets to start
      */
-    public static PostgresSourceAndTargets start(String migration, String table, int targetCount) {
+    public PostgresSourceAndTargets(String migration, String table, int targetCount) {
+        this.migration = migration;
+        this.table = table;
+        this.targetCount = targetCount;
+    }
+
+    /** Starts the source and the targets, creates their {@code app} databases and parses the spec. */
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        source = DevPostgres.start();
         List<DevPostgres> started = new ArrayList<>();
-        try {
-            DevPostgres source = DevPostgres.start();
-            started.add(source);
-            for (int i = 0; i < targetCount; i++) {
-                started.add(DevPostgres.start());
-            }
-            for (DevPostgres pg : started) {
-                pg.createDatabase("app");
-            }
-            List<DevPostgres> targets = List.copyOf(started.subList(1, started.size()));
-            return new PostgresSourceAndTargets(source, targets, parseSpec(migration, table, source, targets));
-        } catch (RuntimeException | Error e) {
-            closeInReverse(started);
-            throw e;
+        targets = started;
+        for (int i = 0; i < targetCount; i++) {
+            started.add(DevPostgres.start());
+        }
+        source.createDatabase("app");
+        for (DevPostgres pg : started) {
+            pg.createDatabase("app");
+        }
+        targets = List.copyOf(started);
+        spec = parseSpec(migration, table, source, targets);
+    }
+
+    /** Closes the targets, last first, then the source. */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        for (int i = targets.size() - 1; i >= 0; i--) {
+            targets.get(i).close();
+        }
+        if (source != null) {
+            source.close();
         }
     }
 
@@ -155,20 +173,5 @@ public final class PostgresSourceAndTargets implements AutoCloseable {
             }
         }
         return rows;
-    }
-
-    /** Closes the targets, last first, then the source. */
-    @Override
-    public void close() {
-        List<DevPostgres> all = new ArrayList<>();
-        all.add(source);
-        all.addAll(targets);
-        closeInReverse(all);
-    }
-
-    private static void closeInReverse(List<DevPostgres> started) {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
     }
 }
