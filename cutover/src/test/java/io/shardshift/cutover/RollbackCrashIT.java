@@ -1,33 +1,27 @@
 package io.shardshift.cutover;
 
 import io.shardshift.audit.AuditTrail;
-import io.shardshift.core.event.TableId;
-import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.TableSchema;
-import io.shardshift.core.spec.MigrationSpec;
-import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.cutover.internal.ObservationWindow;
 import io.shardshift.cutover.internal.ReverseLog;
 import io.shardshift.cutover.internal.ReverseReplicator;
 import io.shardshift.cutover.internal.RollbackRelease;
 import io.shardshift.cutover.internal.SourceFreeze;
 import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,14 +38,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RollbackCrashIT {
-    static DevPostgres source;
-    static DevPostgres targetA;
-    static DevPostgres targetB;
-    static MigrationSpec spec;
-    static final TableSchema MOVES = new TableSchema(TableId.parse("public.moves"),
-            List.of(new ColumnDef("id", "bigint", true), new ColumnDef("tenant_id", "text", true),
-                    new ColumnDef("note", "text", false)),
-            List.of("id"), List.of(), true);
+    @RegisterExtension
+    static final PostgresSourceAndTargets postgres = new PostgresSourceAndTargets("crash", "public.moves", 2);
+    static final TableSchema MOVES = PostgresSourceAndTargets.MOVES;
 
     /** The process dies when the rollback releases its targets: its target sessions end, rolled back. */
     static final class Died extends Error {
@@ -61,31 +50,14 @@ class RollbackCrashIT {
     }
 
     @BeforeAll
-    static void start() throws Exception {
-        source = DevPostgres.start();
-        targetA = DevPostgres.start();
-        targetB = DevPostgres.start();
-        for (DevPostgres pg : List.of(source, targetA, targetB)) {
-            pg.createDatabase("app");
-        }
-        spec = SpecLoader.parse("""
-                name: crash
-                source: {jdbcUrl: "%s", user: %s, password: "%s"}
-                tables: [{name: public.moves}]
-                kafka: {bootstrapServers: "localhost:1"}
-                targets:
-                  - {name: pg_a, jdbcUrl: "%s", user: %s, password: "%s"}
-                  - {name: pg_b, jdbcUrl: "%s", user: %s, password: "%s"}
-                layout: {generation: 2, shardKey: tenant_id, buckets: 4, targets: [pg_a, pg_b]}
-                """.formatted(source.jdbcUrl("app"), source.user(), source.password(),
-                targetA.jdbcUrl("app"), targetA.user(), targetA.password(),
-                targetB.jdbcUrl("app"), targetB.user(), targetB.password()), Map.of());
-        try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
-            st.execute("CREATE TABLE public.moves (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text)");
+    static void createTables() throws Exception {
+        try (Connection s = postgres.source().connect("app"); Statement st = s.createStatement()) {
+            st.execute(PostgresSourceAndTargets.MOVES_ON_SOURCE);
             st.execute("INSERT INTO public.moves VALUES (1, 'acme', 'one'), (2, 'globex', 'two')");
             ReverseReplicator.prepareSource(s);
             s.setAutoCommit(false);
-            ReverseReplicator.begin(s, spec.name(), List.of("pg_a", "pg_b"), 2, Instant.now().plusSeconds(3600));
+            ReverseReplicator.begin(s, postgres.spec().name(), List.of("pg_a", "pg_b"), 2, Instant.now().plusSeconds(3600));
+            DevPostgres source = postgres.source();
             try (SourceFreeze freeze = SourceFreeze.acquire(source.jdbcUrl("app"), source.user(), source.password(),
                     List.of(MOVES.id()), Duration.ofSeconds(10))) {
                 freeze.rejectWritesFromNowOn(2);
@@ -93,31 +65,17 @@ class RollbackCrashIT {
             }
             s.commit();
         }
-        for (DevPostgres pg : List.of(targetA, targetB)) {
-            try (Connection t = pg.connect("app"); Statement st = t.createStatement()) {
-                st.execute("CREATE TABLE public.moves (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text, "
-                        + "_ss_lsn bigint NOT NULL DEFAULT 0)");
-            }
-        }
-        insertOn(targetA, "INSERT INTO public.moves (id, tenant_id, note, _ss_lsn) VALUES (1, 'acme', 'one', 10)");
-        insertOn(targetB, "INSERT INTO public.moves (id, tenant_id, note, _ss_lsn) VALUES (2, 'globex', 'two', 10)");
-        for (String name : List.of("pg_a", "pg_b")) {
-            ReverseLog.prepare(spec.target(name), List.of(MOVES));
-            ReverseLog.start(spec.target(name), List.of(MOVES));
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        for (DevPostgres pg : new DevPostgres[] {targetB, targetA, source}) {
-            if (pg != null) {
-                pg.close();
-            }
+        postgres.executeOnTargets(PostgresSourceAndTargets.MOVES_ON_TARGET);
+        insertOn(postgres.target(0), "INSERT INTO public.moves (id, tenant_id, note, _ss_lsn) VALUES (1, 'acme', 'one', 10)");
+        insertOn(postgres.target(1), "INSERT INTO public.moves (id, tenant_id, note, _ss_lsn) VALUES (2, 'globex', 'two', 10)");
+        for (String name : postgres.targetNames()) {
+            ReverseLog.prepare(postgres.spec().target(name), List.of(MOVES));
+            ReverseLog.start(postgres.spec().target(name), List.of(MOVES));
         }
     }
 
     private static void insertOn(DevPostgres pg, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("app"), pg.user(), pg.password());
+        try (Connection c = PostgresSourceAndTargets.application(pg);
              Statement st = c.createStatement()) {
             st.executeUpdate(sql);
         }
@@ -125,13 +83,13 @@ class RollbackCrashIT {
 
     @Test
     void shouldLoseNoWriteAndReleaseTheTargetsWhenTheRollbackDiesBetweenTheSourceCommitAndTheTargets() throws Exception {
-        insertOn(targetA, "UPDATE public.moves SET note = 'one v2' WHERE id = 1");
-        insertOn(targetB, "INSERT INTO public.moves (id, tenant_id, note) VALUES (3, 'globex', 'three')");
+        insertOn(postgres.target(0), "UPDATE public.moves SET note = 'one v2' WHERE id = 1");
+        insertOn(postgres.target(1), "INSERT INTO public.moves (id, tenant_id, note) VALUES (3, 'globex', 'three')");
         Path dir = Files.createTempDirectory("rollback-crash");
         List<String> published = new ArrayList<>();
         CutoverOptions options = CutoverOptions.defaults().withFreezeTimeout(Duration.ofSeconds(10));
         try (AuditTrail audit = AuditTrail.toFile(dir.resolve("audit.jsonl"));
-             ObservationWindow observation = new ObservationWindow(spec, List.of(MOVES), new ReentrantLock(),
+             ObservationWindow observation = new ObservationWindow(postgres.spec(), List.of(MOVES), new ReentrantLock(),
                      new ObservationWindow.Listener() {
                          @Override
                          public void ended(long generation, Instant end, Map<String, Long> copied) {
@@ -141,7 +99,7 @@ class RollbackCrashIT {
                          public void refused(long generation, Instant end, String reason) {
                          }
                      })) {
-            LiveSwitchEffects live = new LiveSwitchEffects(spec, List.of(MOVES), (lsn, timeout) -> { }, null, audit,
+            LiveSwitchEffects live = new LiveSwitchEffects(postgres.spec(), List.of(MOVES), (lsn, timeout) -> { }, null, audit,
                     options, observation);
             LayoutSwitch rollback = new LayoutSwitch(List.of(MOVES.id()), options.observationWindow(),
                     () -> new DiesAtRelease(live, published), Retry.ONCE);
@@ -150,22 +108,23 @@ class RollbackCrashIT {
         }
 
         long fence;
-        try (Connection s = source.connect("app")) {
-            fence = ReverseReplicator.pendingRelease(s, spec.name()).orElseThrow().fence();
+        try (Connection s = postgres.source().connect("app")) {
+            fence = ReverseReplicator.pendingRelease(s, postgres.spec().name()).orElseThrow().fence();
             assertThat(SourceFreeze.rejectsWrites(s, List.of(MOVES.id()))).as("the source committed the rollback").isFalse();
         }
-        insertOn(targetB, "UPDATE public.moves SET note = 'three v2, blocked on the lock' WHERE id = 3");
+        insertOn(postgres.target(1), "UPDATE public.moves SET note = 'three v2, blocked on the lock' WHERE id = 3");
 
-        RollbackRelease.finish(spec, List.of(MOVES), fence, 1, Duration.ofSeconds(10));
-        RollbackRelease.finish(spec, List.of(MOVES), fence, 1, Duration.ofSeconds(10));
+        RollbackRelease.finish(postgres.spec(), List.of(MOVES), fence, 1, Duration.ofSeconds(10));
+        RollbackRelease.finish(postgres.spec(), List.of(MOVES), fence, 1, Duration.ofSeconds(10));
 
-        assertThat(sourceRows()).containsExactlyInAnyOrderEntriesOf(Map.of(1L, "acme/one v2", 2L, "globex/two",
+        assertThat(postgres.sourceMoves()).containsExactlyInAnyOrderEntriesOf(Map.of(1L, "acme/one v2", 2L, "globex/two",
                 3L, "globex/three v2, blocked on the lock"));
-        try (Connection s = source.connect("app")) {
-            assertThat(ReverseReplicator.pendingRelease(s, spec.name())).isEmpty();
+        try (Connection s = postgres.source().connect("app")) {
+            assertThat(ReverseReplicator.pendingRelease(s, postgres.spec().name())).isEmpty();
         }
-        for (DevPostgres pg : List.of(targetA, targetB)) {
-            assertThat(ReverseLog.logging(pg == targetA ? spec.target("pg_a") : spec.target("pg_b"), List.of(MOVES))).isFalse();
+        for (DevPostgres pg : List.of(postgres.target(0), postgres.target(1))) {
+            assertThat(ReverseLog.logging(postgres.spec().target(pg == postgres.target(0) ? "pg_a" : "pg_b"), List.of(MOVES)))
+                    .isFalse();
             assertThatThrownBy(() -> insertOn(pg, "UPDATE public.moves SET note = 'late' WHERE id IN (1, 3)"))
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("55000"));
             try (Connection c = pg.connect("app"); Statement st = c.createStatement();
@@ -189,14 +148,4 @@ class RollbackCrashIT {
         }
     }
 
-    private static Map<Long, String> sourceRows() throws SQLException {
-        Map<Long, String> rows = new HashMap<>();
-        try (Connection s = source.connect("app"); Statement st = s.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, tenant_id, note FROM public.moves")) {
-            while (rs.next()) {
-                rows.put(rs.getLong(1), rs.getString(2) + "/" + rs.getString(3));
-            }
-        }
-        return rows;
-    }
 }

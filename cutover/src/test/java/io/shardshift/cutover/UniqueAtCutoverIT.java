@@ -5,24 +5,20 @@ import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.IndexDef;
 import io.shardshift.core.schema.TableSchema;
-import io.shardshift.core.spec.MigrationSpec;
-import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.cutover.internal.ObservationWindow;
 import io.shardshift.cutover.internal.ReverseLog;
 import io.shardshift.cutover.internal.ReverseReplicator;
 import io.shardshift.cutover.internal.SourceFreeze;
 import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -44,10 +40,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class UniqueAtCutoverIT {
-    static DevPostgres source;
-    static DevPostgres targetA;
-    static DevPostgres targetB;
-    static MigrationSpec spec;
+    @RegisterExtension
+    static final PostgresSourceAndTargets postgres = new PostgresSourceAndTargets("uniq", "public.orders", 2);
     static final TableSchema ORDERS = new TableSchema(TableId.parse("public.orders"),
             List.of(new ColumnDef("id", "bigint", true), new ColumnDef("tenant_id", "text", true),
                     new ColumnDef("code", "text", false)),
@@ -58,58 +52,23 @@ class UniqueAtCutoverIT {
     private ObservationWindow observation;
     private final List<String> published = new ArrayList<>();
 
-    @BeforeAll
-    static void start() {
-        source = DevPostgres.start();
-        targetA = DevPostgres.start();
-        targetB = DevPostgres.start();
-        for (DevPostgres pg : List.of(source, targetA, targetB)) {
-            pg.createDatabase("app");
-        }
-        spec = SpecLoader.parse("""
-                name: uniq
-                source: {jdbcUrl: "%s", user: %s, password: "%s"}
-                tables: [{name: public.orders}]
-                kafka: {bootstrapServers: "localhost:1"}
-                targets:
-                  - {name: pg_a, jdbcUrl: "%s", user: %s, password: "%s"}
-                  - {name: pg_b, jdbcUrl: "%s", user: %s, password: "%s"}
-                layout: {generation: 2, shardKey: tenant_id, buckets: 4, targets: [pg_a, pg_b]}
-                """.formatted(source.jdbcUrl("app"), source.user(), source.password(),
-                targetA.jdbcUrl("app"), targetA.user(), targetA.password(),
-                targetB.jdbcUrl("app"), targetB.user(), targetB.password()), Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        for (DevPostgres pg : new DevPostgres[] {targetB, targetA, source}) {
-            if (pg != null) {
-                pg.close();
-            }
-        }
-    }
-
     @BeforeEach
     void createTables() throws Exception {
-        try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
+        try (Connection s = postgres.source().connect("app"); Statement st = s.createStatement()) {
             st.execute("DROP TABLE IF EXISTS public.orders");
             st.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, tenant_id text NOT NULL, code text UNIQUE)");
             ReverseReplicator.prepareSource(s);
         }
-        for (DevPostgres pg : List.of(targetA, targetB)) {
-            try (Connection t = pg.connect("app"); Statement st = t.createStatement()) {
-                st.execute("DROP TABLE IF EXISTS public.orders");
-                st.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, tenant_id text NOT NULL, code text, "
-                        + "_ss_lsn bigint NOT NULL DEFAULT 0)");
-                st.execute("CREATE INDEX orders_code_key ON public.orders USING btree (code)");
-            }
-        }
-        for (String name : List.of("pg_a", "pg_b")) {
-            ReverseLog.prepare(spec.target(name), List.of(ORDERS));
+        postgres.executeOnTargets("DROP TABLE IF EXISTS public.orders",
+                "CREATE TABLE public.orders (id bigint PRIMARY KEY, tenant_id text NOT NULL, code text, "
+                        + "_ss_lsn bigint NOT NULL DEFAULT 0)",
+                "CREATE INDEX orders_code_key ON public.orders USING btree (code)");
+        for (String name : postgres.targetNames()) {
+            ReverseLog.prepare(postgres.spec().target(name), List.of(ORDERS));
         }
         dir = Files.createTempDirectory("unique-at-cutover");
         audit = AuditTrail.toFile(dir.resolve("audit.jsonl"));
-        observation = new ObservationWindow(spec, List.of(ORDERS), new ReentrantLock(), new ObservationWindow.Listener() {
+        observation = new ObservationWindow(postgres.spec(), List.of(ORDERS), new ReentrantLock(), new ObservationWindow.Listener() {
             @Override
             public void ended(long generation, java.time.Instant end, Map<String, Long> copied) {
             }
@@ -131,7 +90,7 @@ class UniqueAtCutoverIT {
         CutoverOptions options = CutoverOptions.defaults().withFreezeTimeout(Duration.ofSeconds(10))
                 .withDrainTimeout(Duration.ofSeconds(10));
         LayoutSwitch layoutSwitch = new LayoutSwitch(List.of(ORDERS.id()), options.observationWindow(),
-                () -> new RecordedConfigTopic(new LiveSwitchEffects(spec, List.of(ORDERS), (lsn, timeout) -> { }, null,
+                () -> new RecordedConfigTopic(new LiveSwitchEffects(postgres.spec(), List.of(ORDERS), (lsn, timeout) -> { }, null,
                         audit, options, observation), published), Retry.ONCE);
         return layoutSwitch.cutover("cutover-1", 1, 2, List.of(), (from, to) -> { });
     }
@@ -144,17 +103,17 @@ class UniqueAtCutoverIT {
 
     @Test
     void shouldEnforceUniqueIndexesOnTheTargetsAtTheCutover() throws Exception {
-        insert(targetA, "(1, 'acme', 'A1'), (2, 'acme', 'A2')");
-        insert(targetB, "(3, 'globex', 'B1')");
+        insert(postgres.target(0), "(1, 'acme', 'A1'), (2, 'acme', 'A2')");
+        insert(postgres.target(1), "(3, 'globex', 'B1')");
 
         CutoverResult result = cutover();
 
         assertThat(result.outcome()).as("%s", result).isEqualTo(CutoverResult.Outcome.COMPLETED);
-        for (DevPostgres pg : List.of(targetA, targetB)) {
-            try (Connection app = DriverManager.getConnection(pg.jdbcUrl("app"), pg.user(), pg.password());
+        for (DevPostgres pg : List.of(postgres.target(0), postgres.target(1))) {
+            try (Connection app = PostgresSourceAndTargets.application(pg);
                  Statement st = app.createStatement()) {
                 assertThatThrownBy(() -> st.executeUpdate("INSERT INTO public.orders (id, tenant_id, code) VALUES (9, 'acme', "
-                        + (pg == targetA ? "'A1'" : "'B1'") + ")"))
+                        + (pg == postgres.target(0) ? "'A1'" : "'B1'") + ")"))
                         .as("a duplicate written by an application on the live new layout")
                         .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
             }
@@ -164,8 +123,8 @@ class UniqueAtCutoverIT {
 
     @Test
     void shouldAbortNamingTheDuplicatedKeysAndLeaveTheOldLayoutLiveWhenRowsShareAKey() throws Exception {
-        insert(targetA, "(1, 'acme', 'A1')");
-        insert(targetB, "(3, 'globex', 'DUP'), (4, 'globex', 'DUP')");
+        insert(postgres.target(0), "(1, 'acme', 'A1')");
+        insert(postgres.target(1), "(3, 'globex', 'DUP'), (4, 'globex', 'DUP')");
 
         CutoverResult result = cutover();
 
@@ -174,11 +133,11 @@ class UniqueAtCutoverIT {
         assertThat(result.reason()).doesNotContain("\n").contains("target pg_b", "public.orders", "orders_code_key",
                 "(code)=(DUP)", "2 rows", "(3), (4)");
         assertThat(published).containsExactly("frozen true", "frozen false").doesNotContain("generation 2");
-        try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
+        try (Connection s = postgres.source().connect("app"); Statement st = s.createStatement()) {
             assertThat(SourceFreeze.rejectsWrites(s, List.of(ORDERS.id()))).isFalse();
             assertThat(st.executeUpdate("INSERT INTO public.orders VALUES (100, 'acme', 'after the abort')")).isEqualTo(1);
         }
-        for (DevPostgres pg : List.of(targetA, targetB)) {
+        for (DevPostgres pg : List.of(postgres.target(0), postgres.target(1))) {
             assertThat(unique(pg)).as("orders_code_key unique on %s after the abort", pg).isFalse();
         }
         assertThat(Files.readString(dir.resolve("audit.jsonl"))).containsPattern("\"step\":\"unique-indexes\"}[^\n]*\"step\":\"abort\"");

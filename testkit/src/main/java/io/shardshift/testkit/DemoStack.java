@@ -6,6 +6,10 @@ import io.shardshift.devstack.DevKafka;
 import io.shardshift.devstack.DevPostgres;
 import io.shardshift.devstack.DevSolr;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
@@ -68,6 +72,22 @@ public final class DemoStack implements AutoCloseable {
 
     /** The demo spec's YAML: 64 buckets over {@code pg_a} and {@code pg_b}, the hot tenant on {@code pg_b}. */
     public String specYaml(String name, int batchSize) {
+        return layoutYaml(name, DATABASE, targets.get(0).jdbcUrl(DATABASE), 8) + """
+                apply:
+                  batchSize: %d
+                  threads: 2
+                  backfillParallelism: 4
+                  chunkRows: 25000
+                """.formatted(batchSize)
+                + (solr == null ? "" : searchYaml("orders_search", solr.zkHost(), "orders", 2, 2, 1, 2000));
+    }
+
+    /**
+     * The demo spec's name, source, table, Kafka, targets and layout (64 buckets over {@code pg_a} and
+     * {@code pg_b}, the hot tenant on {@code pg_b}) on the instances' {@code database}, the migrator reaching
+     * {@code pg_a} at {@code pgAJdbcUrl} (a proxy's, say); passwords from {@code SHARDSHIFT_DEMO_PASSWORD}.
+     */
+    public String layoutYaml(String name, String database, String pgAJdbcUrl, int partitions) {
         return """
                 name: %s
                 source:
@@ -78,7 +98,7 @@ public final class DemoStack implements AutoCloseable {
                   - name: public.orders
                 kafka:
                   bootstrapServers: %s
-                  partitions: 8
+                  partitions: %d
                 targets:
                   - {name: pg_a, jdbcUrl: "%s", user: %s, password: "${env:SHARDSHIFT_DEMO_PASSWORD}"}
                   - {name: pg_b, jdbcUrl: "%s", user: %s, password: "${env:SHARDSHIFT_DEMO_PASSWORD}"}
@@ -88,26 +108,25 @@ public final class DemoStack implements AutoCloseable {
                   buckets: 64
                   targets: [pg_a, pg_b]
                   hotTenants: {%s: pg_b}
-                apply:
-                  batchSize: %d
-                  threads: 2
-                  backfillParallelism: 4
-                  chunkRows: 25000
-                """.formatted(name, source.jdbcUrl(DATABASE), source.user(), kafka.bootstrapServers(),
-                targets.get(0).jdbcUrl(DATABASE), targets.get(0).user(),
-                targets.get(1).jdbcUrl(DATABASE), targets.get(1).user(), DemoSource.HOT_TENANT, batchSize)
-                + (solr == null ? "" : searchYaml());
+                """.formatted(name, source.jdbcUrl(database), source.user(), kafka.bootstrapServers(), partitions,
+                pgAJdbcUrl, targets.get(0).user(), targets.get(1).jdbcUrl(database), targets.get(1).user(),
+                DemoSource.HOT_TENANT);
     }
 
-    /** The search section: the orders table into {@code orders_v2}, 2 shards, the hot tenant over both. */
-    private String searchYaml() {
+    /**
+     * A search section indexing the demo {@code public.orders} table (tenant, customer, status, amount, creation
+     * time, note) into {@code collection_v<version>} with {@code shards} shards, the hot tenant spread by
+     * {@code hotTenantBits} routing bits.
+     */
+    public static String searchYaml(String target, String zkHost, String collection, int version, int shards,
+                                    int hotTenantBits, int commitWithinMs) {
         return """
                 search:
-                  - name: orders_search
+                  - name: %s
                     zkHost: "%s"
-                    collection: orders
-                    version: 2
-                    shards: 2
+                    collection: %s
+                    version: %d
+                    shards: %d
                     table: public.orders
                     fields:
                       - {column: tenant_id}
@@ -116,9 +135,30 @@ public final class DemoStack implements AutoCloseable {
                       - {column: amount, type: pdouble}
                       - {column: created_at, type: pdate}
                       - {column: note, type: text_general}
-                    hotTenants: {%s: 1}
-                    commitWithinMs: 2000
-                """.formatted(solr.zkHost(), DemoSource.HOT_TENANT);
+                    hotTenants: {%s: %d}
+                    commitWithinMs: %d
+                """.formatted(target, zkHost, collection, version, shards, DemoSource.HOT_TENANT, hotTenantBits,
+                commitWithinMs);
+    }
+
+    /** Runs {@code sql} in the source's demo database. */
+    public void executeOnSource(String sql) throws SQLException {
+        try (Connection c = source.connect(DATABASE); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** The rows of {@code table} matching {@code where}, summed over both targets' demo databases. */
+    public long countOnTargets(String table, String where) throws SQLException {
+        long n = 0;
+        for (DevPostgres target : targets) {
+            try (Connection c = target.connect(DATABASE); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table + " WHERE " + where)) {
+                rs.next();
+                n += rs.getLong(1);
+            }
+        }
+        return n;
     }
 
     /** The demo spec, loaded through the same loader as a user's file. */

@@ -49,25 +49,10 @@ public final class SearchOnlySpec {
                   threads: 2
                   backfillParallelism: 4
                   chunkRows: 2500
-                search:
-                  - name: %s
-                    zkHost: "%s"
-                    collection: %s
-                    version: %d
-                    shards: %d
-                    table: public.orders
-                    fields:
-                      - {column: tenant_id}
-                      - {column: customer}
-                      - {column: status}
-                      - {column: amount, type: pdouble}
-                      - {column: created_at, type: pdate}
-                      - {column: note, type: text_general}
-                    hotTenants: {%s: %d}
-                    commitWithinMs: %d
                 """.formatted(name, stack.source().jdbcUrl(DemoStack.DATABASE), stack.source().user(),
-                stack.kafka().bootstrapServers(), TARGET, stack.solr().zkHost(), ALIAS, version, shards,
-                DemoSource.HOT_TENANT, hotTenantBits, commitWithinMs);
+                stack.kafka().bootstrapServers())
+                + DemoStack.searchYaml(TARGET, stack.solr().zkHost(), ALIAS, version, shards, hotTenantBits,
+                commitWithinMs);
         return SpecLoader.parse(yaml, Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
     }
 }

@@ -1,25 +1,21 @@
 package io.shardshift.cutover.internal;
 
-import io.shardshift.core.event.TableId;
-import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
+import io.shardshift.cutover.PostgresSourceAndTargets;
 import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,78 +33,37 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class ReverseReplicationFaultsIT {
-    static DevPostgres source;
-    static DevPostgres targetA;
-    static DevPostgres targetB;
-    static MigrationSpec spec;
-    static final TableSchema MOVES = new TableSchema(TableId.parse("public.moves"),
-            List.of(new ColumnDef("id", "bigint", true), new ColumnDef("tenant_id", "text", true), new ColumnDef("note", "text", false)),
-            List.of("id"), List.of(), true);
-
-    @BeforeAll
-    static void start() {
-        source = DevPostgres.start();
-        targetA = DevPostgres.start();
-        targetB = DevPostgres.start();
-        for (DevPostgres pg : List.of(source, targetA, targetB)) {
-            pg.createDatabase("app");
-        }
-        spec = SpecLoader.parse("""
-                name: moves
-                source: {jdbcUrl: "%s", user: %s, password: "%s"}
-                tables: [{name: public.moves}]
-                kafka: {bootstrapServers: "localhost:1"}
-                targets:
-                  - {name: pg_a, jdbcUrl: "%s", user: %s, password: "%s"}
-                  - {name: pg_b, jdbcUrl: "%s", user: %s, password: "%s"}
-                layout: {generation: 2, shardKey: tenant_id, buckets: 4, targets: [pg_a, pg_b]}
-                """.formatted(source.jdbcUrl("app"), source.user(), source.password(),
-                targetA.jdbcUrl("app"), targetA.user(), targetA.password(),
-                targetB.jdbcUrl("app"), targetB.user(), targetB.password()), Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        for (DevPostgres pg : new DevPostgres[] {targetB, targetA, source}) {
-            if (pg != null) {
-                pg.close();
-            }
-        }
-    }
+    @RegisterExtension
+    static final PostgresSourceAndTargets postgres = new PostgresSourceAndTargets("moves", "public.moves", 2);
+    static final TableSchema MOVES = PostgresSourceAndTargets.MOVES;
 
     @BeforeEach
     void resetTables() throws Exception {
-        try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
+        try (Connection s = postgres.source().connect("app"); Statement st = s.createStatement()) {
             st.execute("DROP TABLE IF EXISTS public.moves");
-            st.execute("CREATE TABLE public.moves (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text)");
+            st.execute(PostgresSourceAndTargets.MOVES_ON_SOURCE);
             st.execute("INSERT INTO public.moves VALUES (1, 'acme', 'v0')");
             ReverseReplicator.prepareSource(s);
-            ReverseReplicator.begin(s, spec.name(), List.of("pg_a", "pg_b"), 2, Instant.now().plusSeconds(3600));
+            ReverseReplicator.begin(s, postgres.spec().name(), List.of("pg_a", "pg_b"), 2, Instant.now().plusSeconds(3600));
         }
-        for (DevPostgres pg : List.of(targetA, targetB)) {
-            try (Connection t = pg.connect("app"); Statement st = t.createStatement()) {
-                st.execute("DROP TABLE IF EXISTS public.moves");
-                st.execute("CREATE TABLE public.moves (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text, "
-                        + "_ss_lsn bigint NOT NULL DEFAULT 0)");
-            }
-        }
-        try (Connection t = targetA.connect("app"); Statement st = t.createStatement()) {
+        postgres.executeOnTargets("DROP TABLE IF EXISTS public.moves", PostgresSourceAndTargets.MOVES_ON_TARGET);
+        try (Connection t = postgres.target(0).connect("app"); Statement st = t.createStatement()) {
             st.execute("INSERT INTO public.moves VALUES (1, 'acme', 'v0', 100)");
         }
-        for (String name : List.of("pg_a", "pg_b")) {
-            ReverseLog.prepare(spec.target(name), List.of(MOVES));
-            ReverseLog.start(spec.target(name), List.of(MOVES));
+        for (String name : postgres.targetNames()) {
+            ReverseLog.prepare(postgres.spec().target(name), List.of(MOVES));
+            ReverseLog.start(postgres.spec().target(name), List.of(MOVES));
         }
     }
 
     /** A connection to a target as an application (its writes are logged). */
     private static Connection app(DevPostgres target) throws SQLException {
-        return DriverManager.getConnection(target.jdbcUrl("app"), target.user(), target.password());
+        return PostgresSourceAndTargets.application(target);
     }
 
     @Test
     void shouldEndWithTheApplicationsLastWriteWhenARowMovesAToBToAWithinOneRound() throws Exception {
-        try (Connection a = app(targetA); Connection b = app(targetB); Statement onA = a.createStatement();
+        try (Connection a = app(postgres.target(0)); Connection b = app(postgres.target(1)); Statement onA = a.createStatement();
              Statement onB = b.createStatement()) {
             onA.executeUpdate("DELETE FROM public.moves WHERE id = 1");
             onB.executeUpdate("INSERT INTO public.moves (id, tenant_id, note) VALUES (1, 'globex', 'v1')");
@@ -116,12 +71,12 @@ class ReverseReplicationFaultsIT {
             onA.executeUpdate("INSERT INTO public.moves (id, tenant_id, note) VALUES (1, 'acme', 'v2')");
         }
 
-        try (ReverseReplicator replicator = new ReverseReplicator(spec, List.of(MOVES), Instant.now().plusSeconds(3600),
+        try (ReverseReplicator replicator = new ReverseReplicator(postgres.spec(), List.of(MOVES), Instant.now().plusSeconds(3600),
                 r -> true).start()) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> replicator.lag() == 0 && logSize(targetA) == 0
-                    && logSize(targetB) == 0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> replicator.lag() == 0 && logSize(postgres.target(0)) == 0
+                    && logSize(postgres.target(1)) == 0);
 
-            assertThat(sourceRows()).containsExactlyEntriesOf(Map.of(1L, "acme/v2"));
+            assertThat(postgres.sourceMoves()).containsExactlyEntriesOf(Map.of(1L, "acme/v2"));
             assertThat(replicator.copied()).containsEntry("pg_a", 2L).containsEntry("pg_b", 2L);
         }
     }
@@ -129,16 +84,16 @@ class ReverseReplicationFaultsIT {
     @Test
     void shouldCopyEveryWriteWhenTheSourceRestartsDuringReverseReplication() throws Exception {
         List<Long> acked = new CopyOnWriteArrayList<>();
-        try (ReverseReplicator replicator = new ReverseReplicator(spec, List.of(MOVES), Instant.now().plusSeconds(3600),
-                r -> true).start(); Connection a = app(targetA); Connection b = app(targetB)) {
+        try (ReverseReplicator replicator = new ReverseReplicator(postgres.spec(), List.of(MOVES), Instant.now().plusSeconds(3600),
+                r -> true).start(); Connection a = app(postgres.target(0)); Connection b = app(postgres.target(1))) {
             writeRows(a, b, 100, 140, acked);
-            await().atMost(Duration.ofSeconds(20)).until(() -> sourceRows().size() == 42);
+            await().atMost(Duration.ofSeconds(20)).until(() -> postgres.sourceMoves().size() == 42);
 
-            source.restart();
+            postgres.source().restart();
             writeRows(a, b, 141, 200, acked);
 
             await().atMost(Duration.ofSeconds(60)).until(() -> replicator.problem() == null && replicator.lag() == 0);
-            Map<Long, String> rows = sourceRows();
+            Map<Long, String> rows = postgres.sourceMoves();
             assertThat(acked).hasSize(101);
             for (long id : acked) {
                 assertThat(rows).as("row %d on the source", id).containsEntry(id, (id % 2 == 0 ? "acme" : "globex") + "/n" + id);
@@ -158,8 +113,8 @@ class ReverseReplicationFaultsIT {
                 targets:
                   - {name: pg_a, jdbcUrl: "%s", user: %s, password: "%s"}
                 layout: {generation: 2, shardKey: tenant_id, buckets: 4, targets: [pg_a]}
-                """.formatted(io.shardshift.devstack.FreePorts.find(), targetA.jdbcUrl("app"), targetA.user(),
-                targetA.password()), Map.of());
+                """.formatted(io.shardshift.devstack.FreePorts.find(), postgres.target(0).jdbcUrl("app"),
+                postgres.target(0).user(), postgres.target(0).password()), Map.of());
         try (ReverseReplicator replicator = new ReverseReplicator(unreachable, List.of(MOVES),
                 Instant.now().plusSeconds(3600), r -> true).start()) {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(replicator.problem())
@@ -169,12 +124,12 @@ class ReverseReplicationFaultsIT {
 
     @Test
     void shouldRefuseToCloseTheWindowAndKeepTheLoggedWriteWhileItCannotReachTheSource() throws Exception {
-        try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
+        try (Connection s = postgres.source().connect("app"); Statement st = s.createStatement()) {
             st.execute("ALTER TABLE public.moves ADD CONSTRAINT not_yet CHECK (note <> 'held up')");
         }
         List<String> refusals = new CopyOnWriteArrayList<>();
         List<String> ended = new CopyOnWriteArrayList<>();
-        ObservationWindow window = new ObservationWindow(spec, List.of(MOVES), new ReentrantLock(), new ObservationWindow.Listener() {
+        ObservationWindow window = new ObservationWindow(postgres.spec(), List.of(MOVES), new ReentrantLock(), new ObservationWindow.Listener() {
             @Override
             public void ended(long generation, Instant windowEnd, Map<String, Long> copied) {
                 ended.add(generation + " " + copied);
@@ -185,7 +140,7 @@ class ReverseReplicationFaultsIT {
                 refusals.add(reason);
             }
         });
-        try (window; Connection b = app(targetB); Statement onB = b.createStatement()) {
+        try (window; Connection b = app(postgres.target(1)); Statement onB = b.createStatement()) {
             window.open(2, Instant.now().plusSeconds(2));
             onB.executeUpdate("INSERT INTO public.moves (id, tenant_id, note) VALUES (7, 'globex', 'held up')");
 
@@ -193,17 +148,17 @@ class ReverseReplicationFaultsIT {
             assertThat(refusals.get(0)).contains("not_yet").doesNotContain("\n");
             assertThat(window.problem()).contains("is not closed");
             assertThat(window.active()).isTrue();
-            assertThat(logSize(targetB)).as("the write not yet on the source is kept").isEqualTo(1);
+            assertThat(logSize(postgres.target(1))).as("the write not yet on the source is kept").isEqualTo(1);
             assertThat(ended).isEmpty();
-            try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
-                assertThat(ReverseReplicator.observation(s, spec.name()).orElseThrow().ended()).isFalse();
+            try (Connection s = postgres.source().connect("app"); Statement st = s.createStatement()) {
+                assertThat(ReverseReplicator.observation(s, postgres.spec().name()).orElseThrow().ended()).isFalse();
                 st.execute("ALTER TABLE public.moves DROP CONSTRAINT not_yet");
             }
 
             await().atMost(Duration.ofSeconds(30)).until(() -> !window.active());
             assertThat(ended).containsExactly("2 {pg_b=1}");
-            assertThat(sourceRows()).containsEntry(7L, "globex/held up");
-            assertThat(logSize(targetB)).isZero();
+            assertThat(postgres.sourceMoves()).containsEntry(7L, "globex/held up");
+            assertThat(logSize(postgres.target(1))).isZero();
             assertThat(window.problem()).isNull();
         }
     }
@@ -220,16 +175,6 @@ class ReverseReplicationFaultsIT {
         }
     }
 
-    private static Map<Long, String> sourceRows() throws SQLException {
-        Map<Long, String> rows = new HashMap<>();
-        try (Connection s = source.connect("app"); Statement st = s.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, tenant_id, note FROM public.moves")) {
-            while (rs.next()) {
-                rows.put(rs.getLong(1), rs.getString(2) + "/" + rs.getString(3));
-            }
-        }
-        return rows;
-    }
 
     private static long logSize(DevPostgres target) throws SQLException {
         try (Connection t = target.connect("app"); Statement st = t.createStatement();

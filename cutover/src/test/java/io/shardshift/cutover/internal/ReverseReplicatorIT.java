@@ -1,19 +1,13 @@
 package io.shardshift.cutover.internal;
 
-import io.shardshift.core.event.TableId;
-import io.shardshift.core.schema.ColumnDef;
 import io.shardshift.core.schema.TableSchema;
-import io.shardshift.core.spec.MigrationSpec;
-import io.shardshift.core.spec.SpecLoader;
-import io.shardshift.devstack.DevPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.shardshift.cutover.PostgresSourceAndTargets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,63 +28,31 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReverseReplicatorIT {
-    static DevPostgres source;
-    static DevPostgres target;
-    static MigrationSpec spec;
-    static final TableSchema MOVES = new TableSchema(TableId.parse("public.moves"),
-            List.of(new ColumnDef("id", "bigint", true), new ColumnDef("tenant_id", "text", true), new ColumnDef("note", "text", false)),
-            List.of("id"), List.of(), true);
-
-    @BeforeAll
-    static void start() {
-        source = DevPostgres.start();
-        target = DevPostgres.start();
-        source.createDatabase("app");
-        target.createDatabase("app");
-        spec = SpecLoader.parse("""
-                name: moves
-                source: {jdbcUrl: "%s", user: %s, password: "%s"}
-                tables: [{name: public.moves}]
-                kafka: {bootstrapServers: "localhost:1"}
-                targets:
-                  - {name: pg_a, jdbcUrl: "%s", user: %s, password: "%s"}
-                layout: {generation: 2, shardKey: tenant_id, buckets: 4, targets: [pg_a]}
-                """.formatted(source.jdbcUrl("app"), source.user(), source.password(), target.jdbcUrl("app"),
-                target.user(), target.password()), Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (target != null) {
-            target.close();
-        }
-        if (source != null) {
-            source.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresSourceAndTargets postgres = new PostgresSourceAndTargets("moves", "public.moves", 1);
+    static final TableSchema MOVES = PostgresSourceAndTargets.MOVES;
 
     @BeforeEach
     void resetTables() throws Exception {
-        try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
+        try (Connection s = postgres.source().connect("app"); Statement st = s.createStatement()) {
             st.execute("DROP TABLE IF EXISTS public.moves");
-            st.execute("CREATE TABLE public.moves (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text)");
+            st.execute(PostgresSourceAndTargets.MOVES_ON_SOURCE);
             st.execute("INSERT INTO public.moves VALUES (1, 'globex', 'one')");
             ReverseReplicator.prepareSource(s);
-            ReverseReplicator.begin(s, spec.name(), List.of("pg_a"), 2, Instant.now().plusSeconds(3600));
+            ReverseReplicator.begin(s, postgres.spec().name(), List.of("pg_a"), 2, Instant.now().plusSeconds(3600));
         }
-        try (Connection t = target.connect("app"); Statement st = t.createStatement()) {
+        try (Connection t = postgres.target(0).connect("app"); Statement st = t.createStatement()) {
             st.execute("DROP TABLE IF EXISTS public.moves");
-            st.execute("CREATE TABLE public.moves (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text, "
-                    + "_ss_lsn bigint NOT NULL DEFAULT 0)");
+            st.execute(PostgresSourceAndTargets.MOVES_ON_TARGET);
             st.execute("INSERT INTO public.moves VALUES (1, 'globex', 'one', 100)");
         }
-        ReverseLog.prepare(spec.target("pg_a"), List.of(MOVES));
-        ReverseLog.start(spec.target("pg_a"), List.of(MOVES));
+        ReverseLog.prepare(postgres.spec().target("pg_a"), List.of(MOVES));
+        ReverseLog.start(postgres.spec().target("pg_a"), List.of(MOVES));
     }
 
     /** A connection as an application (its writes are logged). */
     private static Connection app() throws SQLException {
-        return DriverManager.getConnection(target.jdbcUrl("app"), target.user(), target.password());
+        return PostgresSourceAndTargets.application(postgres.target(0));
     }
 
     @Test
@@ -100,18 +62,18 @@ class ReverseReplicatorIT {
             st.executeUpdate("INSERT INTO public.moves (id, tenant_id, note) VALUES (2, 'initech', 'two')");
             st.executeUpdate("UPDATE public.moves SET note = 'two v2' WHERE id = 2");
         }
-        try (Connection s = source.connect("app"); Statement st = s.createStatement()) {
+        try (Connection s = postgres.source().connect("app"); Statement st = s.createStatement()) {
             st.executeUpdate("UPDATE public.moves SET tenant_id = 'acme', note = 'moved' WHERE id = 1");
         }
-        LogCopy copier = new LogCopy(spec, List.of(MOVES));
+        LogCopy copier = new LogCopy(postgres.spec(), List.of(MOVES));
 
         long first = copyAll(copier);
         long second = copyAll(copier);
 
         assertThat(first).isEqualTo(3);
         assertThat(second).as("entries copied again").isZero();
-        assertThat(sourceRows()).containsExactlyInAnyOrderEntriesOf(Map.of(1L, "acme/moved", 2L, "initech/two v2"));
-        try (Connection t = target.connect("app"); Statement st = t.createStatement();
+        assertThat(postgres.sourceMoves()).containsExactlyInAnyOrderEntriesOf(Map.of(1L, "acme/moved", 2L, "initech/two v2"));
+        try (Connection t = postgres.target(0).connect("app"); Statement st = t.createStatement();
              ResultSet rs = st.executeQuery("SELECT (SELECT _ss_lsn FROM public.moves WHERE id = 2), "
                      + "(SELECT lsn FROM shardshift.shardshift_tombstones WHERE table_name = 'public.moves' AND key = ARRAY['1'])")) {
             rs.next();
@@ -122,7 +84,7 @@ class ReverseReplicatorIT {
 
     @Test
     void shouldNotCopyPastALogWriterStillInProgress() throws Exception {
-        try (ReverseReplicator replicator = new ReverseReplicator(spec, List.of(MOVES), Instant.now().plusSeconds(3600), r -> true).start();
+        try (ReverseReplicator replicator = new ReverseReplicator(postgres.spec(), List.of(MOVES), Instant.now().plusSeconds(3600), r -> true).start();
              Connection slow = app(); Connection fast = app()) {
             slow.setAutoCommit(false);
             try (Statement st = slow.createStatement()) {
@@ -132,10 +94,10 @@ class ReverseReplicatorIT {
                 st.executeUpdate("INSERT INTO public.moves (id, tenant_id, note) VALUES (11, 'hooli', 'fast')");
             }
 
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> !sourceRows().containsKey(11L));
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> !postgres.sourceMoves().containsKey(11L));
             slow.commit();
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> sourceRows().keySet().containsAll(List.of(10L, 11L)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> postgres.sourceMoves().keySet().containsAll(List.of(10L, 11L)));
             await().atMost(Duration.ofSeconds(10)).until(() -> replicator.lag() == 0 && logSize() == 0);
             assertThat(replicator.copied()).containsEntry("pg_a", 2L);
         }
@@ -144,7 +106,7 @@ class ReverseReplicatorIT {
     @Test
     void shouldEndTheWindowOnTimeAfterALastRound() throws Exception {
         AtomicBoolean ended = new AtomicBoolean();
-        try (ReverseReplicator replicator = new ReverseReplicator(spec, List.of(MOVES), Instant.now().plusSeconds(1),
+        try (ReverseReplicator replicator = new ReverseReplicator(postgres.spec(), List.of(MOVES), Instant.now().plusSeconds(1),
                 r -> {
                     ended.set(true);
                     return true;
@@ -158,7 +120,7 @@ class ReverseReplicatorIT {
     }
 
     private static long copyAll(LogCopy copier) throws SQLException {
-        try (Connection s = source.connect("app"); Connection t = target.connect("app")) {
+        try (Connection s = postgres.source().connect("app"); Connection t = postgres.target(0).connect("app")) {
             s.setAutoCommit(false);
             long n = copier.copyInto(s, Map.of("pg_a", t), Map.of("pg_a", Long.MAX_VALUE), Long.MAX_VALUE).writes();
             s.commit();
@@ -166,19 +128,9 @@ class ReverseReplicatorIT {
         }
     }
 
-    private static Map<Long, String> sourceRows() throws SQLException {
-        Map<Long, String> rows = new java.util.HashMap<>();
-        try (Connection s = source.connect("app"); Statement st = s.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, tenant_id, note FROM public.moves")) {
-            while (rs.next()) {
-                rows.put(rs.getLong(1), rs.getString(2) + "/" + rs.getString(3));
-            }
-        }
-        return rows;
-    }
 
     private static long logSize() throws SQLException {
-        try (Connection t = target.connect("app"); Statement st = t.createStatement();
+        try (Connection t = postgres.target(0).connect("app"); Statement st = t.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM " + ReverseLog.LOG_TABLE)) {
             rs.next();
             return rs.getLong(1);

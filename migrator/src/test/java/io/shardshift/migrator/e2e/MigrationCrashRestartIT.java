@@ -2,6 +2,7 @@ package io.shardshift.migrator.e2e;
 
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.migrator.cli.ShardshiftCli;
+import io.shardshift.testkit.ChildJvm;
 import io.shardshift.testkit.DemoFixture;
 import io.shardshift.testkit.DemoStack;
 import io.shardshift.testkit.WriteLoad;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -87,17 +87,8 @@ class MigrationCrashRestartIT {
     }
 
     private static Process startMigrator(Path spec, Path state, Path log) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx1g");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ShardshiftCli.class.getName());
-        cmd.add("migrate");
-        cmd.add("--spec=" + spec);
-        cmd.add("--state-dir=" + state);
-        cmd.add("--status-every=PT1S");
-        cmd.add("--http-port=0");
+        List<String> cmd = ChildJvm.command(List.of("-Xmx1g"), ShardshiftCli.class,
+                List.of("migrate", "--spec=" + spec, "--state-dir=" + state, "--status-every=PT1S", "--http-port=0"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("SHARDSHIFT_DEMO_PASSWORD", stack.source().password());
         pb.environment().put("CI", "true");

@@ -66,10 +66,10 @@ class SourceDdlIT {
 
     @Test
     void shouldFollowAddColumnAndWideningUnderWritesWithoutPausing(@TempDir Path state) throws Exception {
-        source("DROP TABLE IF EXISTS public.items");
-        source("CREATE TABLE public.items (id bigint PRIMARY KEY, tenant_id text NOT NULL, note varchar(10), qty integer)");
-        source("ALTER TABLE public.items REPLICA IDENTITY FULL");
-        source("INSERT INTO public.items SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END, 'n' || g, g"
+        stack.executeOnSource("DROP TABLE IF EXISTS public.items");
+        stack.executeOnSource("CREATE TABLE public.items (id bigint PRIMARY KEY, tenant_id text NOT NULL, note varchar(10), qty integer)");
+        stack.executeOnSource("ALTER TABLE public.items REPLICA IDENTITY FULL");
+        stack.executeOnSource("INSERT INTO public.items SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END, 'n' || g, g"
                 + " FROM generate_series(1, 3000) g");
         MigrationSpec spec = spec("ddl_add", "public.items");
 
@@ -80,16 +80,16 @@ class SourceDdlIT {
             assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
             writer.start();
             writer.awaitWrites(200);
-            source("ALTER TABLE public.items ADD COLUMN color text");
+            stack.executeOnSource("ALTER TABLE public.items ADD COLUMN color text");
             writer.phase.set(1);
             writer.awaitWrites(200);
-            source("ALTER TABLE public.items ADD COLUMN score integer NOT NULL DEFAULT 7");
+            stack.executeOnSource("ALTER TABLE public.items ADD COLUMN score integer NOT NULL DEFAULT 7");
             writer.phase.set(2);
             writer.awaitWrites(200);
-            source("ALTER TABLE public.items ALTER COLUMN note TYPE varchar(40)");
+            stack.executeOnSource("ALTER TABLE public.items ALTER COLUMN note TYPE varchar(40)");
             writer.phase.set(3);
             writer.awaitWrites(200);
-            source("ALTER TABLE public.items ALTER COLUMN qty TYPE bigint");
+            stack.executeOnSource("ALTER TABLE public.items ALTER COLUMN qty TYPE bigint");
             writer.phase.set(4);
             writer.awaitWrites(200);
             writer.close();
@@ -110,29 +110,29 @@ class SourceDdlIT {
                 List<ColumnDef> onTarget = PgProvisioner.columnsOnTarget(spec.targets().get(i), now.id());
                 assertThat(onTarget).as("columns on target " + i).containsExactlyElementsOf(now.columns());
             }
-            assertThat(targetCount("public.items", "score = 7 AND id <= 3000 AND color IS NULL"))
+            assertThat(stack.countOnTargets("public.items", "score = 7 AND id <= 3000 AND color IS NULL"))
                     .as("rows from before the ADD keep the default").isPositive();
         }
     }
 
     @Test
     void shouldFollowAtRestartTheColumnsAddedAndWidenedWhileTheMigratorWasStopped(@TempDir Path state) throws Exception {
-        source("DROP TABLE IF EXISTS public.tags");
-        source("CREATE TABLE public.tags (id bigint PRIMARY KEY, tenant_id text NOT NULL, tag varchar(6))");
-        source("ALTER TABLE public.tags REPLICA IDENTITY FULL");
-        source("INSERT INTO public.tags SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END, 't' || g"
+        stack.executeOnSource("DROP TABLE IF EXISTS public.tags");
+        stack.executeOnSource("CREATE TABLE public.tags (id bigint PRIMARY KEY, tenant_id text NOT NULL, tag varchar(6))");
+        stack.executeOnSource("ALTER TABLE public.tags REPLICA IDENTITY FULL");
+        stack.executeOnSource("INSERT INTO public.tags SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END, 't' || g"
                 + " FROM generate_series(1, 1000) g");
         MigrationSpec spec = spec("ddl_restart", "public.tags");
         try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
             assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
-            source("UPDATE public.tags SET tag = 'before' WHERE id % 5 = 0");
+            stack.executeOnSource("UPDATE public.tags SET tag = 'before' WHERE id % 5 = 0");
             Drain.await(runner.lag(), Duration.ofMinutes(1));
-            source("UPDATE public.tags SET tag = 'stop' WHERE id % 7 = 0");
+            stack.executeOnSource("UPDATE public.tags SET tag = 'stop' WHERE id % 7 = 0");
         }
-        source("ALTER TABLE public.tags ADD COLUMN weight numeric(6,2) DEFAULT 1.5");
-        source("ALTER TABLE public.tags ALTER COLUMN tag TYPE varchar(30)");
-        source("UPDATE public.tags SET tag = 'a longer tag after restart', weight = 2.25 WHERE id % 3 = 0");
-        source("INSERT INTO public.tags VALUES (5000, 'acme', 'new row while stopped', 9.75)");
+        stack.executeOnSource("ALTER TABLE public.tags ADD COLUMN weight numeric(6,2) DEFAULT 1.5");
+        stack.executeOnSource("ALTER TABLE public.tags ALTER COLUMN tag TYPE varchar(30)");
+        stack.executeOnSource("UPDATE public.tags SET tag = 'a longer tag after restart', weight = 2.25 WHERE id % 3 = 0");
+        stack.executeOnSource("INSERT INTO public.tags VALUES (5000, 'acme', 'new row while stopped', 9.75)");
 
         try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
             Drain.await(runner.lag(), Duration.ofMinutes(2));
@@ -148,16 +148,16 @@ class SourceDdlIT {
 
     @Test
     void shouldPauseTheTableWhenATypeIsNarrowedNamingTheColumnAndBothTypes(@TempDir Path state) throws Exception {
-        source("DROP TABLE IF EXISTS public.labels");
-        source("CREATE TABLE public.labels (id bigint PRIMARY KEY, tenant_id text NOT NULL, label varchar(20))");
-        source("ALTER TABLE public.labels REPLICA IDENTITY FULL");
-        source("INSERT INTO public.labels SELECT g, 'acme', 'l' || g FROM generate_series(1, 500) g");
+        stack.executeOnSource("DROP TABLE IF EXISTS public.labels");
+        stack.executeOnSource("CREATE TABLE public.labels (id bigint PRIMARY KEY, tenant_id text NOT NULL, label varchar(20))");
+        stack.executeOnSource("ALTER TABLE public.labels REPLICA IDENTITY FULL");
+        stack.executeOnSource("INSERT INTO public.labels SELECT g, 'acme', 'l' || g FROM generate_series(1, 500) g");
         MigrationSpec spec = spec("ddl_narrow", "public.labels");
 
         try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
             assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
-            source("ALTER TABLE public.labels ALTER COLUMN label TYPE varchar(8)");
-            source("UPDATE public.labels SET label = 'after' WHERE id <= 10");
+            stack.executeOnSource("ALTER TABLE public.labels ALTER COLUMN label TYPE varchar(8)");
+            stack.executeOnSource("UPDATE public.labels SET label = 'after' WHERE id <= 10");
 
             await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(runner.pausedTables())
                     .singleElement().satisfies(p -> {
@@ -174,19 +174,21 @@ class SourceDdlIT {
     @Test
     void shouldCopyTheRowsOfAPartitionAttachedWithRows(@TempDir Path state) throws Exception {
         createMonthlyTable("public.events", 2);
-        source(insertDays("public.events", 1, 2_000, "backfilled", 59));
+        stack.executeOnSource(insertDays("public.events", 1, 2_000, "backfilled", 59));
         MigrationSpec spec = spec("part_attach", "public.events");
 
         try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
             assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
-            source("DROP TABLE IF EXISTS public.events_m3");
-            source("CREATE TABLE public.events_m3 (id bigint NOT NULL, tenant_id text NOT NULL, day date NOT NULL, note text)");
-            source("ALTER TABLE public.events_m3 REPLICA IDENTITY FULL");
-            source("INSERT INTO public.events_m3 SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END,"
+            stack.executeOnSource("DROP TABLE IF EXISTS public.events_m3");
+            stack.executeOnSource("CREATE TABLE public.events_m3 (id bigint NOT NULL, tenant_id text NOT NULL, day date NOT NULL,"
+                    + " note text)");
+            stack.executeOnSource("ALTER TABLE public.events_m3 REPLICA IDENTITY FULL");
+            stack.executeOnSource("INSERT INTO public.events_m3 SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END,"
                     + " date '2026-03-01' + (g % 28), 'attached' FROM generate_series(5001, 5600) g");
-            source("ALTER TABLE public.events ATTACH PARTITION public.events_m3 FOR VALUES FROM ('2026-03-01') TO ('2026-04-01')");
-            source("UPDATE public.events SET note = 'updated after attach' WHERE id % 10 = 0");
-            source(insertDays("public.events", 6_001, 6_100, "streamed", 89));
+            stack.executeOnSource("ALTER TABLE public.events ATTACH PARTITION public.events_m3"
+                    + " FOR VALUES FROM ('2026-03-01') TO ('2026-04-01')");
+            stack.executeOnSource("UPDATE public.events SET note = 'updated after attach' WHERE id % 10 = 0");
+            stack.executeOnSource(insertDays("public.events", 6_001, 6_100, "streamed", 89));
 
             TableSchema table = readSource(TableId.parse("public.events"));
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
@@ -196,7 +198,7 @@ class SourceDdlIT {
                 assertThat(report.mismatches()).as("rows that differ").isEmpty();
                 assertThat(report.clean()).isTrue();
             });
-            assertThat(targetCount("public.events", "note = 'attached'")).as("rows of the attached partition").isPositive();
+            assertThat(stack.countOnTargets("public.events", "note = 'attached'")).as("rows of the attached partition").isPositive();
             assertThat(runner.deadLetters()).isZero();
         }
     }
@@ -204,12 +206,12 @@ class SourceDdlIT {
     @Test
     void shouldPauseTheTableWhenAPartitionIsDetachedNamingItAndTheFix(@TempDir Path state) throws Exception {
         createMonthlyTable("public.visits", 3);
-        source(insertDays("public.visits", 1, 900, "backfilled", 89));
+        stack.executeOnSource(insertDays("public.visits", 1, 900, "backfilled", 89));
         MigrationSpec spec = spec("part_detach", "public.visits");
 
         try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
             assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
-            source("ALTER TABLE public.visits DETACH PARTITION public.visits_m2");
+            stack.executeOnSource("ALTER TABLE public.visits DETACH PARTITION public.visits_m2");
 
             await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(runner.pausedTables())
                     .singleElement().satisfies(p -> {
@@ -226,24 +228,26 @@ class SourceDdlIT {
     void shouldGiveTheTargetsTheSamePartitioningAndCreateAPartitionAttachedDuringTheMigration(@TempDir Path state)
             throws Exception {
         createMonthlyTable("public.sales", 2);
-        source("CREATE TABLE public.sales_other PARTITION OF public.sales DEFAULT");
-        source("ALTER TABLE public.sales_other REPLICA IDENTITY FULL");
-        source(insertDays("public.sales", 1, 1_500, "backfilled", 59));
-        source("INSERT INTO public.sales VALUES (9001, 'acme', '2027-05-01', 'in the default partition')");
+        stack.executeOnSource("CREATE TABLE public.sales_other PARTITION OF public.sales DEFAULT");
+        stack.executeOnSource("ALTER TABLE public.sales_other REPLICA IDENTITY FULL");
+        stack.executeOnSource(insertDays("public.sales", 1, 1_500, "backfilled", 59));
+        stack.executeOnSource("INSERT INTO public.sales VALUES (9001, 'acme', '2027-05-01', 'in the default partition')");
         MigrationSpec spec = SpecLoader.parse(stack.specYaml("part_same", 200)
                         .replace("- name: public.orders", "- {name: public.sales, targetPartitioning: same}"),
                 Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
 
         try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
             assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
-            source("UPDATE public.sales SET note = 'streamed update' WHERE id % 9 = 0");
-            source("DELETE FROM public.sales WHERE id % 13 = 0");
-            source("DROP TABLE IF EXISTS public.sales_m3");
-            source("CREATE TABLE public.sales_m3 (id bigint NOT NULL, tenant_id text NOT NULL, day date NOT NULL, note text)");
-            source("ALTER TABLE public.sales_m3 REPLICA IDENTITY FULL");
-            source("INSERT INTO public.sales_m3 SELECT g, 'globex', date '2026-03-01' + (g % 28), 'attached'"
+            stack.executeOnSource("UPDATE public.sales SET note = 'streamed update' WHERE id % 9 = 0");
+            stack.executeOnSource("DELETE FROM public.sales WHERE id % 13 = 0");
+            stack.executeOnSource("DROP TABLE IF EXISTS public.sales_m3");
+            stack.executeOnSource("CREATE TABLE public.sales_m3 (id bigint NOT NULL, tenant_id text NOT NULL, day date NOT NULL,"
+                    + " note text)");
+            stack.executeOnSource("ALTER TABLE public.sales_m3 REPLICA IDENTITY FULL");
+            stack.executeOnSource("INSERT INTO public.sales_m3 SELECT g, 'globex', date '2026-03-01' + (g % 28), 'attached'"
                     + " FROM generate_series(3001, 3300) g");
-            source("ALTER TABLE public.sales ATTACH PARTITION public.sales_m3 FOR VALUES FROM ('2026-03-01') TO ('2026-04-01')");
+            stack.executeOnSource("ALTER TABLE public.sales ATTACH PARTITION public.sales_m3"
+                    + " FOR VALUES FROM ('2026-03-01') TO ('2026-04-01')");
 
             TableSchema table = readSource(TableId.parse("public.sales"));
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
@@ -262,7 +266,7 @@ class SourceDdlIT {
                 assertThat(scalar(stack.targets().get(i).connect(DemoStack.DATABASE), layout))
                         .as("partitioning of target " + i).isEqualTo(onSource);
             }
-            assertThat(targetCount("public.sales_m3", "note = 'attached'")).as("attached rows in their partition")
+            assertThat(stack.countOnTargets("public.sales_m3", "note = 'attached'")).as("attached rows in their partition")
                     .isEqualTo(300);
             assertThat(runner.deadLetters()).isZero();
         }
@@ -270,9 +274,9 @@ class SourceDdlIT {
 
     @Test
     void shouldRefuseTheSamePartitioningForATableThatIsNotPartitioned(@TempDir Path state) throws Exception {
-        source("DROP TABLE IF EXISTS public.flat");
-        source("CREATE TABLE public.flat (id bigint PRIMARY KEY, tenant_id text NOT NULL)");
-        source("ALTER TABLE public.flat REPLICA IDENTITY FULL");
+        stack.executeOnSource("DROP TABLE IF EXISTS public.flat");
+        stack.executeOnSource("CREATE TABLE public.flat (id bigint PRIMARY KEY, tenant_id text NOT NULL)");
+        stack.executeOnSource("ALTER TABLE public.flat REPLICA IDENTITY FULL");
         MigrationSpec spec = SpecLoader.parse(stack.specYaml("part_flat", 200)
                         .replace("- name: public.orders", "- {name: public.flat, targetPartitioning: same}"),
                 Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
@@ -291,16 +295,16 @@ class SourceDdlIT {
 
     /** A table partitioned by month from January 2026, {@code months} partitions, with REPLICA IDENTITY FULL. */
     private static void createMonthlyTable(String table, int months) throws SQLException {
-        source("DROP TABLE IF EXISTS " + table + " CASCADE");
-        source("CREATE TABLE " + table + " (id bigint NOT NULL, tenant_id text NOT NULL, day date NOT NULL, note text,"
+        stack.executeOnSource("DROP TABLE IF EXISTS " + table + " CASCADE");
+        stack.executeOnSource("CREATE TABLE " + table + " (id bigint NOT NULL, tenant_id text NOT NULL, day date NOT NULL, note text,"
                 + " PRIMARY KEY (id, day)) PARTITION BY RANGE (day)");
         for (int m = 1; m <= months; m++) {
-            source("DROP TABLE IF EXISTS " + table + "_m" + m);
-            source("CREATE TABLE " + table + "_m" + m + " PARTITION OF " + table + " FOR VALUES FROM ('2026-0" + m
+            stack.executeOnSource("DROP TABLE IF EXISTS " + table + "_m" + m);
+            stack.executeOnSource("CREATE TABLE " + table + "_m" + m + " PARTITION OF " + table + " FOR VALUES FROM ('2026-0" + m
                     + "-01') TO ('2026-0" + (m + 1) + "-01')");
-            source("ALTER TABLE " + table + "_m" + m + " REPLICA IDENTITY FULL");
+            stack.executeOnSource("ALTER TABLE " + table + "_m" + m + " REPLICA IDENTITY FULL");
         }
-        source("ALTER TABLE " + table + " REPLICA IDENTITY FULL");
+        stack.executeOnSource("ALTER TABLE " + table + " REPLICA IDENTITY FULL");
     }
 
     /** Rows with ids from..to on days spread over the first {@code days} days of 2026. */
@@ -406,23 +410,5 @@ class SourceDdlIT {
         try (Connection c = stack.source().connect(DemoStack.DATABASE)) {
             return new SourceCatalog(c).read(table);
         }
-    }
-
-    private static void source(String sql) throws SQLException {
-        try (Connection c = stack.source().connect(DemoStack.DATABASE); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
-    private static long targetCount(String table, String where) throws SQLException {
-        long n = 0;
-        for (int i = 0; i < 2; i++) {
-            try (Connection c = stack.targets().get(i).connect(DemoStack.DATABASE); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table + " WHERE " + where)) {
-                rs.next();
-                n += rs.getLong(1);
-            }
-        }
-        return n;
     }
 }

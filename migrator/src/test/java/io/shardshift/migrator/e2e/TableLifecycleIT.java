@@ -62,14 +62,14 @@ class TableLifecycleIT {
         MigrationSpec spec = stack.spec("truncate", 500);
         try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
             assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
-            source("UPDATE public.orders SET status = 'before-truncate' WHERE id % 7 = 0");
-            source("INSERT INTO public.orders (tenant_id, customer, status, amount) "
+            stack.executeOnSource("UPDATE public.orders SET status = 'before-truncate' WHERE id % 7 = 0");
+            stack.executeOnSource("INSERT INTO public.orders (tenant_id, customer, status, amount) "
                     + "SELECT CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END, 'c', 'new', g FROM generate_series(1, 300) g");
-            source("TRUNCATE public.orders");
-            source("INSERT INTO public.orders (tenant_id, customer, status, amount) "
+            stack.executeOnSource("TRUNCATE public.orders");
+            stack.executeOnSource("INSERT INTO public.orders (tenant_id, customer, status, amount) "
                     + "SELECT CASE WHEN g % 3 = 0 THEN 'acme' ELSE 'initech' END, 'c', 'after', g FROM generate_series(1, 1000) g");
-            source("UPDATE public.orders SET status = 'updated-after' WHERE id % 5 = 0");
-            source("DELETE FROM public.orders WHERE id % 11 = 0");
+            stack.executeOnSource("UPDATE public.orders SET status = 'updated-after' WHERE id % 5 = 0");
+            stack.executeOnSource("DELETE FROM public.orders WHERE id % 11 = 0");
 
             Drain.await(runner.lag(), Duration.ofMinutes(2));
 
@@ -84,28 +84,28 @@ class TableLifecycleIT {
 
     @Test
     void shouldMigrateARangePartitionedTableWithChangesInEveryPartition(@TempDir Path state) throws Exception {
-        source("DROP TABLE IF EXISTS public.events");
-        source("""
+        stack.executeOnSource("DROP TABLE IF EXISTS public.events");
+        stack.executeOnSource("""
                 CREATE TABLE public.events (id bigint NOT NULL, tenant_id text NOT NULL, day date NOT NULL, note text,
                   PRIMARY KEY (id, day)) PARTITION BY RANGE (day)""");
         for (int m = 1; m <= 3; m++) {
-            source("CREATE TABLE public.events_m" + m + " PARTITION OF public.events FOR VALUES FROM ('2026-0" + m
+            stack.executeOnSource("CREATE TABLE public.events_m" + m + " PARTITION OF public.events FOR VALUES FROM ('2026-0" + m
                     + "-01') TO ('2026-0" + (m + 1) + "-01')");
-            source("ALTER TABLE public.events_m" + m + " REPLICA IDENTITY FULL");
+            stack.executeOnSource("ALTER TABLE public.events_m" + m + " REPLICA IDENTITY FULL");
         }
-        source("ALTER TABLE public.events REPLICA IDENTITY FULL");
-        source(insertEvents(1, 6_000, "backfilled"));
+        stack.executeOnSource("ALTER TABLE public.events REPLICA IDENTITY FULL");
+        stack.executeOnSource(insertEvents(1, 6_000, "backfilled"));
         MigrationSpec spec = SpecLoader.parse(stack.specYaml("parts", 500).replace("public.orders", "public.events"),
                 Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
 
         try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
-            source(insertEvents(6_001, 6_600, "during-backfill"));
-            source("UPDATE public.events SET note = 'updated-during-backfill' WHERE id % 13 = 0");
+            stack.executeOnSource(insertEvents(6_001, 6_600, "during-backfill"));
+            stack.executeOnSource("UPDATE public.events SET note = 'updated-during-backfill' WHERE id % 13 = 0");
             assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
-            source(insertEvents(6_601, 7_200, "streamed"));
-            source("UPDATE public.events SET note = 'updated', tenant_id = 'acme' WHERE id % 7 = 0");
-            source("DELETE FROM public.events WHERE id % 11 = 0");
-            source("UPDATE public.events SET day = day + 31 WHERE id % 17 = 0 AND day < '2026-03-01'");
+            stack.executeOnSource(insertEvents(6_601, 7_200, "streamed"));
+            stack.executeOnSource("UPDATE public.events SET note = 'updated', tenant_id = 'acme' WHERE id % 7 = 0");
+            stack.executeOnSource("DELETE FROM public.events WHERE id % 11 = 0");
+            stack.executeOnSource("UPDATE public.events SET day = day + 31 WHERE id % 17 = 0 AND day < '2026-03-01'");
 
             Drain.await(runner.lag(), Duration.ofMinutes(2));
 
@@ -120,20 +120,20 @@ class TableLifecycleIT {
     @Test
     void shouldPauseTheTableOnDropColumnWriteNoNullAndApplyTheHeldChangesAfterResume(@TempDir Path state)
             throws Exception {
-        source("DROP TABLE IF EXISTS public.notes");
-        source("CREATE TABLE public.notes (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text, extra text)");
-        source("ALTER TABLE public.notes REPLICA IDENTITY FULL");
-        source("INSERT INTO public.notes SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END, 'n', 'x' || g"
+        stack.executeOnSource("DROP TABLE IF EXISTS public.notes");
+        stack.executeOnSource("CREATE TABLE public.notes (id bigint PRIMARY KEY, tenant_id text NOT NULL, note text, extra text)");
+        stack.executeOnSource("ALTER TABLE public.notes REPLICA IDENTITY FULL");
+        stack.executeOnSource("INSERT INTO public.notes SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END, 'n', 'x' || g"
                 + " FROM generate_series(1, 2000) g");
         MigrationSpec spec = SpecLoader.parse(stack.specYaml("dropcol", 500).replace("public.orders", "public.notes"),
                 Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
 
         try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
             assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
-            source("UPDATE public.notes SET note = 'before-drop' WHERE id % 10 = 0");
-            source("ALTER TABLE public.notes DROP COLUMN extra");
-            source("INSERT INTO public.notes SELECT g, 'acme', 'after-drop' FROM generate_series(2001, 2100) g");
-            source("UPDATE public.notes SET note = 'updated-after-drop' WHERE id % 7 = 0");
+            stack.executeOnSource("UPDATE public.notes SET note = 'before-drop' WHERE id % 10 = 0");
+            stack.executeOnSource("ALTER TABLE public.notes DROP COLUMN extra");
+            stack.executeOnSource("INSERT INTO public.notes SELECT g, 'acme', 'after-drop' FROM generate_series(2001, 2100) g");
+            stack.executeOnSource("UPDATE public.notes SET note = 'updated-after-drop' WHERE id % 7 = 0");
 
             await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(runner.pausedTables())
                     .singleElement().satisfies(p -> {
@@ -141,9 +141,9 @@ class TableLifecycleIT {
                         assertThat(p.reason()).contains("column extra is no longer in the changes");
                         assertThat(p.lsn()).isPositive();
                     }));
-            assertThat(targetCount("public.notes", "id > 2000")).as("rows inserted after the drop").isZero();
-            assertThat(targetCount("public.notes", "extra IS NULL")).as("rows with extra written as NULL").isZero();
-            assertThat(targetCount("public.notes", "note = 'updated-after-drop'")).as("updates after the drop").isZero();
+            assertThat(stack.countOnTargets("public.notes", "id > 2000")).as("rows inserted after the drop").isZero();
+            assertThat(stack.countOnTargets("public.notes", "extra IS NULL")).as("rows with extra written as NULL").isZero();
+            assertThat(stack.countOnTargets("public.notes", "note = 'updated-after-drop'")).as("updates after the drop").isZero();
             assertThat(runner.deadLetters()).isZero();
             assertThatThrownBy(() -> runner.resumeTable(TableId.parse("public.notes")))
                     .as("resume before the targets have the DDL").isInstanceOf(IllegalStateException.class)
@@ -157,7 +157,7 @@ class TableLifecycleIT {
             }
             assertThat(runner.resumeTable(TableId.parse("public.notes"))).contains("resumed");
             assertThat(runner.pausedTables()).isEmpty();
-            source("INSERT INTO public.notes VALUES (3000, 'globex', 'after-resume')");
+            stack.executeOnSource("INSERT INTO public.notes VALUES (3000, 'globex', 'after-resume')");
             Drain.await(runner.lag(), Duration.ofMinutes(2));
 
             TableSchema now = runner.tables().get(0);
@@ -177,12 +177,6 @@ class TableLifecycleIT {
                 + " date '2026-01-01' + (g % 90), '" + note + "' FROM generate_series(" + from + ", " + to + ") g";
     }
 
-    private static void source(String sql) throws SQLException {
-        try (Connection c = stack.source().connect(DemoStack.DATABASE); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
     private static long countSourceRows() throws SQLException {
         return count(stack.source().connect(DemoStack.DATABASE));
     }
@@ -190,18 +184,6 @@ class TableLifecycleIT {
     private static long targetRows() throws SQLException {
         return count(stack.targets().get(0).connect(DemoStack.DATABASE))
                 + count(stack.targets().get(1).connect(DemoStack.DATABASE));
-    }
-
-    private static long targetCount(String table, String where) throws SQLException {
-        long n = 0;
-        for (int i = 0; i < 2; i++) {
-            try (Connection c = stack.targets().get(i).connect(DemoStack.DATABASE); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table + " WHERE " + where)) {
-                rs.next();
-                n += rs.getLong(1);
-            }
-        }
-        return n;
     }
 
     private static long count(Connection connection) throws SQLException {

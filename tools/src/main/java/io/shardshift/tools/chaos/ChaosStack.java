@@ -96,29 +96,8 @@ final class ChaosStack implements AutoCloseable {
      * collection, the migrator reaching {@code pg_a} through the proxy when {@code viaProxy}.
      */
     String specYaml(String name, String db, String collection, boolean viaProxy) {
-        DevPostgres a = target(0);
-        DevPostgres b = target(1);
-        String aUrl = viaProxy ? "jdbc:postgresql://127.0.0.1:" + proxyToA.port() + "/" + db : a.jdbcUrl(db);
-        return """
-                name: %s
-                source:
-                  jdbcUrl: %s
-                  user: %s
-                  password: ${env:SHARDSHIFT_DEMO_PASSWORD}
-                tables:
-                  - name: public.orders
-                kafka:
-                  bootstrapServers: %s
-                  partitions: 4
-                targets:
-                  - {name: pg_a, jdbcUrl: "%s", user: %s, password: "${env:SHARDSHIFT_DEMO_PASSWORD}"}
-                  - {name: pg_b, jdbcUrl: "%s", user: %s, password: "${env:SHARDSHIFT_DEMO_PASSWORD}"}
-                layout:
-                  generation: 2
-                  shardKey: tenant_id
-                  buckets: 64
-                  targets: [pg_a, pg_b]
-                  hotTenants: {%s: pg_b}
+        String aUrl = viaProxy ? "jdbc:postgresql://127.0.0.1:" + proxyToA.port() + "/" + db : target(0).jdbcUrl(db);
+        return stack.layoutYaml(name, db, aUrl, 4) + """
                 apply:
                   batchSize: 500
                   threads: 2
@@ -130,25 +109,7 @@ final class ChaosStack implements AutoCloseable {
                   gateTimeout: 120s
                   observationWindow: 30m
                   verify: false
-                search:
-                  - name: orders_search
-                    zkHost: "%s"
-                    collection: %s
-                    version: 2
-                    shards: 2
-                    table: public.orders
-                    fields:
-                      - {column: tenant_id}
-                      - {column: customer}
-                      - {column: status}
-                      - {column: amount, type: pdouble}
-                      - {column: created_at, type: pdate}
-                      - {column: note, type: text_general}
-                    hotTenants: {%s: 1}
-                    commitWithinMs: 1000
-                """.formatted(name, source().jdbcUrl(db), source().user(), stack.kafka().bootstrapServers(),
-                aUrl, a.user(), b.jdbcUrl(db), b.user(), DemoSource.HOT_TENANT, stack.solr().zkHost(), collection,
-                DemoSource.HOT_TENANT);
+                """ + DemoStack.searchYaml("orders_search", stack.solr().zkHost(), collection, 2, 2, 1, 1000);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.shardshift.tools.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardshift.migrator.cli.ShardshiftCli;
+import io.shardshift.testkit.ChildJvm;
 
 import java.io.IOException;
 import java.net.URI;
@@ -52,22 +53,13 @@ final class MigratorProcess implements AutoCloseable {
      */
     static MigratorProcess start(String migration, Path specFile, Path state, Path log, String password,
                                  String stepHook, boolean hold) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx1g");
-        cmd.add("-XX:+UseSerialGC");
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseSerialGC"));
         if (stepHook != null) {
-            cmd.add("-Dshardshift.test.afterStep=" + stepHook);
-            cmd.add("-Dshardshift.test.afterStepAction=" + (hold ? "hold" : "halt"));
+            jvmOptions.add("-Dshardshift.test.afterStep=" + stepHook);
+            jvmOptions.add("-Dshardshift.test.afterStepAction=" + (hold ? "hold" : "halt"));
         }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ShardshiftCli.class.getName());
-        cmd.add("migrate");
-        cmd.add("--spec=" + specFile);
-        cmd.add("--state-dir=" + state);
-        cmd.add("--status-every=PT2S");
-        cmd.add("--http-port=0");
+        List<String> cmd = ChildJvm.command(jvmOptions, ShardshiftCli.class,
+                List.of("migrate", "--spec=" + specFile, "--state-dir=" + state, "--status-every=PT2S", "--http-port=0"));
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
