@@ -199,11 +199,16 @@ public final class ObservationWindow implements AutoCloseable {
                 refuse(r, e.getMessage());
                 return false;
             }
-            replicator = null;
-            ended = true;
-            refusedFor = null;
             LOG.info("observation window of generation {} ended at {}: rollback is no longer possible", generation, r.windowEnd());
-            listener.ended(generation, r.windowEnd(), r.copied());
+            try {
+                // the end is recorded (audit) before the window reports itself inactive, so whoever sees it
+                // inactive also finds the record
+                listener.ended(generation, r.windowEnd(), r.copied());
+            } finally {
+                replicator = null;
+                ended = true;
+                refusedFor = null;
+            }
             return true;
         } finally {
             switching.unlock();
