@@ -141,7 +141,7 @@ public final class MigrationRunner implements AutoCloseable {
         backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
                 search, deadLetters);
         backfill.start(rebackfill);
-        watch = new SchemaWatch(spec, pauses, backfill::copyOne);
+        watch = new SchemaWatch(spec, pauses, stateDir, backfill::copyOne);
         watch.start(SCHEMA_CHECK_INTERVAL);
         lag = new LagMonitor(spec, capture, metrics);
     }

@@ -11,12 +11,14 @@ import io.shardshift.core.schema.Partitioning;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.TargetSpec;
+import io.shardshift.core.sql.SqlIdentifiers;
 import io.shardshift.engine.topology.SchemaFollower;
 import io.shardshift.engine.topology.TablePauses;
 import io.shardshift.sink.pg.PgSchemaChanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -48,7 +50,10 @@ import java.util.function.Consumer;
  *       the source's bound;</li>
  *   <li>a partition with rows attached: the table is paused (cutover is blocked) while it is copied again, a
  *       fenced backfill that only fills keys holding nothing, then resumed by itself. A new empty partition
- *       needs nothing (its rows arrive as row changes).</li>
+ *       needs nothing (its rows arrive as row changes);</li>
+ *   <li>a stored generated column added ({@code ADD COLUMN ... GENERATED ALWAYS AS (...) STORED}): change
+ *       events never carry generated columns, so no change reveals it; the table is paused naming the column and
+ *       the statement that adds it to the targets.</li>
  * </ul>
  */
 final class SchemaWatch implements AutoCloseable {
@@ -60,26 +65,43 @@ final class SchemaWatch implements AutoCloseable {
     private final Consumer<TableSchema> copyAgain;
     private final Map<TableId, List<String>> partitions = new ConcurrentHashMap<>();
     private final Map<TableId, Thread> copying = new ConcurrentHashMap<>();
+    private final PartitionBaseline baseline;
     private ScheduledExecutorService timer;
 
     /**
+     * @param stateDir  the migration's state directory, where each table's partitions are kept between runs
      * @param copyAgain copies a table to the targets again (a fenced backfill), on the calling thread
      */
-    SchemaWatch(MigrationSpec spec, TablePauses pauses, Consumer<TableSchema> copyAgain) {
+    SchemaWatch(MigrationSpec spec, TablePauses pauses, Path stateDir, Consumer<TableSchema> copyAgain) {
         this.spec = spec;
         this.pauses = pauses;
+        this.baseline = new PartitionBaseline(stateDir);
         this.copyAgain = copyAgain;
     }
 
-    /** Reads each table's partitions as they are now (the baseline), then checks every {@code every}. */
+    /**
+     * Takes each table's partitions kept in the state directory by the last run as the baseline (or, on a
+     * first run, the partitions as they are now), checks at once when they changed while the migrator was
+     * stopped, then checks every {@code every}.
+     */
     void start(Duration every) {
+        boolean changedWhileStopped = false;
         try (Connection c = connect()) {
             SourceColumns catalog = new SourceColumns(c);
             for (TableId t : spec.tableIds()) {
-                partitions.put(t, catalog.leafPartitions(t));
+                List<String> now = catalog.leafPartitions(t);
+                List<String> kept = baseline.read(t).orElse(now);
+                partitions.put(t, kept);
+                changedWhileStopped |= !kept.equals(now);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading the partitions of " + spec.tableIds() + " failed: " + e.getMessage(), e);
+        }
+        if (changedWhileStopped) {
+            LOG.warn("Partitions of a migrated table changed while the migrator was stopped; following them now");
+            checkQuietly();
+        } else {
+            keepBaseline();
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "shardshift-schema-watch");
@@ -108,8 +130,52 @@ final class SchemaWatch implements AutoCloseable {
                 if (typesDiffer(catalog, t)) {
                     pauses.follower().followTypes(t, lsn);
                 }
+                checkGeneratedColumns(catalog, t, lsn);
             }
         }
+        keepBaseline();
+    }
+
+    /**
+     * Keeps the partitions of every table that is not paused as the next run's baseline. A paused table (a
+     * detached partition, an attached one still being copied) keeps its older baseline, so a restart before
+     * the operator or the copy is done finds the change again.
+     */
+    private void keepBaseline() {
+        for (TableId t : spec.tableIds()) {
+            if (!pauses.isPaused(t)) {
+                baseline.write(t, partitions.getOrDefault(t, List.of()));
+            }
+        }
+    }
+
+    /**
+     * Pauses the table when the source has a stored generated column its targets lack: nothing else would
+     * reveal it, and the targets would go on without it.
+     */
+    private void checkGeneratedColumns(SourceCatalog catalog, TableId table, long lsn) throws SQLException {
+        TableSchema onTargets = pauses.schema(table);
+        if (onTargets == null || pauses.isPaused(table)) {
+            return;
+        }
+        Optional<TableSchema> source = catalog.find(table);
+        if (source.isEmpty()) {
+            return;
+        }
+        List<ColumnDef> added = source.get().columns().stream()
+                .filter(col -> col.isGenerated() && onTargets.indexOf(col.name()) < 0).toList();
+        if (added.isEmpty()) {
+            return;
+        }
+        String statements = added.stream().map(col -> "ALTER TABLE " + table.quoted() + " ADD COLUMN "
+                + SqlIdentifiers.quote(col.name()) + " " + col.type() + " GENERATED ALWAYS AS (" + col.generated()
+                + ") STORED;").collect(java.util.stream.Collectors.joining(" "));
+        pauses.pause(table, "generated column" + (added.size() > 1 ? "s " : " ")
+                + added.stream().map(ColumnDef::name).collect(java.util.stream.Collectors.joining(", "))
+                + " added to " + table + " on the source; change events do not carry generated columns, so the"
+                + " targets would go without it. Fix: on every target run " + statements
+                + " then resume the table", lsn, new HashSet<>(onTargets.writableColumns().stream().map(ColumnDef::name).toList()),
+                "Generated column added on the source");
     }
 
     private boolean typesDiffer(SourceCatalog catalog, TableId table) throws SQLException {

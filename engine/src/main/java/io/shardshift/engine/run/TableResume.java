@@ -33,7 +33,8 @@ final class TableResume {
         List<ColumnDef> columns = null;
         for (TargetSpec target : spec.targets()) {
             List<ColumnDef> onTarget = PgProvisioner.columnsOnTarget(target, table);
-            Set<String> names = new TreeSet<>(onTarget.stream().map(ColumnDef::name).toList());
+            // generated columns are computed by the target and never in a change
+            Set<String> names = new TreeSet<>(onTarget.stream().filter(col -> !col.isGenerated()).map(ColumnDef::name).toList());
             if (!names.equals(new TreeSet<>(pause.eventColumns()))) {
                 throw new IllegalStateException("table " + table + " on target " + target.name() + " has columns " + names
                         + " but the source's changes carry " + new TreeSet<>(pause.eventColumns())

@@ -11,6 +11,7 @@ import io.shardshift.core.verify.CompareReport;
 import io.shardshift.engine.lag.Drain;
 import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.sink.pg.PgProvisioner;
+import io.shardshift.devstack.DevPostgres;
 import io.shardshift.testkit.DemoStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,6 +173,52 @@ class SourceDdlIT {
     }
 
     @Test
+    void shouldPauseTheTableWhenAGeneratedColumnIsAddedAndResumeOnceTheTargetsHaveIt(@TempDir Path state)
+            throws Exception {
+        stack.executeOnSource("DROP TABLE IF EXISTS public.prices");
+        stack.executeOnSource("CREATE TABLE public.prices (id bigint PRIMARY KEY, tenant_id text NOT NULL, net numeric(10,2),"
+                + " gross numeric(12,2) GENERATED ALWAYS AS (net * 1.2) STORED)");
+        stack.executeOnSource("ALTER TABLE public.prices REPLICA IDENTITY FULL");
+        stack.executeOnSource("INSERT INTO public.prices SELECT g, 'acme', g FROM generate_series(1, 300) g");
+        MigrationSpec spec = spec("ddl_generated", "public.prices");
+
+        try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
+            assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
+            stack.executeOnSource("UPDATE public.prices SET net = net + 1 WHERE id <= 10");
+            Drain.await(runner.lag(), Duration.ofMinutes(1));
+            assertThat(runner.pausedTables()).as("a generated column the targets have pauses nothing").isEmpty();
+
+            stack.executeOnSource("ALTER TABLE public.prices ADD COLUMN tax numeric(12,2) GENERATED ALWAYS AS (net * 0.2) STORED");
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(runner.pausedTables())
+                    .singleElement().satisfies(p -> {
+                        assertThat(p.table()).hasToString("public.prices");
+                        assertThat(p.reason()).contains("generated column tax").contains(
+                                "ALTER TABLE \"public\".\"prices\" ADD COLUMN \"tax\" numeric(12,2) GENERATED ALWAYS AS");
+                    }));
+            assertThat(runner.tablesHeldBack()).singleElement().asString().contains("public.prices paused");
+            stack.executeOnSource("UPDATE public.prices SET net = net + 1 WHERE id > 290");
+
+            for (DevPostgres target : stack.targets()) {
+                try (Connection c = target.connect(DemoStack.DATABASE); Statement st = c.createStatement()) {
+                    st.execute("ALTER TABLE public.prices ADD COLUMN tax numeric(12,2) GENERATED ALWAYS AS (net * 0.2) STORED");
+                }
+            }
+            runner.resumeTable(TableId.parse("public.prices"));
+
+            TableSchema table = readSource(TableId.parse("public.prices"));
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+                Drain.await(runner.lag(), Duration.ofMinutes(1));
+                assertThat(runner.pausedTables()).isEmpty();
+                CompareReport report = Compare.orders(stack, spec, table);
+                assertThat(report.mismatches()).as("rows that differ").isEmpty();
+                assertThat(report.clean()).isTrue();
+            });
+            assertThat(stack.countOnTargets("public.prices", "tax = net * 0.2 AND net = id + 1")).isEqualTo(20);
+            assertThat(runner.deadLetters()).isZero();
+        }
+    }
+
+    @Test
     void shouldCopyTheRowsOfAPartitionAttachedWithRows(@TempDir Path state) throws Exception {
         createMonthlyTable("public.events", 2);
         stack.executeOnSource(insertDays("public.events", 1, 2_000, "backfilled", 59));
@@ -221,6 +268,30 @@ class SourceDdlIT {
                     }));
             assertThat(runner.tablesHeldBack()).as("what holds the cutover back").singleElement().asString()
                     .contains("public.visits paused");
+        }
+    }
+
+    @Test
+    void shouldSeeAtRestartAPartitionDetachedWhileTheMigratorWasStopped(@TempDir Path state) throws Exception {
+        createMonthlyTable("public.trips", 3);
+        stack.executeOnSource(insertDays("public.trips", 1, 900, "backfilled", 89));
+        MigrationSpec spec = spec("part_stopped", "public.trips");
+        try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
+            assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
+            Drain.await(runner.lag(), Duration.ofMinutes(1));
+            assertThat(runner.pausedTables()).isEmpty();
+        }
+
+        stack.executeOnSource("ALTER TABLE public.trips DETACH PARTITION public.trips_m2");
+
+        try (MigrationRunner restarted = MigrationRunner.start(spec, state)) {
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(restarted.pausedTables())
+                    .singleElement().satisfies(p -> {
+                        assertThat(p.table()).hasToString("public.trips");
+                        assertThat(p.reason()).contains("public.trips_m2").contains("DETACH PARTITION")
+                                .contains("--repair");
+                    }));
+            assertThat(restarted.tablesHeldBack()).singleElement().asString().contains("public.trips paused");
         }
     }
 

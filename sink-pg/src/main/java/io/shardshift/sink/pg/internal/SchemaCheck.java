@@ -18,10 +18,12 @@ import java.util.Map;
 /** Compares a table that exists on a target with the table Shardshift expects there. */
 public final class SchemaCheck {
     private static final String COLUMNS = """
-            SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated = 's'
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                   CASE WHEN a.attgenerated = 's' THEN pg_get_expr(d.adbin, d.adrelid) END
             FROM pg_attribute a
             JOIN pg_class c ON c.oid = a.attrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attnum""";
     private static final String PRIMARY_KEY = """
@@ -34,7 +36,11 @@ public final class SchemaCheck {
             WHERE n.nspname = ? AND c.relname = ? AND i.indisprimary
             ORDER BY k.ord""";
 
-    private record Column(String type, boolean notNull, boolean generated) {
+    /** A column on the target; {@code expression} is a stored generated column's, null for a plain column. */
+    private record Column(String type, boolean notNull, String expression) {
+        boolean generated() {
+            return expression != null;
+        }
     }
 
     private SchemaCheck() {
@@ -68,7 +74,7 @@ public final class SchemaCheck {
         List<ColumnDef> out = new ArrayList<>();
         columns(c, table).forEach((name, col) -> {
             if (!name.equals(Names.FENCE_COLUMN)) {
-                out.add(new ColumnDef(name, col.type(), col.notNull()));
+                out.add(new ColumnDef(name, col.type(), col.notNull(), col.expression()));
             }
         });
         return out;
@@ -134,7 +140,7 @@ public final class SchemaCheck {
             ps.setString(2, table.table());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(1), new Column(rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));
+                    out.put(rs.getString(1), new Column(rs.getString(2), rs.getBoolean(3), rs.getString(4)));
                 }
             }
         }
