@@ -36,6 +36,17 @@ public final class ReassignmentExecutor {
         return run;
     }
 
+    /**
+     * Reads {@code topic}'s layout, plans its balance (weighing partitions by their size on disk) and starts the
+     * plan: the call for after an expansion has added partitions.
+     *
+     * @throws IllegalArgumentException when the layout cannot be planned (e.g. a replica on an offline broker)
+     * @throws ReassignmentException    when the topic cannot be read
+     */
+    public ReassignmentRun startRebalance(String topic) {
+        return start(TopicLayout.read(admin, topic, options.requestTimeout()).plan());
+    }
+
     /** Runs the plan on the calling thread and returns its final status ({@code DONE} or {@code FAILED}). */
     public ReassignmentStatus execute(ReassignmentPlan plan) {
         ReassignmentRun run = new ReassignmentRun(admin, Objects.requireNonNull(plan, "plan"), options);

@@ -15,13 +15,19 @@ import java.util.Objects;
  *                               partitions still moving are cancelled and keep their old replicas
  * @param pollInterval           how often progress is read from the cluster
  * @param requestTimeout         bound of each admin request
+ * @param maxPartitionsPerBatch  partitions submitted together, in plan order (those led by the hottest broker
+ *                               first), each batch moved and its leaders elected before the next; 0 for all
+ *                               in one batch
  */
 public record ReassignmentOptions(long throttleBytesPerSecond, Duration timeout, Duration pollInterval,
-                                  Duration requestTimeout) {
+                                  Duration requestTimeout, int maxPartitionsPerBatch) {
 
-    /** 10 MB/s per broker, 30 minutes, progress every 500 ms, admin requests bounded by 30 s. */
+    /**
+     * 10 MB/s per broker, 30 minutes, progress every 500 ms, admin requests bounded by 30 s, all partitions in
+     * one batch.
+     */
     public static final ReassignmentOptions DEFAULTS = new ReassignmentOptions(
-            10L * 1024 * 1024, Duration.ofMinutes(30), Duration.ofMillis(500), Duration.ofSeconds(30));
+            10L * 1024 * 1024, Duration.ofMinutes(30), Duration.ofMillis(500), Duration.ofSeconds(30), 0);
 
     public ReassignmentOptions {
         Objects.requireNonNull(timeout, "timeout");
@@ -40,6 +46,9 @@ public record ReassignmentOptions(long throttleBytesPerSecond, Duration timeout,
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             problems.add("requestTimeout: must be positive, was " + requestTimeout);
         }
+        if (maxPartitionsPerBatch < 0) {
+            problems.add("maxPartitionsPerBatch: must be 0 (all) or more, was " + maxPartitionsPerBatch);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid reassignment options: " + String.join("; ", problems));
         }
@@ -47,11 +56,17 @@ public record ReassignmentOptions(long throttleBytesPerSecond, Duration timeout,
 
     /** These options with another throttle. */
     public ReassignmentOptions withThrottle(long bytesPerSecond) {
-        return new ReassignmentOptions(bytesPerSecond, timeout, pollInterval, requestTimeout);
+        return new ReassignmentOptions(bytesPerSecond, timeout, pollInterval, requestTimeout, maxPartitionsPerBatch);
     }
 
     /** These options with another overall timeout. */
     public ReassignmentOptions withTimeout(Duration newTimeout) {
-        return new ReassignmentOptions(throttleBytesPerSecond, newTimeout, pollInterval, requestTimeout);
+        return new ReassignmentOptions(throttleBytesPerSecond, newTimeout, pollInterval, requestTimeout,
+                maxPartitionsPerBatch);
+    }
+
+    /** These options with another batch size (0: all partitions in one batch). */
+    public ReassignmentOptions withMaxPartitionsPerBatch(int partitions) {
+        return new ReassignmentOptions(throttleBytesPerSecond, timeout, pollInterval, requestTimeout, partitions);
     }
 }

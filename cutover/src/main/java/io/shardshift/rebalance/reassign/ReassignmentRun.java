@@ -2,8 +2,9 @@ package io.shardshift.rebalance.reassign;
 
 import io.shardshift.rebalance.reassign.ReassignmentStatus.State;
 import java.time.Duration;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,7 +35,7 @@ public final class ReassignmentRun {
     private final ReassignmentPlan plan;
     private final ReassignmentOptions options;
     private final ReplicationThrottle throttle;
-    private final Set<TopicPartition> partitions;
+    private final List<TopicPartition> partitions;
     private final CountDownLatch cancelRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final long startNanos = System.nanoTime();
@@ -46,9 +47,7 @@ public final class ReassignmentRun {
         this.plan = plan;
         this.options = options;
         this.throttle = new ReplicationThrottle(admin, options.requestTimeout());
-        this.partitions = plan.changed().stream().map(p -> new TopicPartition(plan.topic(), p))
-                .collect(Collectors.toCollection(() -> new TreeSet<>(
-                        Comparator.comparingInt(TopicPartition::partition))));
+        this.partitions = plan.changed().stream().map(p -> new TopicPartition(plan.topic(), p)).toList();
         this.status = new ReassignmentStatus(State.PENDING, plan.topic(), 0, plan.changed().size(),
                 plan.replicaMoves(), plan.bytesToMove(), plan.before(), null, null, 0);
     }
@@ -91,11 +90,17 @@ public final class ReassignmentRun {
                 update(State.DONE, 0, before, before, null);
                 return;
             }
-            submit();
-            update(State.MOVING, 0, before, null, null);
-            awaitMoves(deadline, before);
-            update(State.ELECTING_LEADERS, partitions.size(), before, null, null);
-            electPreferredLeaders(deadline);
+            throttle.apply(plan, options.throttleBytesPerSecond());
+            int size = options.maxPartitionsPerBatch() == 0 ? partitions.size() : options.maxPartitionsPerBatch();
+            for (int from = 0; from < partitions.size(); from += size) {
+                List<TopicPartition> batch = partitions.subList(from, Math.min(partitions.size(), from + size));
+                submit(batch);
+                update(State.MOVING, from, before, null, null);
+                awaitMoves(batch, from, deadline, before);
+                update(State.ELECTING_LEADERS, from + batch.size(), before, null, null);
+                electPreferredLeaders(plan.changed().subList(0, from + batch.size()), deadline);
+            }
+            electPreferredLeaders(plan.target().keySet(), deadline);
             throttle.remove();
             BrokerCounts after = TopicLayout.read(admin, plan.topic(), options.requestTimeout()).counts();
             update(State.DONE, partitions.size(), before, after, null);
@@ -124,7 +129,7 @@ public final class ReassignmentRun {
                     + " (partitions " + differ + "); plan again");
         }
         Map<TopicPartition, PartitionReassignment> ongoing = AdminCalls.get(
-                admin.listPartitionReassignments(partitions).reassignments(), options.requestTimeout(),
+                admin.listPartitionReassignments(Set.copyOf(partitions)).reassignments(), options.requestTimeout(),
                 "list the reassignments of " + plan.topic());
         if (!ongoing.isEmpty()) {
             throw new ReassignmentException("partitions " + partitionIds(ongoing.keySet()) + " of " + plan.topic()
@@ -133,10 +138,9 @@ public final class ReassignmentRun {
         return layout.counts();
     }
 
-    private void submit() {
-        throttle.apply(plan, options.throttleBytesPerSecond());
+    private void submit(List<TopicPartition> batch) {
         Map<TopicPartition, Optional<NewPartitionReassignment>> request = new HashMap<>();
-        partitions.forEach(tp -> request.put(tp, Optional.of(new NewPartitionReassignment(plan.target().get(tp.partition())))));
+        batch.forEach(tp -> request.put(tp, Optional.of(new NewPartitionReassignment(plan.target().get(tp.partition())))));
         submitted = true;
         Map<TopicPartition, KafkaFuture<Void>> results = admin.alterPartitionReassignments(request).values();
         Map<Integer, String> failures = new TreeMap<>();
@@ -150,22 +154,22 @@ public final class ReassignmentRun {
         if (!failures.isEmpty()) {
             throw new ReassignmentException("Kafka refused the reassignment of " + plan.topic() + " partitions " + failures);
         }
-        LOG.info("Reassignment of {} submitted: {} partitions, {} replica moves, throttle {} B/s", plan.topic(),
-                partitions.size(), plan.replicaMoves(), options.throttleBytesPerSecond());
+        LOG.info("Reassignment of {} submitted: partitions {} of {} changed, {} replica moves in all, throttle {} B/s",
+                plan.topic(), partitionIds(batch), partitions.size(), plan.replicaMoves(), options.throttleBytesPerSecond());
     }
 
-    private void awaitMoves(long deadline, BrokerCounts before) {
+    private void awaitMoves(List<TopicPartition> batch, int doneBefore, long deadline, BrokerCounts before) {
         while (true) {
-            Set<TopicPartition> ongoing = AdminCalls.get(admin.listPartitionReassignments(partitions).reassignments(),
+            Set<TopicPartition> ongoing = AdminCalls.get(admin.listPartitionReassignments(Set.copyOf(batch)).reassignments(),
                     options.requestTimeout(), "read the progress of " + plan.topic()).keySet();
             TopicLayout layout = TopicLayout.read(admin, plan.topic(), options.requestTimeout());
             Set<Integer> pending = new TreeSet<>();
-            for (TopicPartition tp : partitions) {
+            for (TopicPartition tp : batch) {
                 if (ongoing.contains(tp) || !plan.target().get(tp.partition()).equals(layout.replicas().get(tp.partition()))) {
                     pending.add(tp.partition());
                 }
             }
-            update(State.MOVING, partitions.size() - pending.size(), before, null, null);
+            update(State.MOVING, doneBefore + batch.size() - pending.size(), before, null, null);
             if (pending.isEmpty()) {
                 return;
             }
@@ -173,11 +177,12 @@ public final class ReassignmentRun {
         }
     }
 
-    private void electPreferredLeaders(long deadline) {
+    /** Elects the preferred leaders of {@code which} until each is led by its first replica. */
+    private void electPreferredLeaders(Collection<Integer> which, long deadline) {
         while (true) {
             TopicLayout layout = TopicLayout.read(admin, plan.topic(), options.requestTimeout());
             Map<Integer, String> notPreferred = new TreeMap<>();
-            for (int p : plan.target().keySet()) {
+            for (int p : which) {
                 Integer leader = layout.leaders().get(p);
                 Integer preferred = plan.target().get(p).get(0);
                 if (!preferred.equals(leader)) {
@@ -218,8 +223,8 @@ public final class ReassignmentRun {
         StringBuilder out = new StringBuilder();
         if (submitted) {
             try {
-                Set<TopicPartition> ongoing = AdminCalls.get(admin.listPartitionReassignments(partitions).reassignments(),
-                        options.requestTimeout(), "list the reassignments of " + plan.topic()).keySet();
+                Set<TopicPartition> ongoing = AdminCalls.get(admin.listPartitionReassignments(Set.copyOf(partitions))
+                        .reassignments(), options.requestTimeout(), "list the reassignments of " + plan.topic()).keySet();
                 if (!ongoing.isEmpty()) {
                     Map<TopicPartition, Optional<NewPartitionReassignment>> cancel = new HashMap<>();
                     ongoing.forEach(tp -> cancel.put(tp, Optional.empty()));
@@ -243,7 +248,7 @@ public final class ReassignmentRun {
         return out.toString();
     }
 
-    private static Set<Integer> partitionIds(Set<TopicPartition> tps) {
+    private static Set<Integer> partitionIds(Collection<TopicPartition> tps) {
         return tps.stream().map(TopicPartition::partition).collect(Collectors.toCollection(TreeSet::new));
     }
 

@@ -115,10 +115,10 @@ class ReassignmentIT {
                 .leaders().values().stream().filter(l -> l != null).count() == 6);
         produce(topic, "after", 3_000, acked);
 
-        TopicLayout layout = TopicLayout.read(kafka.admin(), topic, REQUEST);
-        assertThat(layout.counts().leaders()).containsEntry(1, 4);
+        assertThat(TopicLayout.read(kafka.admin(), topic, REQUEST).counts().leaders()).containsEntry(1, 4);
         ReassignmentStatus end = new ReassignmentExecutor(kafka.admin(), ReassignmentOptions.DEFAULTS
-                .withTimeout(Duration.ofMinutes(2))).execute(layout.plan());
+                .withTimeout(Duration.ofMinutes(2)).withMaxPartitionsPerBatch(1)).startRebalance(topic)
+                .await(Duration.ofMinutes(3));
 
         assertThat(end.state()).as(end.toString()).isEqualTo(State.DONE);
         BrokerCounts now = TopicLayout.read(kafka.admin(), topic, REQUEST).counts();
