@@ -231,7 +231,8 @@ public final class ReassignmentRun {
                     AdminCalls.get(admin.alterPartitionReassignments(cancel).all(), options.requestTimeout(),
                             "cancel the reassignment of " + plan.topic());
                 }
-                out.append("partitions ").append(partitionIds(ongoing)).append(" were still moving and keep their old replicas");
+                out.append(ongoing.isEmpty() ? "no partition was still moving"
+                        : "partitions " + partitionIds(ongoing) + " were still moving and keep their old replicas");
             } catch (RuntimeException e) {
                 out.append("COULD NOT CANCEL the partitions still moving (check kafka-reassign-partitions --list): ")
                         .append(e.getMessage());
