@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
                 + " (rate skew > 2.0, filter cache hit ratio < 30%%, top partition lag > p95, bloat > 25%%,"
                 + " write share > 60%%) and proposes a new layout: hot tenants to dedicated targets, buckets"
                 + " balanced with as few bytes moved as possible."},
-        subcommands = {CapacityCommand.class, KeyStrategyCommand.class})
+        subcommands = {CapacityCommand.class, KeyStrategyCommand.class, StreamCommand.class})
 public final class PlanCommand implements Callable<Integer> {
     @Spec
     CommandSpec commandSpec;
