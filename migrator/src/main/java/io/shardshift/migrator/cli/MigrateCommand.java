@@ -79,7 +79,8 @@ public final class MigrateCommand implements Callable<Integer> {
                 stop.countDown();
                 runner.close();
             }, "shardshift-shutdown"));
-            try (CutoverController cutover = CutoverService.attach(runner, state.resolve("audit.log"));
+            try (CutoverController cutover = CutoverService.attach(runner, state.resolve("audit.log"),
+                    http == null ? new io.shardshift.verify.VerifyRuns() : http.verifyRuns());
                  RebalanceRegistry rebalances = new RebalanceRegistry(migration, state.resolve("rebalance"), new LiveLauncher())) {
                 rebalances.register(Rebalance.running(migration.name(), RebalanceKind.MIGRATE, runner,
                         Switchover.of(cutover), http == null ? null : http.sampler()));

@@ -11,6 +11,7 @@ import io.shardshift.engine.metrics.RunnerStatus;
 import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.verify.Verifier;
 import io.shardshift.verify.VerifyOptions;
+import io.shardshift.verify.VerifyRuns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,7 @@ public final class DashboardServer implements AutoCloseable {
     private volatile CutoverView cutoverView = CutoverView.EMPTY;
     private volatile CutoverView.State cutoverState = CutoverView.EMPTY.state();
     private volatile VerifyRoutes verifyRoutes;
+    private final VerifyRuns verifyRuns = new VerifyRuns();
 
     private DashboardServer(HttpApi api, LagSampler sampler, RunnerSamples samples, MigrationMetrics metrics, ApiToken token) {
         this.api = api;
@@ -97,7 +99,7 @@ public final class DashboardServer implements AutoCloseable {
                 try (Verifier verifier = Verifier.inProcess(runner)) {
                     return verifier.verify(opts);
                 }
-            }, VerifyOptions.defaults());
+            }, VerifyOptions.defaults(), server.verifyRuns);
             sampler.addListener(sample -> server.addGateMeters());
             server.cutoverRefresher.scheduleWithFixedDelay(server::refreshCutoverState, 0,
                     options.sampleInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -141,6 +143,14 @@ public final class DashboardServer implements AutoCloseable {
                         .strongReference(true).register(metrics.registry());
             }
         }
+    }
+
+    /**
+     * The last verify the Verification panel shows; give it to {@code CutoverService.attach} so the cutover's
+     * verification gate records its runs there too.
+     */
+    public VerifyRuns verifyRuns() {
+        return verifyRuns;
     }
 
     /** The route registry, to add routes (e.g. {@code POST /v1/rebalance/cutover}). */

@@ -160,12 +160,16 @@
   function renderStatus(s) {
     migrationId = s.id;
     $("migration-id").textContent = s.id;
-    const phase = $("phase");
-    phase.textContent = s.phase;
-    phase.className = "badge " + s.phase;
+    migrationPhase = s.phase;
+    renderHeader();
     $("tile-consumer-lag").textContent = fmtNum(s.consumerLagTotal);
     $("tile-lag-seconds").textContent = fmtNum(Math.max(0, ...s.targets.map((t) => t.lagSeconds)));
-    $("tile-p99").textContent = fmtNum(Math.max(0, ...s.targets.map((t) => t.latency.p99Millis)));
+    // The main figure is the recent window's p99 (the worst target's); the since-start p99, which the backfill
+    // dominates long after it ended, is secondary.
+    $("tile-p99").textContent = fmtNum(Math.max(0, ...s.targets.map((t) => t.latency.recentP99Millis)));
+    $("tile-p99").dataset.takenAt = String(s.takenAtMillis);
+    $("tile-p99-since").textContent = "ms commit → applied, worst target, last ~30 s; since start "
+      + fmtNum(Math.max(0, ...s.targets.map((t) => t.latency.p99Millis))) + " ms";
     $("tile-slot").textContent = fmtBytes(s.source.slotRetainedWalBytes);
     const walStatus = s.source.slotWalStatus || "unknown";
     $("tile-slot-status").textContent = "on the source, wal_status " + walStatus;
@@ -202,10 +206,22 @@
   // After an action the page has seen complete, the server's view (read once a second) may lag a moment:
   // keep what the page shows until the view has the new history entry (or 5 s have passed).
   let expectHistory = { length: 0, until: 0 }, seenHistory = 0;
+  // The header says where the migration stands: after a cutover or rollback, the cutover view's summary
+  // ("cut over to generation 2, observation window until ..."), not the stream's phase.
+  let migrationPhase = null, cutoverSummary = null;
+  function renderHeader() {
+    const phase = $("phase");
+    const text = cutoverSummary || migrationPhase || "loading";
+    phase.textContent = text;
+    phase.className = "badge " + (cutoverSummary ? (cutoverPhase || "") : (migrationPhase || ""));
+    phase.dataset.migrationPhase = migrationPhase || "";
+  }
   function renderCutover(c) {
     if (c.history.length < expectHistory.length && Date.now() < expectHistory.until) return;
     seenHistory = c.history.length;
     cutoverPhase = c.phase;
+    cutoverSummary = c.summary || null;
+    renderHeader();
     if (!acting) setPhase(c.phase);
     const gates = $("gates");
     gates.replaceChildren();
@@ -418,7 +434,8 @@
       badge.textContent = v.running ? "running" : (r.clean ? "clean" : "mismatches");
       badge.className = "badge " + (v.running ? "" : (r.clean ? "clean" : "dirty"));
       $("verify-time").textContent = "last run " + new Date(last.finishedAt).toLocaleString("en-GB", { hour12: false })
-        + " (" + fmtMillis(r.millis) + (last.repair ? ", with repair" : "") + ")";
+        + " by the " + (last.by || "api") + " (" + fmtMillis(r.millis) + (last.repair ? ", with repair" : "") + ")";
+      $("verify-time").dataset.by = last.by || "";
       body.replaceChildren();
       r.tables.forEach((t) => {
         body.append(verifyRow(t.table, t.rowsCompared, t.mismatches));

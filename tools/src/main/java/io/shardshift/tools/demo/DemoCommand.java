@@ -134,7 +134,8 @@ public final class DemoCommand implements Callable<Integer> {
     private int cutOverUnderLoad(DemoStack stack, MigrationRunner runner, DashboardServer http) throws Exception {
         MigrationSpec spec = runner.spec();
         Path audit = Files.createTempDirectory("shardshift-demo-audit").resolve("audit.log");
-        try (CutoverController controller = CutoverService.attach(runner, audit);
+        try (CutoverController controller = CutoverService.attach(runner, audit,
+                http == null ? new io.shardshift.verify.VerifyRuns() : http.verifyRuns());
              ConfigFollower follower = ConfigFollower.start(spec.kafka().bootstrapServers(),
                      ConfigKeys.topic(spec.topicPrefix()), Map.of());
              FollowingWriteLoad writes = new FollowingWriteLoad(spec, follower, writers, rate / 2, 1_000_000_000_000L)) {
