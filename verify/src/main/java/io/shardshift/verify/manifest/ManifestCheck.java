@@ -125,24 +125,35 @@ public final class ManifestCheck {
                         throw new SQLException("cannot read table " + table.table() + " of the copy: " + e.getMessage(),
                                 e.getSQLState(), e);
                     }
-                    Map<String, Manifest.TenantSum> actual = new LinkedHashMap<>();
-                    for (Manifest.TenantSum s : held) {
-                        Set<String> owner = owners.get(key(s.tenant()));
-                        boolean ours = only != null || (owner == null ? takesUnknown : owner.contains(section.target()));
-                        if (ours) {
-                            actual.put(key(s.tenant()), s);
-                            rows += s.rows();
-                        }
-                    }
-                    compare(table.table(), section.target(), chunk, actual, mismatches);
+                    Map<String, Manifest.TenantSum> actual = ours(held, owners, only != null, section.target(), takesUnknown);
+                    rows += actual.values().stream().mapToLong(Manifest.TenantSum::rows).sum();
+                    mismatches.addAll(compare(table.table(), section.target(), chunk, actual));
                 }
             }
         }
         return new Report(manifest.tables().size(), chunks, rows, mismatches);
     }
 
-    private static void compare(String table, String target, Manifest.Chunk chunk, Map<String, Manifest.TenantSum> actual,
-                                List<Mismatch> out) {
+    /**
+     * The copy's rows of a chunk that belong to the target section being checked: all of them for a copy of one
+     * target; else those of tenants the manifest lists under this target, and (in the table's first section only)
+     * those of tenants it lists nowhere.
+     */
+    static Map<String, Manifest.TenantSum> ours(List<Manifest.TenantSum> held, Map<String, Set<String>> owners,
+                                                 boolean oneTarget, String target, boolean takesUnknown) {
+        Map<String, Manifest.TenantSum> out = new LinkedHashMap<>();
+        for (Manifest.TenantSum s : held) {
+            Set<String> owner = owners.get(key(s.tenant()));
+            if (oneTarget || (owner == null ? takesUnknown : owner.contains(target))) {
+                out.put(key(s.tenant()), s);
+            }
+        }
+        return out;
+    }
+
+    /** The differences between a chunk of the manifest and the copy's rows of it, by tenant (in tenant order). */
+    static List<Mismatch> compare(String table, String target, Manifest.Chunk chunk, Map<String, Manifest.TenantSum> actual) {
+        List<Mismatch> out = new ArrayList<>();
         Map<String, Manifest.TenantSum> expected = new LinkedHashMap<>();
         chunk.tenants().forEach(s -> expected.put(key(s.tenant()), s));
         Set<String> all = new java.util.TreeSet<>(expected.keySet());
@@ -156,10 +167,11 @@ public final class ManifestCheck {
             out.add(new Mismatch(table, target, chunk.range(), value(k), want == null ? 0 : want.rows(),
                     want == null ? null : want.hash(), have == null ? 0 : have.rows(), have == null ? null : have.hash()));
         }
+        return out;
     }
 
     /** Every tenant of the manifest and the targets it is listed under. */
-    private static Map<String, Set<String>> tenantTargets(Manifest manifest) {
+    static Map<String, Set<String>> tenantTargets(Manifest manifest) {
         Map<String, Set<String>> out = new HashMap<>();
         for (Manifest.TableEntry t : manifest.tables()) {
             for (Manifest.TargetEntry s : t.targets()) {
