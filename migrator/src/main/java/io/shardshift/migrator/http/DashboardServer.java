@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Serves a running migration over HTTP (every route that answers data needs the API token; see {@link HttpApi}): the status API, the lag history, Prometheus {@code /metrics}, the
- * dashboard at {@code /}, {@code GET /v1/cutover} and the verification routes ({@link VerifyRoutes}). Samples the lag once a second on one background thread.
+ * dashboard at {@code /}, {@code GET /v1/cutover}, the verification routes ({@link VerifyRoutes}) and the plan's
+ * before/after chart ({@code GET /v1/plan}, {@link PlanRoutes}). Samples the lag once a second on one background thread.
  * The dashboard reads the migration's figures from {@value #MIGRATION_STATUS}, the same JSON as
  * {@code GET /v1/rebalance/status}, which the cutover routes take over to answer the live generation.
  * Other features add their routes through {@link #api()} and show cutover through {@link #cutoverView}; each
@@ -43,6 +45,8 @@ public final class DashboardServer implements AutoCloseable {
     /** The migration's status (backfill, lag per target and partition, dead letters), whatever else is attached. */
     public static final String MIGRATION_STATUS = "/v1/migration/status";
     private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
+    /** How long the plan chart's measurement of the source watches writes. */
+    private static final Duration PLAN_WINDOW = Duration.ofSeconds(2);
 
     private final HttpApi api;
     private final LagSampler sampler;
@@ -95,6 +99,7 @@ public final class DashboardServer implements AutoCloseable {
             StatusRoutes.register(api, status, metrics, () -> server::lastCutoverState);
             api.route("GET", MIGRATION_STATUS, request -> ApiResponse.json(StatusJson.of(status.status())));
             TableRoutes.register(api, runner);
+            PlanRoutes.register(api, runner.spec(), PLAN_WINDOW);
             server.verifyRoutes = VerifyRoutes.register(api, opts -> {
                 try (Verifier verifier = Verifier.inProcess(runner)) {
                     return verifier.verify(opts);

@@ -470,6 +470,42 @@
       pollVerify();
     }
   });
+  // ---- plan panel: GET /v1/plan (the plan's before/after chart), once a minute ----
+  function renderPlan(p) {
+    const box = $("plan-chart");
+    const chart = p.chart;
+    $("plan-title").textContent = chart.title + " (" + chart.unit + "), generation " + p.generation
+      + ", measured " + new Date(p.measuredAt).toLocaleTimeString("en-GB", { hour12: false });
+    const max = Math.max(1e-9, ...chart.bars.map((b) => Math.max(b.before, b.after)));
+    box.replaceChildren();
+    chart.bars.forEach((b) => {
+      const row = el("div", { class: "plan-row", "data-target": b.label, "data-before": String(b.before), "data-after": String(b.after) });
+      row.appendChild(el("div", {}, b.label));
+      const bars = el("div");
+      [["before", b.before], ["after", b.after]].forEach(([kind, v]) => {
+        const line = el("div");
+        const bar = el("div", { class: "plan-bar " + kind });
+        bar.style.width = (100 * v / max * 0.85) + "%";
+        bar.style.display = "inline-block";
+        line.append(bar, el("span", { class: "plan-value" }, kind + " " + fmtNum(Math.round(v * 10) / 10)));
+        bars.appendChild(line);
+      });
+      row.appendChild(bars);
+      box.appendChild(row);
+    });
+    box.dataset.bars = String(chart.bars.length);
+  }
+  async function pollPlan() {
+    try {
+      renderPlan(await getJson("/v1/plan?dimension=rows"));
+      return 60000;
+    } catch (e) {
+      $("plan-chart").replaceChildren(el("p", { class: "muted" }, e instanceof NeedsToken ? "needs the API token"
+        : "plan unavailable: " + e.message));
+      return 5000;
+    }
+  }
+  (function planLoop() { pollPlan().then((next) => setTimeout(planLoop, next)); })();
   (function verifyLoop() { pollVerify().finally(() => setTimeout(verifyLoop, 3000)); })();
 
   (function loop() { poll().finally(() => { setButtons(); setTimeout(loop, 1000); }); })();

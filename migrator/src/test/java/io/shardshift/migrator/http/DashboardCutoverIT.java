@@ -173,6 +173,28 @@ class DashboardCutoverIT {
         assertThat(page.errors()).as("uncaught errors in the page").isEmpty();
     }
 
+    @Test
+    @Order(4)
+    void shouldShowThePlansBeforeAndAfterChartWithRowsPerTarget() throws Exception {
+        assertThat(Http.get(fixture.server().url(), "/v1/plan").statusCode()).as("without the token").isEqualTo(401);
+        assertThat(Http.get(fixture.server().url(), "/v1/plan?dimension=nope", TOKEN).statusCode()).isEqualTo(400);
+
+        await("the plan chart drawn").atMost(Duration.ofSeconds(60)).until(() ->
+                page.evaluate("document.getElementById('plan-chart').dataset.bars").asText().equals("2"));
+
+        JsonNode bars = page.evaluate("[...document.querySelectorAll('#plan-chart .plan-row')].map(r => ({target:"
+                + " r.dataset.target, before: Number(r.dataset.before), after: Number(r.dataset.after)}))");
+        assertThat(bars).extracting(b -> b.get("target").asText()).containsExactly("pg_a", "pg_b");
+        JsonNode plan = Http.json(Http.get(fixture.server().url(), "/v1/plan?dimension=rows", TOKEN));
+        for (int i = 0; i < 2; i++) {
+            assertThat(bars.get(i).get("before").asDouble()).as("rows before on %s", bars.get(i)).isPositive()
+                    .isEqualTo(plan.at("/chart/bars/" + i + "/before").asDouble());
+            assertThat(bars.get(i).get("after").asDouble()).isEqualTo(plan.at("/chart/bars/" + i + "/after").asDouble());
+        }
+        assertThat(page.text("#plan-title")).startsWith("rows per target (rows), generation " + newGeneration);
+        assertThat(page.errors()).as("uncaught errors in the page").isEmpty();
+    }
+
     private static long liveGeneration() throws Exception {
         JsonNode status = Http.json(Http.get(fixture.server().url(), "/v1/rebalance/status?id=" + NAME, TOKEN));
         assertThat(status.has("liveGeneration")).as("status: %s", status).isTrue();
