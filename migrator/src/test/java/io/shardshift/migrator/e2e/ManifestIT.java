@@ -47,8 +47,9 @@ import static org.awaitility.Awaitility.await;
  * Integrity manifests on the real stack: a cutover (source PostgreSQL, two targets, Kafka) records a manifest of
  * the targets at its fence in the audit trail; {@code shardshift audit manifest} takes it out, and
  * {@code shardshift verify --manifest} re-checks each target (clean), the source kept as the old layout's archive
- * (clean: the same rows hash the same on another server), and a restored copy of a target with one row changed
- * (one mismatch, naming the row's table, target, key range and tenant).
+ * (clean: the same rows hash the same on another server), and a restored copy of a target: clean with other
+ * server defaults (time zone, date style) and its rows in another physical order, then, with one row changed, one
+ * mismatch naming the row's table, target, key range and tenant.
  */
 @Tag("slow")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -135,6 +136,18 @@ class ManifestIT {
         closeMigrator();
         DevPostgres pgB = stack.targets().get(1);
         restore(pgB, DemoStack.DATABASE, "restored");
+        try (Connection c = pgB.connect("postgres"); Statement st = c.createStatement()) {
+            st.execute("ALTER DATABASE \"restored\" SET TimeZone = 'America/New_York'");
+            st.execute("ALTER DATABASE \"restored\" SET DateStyle = 'SQL, DMY'");
+            st.execute("ALTER DATABASE \"restored\" SET extra_float_digits = 0");
+        }
+        try (Connection c = pgB.connect("restored"); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE public.orders SET note = note WHERE id % 3 = 0");
+        }
+        Cli untouched = verify(pgB.jdbcUrl("restored"), "--target", "pg_b");
+        assertThat(untouched.exit()).as("other server defaults, rows in another physical order: %s%s", untouched.out(),
+                untouched.err()).isZero();
+
         long id;
         String tenant;
         try (Connection c = pgB.connect("restored"); Statement st = c.createStatement()) {
