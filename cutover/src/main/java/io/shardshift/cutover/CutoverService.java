@@ -5,8 +5,11 @@ import io.shardshift.audit.AuditTrail;
 import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.verify.Verifier;
 import io.shardshift.verify.VerifyOptions;
+import io.shardshift.verify.VerifyReport;
+import io.shardshift.verify.VerifyRuns;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,10 +30,19 @@ public final class CutoverService {
      */
     public static CutoverController attach(MigrationRunner runner, Path auditFile)
             throws InterruptedException {
+        return attach(runner, auditFile, new VerifyRuns());
+    }
+
+    /**
+     * As {@link #attach(MigrationRunner, Path)}, recording the verification gate's runs in {@code verifyRuns} (the
+     * dashboard's, so its Verification panel shows them).
+     */
+    public static CutoverController attach(MigrationRunner runner, Path auditFile, VerifyRuns verifyRuns)
+            throws InterruptedException {
         AuditTrail audit = AuditTrail.toFileAndTopic(auditFile, runner.spec().kafka().bootstrapServers(),
                 AuditTrail.topicOf(runner.spec().topicPrefix()));
         try {
-            CutoverController controller = attach(runner, audit);
+            CutoverController controller = attach(runner, audit, verifyRuns);
             controller.own(audit);
             return controller;
         } catch (RuntimeException | InterruptedException e) {
@@ -44,7 +56,13 @@ public final class CutoverService {
      */
     public static CutoverController attach(MigrationRunner runner, AuditTrail audit)
             throws InterruptedException {
-        CutoverController controller = CutoverController.forRunner(runner, audit, optionsFor(runner));
+        return attach(runner, audit, new VerifyRuns());
+    }
+
+    /** As {@link #attach(MigrationRunner, AuditTrail)}, recording the verification gate's runs in {@code verifyRuns}. */
+    public static CutoverController attach(MigrationRunner runner, AuditTrail audit, VerifyRuns verifyRuns)
+            throws InterruptedException {
+        CutoverController controller = CutoverController.forRunner(runner, audit, optionsFor(runner, verifyRuns));
         if (runner.spec().cutoverOrDefaults().autoOrDefault()) {
             controller.startAutoCutover(runner::backfillFinished);
         }
@@ -56,6 +74,11 @@ public final class CutoverService {
      * gates run cheapest first: the SLO probe, then a full online verification.
      */
     public static CutoverOptions optionsFor(MigrationRunner runner) {
+        return optionsFor(runner, new VerifyRuns());
+    }
+
+    /** As {@link #optionsFor(MigrationRunner)}, the verification gate recording each run in {@code verifyRuns}. */
+    public static CutoverOptions optionsFor(MigrationRunner runner, VerifyRuns verifyRuns) {
         CutoverSpec c = runner.spec().cutoverOrDefaults();
         List<Gate> gates = new ArrayList<>();
         if (c.slo() != null) {
@@ -63,14 +86,17 @@ public final class CutoverService {
                     .gate(c.slo().maxP95MillisOrDefault(), c.slo().maxErrorRateOrDefault()));
         }
         if (c.verifyOrDefault()) {
-            gates.add(Gates.verification(() -> verifyClean(runner)));
+            gates.add(Gates.verification(() -> verifyClean(runner, verifyRuns)));
         }
         return CutoverOptions.from(c).withGates(gates).withAliasSwap(new SearchAliasSwap(runner.search()));
     }
 
-    private static boolean verifyClean(MigrationRunner runner) {
+    private static boolean verifyClean(MigrationRunner runner, VerifyRuns verifyRuns) {
+        Instant started = Instant.now();
         try (Verifier verifier = Verifier.inProcess(runner)) {
-            return verifier.verify(VerifyOptions.defaults()).clean();
+            VerifyReport report = verifier.verify(VerifyOptions.defaults());
+            verifyRuns.record(new VerifyRuns.Run(started, Instant.now(), false, VerifyRuns.By.CUTOVER_GATE, report));
+            return report.clean();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -21,9 +21,11 @@ import static io.shardshift.cutover.SwitchStep.DRAIN;
 import static io.shardshift.cutover.SwitchStep.FENCE;
 import static io.shardshift.cutover.SwitchStep.FLIP;
 import static io.shardshift.cutover.SwitchStep.FREEZE;
+import static io.shardshift.cutover.SwitchStep.MANIFEST;
 import static io.shardshift.cutover.SwitchStep.PREPARE;
 import static io.shardshift.cutover.SwitchStep.RELEASE;
 import static io.shardshift.cutover.SwitchStep.REVERSE_LOG;
+import static io.shardshift.cutover.SwitchStep.SNAPSHOT;
 import static io.shardshift.cutover.SwitchStep.UNIQUE_INDEXES;
 import static io.shardshift.cutover.SwitchStep.UNFREEZE;
 
@@ -34,9 +36,10 @@ import static io.shardshift.cutover.SwitchStep.UNFREEZE;
  *   <li>cutover: {@code prepare} (source connection, reverse log on the targets), {@code freeze} (config topic,
  *       then the source lock), {@code fence}, {@code drain}, {@code unique-indexes} (the targets' unique indexes
  *       made unique: after the drain nothing arrives out of order; rows sharing a key abort the cutover, naming
- *       them), {@code reverse-log} (observation window recorded, the source rejects writes of the moved rows),
- *       {@code commit}; then {@code flip}, {@code alias}, {@code release} (the observation window opens),
- *       {@code unfreeze};</li>
+ *       them), {@code snapshot} (the targets' fence state held for the integrity manifest), {@code reverse-log}
+ *       (observation window recorded, the source rejects writes of the moved rows), {@code commit}; then
+ *       {@code flip}, {@code alias}, {@code release} (the observation window opens), {@code unfreeze},
+ *       {@code manifest} (read from the snapshot once writes resume, so it never lengthens the pause);</li>
  *   <li>rollback: {@code prepare}, {@code freeze}, {@code fence} (then the source accepts writes again),
  *       {@code copy-back} (target locks, remaining writes copied to the source), {@code commit}; then
  *       {@code release} (the targets commit and reject application writes, the observation window closes),
@@ -102,13 +105,15 @@ final class LayoutSwitch {
                         new SwitchRun.Step(FENCE, run::fence),
                         new SwitchRun.Step(DRAIN, run::drain),
                         new SwitchRun.Step(UNIQUE_INDEXES, run::enforceUniqueIndexes),
+                        new SwitchRun.Step(SNAPSHOT, run::holdFenceSnapshot),
                         new SwitchRun.Step(REVERSE_LOG, run::rejectWritesOnSource),
                         new SwitchRun.Step(COMMIT, run::commit)),
                 List.of(
                         new SwitchRun.Step(FLIP, run::flip),
                         new SwitchRun.Step(ALIAS, run::swapAlias),
                         new SwitchRun.Step(RELEASE, run::observe),
-                        new SwitchRun.Step(UNFREEZE, run::unfreeze)),
+                        new SwitchRun.Step(UNFREEZE, run::unfreeze),
+                        new SwitchRun.Step(MANIFEST, run::writeManifest)),
                 run::undoCutover);
     }
 

@@ -1,6 +1,7 @@
 package io.shardshift.cutover;
 
 import io.shardshift.audit.AuditTrail;
+import io.shardshift.audit.ManifestRecords;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
@@ -12,6 +13,8 @@ import io.shardshift.cutover.internal.ReverseReplicator;
 import io.shardshift.cutover.internal.RollbackRelease;
 import io.shardshift.cutover.internal.SourceFreeze;
 import io.shardshift.cutover.internal.TargetLocks;
+import io.shardshift.verify.manifest.FenceSnapshot;
+import io.shardshift.verify.manifest.Manifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,8 @@ import java.util.stream.Collectors;
 final class LiveSwitchEffects implements SwitchEffects {
     private static final Logger LOG = LoggerFactory.getLogger(LiveSwitchEffects.class);
     private static final String ACTOR = "cutover";
+    /** The most rows of one target in a manifest chunk (the verifier's default chunk). */
+    private static final int MANIFEST_CHUNK_ROWS = 10_000;
 
     private final MigrationSpec spec;
     private final List<TableSchema> tables;
@@ -41,6 +46,7 @@ final class LiveSwitchEffects implements SwitchEffects {
     private final ObservationWindow observation;
     private SourceFreeze freeze;
     private TargetLocks targetLocks = TargetLocks.none();
+    private FenceSnapshot fenceSnapshot;
 
     LiveSwitchEffects(MigrationSpec spec, List<TableSchema> tables, CutoverController.Drainer drainer,
                       ConfigPublisher publisher, AuditTrail audit, CutoverOptions options, ObservationWindow observation) {
@@ -94,6 +100,38 @@ final class LiveSwitchEffects implements SwitchEffects {
     @Override
     public void relaxUniqueIndexes() {
         UniqueIndexRestore.relax(spec.targets(), tables);
+    }
+
+    @Override
+    public void holdFenceSnapshot() throws SQLException {
+        fenceSnapshot = FenceSnapshot.take(spec.targets());
+    }
+
+    @Override
+    public void writeManifest(String id, long generation, long fence) throws SQLException {
+        FenceSnapshot snapshot = fenceSnapshot;
+        fenceSnapshot = null;
+        if (snapshot == null) {
+            throw new IllegalStateException("no fence snapshot is held");
+        }
+        try (snapshot) {
+            long started = System.nanoTime();
+            Manifest manifest = snapshot.manifest(spec.name(), id, generation, fence, tables, spec::shardKeyOf,
+                    MANIFEST_CHUNK_ROWS);
+            Map<String, Object> recorded = ManifestRecords.record(audit, ACTOR, manifest);
+            LOG.info("{}: integrity manifest of generation {} at fence {}: {} rows in {} chunks, {} ({} ms)", id, generation,
+                    manifest.fenceLsn(), recorded.get("rows"), recorded.get("chunks"), recorded.get("file"),
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    @Override
+    public void dropFenceSnapshot() {
+        FenceSnapshot snapshot = fenceSnapshot;
+        fenceSnapshot = null;
+        if (snapshot != null) {
+            snapshot.close();
+        }
     }
 
     @Override

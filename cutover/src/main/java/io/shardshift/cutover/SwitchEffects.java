@@ -39,6 +39,21 @@ interface SwitchEffects {
     /** Makes every target's unique indexes non-unique stand-ins again (idempotent). */
     void relaxUniqueIndexes();
 
+    /**
+     * Opens a repeatable-read snapshot on every target, after the drain while writes are frozen: the targets' state at
+     * the fence, held for {@link #writeManifest}.
+     */
+    void holdFenceSnapshot() throws Exception;
+
+    /**
+     * Reads the integrity manifest from the held snapshot, writes it beside the audit file and records it in the
+     * audit trail, then ends the snapshot.
+     */
+    void writeManifest(String id, long generation, long fence) throws Exception;
+
+    /** Ends the held snapshot, if any (after an abort). */
+    void dropFenceSnapshot();
+
     /** Records the observation window on the source and makes the source reject writes of the moved rows. */
     void rejectWritesOnSource(long generation, Instant observeUntil) throws Exception;
 

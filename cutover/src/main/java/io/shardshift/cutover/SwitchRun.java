@@ -59,6 +59,7 @@ final class SwitchRun {
     private long committedAt;
     private long fence;
     private Instant observeUntil;
+    private String snapshotFailure = "not taken";
 
     SwitchRun(SwitchKind kind, String id, long from, long to, List<Gate.GateResult> gateResults, LayoutSwitch.Live onLive,
               SwitchEffects effects, List<TableId> tableIds, Duration observationWindow, Retry retry) {
@@ -184,6 +185,29 @@ final class SwitchRun {
         note("unique-indexes", details(id, "unique", false));
     }
 
+    /**
+     * Holds the targets' fence state for the manifest. A failure does not abort the cutover (the manifest is a
+     * record, not a condition of the switch): it is logged, and the {@code manifest} step reports it as a warning.
+     */
+    void holdFenceSnapshot() {
+        try {
+            effects.holdFenceSnapshot();
+            snapshotFailure = null;
+        } catch (Exception e) {
+            snapshotFailure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOG.error("{}: cannot hold the targets' fence snapshot; this cutover will have no integrity manifest: {}", id,
+                    snapshotFailure);
+        }
+    }
+
+    /** Reads the manifest from the fence snapshot and records it (after the unfreeze). */
+    void writeManifest() throws Exception {
+        if (snapshotFailure != null) {
+            throw new IllegalStateException("no integrity manifest: the fence snapshot failed: " + snapshotFailure);
+        }
+        effects.writeManifest(id, to, fence);
+    }
+
     void rejectWritesOnSource() throws Exception {
         observeUntil = Instant.now().plus(observationWindow);
         effects.rejectWritesOnSource(to, observeUntil);
@@ -242,6 +266,7 @@ final class SwitchRun {
      * indexes non-unique again if the cutover had started making them unique (a failure is logged and audited).
      */
     void undoCutover() {
+        effects.dropFenceSnapshot();
         effects.stopReverseLog(id);
         if (uniqueTouched) {
             try {

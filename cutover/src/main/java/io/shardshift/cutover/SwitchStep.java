@@ -7,8 +7,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * where it stopped) and in the audit trail's {@code abort} entry. Written as its wire name, e.g.
  * {@code {"failedStep":"drain"}}.
  *
- * <p>A cutover runs {@code precheck, gates, prepare, freeze, fence, drain, unique-indexes, reverse-log, commit, flip,
- * alias, release, unfreeze}; a rollback {@code precheck, prepare, freeze, fence, copy-back, commit, release, flip,
+ * <p>A cutover runs {@code precheck, gates, prepare, freeze, fence, drain, unique-indexes, snapshot, reverse-log, commit,
+ * flip, alias, release, unfreeze, manifest}; a rollback {@code precheck, prepare, freeze, fence, copy-back, commit, release, flip,
  * alias, unique-indexes, unfreeze}. {@code commit} is the switch's point of no return: a failure before it aborts and undoes, a failure
  * after it is retried and reported as a warning, never undone.
  */
@@ -30,6 +30,11 @@ public enum SwitchStep {
      * the duplicated keys when rows share one), or non-unique stand-ins again (rollback).
      */
     UNIQUE_INDEXES("unique-indexes"),
+    /**
+     * The targets' state at the fence held in a repeatable-read snapshot for the integrity manifest (cutover). A
+     * failure here does not abort: the cutover goes on and the {@code manifest} step reports it as a warning.
+     */
+    SNAPSHOT("snapshot"),
     /** The observation window recorded and the source rejecting writes of the moved rows (cutover). */
     REVERSE_LOG("reverse-log"),
     /** The targets locked and their remaining writes copied back to the source (rollback). */
@@ -43,7 +48,12 @@ public enum SwitchStep {
     /** The observation window opened (cutover), or the target locks released and the window closed (rollback). */
     RELEASE("release"),
     /** {@code writes.frozen} cleared. */
-    UNFREEZE("unfreeze");
+    UNFREEZE("unfreeze"),
+    /**
+     * The integrity manifest read from the fence snapshot once writes resume, written beside the audit file and
+     * recorded in the audit trail (cutover).
+     */
+    MANIFEST("manifest");
 
     private final String wireName;
 

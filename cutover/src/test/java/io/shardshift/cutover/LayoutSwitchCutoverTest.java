@@ -30,27 +30,31 @@ class LayoutSwitchCutoverTest {
             "read fence",
             DRAIN,
             "enforce unique indexes",
+            "hold fence snapshot",
             "reject writes on source for 2",
             "commit source",
             "publish generation 2 (previous 1)",
             "swap alias 1 -> 2",
             "open observation of 2",
-            "unfreeze writes");
+            "unfreeze writes",
+            "write manifest");
 
     /** What an abort after the freeze undoes, in order. */
     private static final List<String> UNDO = List.of(
             "release target locks (abort)",
             "roll back source",
+            "drop fence snapshot",
             "stop reverse log",
             "unfreeze writes (abort)");
 
     /** What an abort before the freeze undoes: writes were never frozen, so they are not unfrozen. */
-    private static final List<String> UNDO_UNFROZEN = UNDO.subList(0, 3);
+    private static final List<String> UNDO_UNFROZEN = UNDO.subList(0, 4);
 
     /** What an abort once the unique indexes were being made unique undoes: they are made non-unique again too. */
     private static final List<String> UNDO_UNIQUE = List.of(
             "release target locks (abort)",
             "roll back source",
+            "drop fence snapshot",
             "stop reverse log",
             "relax unique indexes",
             "unfreeze writes (abort)");
@@ -268,7 +272,7 @@ class LayoutSwitchCutoverTest {
         CutoverResult result = cutoverFailingAt("open observation of 2");
 
         assertLiveWithWarningAt(result, SwitchStep.RELEASE);
-        assertThat(effects.calls).endsWith("open observation of 2", "unfreeze writes");
+        assertThat(effects.calls).endsWith("open observation of 2", "unfreeze writes", "write manifest");
         assertThat(effects.consistent()).isTrue();
     }
 
@@ -291,6 +295,29 @@ class LayoutSwitchCutoverTest {
         assertThat(effects.calls).isEqualTo(withRepeated("unfreeze writes", 3));
         assertThat(effects.auditEntries()).containsExactly("freeze", "fence", "drained", "unique-indexes", "commit",
                 "flip", "observation-started", "warning");
+    }
+
+    @Test
+    void shouldCompleteTheCutoverAndWarnThatThereIsNoManifestWhenTheFenceSnapshotFails() {
+        CutoverResult result = cutoverFailingAt("hold fence snapshot");
+
+        assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.COMPLETED_WITH_WARNINGS);
+        assertThat(result.failedStep()).isEqualTo(SwitchStep.MANIFEST);
+        assertThat(result.reason()).isEqualTo("manifest: IllegalStateException: no integrity manifest: the fence snapshot"
+                + " failed: IllegalStateException: hold fence snapshot failed");
+        assertThat(live).containsExactly("1 -> 2");
+        assertThat(effects.calls).doesNotContain("write manifest").endsWith("unfreeze writes");
+        assertThat(effects.consistent()).isTrue();
+    }
+
+    @Test
+    void shouldWriteTheManifestOnlyAfterWritesAreUnfrozenAndWarnWhenItFails() {
+        CutoverResult result = cutoverFailingAt("write manifest");
+
+        assertLiveWithWarningAt(result, SwitchStep.MANIFEST);
+        assertThat(effects.calls).containsSubsequence("drain to " + Long.toHexString(RecordingSwitchEffects.FENCE),
+                "hold fence snapshot", "commit source", "unfreeze writes", "write manifest");
+        assertThat(effects.consistent()).isTrue();
     }
 
     private Reconciler.Outcome reconcile() {

@@ -61,6 +61,21 @@ class RecordedConfigTopic implements SwitchEffects {
     }
 
     @Override
+    public void holdFenceSnapshot() throws Exception {
+        real.holdFenceSnapshot();
+    }
+
+    @Override
+    public void writeManifest(String id, long generation, long fence) throws Exception {
+        real.writeManifest(id, generation, fence);
+    }
+
+    @Override
+    public void dropFenceSnapshot() {
+        real.dropFenceSnapshot();
+    }
+
+    @Override
     public void rejectWritesOnSource(long generation, Instant observeUntil) throws Exception {
         real.rejectWritesOnSource(generation, observeUntil);
     }

@@ -177,6 +177,23 @@ final class RecordingSwitchEffects implements SwitchEffects, SwitchState {
     }
 
     @Override
+    public void holdFenceSnapshot() {
+        call("hold fence snapshot");
+        after("hold fence snapshot");
+    }
+
+    @Override
+    public void writeManifest(String id, long generation, long fence) {
+        call("write manifest");
+        after("write manifest");
+    }
+
+    @Override
+    public void dropFenceSnapshot() {
+        call("drop fence snapshot");
+    }
+
+    @Override
     public void rejectWritesOnSource(long generation, Instant observeUntil) {
         call("reject writes on source for " + generation);
         sourcePending = generation;

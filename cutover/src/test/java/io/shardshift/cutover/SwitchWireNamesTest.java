@@ -27,8 +27,8 @@ class SwitchWireNamesTest {
     @Test
     void shouldNameEveryStepAsBefore() {
         assertThat(Arrays.stream(SwitchStep.values()).map(SwitchStep::wireName)).containsExactly("precheck", "gates",
-                "prepare", "freeze", "fence", "drain", "unique-indexes", "reverse-log", "copy-back", "commit", "flip", "alias", "release",
-                "unfreeze");
+                "prepare", "freeze", "fence", "drain", "unique-indexes", "snapshot", "reverse-log", "copy-back", "commit", "flip", "alias",
+                "release", "unfreeze", "manifest");
         assertThat(Arrays.stream(SwitchKind.values()).map(SwitchKind::toString)).containsExactly("cutover", "rollback");
     }
 

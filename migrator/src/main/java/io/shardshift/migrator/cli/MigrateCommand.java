@@ -5,6 +5,7 @@ import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.cutover.CutoverController;
 import io.shardshift.cutover.CutoverService;
+import io.shardshift.verify.VerifyRuns;
 import io.shardshift.migrator.http.DashboardServer;
 import io.shardshift.migrator.http.ServeOptions;
 import io.shardshift.rebalance.LiveLauncher;
@@ -79,7 +80,8 @@ public final class MigrateCommand implements Callable<Integer> {
                 stop.countDown();
                 runner.close();
             }, "shardshift-shutdown"));
-            try (CutoverController cutover = CutoverService.attach(runner, state.resolve("audit.log"));
+            try (CutoverController cutover = CutoverService.attach(runner, state.resolve("audit.log"),
+                    http == null ? new VerifyRuns() : http.verifyRuns());
                  RebalanceRegistry rebalances = new RebalanceRegistry(migration, state.resolve("rebalance"), new LiveLauncher())) {
                 rebalances.register(Rebalance.running(migration.name(), RebalanceKind.MIGRATE, runner,
                         Switchover.of(cutover), http == null ? null : http.sampler()));

@@ -3,6 +3,7 @@ package io.shardshift.migrator.http;
 import io.shardshift.cutover.CutoverController;
 import io.shardshift.cutover.CutoverResult;
 import io.shardshift.cutover.Gate;
+import io.shardshift.cutover.SwitchKind;
 import io.shardshift.rebalance.RebalancePhase;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -152,6 +153,27 @@ public final class CutoverRoutes implements CutoverView {
         }
         String phase = last.map(r -> r.completed() ? RebalancePhase.after(r.kind()).wireName() : "not-ready")
                 .orElse("ready");
-        return new State(phase, gates, events);
+        return new State(phase, gates, events, summary(last, controller.liveGeneration(), controller.observation()));
+    }
+
+    /**
+     * The header's words after a switch: {@code cut over to generation G, observation window until T} while the
+     * window is open, {@code cut over to generation G, observation window closed at T} after it, {@code rolled back
+     * to generation G} after a rollback; {@code null} before any switch (a controller started after an earlier
+     * cutover still says so while that window is open).
+     */
+    static String summary(Optional<CutoverResult> last, long live, CutoverController.ObservationStatus observation) {
+        if (last.isPresent() && last.get().completed() && last.get().kind() == SwitchKind.ROLLBACK) {
+            return "rolled back to generation " + live;
+        }
+        boolean cutOver = last.isPresent() && last.get().completed() && last.get().kind() == SwitchKind.CUTOVER;
+        if (observation.active() && observation.windowEnd() != null) {
+            return "cut over to generation " + live + ", observation window until " + observation.windowEnd();
+        }
+        if (cutOver) {
+            return "cut over to generation " + live + (observation.windowEnd() == null ? ""
+                    : ", observation window closed at " + observation.windowEnd());
+        }
+        return null;
     }
 }

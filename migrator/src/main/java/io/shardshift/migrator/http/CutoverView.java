@@ -10,8 +10,9 @@ import java.util.List;
  * history.
  *
  * <pre>{@code
- * {"phase": "ready", "gates": [{"name": "lag", "passed": true, "detail": "0 events behind"}],
- *  "history": [{"atMillis": 1700000000000, "action": "cutover", "outcome": "completed", "detail": "generation 2"}]}
+ * {"phase": "cut-over", "gates": [{"name": "lag", "passed": true, "detail": "0 events behind"}],
+ *  "history": [{"atMillis": 1700000000000, "action": "cutover", "outcome": "completed", "detail": "generation 2"}],
+ *  "summary": "cut over to generation 2, observation window until 2026-12-07T03:10:00Z"}
  * }</pre>
  */
 @FunctionalInterface
@@ -28,11 +29,19 @@ public interface CutoverView {
      *                {@code cut-over}, {@code rolled-back}
      * @param gates   every gate, in the order they are checked
      * @param history cutover actions, oldest first
+     * @param summary where the migration stands after a cutover or rollback, for the dashboard's header (e.g.
+     *                {@code cut over to generation 2, observation window until 2026-12-07T03:10:00Z}, or
+     *                {@code rolled back to generation 1}); {@code null} before any
      */
-    record State(String phase, List<Gate> gates, List<Event> history) {
+    record State(String phase, List<Gate> gates, List<Event> history, String summary) {
         public State {
             gates = List.copyOf(gates);
             history = List.copyOf(history);
+        }
+
+        /** A state with no summary (nothing switched yet). */
+        public State(String phase, List<Gate> gates, List<Event> history) {
+            this(phase, gates, history, null);
         }
     }
 

@@ -11,10 +11,12 @@ import io.shardshift.engine.metrics.RunnerStatus;
 import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.verify.Verifier;
 import io.shardshift.verify.VerifyOptions;
+import io.shardshift.verify.VerifyRuns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Serves a running migration over HTTP (every route that answers data needs the API token; see {@link HttpApi}): the status API, the lag history, Prometheus {@code /metrics}, the
- * dashboard at {@code /}, {@code GET /v1/cutover} and the verification routes ({@link VerifyRoutes}). Samples the lag once a second on one background thread.
+ * dashboard at {@code /}, {@code GET /v1/cutover}, the verification routes ({@link VerifyRoutes}) and the plan's
+ * before/after chart ({@code GET /v1/plan}, {@link PlanRoutes}). Samples the lag once a second on one background thread.
  * The dashboard reads the migration's figures from {@value #MIGRATION_STATUS}, the same JSON as
  * {@code GET /v1/rebalance/status}, which the cutover routes take over to answer the live generation.
  * Other features add their routes through {@link #api()} and show cutover through {@link #cutoverView}; each
@@ -42,6 +45,8 @@ public final class DashboardServer implements AutoCloseable {
     /** The migration's status (backfill, lag per target and partition, dead letters), whatever else is attached. */
     public static final String MIGRATION_STATUS = "/v1/migration/status";
     private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
+    /** How long the plan chart's measurement of the source watches writes. */
+    private static final Duration PLAN_WINDOW = Duration.ofSeconds(2);
 
     private final HttpApi api;
     private final LagSampler sampler;
@@ -57,6 +62,7 @@ public final class DashboardServer implements AutoCloseable {
     private volatile CutoverView cutoverView = CutoverView.EMPTY;
     private volatile CutoverView.State cutoverState = CutoverView.EMPTY.state();
     private volatile VerifyRoutes verifyRoutes;
+    private final VerifyRuns verifyRuns = new VerifyRuns();
 
     private DashboardServer(HttpApi api, LagSampler sampler, RunnerSamples samples, MigrationMetrics metrics, ApiToken token) {
         this.api = api;
@@ -93,11 +99,12 @@ public final class DashboardServer implements AutoCloseable {
             StatusRoutes.register(api, status, metrics, () -> server::lastCutoverState);
             api.route("GET", MIGRATION_STATUS, request -> ApiResponse.json(StatusJson.of(status.status())));
             TableRoutes.register(api, runner);
+            PlanRoutes.register(api, runner.spec(), PLAN_WINDOW);
             server.verifyRoutes = VerifyRoutes.register(api, opts -> {
                 try (Verifier verifier = Verifier.inProcess(runner)) {
                     return verifier.verify(opts);
                 }
-            }, VerifyOptions.defaults());
+            }, VerifyOptions.defaults(), server.verifyRuns);
             sampler.addListener(sample -> server.addGateMeters());
             server.cutoverRefresher.scheduleWithFixedDelay(server::refreshCutoverState, 0,
                     options.sampleInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -141,6 +148,14 @@ public final class DashboardServer implements AutoCloseable {
                         .strongReference(true).register(metrics.registry());
             }
         }
+    }
+
+    /**
+     * The last verify the Verification panel shows; give it to {@code CutoverService.attach} so the cutover's
+     * verification gate records its runs there too.
+     */
+    public VerifyRuns verifyRuns() {
+        return verifyRuns;
     }
 
     /** The route registry, to add routes (e.g. {@code POST /v1/rebalance/cutover}). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shardshift.verify.VerifyOptions;
 import io.shardshift.verify.VerifyReport;
+import io.shardshift.verify.VerifyRuns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * POST: {@code repair=true} to repair what differs, {@code tenant=<value>} to verify one tenant's rows.
  *
  * <pre>{@code
- * {"running": false, "last": {"startedAt": "2026-...Z", "finishedAt": "2026-...Z", "repair": false,
+ * {"running": false, "last": {"startedAt": "2026-...Z", "finishedAt": "2026-...Z", "repair": false, "by": "cutover gate",
  *  "report": {... VerifyReport#toJson() ...}}, "error": null}
  * }</pre>
  */
@@ -33,18 +34,16 @@ public final class VerifyRoutes implements AutoCloseable {
         VerifyReport verify(VerifyOptions options) throws Exception;
     }
 
-    private record Last(Instant startedAt, Instant finishedAt, boolean repair, VerifyReport report) {
-    }
-
     private final VerifyRun run;
     private final VerifyOptions defaults;
     private final AtomicBoolean running = new AtomicBoolean();
     private final ExecutorService executor;
-    private volatile Last last;
+    private final VerifyRuns runs;
     private volatile String error;
 
-    private VerifyRoutes(VerifyRun run, VerifyOptions defaults) {
+    private VerifyRoutes(VerifyRun run, VerifyOptions defaults, VerifyRuns runs) {
         this.run = run;
+        this.runs = runs;
         this.defaults = defaults;
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "shardshift-http-verify");
@@ -59,7 +58,15 @@ public final class VerifyRoutes implements AutoCloseable {
      * @param defaults the options of every run, before the POST's parameters
      */
     public static VerifyRoutes register(HttpApi api, VerifyRun run, VerifyOptions defaults) {
-        VerifyRoutes routes = new VerifyRoutes(run, defaults);
+        return register(api, run, defaults, new VerifyRuns());
+    }
+
+    /**
+     * Adds the routes to the API; {@code GET /v1/verify} answers the last run recorded in {@code runs}, which
+     * others (the cutover's verification gate) record in too.
+     */
+    public static VerifyRoutes register(HttpApi api, VerifyRun run, VerifyOptions defaults, VerifyRuns runs) {
+        VerifyRoutes routes = new VerifyRoutes(run, defaults, runs);
         api.route("GET", "/v1/verify", request -> ApiResponse.json(routes.state()));
         api.route("POST", "/v1/verify", request -> {
             boolean repair = request.param("repair").map(Boolean::parseBoolean).orElse(false);
@@ -95,7 +102,7 @@ public final class VerifyRoutes implements AutoCloseable {
         Instant started = Instant.now();
         try {
             VerifyReport report = run.verify(opts);
-            last = new Last(started, Instant.now(), opts.repair(), report);
+            runs.record(new VerifyRuns.Run(started, Instant.now(), opts.repair(), VerifyRuns.By.API, report));
             error = null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -111,7 +118,7 @@ public final class VerifyRoutes implements AutoCloseable {
     private ObjectNode state() throws IOException {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("running", running.get());
-        Last l = last;
+        VerifyRuns.Run l = runs.last().orElse(null);
         if (l == null) {
             out.putNull("last");
         } else {
@@ -119,6 +126,7 @@ public final class VerifyRoutes implements AutoCloseable {
             n.put("startedAt", l.startedAt().toString());
             n.put("finishedAt", l.finishedAt().toString());
             n.put("repair", l.repair());
+            n.put("by", l.by().text());
             JsonNode report = Json.MAPPER.readTree(l.report().toJson());
             n.set("report", report);
         }

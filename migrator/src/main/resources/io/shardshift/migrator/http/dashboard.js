@@ -160,12 +160,16 @@
   function renderStatus(s) {
     migrationId = s.id;
     $("migration-id").textContent = s.id;
-    const phase = $("phase");
-    phase.textContent = s.phase;
-    phase.className = "badge " + s.phase;
+    migrationPhase = s.phase;
+    renderHeader();
     $("tile-consumer-lag").textContent = fmtNum(s.consumerLagTotal);
     $("tile-lag-seconds").textContent = fmtNum(Math.max(0, ...s.targets.map((t) => t.lagSeconds)));
-    $("tile-p99").textContent = fmtNum(Math.max(0, ...s.targets.map((t) => t.latency.p99Millis)));
+    // The main figure is the recent window's p99 (the worst target's); the since-start p99, which the backfill
+    // dominates long after it ended, is secondary.
+    $("tile-p99").textContent = fmtNum(Math.max(0, ...s.targets.map((t) => t.latency.recentP99Millis)));
+    $("tile-p99").dataset.takenAt = String(s.takenAtMillis);
+    $("tile-p99-since").textContent = "ms commit → applied, worst target, last ~30 s; since start "
+      + fmtNum(Math.max(0, ...s.targets.map((t) => t.latency.p99Millis))) + " ms";
     $("tile-slot").textContent = fmtBytes(s.source.slotRetainedWalBytes);
     const walStatus = s.source.slotWalStatus || "unknown";
     $("tile-slot-status").textContent = "on the source, wal_status " + walStatus;
@@ -202,10 +206,22 @@
   // After an action the page has seen complete, the server's view (read once a second) may lag a moment:
   // keep what the page shows until the view has the new history entry (or 5 s have passed).
   let expectHistory = { length: 0, until: 0 }, seenHistory = 0;
+  // The header says where the migration stands: after a cutover or rollback, the cutover view's summary
+  // ("cut over to generation 2, observation window until ..."), not the stream's phase.
+  let migrationPhase = null, cutoverSummary = null;
+  function renderHeader() {
+    const phase = $("phase");
+    const text = cutoverSummary || migrationPhase || "loading";
+    phase.textContent = text;
+    phase.className = "badge " + (cutoverSummary ? (cutoverPhase || "") : (migrationPhase || ""));
+    phase.dataset.migrationPhase = migrationPhase || "";
+  }
   function renderCutover(c) {
     if (c.history.length < expectHistory.length && Date.now() < expectHistory.until) return;
     seenHistory = c.history.length;
     cutoverPhase = c.phase;
+    cutoverSummary = c.summary || null;
+    renderHeader();
     if (!acting) setPhase(c.phase);
     const gates = $("gates");
     gates.replaceChildren();
@@ -418,7 +434,8 @@
       badge.textContent = v.running ? "running" : (r.clean ? "clean" : "mismatches");
       badge.className = "badge " + (v.running ? "" : (r.clean ? "clean" : "dirty"));
       $("verify-time").textContent = "last run " + new Date(last.finishedAt).toLocaleString("en-GB", { hour12: false })
-        + " (" + fmtMillis(r.millis) + (last.repair ? ", with repair" : "") + ")";
+        + " by the " + (last.by || "api") + " (" + fmtMillis(r.millis) + (last.repair ? ", with repair" : "") + ")";
+      $("verify-time").dataset.by = last.by || "";
       body.replaceChildren();
       r.tables.forEach((t) => {
         body.append(verifyRow(t.table, t.rowsCompared, t.mismatches));
@@ -453,6 +470,42 @@
       pollVerify();
     }
   });
+  // ---- plan panel: GET /v1/plan (the plan's before/after chart), once a minute ----
+  function renderPlan(p) {
+    const box = $("plan-chart");
+    const chart = p.chart;
+    $("plan-title").textContent = chart.title + " (" + chart.unit + "), generation " + p.generation
+      + ", measured " + new Date(p.measuredAt).toLocaleTimeString("en-GB", { hour12: false });
+    const max = Math.max(1e-9, ...chart.bars.map((b) => Math.max(b.before, b.after)));
+    box.replaceChildren();
+    chart.bars.forEach((b) => {
+      const row = el("div", { class: "plan-row", "data-target": b.label, "data-before": String(b.before), "data-after": String(b.after) });
+      row.appendChild(el("div", {}, b.label));
+      const bars = el("div");
+      [["before", b.before], ["after", b.after]].forEach(([kind, v]) => {
+        const line = el("div");
+        const bar = el("div", { class: "plan-bar " + kind });
+        bar.style.width = (100 * v / max * 0.85) + "%";
+        bar.style.display = "inline-block";
+        line.append(bar, el("span", { class: "plan-value" }, kind + " " + fmtNum(Math.round(v * 10) / 10)));
+        bars.appendChild(line);
+      });
+      row.appendChild(bars);
+      box.appendChild(row);
+    });
+    box.dataset.bars = String(chart.bars.length);
+  }
+  async function pollPlan() {
+    try {
+      renderPlan(await getJson("/v1/plan?dimension=rows"));
+      return 60000;
+    } catch (e) {
+      $("plan-chart").replaceChildren(el("p", { class: "muted" }, e instanceof NeedsToken ? "needs the API token"
+        : "plan unavailable: " + e.message));
+      return 5000;
+    }
+  }
+  (function planLoop() { pollPlan().then((next) => setTimeout(planLoop, next)); })();
   (function verifyLoop() { pollVerify().finally(() => setTimeout(verifyLoop, 3000)); })();
 
   (function loop() { poll().finally(() => { setButtons(); setTimeout(loop, 1000); }); })();

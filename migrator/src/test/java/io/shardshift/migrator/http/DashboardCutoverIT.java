@@ -32,7 +32,10 @@ import static org.awaitility.Awaitility.await;
  * A person at the dashboard, in a real headless Chromium driven over DevTools, on a real migration with
  * cutover attached: without the API token it asks for it; a click on "Cut over" without the API token shows the 401 and changes nothing; with the
  * token typed in, the cutover runs (buttons off meanwhile) and completes, the history shows the new
- * generation and the API reports it live; "Roll back" makes the old generation live again.
+ * generation and the API reports it live; "Roll back" makes the old generation live again. After the cutover
+ * the header says "cut over to generation G, observation window until T" (not the stream's "streaming"), the
+ * Verification panel shows the clean run the cutover's verification gate made, and after the rollback the header
+ * says so.
  */
 @Tag("slow")
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -52,7 +55,8 @@ class DashboardCutoverIT {
         fixture = DashboardFixture.start(NAME, 5_000, TOKEN);
         assertThat(fixture.runner().awaitBackfill(Duration.ofMinutes(1))).isTrue();
         fixture.stopLoad();
-        controller = CutoverService.attach(fixture.runner(), fixture.dir().resolve("audit.log"));
+        controller = CutoverService.attach(fixture.runner(), fixture.dir().resolve("audit.log"),
+                fixture.server().verifyRuns());
         fixture.server().attachCutover(fixture.runner().spec().name(), controller);
         newGeneration = fixture.spec().routing().generation();
         oldGeneration = newGeneration - 1;
@@ -128,6 +132,15 @@ class DashboardCutoverIT {
         });
         assertThat(disabled("#btn-rollback")).isFalse();
         assertThat(liveGeneration()).isEqualTo(newGeneration);
+        String windowEnd = controller.observation().windowEnd().toString();
+        await("the header tells the truth").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(page.text("#phase")).isEqualTo("cut over to generation " + newGeneration
+                        + ", observation window until " + windowEnd));
+        await("the verification panel shows the gate's run").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(page.text("#verify-state")).isEqualTo("clean");
+            assertThat(page.text("#verify-time")).contains("by the cutover gate");
+        });
+        assertThat(page.text("#verify-tables tbody")).contains("public.orders");
         screenshot("dashboard-cutover.png");
         assertThatThrownBy(DashboardCutoverIT::insertOnSource).hasMessageContaining("moved to generation " + newGeneration);
     }
@@ -152,10 +165,33 @@ class DashboardCutoverIT {
             assertThat(page.text("#live-generation")).isEqualTo("live generation " + oldGeneration);
             assertThat(historyRow(0)).containsExactly("rollback", "completed", "generation " + oldGeneration);
             assertThat(historyRow(1)).containsExactly("cutover", "completed", "generation " + newGeneration);
+            assertThat(page.text("#phase")).isEqualTo("rolled back to generation " + oldGeneration);
         });
         assertThat(page.dialogs()).hasSize(3).last().asString().contains("Roll " + NAME + " back");
         assertThat(liveGeneration()).isEqualTo(oldGeneration);
         insertOnSource();
+        assertThat(page.errors()).as("uncaught errors in the page").isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void shouldShowThePlansBeforeAndAfterChartWithRowsPerTarget() throws Exception {
+        assertThat(Http.get(fixture.server().url(), "/v1/plan").statusCode()).as("without the token").isEqualTo(401);
+        assertThat(Http.get(fixture.server().url(), "/v1/plan?dimension=nope", TOKEN).statusCode()).isEqualTo(400);
+
+        await("the plan chart drawn").atMost(Duration.ofSeconds(60)).until(() ->
+                page.evaluate("document.getElementById('plan-chart').dataset.bars").asText().equals("2"));
+
+        JsonNode bars = page.evaluate("[...document.querySelectorAll('#plan-chart .plan-row')].map(r => ({target:"
+                + " r.dataset.target, before: Number(r.dataset.before), after: Number(r.dataset.after)}))");
+        assertThat(bars).extracting(b -> b.get("target").asText()).containsExactly("pg_a", "pg_b");
+        JsonNode plan = Http.json(Http.get(fixture.server().url(), "/v1/plan?dimension=rows", TOKEN));
+        for (int i = 0; i < 2; i++) {
+            assertThat(bars.get(i).get("before").asDouble()).as("rows before on %s", bars.get(i)).isPositive()
+                    .isEqualTo(plan.at("/chart/bars/" + i + "/before").asDouble());
+            assertThat(bars.get(i).get("after").asDouble()).isEqualTo(plan.at("/chart/bars/" + i + "/after").asDouble());
+        }
+        assertThat(page.text("#plan-title")).startsWith("rows per target (rows), generation " + newGeneration);
         assertThat(page.errors()).as("uncaught errors in the page").isEmpty();
     }
 

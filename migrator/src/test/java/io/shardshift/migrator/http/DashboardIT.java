@@ -2,6 +2,7 @@ package io.shardshift.migrator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardshift.engine.run.MigrationRunner;
+import io.shardshift.engine.metrics.LagSample;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,8 @@ class DashboardIT {
         String second = chromium.dumpDom(withToken(), 3000);
         assertThat(bodyLong(second, "data-last-t")).as("newest sample drawn").isGreaterThan(firstLast);
 
+        assertP99TileShowsTheRecentWindowWithSinceStartAsSecondary(second);
+
         Path png = buildDirectory().resolve("dashboard.png");
         chromium.screenshot(withToken(), 4000, png);
         assertThat(Files.size(png)).isGreaterThan(10_000);
@@ -139,6 +142,25 @@ class DashboardIT {
         String dom = HeadlessChromium.require().dumpDom(withToken(), 4000);
         assertThat(dom).contains("Verification", "<span id=\"verify-state\" class=\"badge clean\">clean</span>",
                 "<td>public.orders</td>");
+    }
+
+    /**
+     * The p99 card's main figure is the sample's recent-window p99 (worst target) and its secondary text the
+     * since-start p99, both of the very sample the page drew (found by its time in the sampler's history).
+     */
+    private static void assertP99TileShowsTheRecentWindowWithSinceStartAsSecondary(String dom) {
+        Matcher tile = Pattern.compile("<div class=\"value\" id=\"tile-p99\" data-taken-at=\"(\\d+)\">([^<]*)</div>"
+                + "<div class=\"unit\" id=\"tile-p99-since\">([^<]*)</div>").matcher(dom);
+        assertThat(tile.find()).as("the p99 tile in the DOM").isTrue();
+        long takenAt = Long.parseLong(tile.group(1));
+        LagSample drawn = server.sampler().history().since(0).stream().filter(s -> s.takenAtMillis() == takenAt).findFirst()
+                .orElseThrow(() -> new AssertionError("no sample taken at " + takenAt + " in the sampler's history"));
+        long recent = drawn.targets().stream().mapToLong(LagSample.TargetLag::recentP99Millis).max().orElse(0);
+        long sinceStart = drawn.targets().stream().mapToLong(LagSample.TargetLag::p99LatencyMillis).max().orElse(0);
+        assertThat(drawn.targets().stream().mapToLong(LagSample.TargetLag::latencySamples).sum()).isPositive();
+        assertThat(tile.group(2).replace(",", "")).isEqualTo(String.valueOf(recent));
+        assertThat(tile.group(3)).isEqualTo("ms commit → applied, worst target, last ~30 s; since start "
+                + String.format(java.util.Locale.ROOT, "%,d", sinceStart) + " ms");
     }
 
     /** The dashboard's link with the token in its fragment, as an operator would open it. */

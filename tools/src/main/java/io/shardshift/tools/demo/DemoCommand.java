@@ -11,6 +11,7 @@ import io.shardshift.audit.AuditVerifier;
 import io.shardshift.cutover.CutoverController;
 import io.shardshift.cutover.CutoverResult;
 import io.shardshift.cutover.CutoverService;
+import io.shardshift.verify.VerifyRuns;
 import io.shardshift.testkit.FollowingWriteLoad;
 import io.shardshift.testkit.AckedWrites;
 import io.shardshift.migrator.http.DashboardServer;
@@ -134,7 +135,8 @@ public final class DemoCommand implements Callable<Integer> {
     private int cutOverUnderLoad(DemoStack stack, MigrationRunner runner, DashboardServer http) throws Exception {
         MigrationSpec spec = runner.spec();
         Path audit = Files.createTempDirectory("shardshift-demo-audit").resolve("audit.log");
-        try (CutoverController controller = CutoverService.attach(runner, audit);
+        try (CutoverController controller = CutoverService.attach(runner, audit,
+                http == null ? new VerifyRuns() : http.verifyRuns());
              ConfigFollower follower = ConfigFollower.start(spec.kafka().bootstrapServers(),
                      ConfigKeys.topic(spec.topicPrefix()), Map.of());
              FollowingWriteLoad writes = new FollowingWriteLoad(spec, follower, writers, rate / 2, 1_000_000_000_000L)) {
