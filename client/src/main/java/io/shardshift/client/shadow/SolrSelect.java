@@ -42,18 +42,21 @@ public final class SolrSelect {
 
     /** Runs the select with these parameters ({@code wt} and {@code fl} are set here). */
     public SearchAnswer select(String collection, Map<String, String> params) throws IOException, InterruptedException {
-        Map<String, String> p = new java.util.LinkedHashMap<>(params);
-        p.put("wt", "json");
-        p.put("fl", idField);
-        String query = p.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
-                .collect(Collectors.joining("&"));
-        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/" + enc(collection) + "/select?" + query))
-                .timeout(Duration.ofSeconds(30)).GET().build();
-        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
-        if (resp.statusCode() != 200) {
-            throw new IOException("Solr select on " + collection + " answered " + resp.statusCode() + ": "
-                    + ShadowRecord.truncate(resp.body(), 300));
-        }
+        return select(collection, List.copyOf(params.entrySet()));
+    }
+
+    /**
+     * Runs the select with these parameters, repeated names kept in order (several {@code fq}); {@code wt} and
+     * {@code fl} are replaced.
+     */
+    public SearchAnswer select(String collection, List<Map.Entry<String, String>> params)
+            throws IOException, InterruptedException {
+        List<Map.Entry<String, String>> p = new ArrayList<>();
+        params.stream().filter(e -> !e.getKey().equals("wt") && !e.getKey().equals("fl")).forEach(p::add);
+        p.add(Map.entry("wt", "json"));
+        p.add(Map.entry("fl", idField));
+        String query = p.stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+        HttpResponse<String> resp = get(baseUrl + "/" + enc(collection) + "/select?" + query);
         JsonNode response = JSON.readTree(resp.body()).path("response");
         if (response.isMissingNode()) {
             throw new IOException("Solr select on " + collection + " answered without a response section");
@@ -63,6 +66,21 @@ public final class SolrSelect {
             ids.add(doc.path(idField).asText());
         }
         return new SearchAnswer(response.path("numFound").asLong(), ids);
+    }
+
+    /** Opens a new searcher on the collection (a soft commit), so every update it has received is visible. */
+    public void softCommit(String collection) throws IOException, InterruptedException {
+        get(baseUrl + "/" + enc(collection) + "/update?commit=true&softCommit=true&wt=json");
+    }
+
+    private HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build();
+        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 200) {
+            throw new IOException("Solr answered " + resp.statusCode() + " to " + url.substring(0, url.indexOf('?') < 0
+                    ? url.length() : url.indexOf('?')) + ": " + ShadowRecord.truncate(resp.body(), 300));
+        }
+        return resp;
     }
 
     private static String enc(String s) {
