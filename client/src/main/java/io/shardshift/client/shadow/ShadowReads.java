@@ -9,9 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +33,9 @@ import java.util.function.Supplier;
  * <p>The application's own read runs in the caller's thread exactly as before and its answer (or exception) is
  * returned as is; the shadow read is queued to a small executor with a bounded queue, and a read that does not fit
  * is dropped and counted ({@link Stats#dropped()}), never waited for. A failing new-layout read is published as
- * outcome {@code error}. The old answer is read by the background thread after the call returns: do not change
+ * outcome {@code error}. When the answers differ, both reads run again once after {@link Options#recheckAfter()}
+ * (the new side may just lag behind the source): equal then is published as {@code explained-by-lag}, still
+ * different as {@code mismatch}. The old answer is read by the background thread after the call returns: do not change
  * the returned rows in place.
  *
  * <pre>{@code
@@ -49,9 +54,14 @@ public final class ShadowReads implements AutoCloseable {
      * @param threads        the executor's threads
      * @param queueCapacity  shadow reads waiting at most; more are dropped
      * @param maxAnswerChars each answer in a record is cut to this length
+     * @param recheckAfter   when the answers differ, both reads run again once after this long (the new side may
+     *                       only lag): equal then is {@code explained-by-lag}; zero publishes the mismatch at once
      */
-    public record Options(double sampleRate, int threads, int queueCapacity, int maxAnswerChars) {
+    public record Options(double sampleRate, int threads, int queueCapacity, int maxAnswerChars, Duration recheckAfter) {
         public Options {
+            if (recheckAfter == null || recheckAfter.isNegative()) {
+                throw new IllegalArgumentException("recheckAfter must be zero or positive, was " + recheckAfter);
+            }
             if (!(sampleRate >= 0 && sampleRate <= 1)) {
                 throw new IllegalArgumentException("sampleRate must be between 0 and 1, was " + sampleRate);
             }
@@ -61,17 +71,21 @@ public final class ShadowReads implements AutoCloseable {
             }
         }
 
-        /** This sample rate, 2 threads, a queue of 1000, answers cut at 2000 characters. */
+        /** This sample rate, 2 threads, a queue of 1000, answers cut at 2000 characters, a re-check after 1 s. */
         public static Options sampling(double sampleRate) {
-            return new Options(sampleRate, 2, 1000, 2000);
+            return new Options(sampleRate, 2, 1000, 2000, Duration.ofSeconds(1));
         }
 
         public Options withThreads(int n) {
-            return new Options(sampleRate, n, queueCapacity, maxAnswerChars);
+            return new Options(sampleRate, n, queueCapacity, maxAnswerChars, recheckAfter);
         }
 
         public Options withQueueCapacity(int n) {
-            return new Options(sampleRate, threads, n, maxAnswerChars);
+            return new Options(sampleRate, threads, n, maxAnswerChars, recheckAfter);
+        }
+
+        public Options withRecheckAfter(Duration d) {
+            return new Options(sampleRate, threads, queueCapacity, maxAnswerChars, d);
         }
     }
 
@@ -101,6 +115,12 @@ public final class ShadowReads implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong notPending = new AtomicLong();
     private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong pendingRechecks = new AtomicLong();
+    private final ScheduledExecutorService rechecks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "shardshift-shadow-recheck");
+        t.setDaemon(true);
+        return t;
+    });
 
     ShadowReads(Supplier<OptionalLong> pending, Function<Long, RoutingLayout> layouts, ShadowSink sink, Options options,
                 LongSupplier clock) {
@@ -150,7 +170,8 @@ public final class ShadowReads implements AutoCloseable {
         shadow(generation -> {
             String target = layouts.apply(generation).targetFor(shardKeyValue);
             return new Planned(target, () -> rowsText(readOnTarget.apply(target), false));
-        }, ShadowRecord.ROWS, table, query, () -> rowsText(answer, false), Answers::compareRows);
+        }, ShadowRecord.ROWS, table, query, () -> rowsText(answer, false), () -> rowsText(oldRead.call(), false),
+                Answers::compareRows);
         return answer;
     }
 
@@ -163,7 +184,7 @@ public final class ShadowReads implements AutoCloseable {
                                           Callable<List<Map<String, Object>>> newRead) throws Exception {
         List<Map<String, Object>> answer = oldRead.call();
         shadow(generation -> new Planned("*", () -> rowsText(newRead.call(), ordered)), ShadowRecord.ROWS, table, query,
-                () -> rowsText(answer, ordered), Answers::compareRows);
+                () -> rowsText(answer, ordered), () -> rowsText(oldRead.call(), ordered), Answers::compareRows);
         return answer;
     }
 
@@ -171,7 +192,7 @@ public final class ShadowReads implements AutoCloseable {
     public SearchAnswer search(String collection, String query, Callable<SearchAnswer> oldRead,
                                Callable<SearchAnswer> newRead) throws Exception {
         SearchAnswer answer = oldRead.call();
-        shadow(generation -> new Planned("*", newRead), ShadowRecord.SEARCH, collection, query, () -> answer,
+        shadow(generation -> new Planned("*", newRead), ShadowRecord.SEARCH, collection, query, () -> answer, oldRead,
                 Answers::compareSearch);
         return answer;
     }
@@ -191,8 +212,12 @@ public final class ShadowReads implements AutoCloseable {
         return Answers.canonicalRows(rows, ordered);
     }
 
-    @SuppressWarnings("unchecked")
-    private <T> void shadow(Plan plan, String kind, String table, String query, Callable<T> oldAnswer, Compare<T> compare) {
+    /**
+     * Queues the comparison of a sampled read: {@code oldAnswer} gives the application's answer, {@code oldAgain}
+     * reads it again for a re-check.
+     */
+    private <T> void shadow(Plan plan, String kind, String table, String query, Callable<T> oldAnswer,
+                            Callable<T> oldAgain, Compare<T> compare) {
         if (random.getAsDouble() >= options.sampleRate()) {
             return;
         }
@@ -202,30 +227,90 @@ public final class ShadowReads implements AutoCloseable {
             notPending.incrementAndGet();
             return;
         }
+        Shadowed<T> read = new Shadowed<>(kind, table, query, generation.getAsLong(), plan, oldAgain, compare);
         inFlight.incrementAndGet();
         try {
-            executor.execute(() -> {
-                long g = generation.getAsLong();
-                String target = null;
-                T before = null;
-                try {
-                    before = oldAnswer.call();
-                    Planned p = plan.at(g);
-                    target = p.target();
-                    T after = (T) p.read().call();
-                    Comparison c = compare.apply(before, after);
-                    publish(kind, table, query, target, g, c.agree() ? ShadowOutcome.AGREE : ShadowOutcome.MISMATCH,
-                            c.detail(), text(before), text(after));
-                } catch (Exception | LinkageError e) {
-                    publish(kind, table, query, target, g, ShadowOutcome.ERROR, "new-layout read failed: " + e,
-                            before == null ? null : text(before), null);
-                } finally {
-                    inFlight.decrementAndGet();
-                }
-            });
+            executor.execute(() -> read.first(oldAnswer));
         } catch (RejectedExecutionException e) {
             inFlight.decrementAndGet();
             dropped.incrementAndGet();
+        }
+    }
+
+    /** One sampled read on its way: compared once, and again after {@code recheckAfter} if the answers differ. */
+    private final class Shadowed<T> {
+        private final String kind;
+        private final String table;
+        private final String query;
+        private final long generation;
+        private final Plan plan;
+        private final Callable<T> oldAgain;
+        private final Compare<T> compare;
+
+        Shadowed(String kind, String table, String query, long generation, Plan plan, Callable<T> oldAgain,
+                 Compare<T> compare) {
+            this.kind = kind;
+            this.table = table;
+            this.query = query;
+            this.generation = generation;
+            this.plan = plan;
+            this.oldAgain = oldAgain;
+            this.compare = compare;
+        }
+
+        @SuppressWarnings("unchecked")
+        void first(Callable<T> oldAnswer) {
+            boolean done = true;
+            String target = null;
+            T before = null;
+            try {
+                before = oldAnswer.call();
+                Planned p = plan.at(generation);
+                target = p.target();
+                T after = (T) p.read().call();
+                Comparison c = compare.apply(before, after);
+                if (c.agree()) {
+                    publish(kind, table, query, target, generation, ShadowOutcome.AGREE, "", text(before), text(after));
+                } else if (options.recheckAfter().isZero() || pendingRechecks.get() >= options.queueCapacity()) {
+                    publish(kind, table, query, target, generation, ShadowOutcome.MISMATCH, c.detail(), text(before),
+                            text(after));
+                } else {
+                    String t = target;
+                    pendingRechecks.incrementAndGet();
+                    rechecks.schedule(() -> again(t, c.detail()), options.recheckAfter().toMillis(), TimeUnit.MILLISECONDS);
+                    done = false;
+                }
+            } catch (Exception | LinkageError e) {
+                publish(kind, table, query, target, generation, ShadowOutcome.ERROR, "new-layout read failed: " + e,
+                        before == null ? null : text(before), null);
+            } finally {
+                if (done) {
+                    inFlight.decrementAndGet();
+                }
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private void again(String target, String firstDetail) {
+            try {
+                T before = oldAgain.call();
+                T after = (T) plan.at(generation).read().call();
+                Comparison c = compare.apply(before, after);
+                if (c.agree()) {
+                    publish(kind, table, query, target, generation, ShadowOutcome.EXPLAINED_BY_LAG, firstDetail
+                            + "; equal when read again " + options.recheckAfter().toMillis() + " ms later",
+                            text(before), text(after));
+                } else {
+                    publish(kind, table, query, target, generation, ShadowOutcome.MISMATCH, c.detail()
+                            + " (also when read again " + options.recheckAfter().toMillis() + " ms later)",
+                            text(before), text(after));
+                }
+            } catch (Exception | LinkageError e) {
+                publish(kind, table, query, target, generation, ShadowOutcome.ERROR, "re-check failed: " + e, null, null);
+            } finally {
+                pendingRechecks.decrementAndGet();
+                inFlight.decrementAndGet();
+            }
         }
     }
 
@@ -257,7 +342,7 @@ public final class ShadowReads implements AutoCloseable {
     }
 
     /** Waits until every queued shadow read is done (or the timeout); true if all are. */
-    public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (inFlight.get() > 0) {
             if (System.nanoTime() > deadline) {
@@ -268,16 +353,16 @@ public final class ShadowReads implements AutoCloseable {
         return true;
     }
 
-    /** Stops taking shadow reads, finishes the queued ones (up to 5 s) and closes the sink. */
+    /** Finishes the queued shadow reads and their re-checks (up to 5 s more than a re-check) and closes the sink. */
     @Override
     public void close() {
-        executor.shutdown();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            awaitIdle(Duration.ofSeconds(5).plus(options.recheckAfter()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         executor.shutdownNow();
+        rechecks.shutdownNow();
         sink.close();
     }
 }

@@ -51,17 +51,41 @@ class ShadowReadsTest {
     }
 
     @Test
-    void shouldPublishBothAnswersOfAMismatch() throws Exception {
-        try (ShadowReads s = shadow(ShadowReads.Options.sampling(1))) {
+    void shouldPublishBothAnswersOfAMismatchThatPersistsWhenReadAgain() throws Exception {
+        try (ShadowReads s = shadow(ShadowReads.Options.sampling(1).withRecheckAfter(Duration.ofMillis(50)))) {
             s.rowsByKey("public.orders", "x", "id=42", () -> rows(10), t -> rows(99));
             s.awaitIdle(Duration.ofSeconds(5));
             assertThat(published).singleElement().satisfies(r -> {
                 assertThat(r.outcomeValue()).isEqualTo(ShadowOutcome.MISMATCH);
                 assertThat(r.oldAnswer()).contains("\"10\"");
                 assertThat(r.newAnswer()).contains("\"99\"");
+                assertThat(r.detail()).contains("also when read again 50 ms later");
             });
             assertThat(s.stats().mismatched()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void shouldExplainByLagADifferenceThatIsGoneWhenReadAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger newReads = new java.util.concurrent.atomic.AtomicInteger();
+        try (ShadowReads s = shadow(ShadowReads.Options.sampling(1).withRecheckAfter(Duration.ofMillis(50)))) {
+            s.rowsByKey("public.orders", "x", "id=42", () -> rows(10),
+                    t -> newReads.incrementAndGet() == 1 ? rows(9) : rows(10));
+            assertThat(s.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            assertThat(published).singleElement().satisfies(r -> {
+                assertThat(r.outcomeValue()).isEqualTo(ShadowOutcome.EXPLAINED_BY_LAG);
+                assertThat(r.detail()).contains("row 1 differs").contains("equal when read again 50 ms later");
+            });
+            assertThat(s.stats().mismatched()).isZero();
+        }
+    }
+
+    @Test
+    void shouldPublishAPendingRecheckBeforeClosing() throws Exception {
+        ShadowReads s = shadow(ShadowReads.Options.sampling(1).withRecheckAfter(Duration.ofMillis(300)));
+        s.rowsByKey("public.orders", "x", "id=42", () -> rows(10), t -> rows(99));
+        s.close();
+        assertThat(published).singleElement().satisfies(r -> assertThat(r.outcomeValue()).isEqualTo(ShadowOutcome.MISMATCH));
     }
 
     @Test
@@ -92,7 +116,8 @@ class ShadowReadsTest {
     @Test
     void shouldDropAndCountWhenTheQueueIsFullWithoutBlockingTheReader() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        try (ShadowReads s = shadow(ShadowReads.Options.sampling(1).withThreads(1).withQueueCapacity(1))) {
+        try (ShadowReads s = shadow(ShadowReads.Options.sampling(1).withThreads(1).withQueueCapacity(1)
+                .withRecheckAfter(Duration.ZERO))) {
             long start = System.nanoTime();
             for (int i = 0; i < 5; i++) {
                 s.rows("t", "q" + i, false, () -> rows(1), () -> {
