@@ -1,5 +1,7 @@
 package io.shardshift.cutover;
 
+import io.shardshift.client.shadow.ShadowRecord;
+
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -73,7 +75,7 @@ public final class Gates {
                     c.error(), c.explainedByLag(), c.mismatchRate(), maxMismatchRate);
             if (c.lastMismatch() != null) {
                 detail += "; latest " + c.lastMismatch().outcome() + ": " + c.lastMismatch().table() + " "
-                        + c.lastMismatch().query() + ": " + io.shardshift.client.shadow.ShadowRecord.truncate(String.valueOf(c.lastMismatch().detail()), 200);
+                        + c.lastMismatch().query() + ": " + ShadowRecord.truncate(String.valueOf(c.lastMismatch().detail()), 200);
             }
             return c.reads() >= minReads && c.mismatchRate() <= maxMismatchRate
                     ? Gate.GateResult.pass("shadow-reads", detail) : Gate.GateResult.fail("shadow-reads", detail);
