@@ -217,6 +217,20 @@ public final class ConfigFollower implements AutoCloseable {
         }
     }
 
+    /**
+     * The generation a cutover would make live: the highest generation with a published layout above the live
+     * one, or empty when none is (nothing pending, or the cutover is done).
+     */
+    public java.util.OptionalLong pendingGeneration() {
+        synchronized (lock) {
+            long live = generationLocked();
+            return values.keySet().stream().filter(k -> k.startsWith(ConfigKeys.ROUTING_LAYOUT_PREFIX))
+                    .map(k -> k.substring(ConfigKeys.ROUTING_LAYOUT_PREFIX.length()))
+                    .filter(g -> !g.isEmpty() && g.chars().allMatch(Character::isDigit))
+                    .mapToLong(Long::parseLong).filter(g -> g > live).max();
+        }
+    }
+
     /** The live layout: the layout of {@link #currentGeneration()}. */
     public Optional<RoutingLayout> currentLayout() {
         return layout(currentGeneration());

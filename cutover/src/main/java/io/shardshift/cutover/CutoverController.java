@@ -68,6 +68,7 @@ public final class CutoverController implements AutoCloseable {
     private final AuditTrail audit;
     private final CutoverOptions options;
     private final List<AutoCloseable> owned = new ArrayList<>();
+    private volatile ShadowAgreement shadowAgreement;
     private final ReentrantLock switching = new ReentrantLock();
     private volatile long live;
     private volatile long previous;
@@ -313,6 +314,15 @@ public final class CutoverController implements AutoCloseable {
     }
 
     /** Adds something closed with this controller (after the automatic cutover and the replicator). */
+    /** The agreement of the shadow reads on {@code <prefix>.shadow}, once {@link CutoverService} attached it. */
+    public Optional<ShadowAgreement> shadowAgreement() {
+        return Optional.ofNullable(shadowAgreement);
+    }
+
+    void shadowAgreement(ShadowAgreement agreement) {
+        this.shadowAgreement = agreement;
+    }
+
     void own(AutoCloseable resource) {
         owned.add(resource);
     }

@@ -8,19 +8,28 @@ import io.shardshift.verify.VerifyOptions;
 import io.shardshift.verify.VerifyReport;
 import io.shardshift.verify.VerifyRuns;
 
+import io.shardshift.client.shadow.ShadowRecord;
+
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * Attaches cutover to a running migration, configured by the spec's {@code cutover} section: an audit trail
  * (file and topic), a controller whose gates are no dead letters, lag, a clean online verification (unless
- * {@code verify: false}) and the SLO probe (when {@code slo} is given), and the Solr alias swap, and with
+ * {@code verify: false}), the shadow reads' agreement (when {@code shadowReads} is given; the records of
+ * {@code <prefix>.shadow} are always counted, for the API) and the SLO probe (when {@code slo} is given), and the
+ * Solr alias swap, and with
  * {@code auto: true} the automatic cutover. The HTTP layer adds the REST routes and the dashboard view itself
  * ({@code DashboardServer.attachCutover}).
  */
 public final class CutoverService {
+    /** How long shadow-read counts are kept at least (the dashboard's window). */
+    static final Duration SHADOW_KEEP = Duration.ofHours(1);
+
     private CutoverService() {
     }
 
@@ -62,7 +71,21 @@ public final class CutoverService {
     /** As {@link #attach(MigrationRunner, AuditTrail)}, recording the verification gate's runs in {@code verifyRuns}. */
     public static CutoverController attach(MigrationRunner runner, AuditTrail audit, VerifyRuns verifyRuns)
             throws InterruptedException {
-        CutoverController controller = CutoverController.forRunner(runner, audit, optionsFor(runner, verifyRuns));
+        CutoverSpec c = runner.spec().cutoverOrDefaults();
+        Duration keep = c.shadowReads() == null ? SHADOW_KEEP
+                : Collections.max(List.of(SHADOW_KEEP, c.shadowReads().windowOrDefault()));
+        ShadowAgreement agreement = new ShadowAgreement(keep, System::currentTimeMillis);
+        ShadowFeed feed = ShadowFeed.start(runner.spec().kafka().bootstrapServers(),
+                ShadowRecord.topic(runner.spec().topicPrefix()), runner.spec().replicationFactor(), agreement);
+        CutoverController controller;
+        try {
+            controller = CutoverController.forRunner(runner, audit, optionsFor(runner, agreement, verifyRuns));
+        } catch (RuntimeException | InterruptedException e) {
+            feed.close();
+            throw e;
+        }
+        controller.own(feed);
+        controller.shadowAgreement(agreement);
         if (runner.spec().cutoverOrDefaults().autoOrDefault()) {
             controller.startAutoCutover(runner::backfillFinished);
         }
@@ -71,16 +94,22 @@ public final class CutoverService {
 
     /**
      * The options of the runner's spec ({@code cutover} section), with its gates and the search alias swap. The
-     * gates run cheapest first: the SLO probe, then a full online verification.
+     * gates run cheapest first: the shadow reads' agreement (counted in {@code shadow}), the SLO probe, then a full
+     * online verification.
      */
-    public static CutoverOptions optionsFor(MigrationRunner runner) {
-        return optionsFor(runner, new VerifyRuns());
+    public static CutoverOptions optionsFor(MigrationRunner runner, ShadowAgreement shadow) {
+        return optionsFor(runner, shadow, new VerifyRuns());
     }
 
-    /** As {@link #optionsFor(MigrationRunner)}, the verification gate recording each run in {@code verifyRuns}. */
-    public static CutoverOptions optionsFor(MigrationRunner runner, VerifyRuns verifyRuns) {
+    /** As {@link #optionsFor(MigrationRunner, ShadowAgreement)}, the verification gate recording each run in {@code verifyRuns}. */
+    public static CutoverOptions optionsFor(MigrationRunner runner, ShadowAgreement shadow, VerifyRuns verifyRuns) {
         CutoverSpec c = runner.spec().cutoverOrDefaults();
         List<Gate> gates = new ArrayList<>();
+        if (c.shadowReads() != null) {
+            CutoverSpec.ShadowReadsSpec s = c.shadowReads();
+            gates.add(Gates.shadowReads(() -> shadow.counts(s.windowOrDefault()), s.minReadsOrDefault(),
+                    s.maxMismatchRateOrDefault()));
+        }
         if (c.slo() != null) {
             gates.add(SloProbe.forRunner(runner, c.slo().samplesOrDefault())
                     .gate(c.slo().maxP95MillisOrDefault(), c.slo().maxErrorRateOrDefault()));

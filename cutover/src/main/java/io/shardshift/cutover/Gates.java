@@ -1,5 +1,7 @@
 package io.shardshift.cutover;
 
+import io.shardshift.client.shadow.ShadowRecord;
+
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -56,6 +58,27 @@ public final class Gates {
                     s.p95Millis(), maxP95Millis, s.errorRate(), maxErrorRate);
             return s.p95Millis() <= maxP95Millis && s.errorRate() <= maxErrorRate
                     ? Gate.GateResult.pass("slo", detail) : Gate.GateResult.fail("slo", detail);
+        });
+    }
+
+    /**
+     * Passes when the shadow reads of the window number at least {@code minReads} and their mismatch rate
+     * ((mismatches + errors) / reads) is at most {@code maxMismatchRate}; the detail names the counts and the latest
+     * mismatch.
+     */
+    public static Gate shadowReads(Supplier<ShadowAgreement.Counts> counts, int minReads, double maxMismatchRate) {
+        return Gate.named("shadow-reads", () -> {
+            ShadowAgreement.Counts c = counts.get();
+            String detail = String.format(java.util.Locale.ROOT,
+                    "%d shadow reads in the last %s (min %d): %d agree, %d mismatch, %d error, %d explained by lag;"
+                            + " mismatch rate %.4f (max %s)", c.reads(), c.window(), minReads, c.agree(), c.mismatch(),
+                    c.error(), c.explainedByLag(), c.mismatchRate(), maxMismatchRate);
+            if (c.lastMismatch() != null) {
+                detail += "; latest " + c.lastMismatch().outcome() + ": " + c.lastMismatch().table() + " "
+                        + c.lastMismatch().query() + ": " + ShadowRecord.truncate(String.valueOf(c.lastMismatch().detail()), 200);
+            }
+            return c.reads() >= minReads && c.mismatchRate() <= maxMismatchRate
+                    ? Gate.GateResult.pass("shadow-reads", detail) : Gate.GateResult.fail("shadow-reads", detail);
         });
     }
 }

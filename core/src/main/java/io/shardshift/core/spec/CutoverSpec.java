@@ -13,6 +13,7 @@ import java.time.Duration;
  *   stableFor: 5s              # ...held for this long
  *   observationWindow: 30m     # reverse replication keeps the old layout current this long
  *   slo: {maxP95Millis: 50, maxErrorRate: 0.01}
+ *   shadowReads: {minReads: 500, maxMismatchRate: 0.001, window: 10m}
  * }</pre>
  *
  * @param auto              cut over automatically when the gates pass, default false (an operator starts it)
@@ -25,13 +26,21 @@ import java.time.Duration;
  *                          a rollback loses nothing, default 30m; a rollback after it is refused
  * @param verify            whether a clean online verification is a gate, default true
  * @param slo               the SLO probe on the new targets, optional (no SLO gate without it)
+ * @param shadowReads       the shadow-read gate, optional (no shadow-read gate without it)
  */
 public record CutoverSpec(Boolean auto, Long maxLagMillis, String stableFor, String gateTimeout, String freezeTimeout,
-                          String drainTimeout, String observationWindow, Boolean verify, SloSpec slo) {
+                          String drainTimeout, String observationWindow, Boolean verify, SloSpec slo,
+                          ShadowReadsSpec shadowReads) {
+
+    /** Without a shadow-read gate. */
+    public CutoverSpec(Boolean auto, Long maxLagMillis, String stableFor, String gateTimeout, String freezeTimeout,
+                       String drainTimeout, String observationWindow, Boolean verify, SloSpec slo) {
+        this(auto, maxLagMillis, stableFor, gateTimeout, freezeTimeout, drainTimeout, observationWindow, verify, slo, null);
+    }
 
     /** All defaults. */
     public static CutoverSpec defaults() {
-        return new CutoverSpec(null, null, null, null, null, null, null, null, null);
+        return new CutoverSpec(null, null, null, null, null, null, null, null, null, null);
     }
 
     public boolean autoOrDefault() {
@@ -85,6 +94,29 @@ public record CutoverSpec(Boolean auto, Long maxLagMillis, String stableFor, Str
 
         public int samplesOrDefault() {
             return samples == null ? SpecDefaults.SLO_SAMPLES : samples;
+        }
+    }
+
+    /**
+     * The shadow-read gate: the agreement records on {@code <prefix>.shadow} (from applications' shadow reads and
+     * {@code shardshift shadow replay}) of the last {@code window} must number at least {@code minReads}, with
+     * (mismatches + errors) / reads at most {@code maxMismatchRate}.
+     *
+     * @param minReads        compared reads needed in the window, default 100
+     * @param maxMismatchRate the bound of the mismatch rate (0..1), default 0
+     * @param window          how far back records count, default 10m
+     */
+    public record ShadowReadsSpec(Integer minReads, Double maxMismatchRate, String window) {
+        public int minReadsOrDefault() {
+            return minReads == null ? SpecDefaults.SHADOW_MIN_READS : minReads;
+        }
+
+        public double maxMismatchRateOrDefault() {
+            return maxMismatchRate == null ? SpecDefaults.SHADOW_MAX_MISMATCH_RATE : maxMismatchRate;
+        }
+
+        public Duration windowOrDefault() {
+            return Durations.parse(window, "cutover.shadowReads.window", SpecDefaults.SHADOW_WINDOW);
         }
     }
 }

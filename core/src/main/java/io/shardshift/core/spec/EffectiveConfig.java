@@ -143,11 +143,18 @@ public final class EffectiveConfig {
         put(out, "cutover.verify", c.verifyOrDefault());
         if (c.slo() == null) {
             put(out, "cutover.slo", null);
-            return;
+        } else {
+            put(out, "cutover.slo.maxP95Millis", c.slo().maxP95MillisOrDefault());
+            put(out, "cutover.slo.maxErrorRate", c.slo().maxErrorRateOrDefault());
+            put(out, "cutover.slo.samples", c.slo().samplesOrDefault());
         }
-        put(out, "cutover.slo.maxP95Millis", c.slo().maxP95MillisOrDefault());
-        put(out, "cutover.slo.maxErrorRate", c.slo().maxErrorRateOrDefault());
-        put(out, "cutover.slo.samples", c.slo().samplesOrDefault());
+        if (c.shadowReads() == null) {
+            put(out, "cutover.shadowReads", null);
+        } else {
+            put(out, "cutover.shadowReads.minReads", c.shadowReads().minReadsOrDefault());
+            put(out, "cutover.shadowReads.maxMismatchRate", c.shadowReads().maxMismatchRateOrDefault());
+            put(out, "cutover.shadowReads.window", c.shadowReads().windowOrDefault());
+        }
     }
 
     private static void put(Map<String, String> out, String key, Object value) {

@@ -88,6 +88,12 @@ public final class SpecDefaults {
     public static final double SLO_MAX_ERROR_RATE = 0.01;
     /** {@code cutover.slo.samples}. */
     public static final int SLO_SAMPLES = 50;
+    /** {@code cutover.shadowReads.minReads}. */
+    public static final int SHADOW_MIN_READS = 100;
+    /** {@code cutover.shadowReads.maxMismatchRate}. */
+    public static final double SHADOW_MAX_MISMATCH_RATE = 0.0;
+    /** {@code cutover.shadowReads.window}. */
+    public static final Duration SHADOW_WINDOW = Duration.ofMinutes(10);
 
     private SpecDefaults() {
     }

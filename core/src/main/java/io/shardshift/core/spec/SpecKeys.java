@@ -132,7 +132,15 @@ public final class SpecKeys {
                     "Query latency p95 bound."),
             withDefault("cutover.slo.maxErrorRate", "number 0-1", SpecDefaults.SLO_MAX_ERROR_RATE,
                     "Failed / sampled queries bound."),
-            withDefault("cutover.slo.samples", "int", SpecDefaults.SLO_SAMPLES, "Queries per target."));
+            withDefault("cutover.slo.samples", "int", SpecDefaults.SLO_SAMPLES, "Queries per target."),
+            optional("cutover.shadowReads", "section", "The shadow-read gate: agreement records on `<prefix>.shadow`"
+                    + " (shadow reads, `shardshift shadow replay`); no shadow-read gate without it."),
+            withDefault("cutover.shadowReads.minReads", "int", SpecDefaults.SHADOW_MIN_READS,
+                    "Compared reads needed in the window..."),
+            withDefault("cutover.shadowReads.maxMismatchRate", "number 0-1", SpecDefaults.SHADOW_MAX_MISMATCH_RATE,
+                    "...with (mismatches + errors) / reads at most this."),
+            withDefault("cutover.shadowReads.window", "duration", SpecDefaults.SHADOW_WINDOW,
+                    "How far back records count."));
 
     private SpecKeys() {
     }

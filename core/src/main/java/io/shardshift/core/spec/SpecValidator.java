@@ -109,6 +109,14 @@ public final class SpecValidator {
             }
             atLeast(c.slo().samplesOrDefault(), 1, "cutover.slo.samples", problems);
         }
+        if (c.shadowReads() != null) {
+            atLeast(c.shadowReads().minReadsOrDefault(), 1, "cutover.shadowReads.minReads", problems);
+            double rate = c.shadowReads().maxMismatchRateOrDefault();
+            if (rate < 0 || rate > 1) {
+                problems.add("cutover.shadowReads.maxMismatchRate", "must be between 0 and 1, was " + rate);
+            }
+            problems.check(c.shadowReads()::windowOrDefault);
+        }
     }
 
     /** The tables' ids; every bad or repeated name is a problem. */

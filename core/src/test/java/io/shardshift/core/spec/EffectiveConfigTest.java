@@ -28,7 +28,7 @@ class EffectiveConfigTest {
                 .contains("search[0].fields[0].field = amount\n")
                 .contains("tenants = []\n")
                 .contains("cutover.stableFor = 5s\n", "cutover.observationWindow = 30m\n", "cutover.slo = (none)\n")
-                .endsWith("cutover.slo = (none)\n");
+                .endsWith("cutover.slo = (none)\ncutover.shadowReads = (none)\n");
     }
 
     @Test

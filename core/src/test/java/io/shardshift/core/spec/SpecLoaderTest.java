@@ -160,4 +160,17 @@ class SpecLoaderTest {
     void shouldHaveNoSearchTargetsWhenTheSectionIsAbsent() {
         assertThat(SpecLoader.parse(VALID, ENV).searchTargets()).isEmpty();
     }
+
+    @Test
+    void shouldReadTheShadowReadsGateAndNameEveryBadField() {
+        MigrationSpec spec = SpecLoader.parse(VALID + "cutover:\n  shadowReads: {minReads: 50, maxMismatchRate: 0.01, window: 5m}\n", ENV);
+        CutoverSpec.ShadowReadsSpec s = spec.cutoverOrDefaults().shadowReads();
+        assertThat(s.minReadsOrDefault()).isEqualTo(50);
+        assertThat(s.maxMismatchRateOrDefault()).isEqualTo(0.01);
+        assertThat(s.windowOrDefault()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThatThrownBy(() -> SpecLoader.parse(VALID
+                + "cutover:\n  shadowReads: {minReads: 0, maxMismatchRate: 2, window: soon}\n", ENV))
+                .hasMessageContaining("cutover.shadowReads.minReads").hasMessageContaining("cutover.shadowReads.maxMismatchRate")
+                .hasMessageContaining("cutover.shadowReads.window");
+    }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "shardshift", mixinStandardHelpOptions = true, version = "shardshift 0.1.0",
         description = "Moves live PostgreSQL data to a new shard layout with no downtime.",
         subcommands = {MigrateCommand.class, SpecCommand.class, io.shardshift.migrator.cli.plan.PlanCommand.class,
-                VerifyCommand.class, SearchCommand.class, CutoverCommand.class, RebalanceCommand.class, ServeCommand.class, FinishCommand.class, AuditCommand.class,
+                VerifyCommand.class, SearchCommand.class, ShadowCommand.class, CutoverCommand.class, RebalanceCommand.class, ServeCommand.class, FinishCommand.class, AuditCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ShardshiftCli implements Runnable {
 

@@ -166,6 +166,7 @@ public final class DashboardServer implements AutoCloseable {
     /** Adds the cutover routes of a migration ({@code /v1/cutover}, ...) and shows its cutover on the dashboard. */
     public void attachCutover(String migration, CutoverController controller) {
         cutoverView(new CutoverRoutes(migration, controller).register(api));
+        controller.shadowAgreement().ifPresent(agreement -> ShadowRoutes.register(api, agreement));
     }
 
     /**

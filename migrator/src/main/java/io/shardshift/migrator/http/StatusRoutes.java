@@ -17,7 +17,8 @@ public final class StatusRoutes {
     private static final Map<String, String> STATIC = Map.of(
             "/", "dashboard.html",
             "/dashboard.js", "dashboard.js",
-            "/dashboard.css", "dashboard.css");
+            "/dashboard.css", "dashboard.css",
+            "/dashboard-shadow.js", "dashboard-shadow.js");
 
     private StatusRoutes() {
     }
