@@ -21,6 +21,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -113,13 +114,21 @@ public final class BenchCommand implements Callable<Integer> {
 
                 out.printf("bench: stream: updating %,d rows in transactions of %,d as fast as the source takes them...%n",
                         events, eventsPerTxn);
+                try (Connection src = stack.source().connect(DemoStack.DATABASE)) {
+                    RawDecoding.createSlot(src);
+                }
                 StreamThroughput.Result stream = StreamThroughput.run(runner, rows, events, eventsPerTxn,
                         Duration.ofMinutes(15), out);
+                String endLsn;
+                try (Connection src = stack.source().connect(DemoStack.DATABASE)) {
+                    endLsn = RawDecoding.currentLsn(src);
+                }
                 StreamThroughput.printTimeline(stream, out);
                 Drain.await(runner.lag(), Duration.ofMinutes(5));
+                Optional<RawDecoding.Result> rawDecoding = rawDecoding(stack, spec, endLsn);
 
-                report.throughput(stream.applyRate(), "source commits " + BenchReport.rate(stream.writeRate(), "events/s")
-                        + "; capture->Kafka " + BenchReport.rate(stream.captureRate(), "events/s"));
+                report.stream(stream.writeRate(), stream.captureRate(), stream.applyRate(),
+                        rawDecoding.map(RawDecoding.Result::eventsPerSecond).orElse(0.0));
                 report.latency("latency p50 @" + Math.round(latency.rate()) + "/s", latency.metricsP50(),
                         "probe " + latency.probe().p50() + " ms");
                 report.latency("latency p95 (probe only)", latency.probe().p95(), "probe " + latency.probe().p95() + " ms");
@@ -171,6 +180,31 @@ public final class BenchCommand implements Callable<Integer> {
                 st.execute("DROP TABLE " + BenchSource.RAW_TABLE);
             }
             return raw;
+        }
+    }
+
+    /**
+     * Decodes the stream phase's changes again with {@code pg_recvlogical} from the raw slot created before it,
+     * and drops the slot; empty (with a line saying why) when the binary is not on this machine.
+     */
+    private Optional<RawDecoding.Result> rawDecoding(DemoStack stack, MigrationSpec spec, String endLsn) throws Exception {
+        Optional<java.nio.file.Path> binary = RawDecoding.findBinary();
+        try {
+            if (binary.isEmpty()) {
+                out.println("bench: raw decoding: pg_recvlogical not found (PATH, /usr/lib/postgresql/*/bin): no raw part");
+                return Optional.empty();
+            }
+            out.printf("bench: raw decoding: %s with pgoutput from the stream phase's start to %s...%n", binary.get(), endLsn);
+            DevPostgres src = stack.source();
+            RawDecoding.Result result = RawDecoding.run(binary.get(), "127.0.0.1", src.port(), DemoStack.DATABASE,
+                    src.user(), src.password(), spec.publicationName(), endLsn, events);
+            out.printf("bench: raw decoding: %,d events in %.2f s = %s%n", result.events(), result.seconds(),
+                    BenchReport.rate(result.eventsPerSecond(), "events/s"));
+            return Optional.of(result);
+        } finally {
+            try (Connection c = stack.source().connect(DemoStack.DATABASE)) {
+                RawDecoding.dropSlot(c);
+            }
         }
     }
 
