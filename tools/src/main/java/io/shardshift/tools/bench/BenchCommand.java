@@ -13,6 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +58,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-writers", defaultValue = "4", description = "Writer threads of the latency part (default ${DEFAULT-VALUE}).")
     int latencyWriters;
 
+    @Option(names = "--warmup-events", defaultValue = "50000",
+            description = "Updates streamed (as fast as the source takes them) before the latency part, not measured: "
+                    + "the JIT compiles the change path before the clock runs (default ${DEFAULT-VALUE}; 0 for none).")
+    long warmupEvents;
+
+    @Option(names = "--warmup-seconds", defaultValue = "10",
+            description = "Seconds of single-row inserts at the latency rate after the warm-up updates, not measured "
+                    + "(default ${DEFAULT-VALUE}; 0 for none).")
+    int warmupSeconds;
+
     @Option(names = "--batch-size", defaultValue = "1000", description = "apply.batchSize of the benchmark's spec (default ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -73,6 +84,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Compare every row at the end (default ${DEFAULT-VALUE}).")
     boolean compare;
+
+    /** The first id the warm-up's inserts use: above the latency part's (which start after the source rows). */
+    private static final long WARMUP_FIRST_ID = 1_000_000_000L;
 
     /** Where the steady-state latency figure starts: past the start-up backlog of a cold pipeline. */
     private static final Duration STEADY_AFTER = Duration.ofSeconds(10);
@@ -101,13 +115,14 @@ public final class BenchCommand implements Callable<Integer> {
                 double backfillRate = backfill(stack, runner, raw, startNanos, report);
                 Drain.await(runner.lag(), Duration.ofMinutes(2));
 
+                warmUp(runner);
                 out.printf("bench: latency: %.0f single-row inserts/s from %d writers for %d s...%n",
                         latencyRate, latencyWriters, latencySeconds);
                 LatencyRun latencyRun = new LatencyRun(runner, rows + 1, 20);
                 LatencyRun.Result latency = latencyRun.run(latencyRate, latencyWriters, Duration.ofSeconds(latencySeconds));
                 out.printf("bench: latency: %,d inserts at %.0f/s%n  probe (commit ack -> visible in target): %s%n"
-                        + "  capture half (commit -> readable on the change topic): %s%n  apply metrics per target: %s%n",
-                        latency.writes(), latency.rate(), latency.probe(), latency.kafka(), latency.perTarget().values());
+                        + "  capture half (commit -> readable on the change topic): %s%n  apply metrics per target (this window): %s%n",
+                        latency.writes(), latency.rate(), latency.probe(), latency.kafka(), latency.perTarget());
                 latencyRun.windows().forEach((w, p) -> out.printf("  probe, commits in %3d-%3d s: %s%n",
                         w * LatencyRun.WINDOW.toSeconds(), (w + 1) * LatencyRun.WINDOW.toSeconds(), p));
                 Drain.await(runner.lag(), Duration.ofMinutes(2));
@@ -158,7 +173,36 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Streams changes through capture and apply before the latency part, so it measures a pipeline whose code the
+     * JIT has compiled (in a migration the changes made during the backfill do that); see the README's cold start.
+     */
+    private void warmUp(MigrationRunner runner) throws Exception {
+        if (warmupEvents == 0 && warmupSeconds == 0) {
+            out.println("bench: no warm-up: the latency part starts on a cold pipeline");
+            return;
+        }
+        long start = System.nanoTime();
+        out.printf("bench: warm-up (not measured): %,d updates, then %d s of %.0f single-row inserts/s...%n",
+                warmupEvents, warmupSeconds, latencyRate);
+        if (warmupEvents > 0) {
+            StreamThroughput.run(runner, rows, warmupEvents, eventsPerTxn, Duration.ofMinutes(10),
+                    new PrintStream(OutputStream.nullOutputStream()));
+        }
+        if (warmupSeconds > 0) {
+            new LatencyRun(runner, WARMUP_FIRST_ID, 20).run(latencyRate, latencyWriters, Duration.ofSeconds(warmupSeconds));
+        }
+        Drain.await(runner.lag(), Duration.ofMinutes(2));
+        out.printf("bench: warm-up done in %.1f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
     private void validate() {
+        if (warmupEvents < 0 || warmupSeconds < 0) {
+            throw new IllegalArgumentException("--warmup-events and --warmup-seconds must not be negative");
+        }
+        if (rows >= WARMUP_FIRST_ID) {
+            throw new IllegalArgumentException("--rows must be below " + WARMUP_FIRST_ID);
+        }
         if (rows < 1 || events < 1 || eventsPerTxn < 1 || latencySeconds < 1 || latencyRate <= 0 || latencyWriters < 1) {
             throw new IllegalArgumentException("--rows, --events, --events-per-txn, --latency-seconds, --latency-rate and "
                     + "--latency-writers must be positive");
