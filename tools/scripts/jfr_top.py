@@ -23,6 +23,24 @@ STAGES = [  # first match wins, tested against the whole stack (innermost first)
 ]
 
 
+# Debezium's decoding thread, the engine's task and record-processing threads (pool-N-thread-N), the
+# acknowledging thread and capture's producer.
+CAPTURE_THREADS = re.compile(r"change-event-source-coordinator|^pool-\d+-thread-\d+$|^shardshift-capture|"
+                             r"kafka-producer-network-thread \| shardshift-.*-capture")
+
+
+# Inside Debezium's decoding thread, first match wins.
+DECODER = [
+    ("per-event metrics summary (CommonEventMeter -> toSummaryString, a JSON string per event)", ("toSummaryString",)),
+    ("timestamptz text parsed (DateTimeFormatter)", ("DateTimeFormat$ISODateTimeFormat",)),
+    ("column values of the old and new row (converters, PgTextConverter)", ("PostgresChangeRecordEmitter.columnValues",
+                                                                             "PostgresChangeRecordEmitter.get")),
+    ("envelope Structs (source info, validation)", ("org.apache.kafka.connect.data", "SourceInfo")),
+    ("queue hand-over", ("ChangeEventQueue",)),
+    ("reading the replication stream", ("org.postgresql",)),
+]
+
+
 def parse(path, window):
     sample = None
     with open(path, errors="replace") as f:
@@ -66,15 +84,26 @@ def main():
     for fr, n in self_frames.most_common(25):
         print(f"  {100.0 * n / total:5.1f}%  {fr}")
     stages = collections.Counter()
-    capture = [s for s in samples if any(f.startswith(("io.debezium", "io.shardshift.cdc")) for f in s["frames"])
-               or "capture" in s["thread"] or "kafka-producer-network-thread | shardshift" in s["thread"]]
+    capture = [s for s in samples if CAPTURE_THREADS.search(s["thread"])]
     for s in capture:
         stack = " ".join(s["frames"])
-        stage = next((name for name, keys in STAGES if any(k in stack for k in keys)), "other (JDK, GC-free runtime)")
+        stage = next((name for name, keys in STAGES if any(k in stack for k in keys)), "other (JDK: socket reads, queues, locks)")
         stages[stage] += 1
     print(f"\ncapture path: {len(capture)} samples ({100.0 * len(capture) / max(1, total):.1f}% of all), by stage:")
     for st, n in stages.most_common():
         print(f"  {100.0 * n / max(1, len(capture)):5.1f}%  {st}")
+    decoder(samples)
+
+
+def decoder(samples):
+    own = [s for s in samples if "change-event-source-coordinator" in s["thread"]]
+    stages = collections.Counter()
+    for s in own:
+        stack = " ".join(s["frames"])
+        stages[next((name for name, keys in DECODER if any(k in stack for k in keys)), "rest of Debezium's decoding")] += 1
+    print(f"\nDebezium's decoding thread: {len(own)} samples, by what it does:")
+    for st, n in stages.most_common():
+        print(f"  {100.0 * n / max(1, len(own)):5.1f}%  {st}")
 
 
 if __name__ == "__main__":

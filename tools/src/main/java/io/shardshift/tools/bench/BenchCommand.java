@@ -58,7 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-writers", defaultValue = "4", description = "Writer threads of the latency part (default ${DEFAULT-VALUE}).")
     int latencyWriters;
 
-    @Option(names = "--warmup-events", defaultValue = "50000",
+    @Option(names = "--warmup-events", defaultValue = "30000",
             description = "Updates streamed (as fast as the source takes them) before the latency part, not measured: "
                     + "the JIT compiles the change path before the clock runs (default ${DEFAULT-VALUE}; 0 for none).")
     long warmupEvents;
