@@ -242,6 +242,9 @@ public final class BenchCommand implements Callable<Integer> {
             DevPostgres src = stack.source();
             RawDecoding.Result result = RawDecoding.run(binary.get(), "127.0.0.1", src.port(), DemoStack.DATABASE,
                     src.user(), src.password(), spec.publicationName(), endLsn, events);
+            try (Connection c = src.connect(DemoStack.DATABASE)) {
+                RawDecoding.checkReached(c, endLsn);
+            }
             out.printf("bench: raw decoding: %,d events in %.2f s = %s%n", result.events(), result.seconds(),
                     BenchReport.rate(result.eventsPerSecond(), "events/s"));
             return Optional.of(result);

@@ -113,4 +113,27 @@ final class RawDecoding {
         }
         return new Result(events, seconds);
     }
+
+    /**
+     * Checks that the raw slot confirmed the whole stream: its {@code confirmed_flush_lsn} is at or past
+     * {@code endLsn}, so the time measured covers every change up to it.
+     *
+     * @throws IllegalStateException naming both positions when it stopped short
+     */
+    static void checkReached(Connection source, String endLsn) throws SQLException {
+        try (PreparedStatement ps = source.prepareStatement("SELECT confirmed_flush_lsn::text, confirmed_flush_lsn >= ?::pg_lsn"
+                + " FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, endLsn);
+            ps.setString(2, SLOT);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("raw decoding slot " + SLOT + " is gone");
+                }
+                if (!rs.getBoolean(2)) {
+                    throw new IllegalStateException("pg_recvlogical confirmed only " + rs.getString(1) + ", short of the end LSN "
+                            + endLsn + ": the raw decoding rate would be wrong");
+                }
+            }
+        }
+    }
 }
