@@ -170,7 +170,7 @@ public final class ChangeCapture implements AutoCloseable {
                 LOG.info("change capture of migration {} stopped", spec.name());
                 return;
             }
-            Throwable cause = error != null ? error : failure.get() != null ? failure.get()
+            Throwable cause = failure.get() != null ? failure.get() : error != null ? error
                     : new IllegalStateException("change capture stopped unexpectedly: " + message);
             failure.compareAndSet(null, cause);
             state.set(State.FAILED);
