@@ -64,6 +64,11 @@ public final class ChangeCapture implements AutoCloseable {
      */
     public static final String MARKER_PREFIX = "shardshift";
 
+    /** Batches that may wait for Kafka's acknowledgement while the engine's thread sends the next ones. */
+    private static final int BATCHES_IN_FLIGHT = 4;
+    /** How long a stop waits for the batches handed over to be acknowledged and committed. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+
     private final MigrationSpec spec;
     private final Producer<byte[], byte[]> producer;
     private final ChangePublisher publisher;
@@ -86,7 +91,8 @@ public final class ChangeCapture implements AutoCloseable {
             topics.put(t.id(), spec.changeTopic(t.id()));
         }
         this.producer = new KafkaProducer<>(producerConfig(spec));
-        this.publisher = new ChangePublisher(spec.name(), new DebeziumEventConverter(keys), producer, topics);
+        this.publisher = ChangePublisher.pipelined(spec.name(), new DebeziumEventConverter(keys), producer, topics,
+                BATCHES_IN_FLIGHT, this::acknowledgementFailed);
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "shardshift-capture-" + spec.name());
             t.setDaemon(true);
@@ -139,14 +145,32 @@ public final class ChangeCapture implements AutoCloseable {
         }
     }
 
+    /**
+     * A batch was not acknowledged by Kafka: nothing from it on is committed, and capture stops (from a thread
+     * of its own, as the engine's stop waits for its threads).
+     */
+    private void acknowledgementFailed(Throwable error) {
+        failure.compareAndSet(null, error);
+        Thread stopper = new Thread(() -> {
+            try {
+                closeEngine();
+            } catch (IOException e) {
+                LOG.warn("stopping change capture of migration {} after a failed publish failed: {}", spec.name(),
+                        e.getMessage(), e);
+            }
+        }, "shardshift-capture-stop-" + spec.name());
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
     private void completed(boolean success, String message, Throwable error) {
         try (LoggingContext.Scope ignored = LoggingContext.forMigration(spec.name()).with(LoggingContext.PHASE, "capture")) {
-            if (closing && error == null) {
+            if (closing && error == null && failure.get() == null) {
                 state.set(State.STOPPED);
                 LOG.info("change capture of migration {} stopped", spec.name());
                 return;
             }
-            Throwable cause = error != null ? error
+            Throwable cause = failure.get() != null ? failure.get() : error != null ? error
                     : new IllegalStateException("change capture stopped unexpectedly: " + message);
             failure.compareAndSet(null, cause);
             state.set(State.FAILED);
@@ -199,6 +223,10 @@ public final class ChangeCapture implements AutoCloseable {
     public void close() {
         closing = true;
         try {
+            if (!publisher.stopPipelining(DRAIN_TIMEOUT)) {
+                LOG.warn("change capture of migration {}: not every published batch was acknowledged before the stop;"
+                        + " its changes are published again after a restart", spec.name());
+            }
             if (engine != null && finished.getCount() > 0) {
                 closeEngine();
             }

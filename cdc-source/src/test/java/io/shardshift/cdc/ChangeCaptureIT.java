@@ -8,10 +8,16 @@ import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.devstack.DevKafka;
 import io.shardshift.devstack.DevPostgres;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -179,6 +186,48 @@ class ChangeCaptureIT {
             assertThat(capture.awaitRunning(Duration.ofMillis(10))).isFalse();
         } finally {
             ReplicationSetup.drop(spec);
+        }
+    }
+
+    @Test
+    void shouldStopWithoutCommittingAChangeKafkaRefusedAndPublishItAfterARestart() throws Exception {
+        sql(pg, "app", "CREATE TABLE acks (id int PRIMARY KEY, tenant_id text, note text)",
+                "ALTER TABLE acks REPLICA IDENTITY FULL");
+        MigrationSpec spec = spec("acks", pg, "app", kafka.bootstrapServers(), List.of("acks"));
+        List<TableSchema> schemas = SourcePreflight.check(spec);
+        ReplicationSetup.ensure(spec);
+        String topic = spec.changeTopic(TableId.parse("acks"));
+        AtomicReference<Throwable> reported = new AtomicReference<>();
+        try {
+            try (ChangeCapture capture = ChangeCapture.start(spec, schemas, CaptureOptions.defaults().withOnFailure(reported::set))) {
+                assertThat(capture.awaitRunning(WAIT)).isTrue();
+                setMaxMessageBytes(topic, "64");
+                sql(pg, "app", "INSERT INTO acks VALUES (1, 't', 'refused by Kafka: larger than the topic allows')");
+
+                await().atMost(WAIT).until(() -> capture.state() == ChangeCapture.State.FAILED);
+                assertThat(capture.failure()).hasValueSatisfying(e -> assertThat(e).hasMessageContaining("to Kafka failed"));
+                assertThat(reported.get()).isSameAs(capture.failure().get());
+                assertThat(capture.publishedCount()).isZero();
+            }
+            setMaxMessageBytes(topic, "1048588");
+            try (ChangeCapture capture = ChangeCapture.start(spec, schemas, CaptureOptions.defaults())) {
+                assertThat(capture.awaitRunning(WAIT)).isTrue();
+                sql(pg, "app", "INSERT INTO acks VALUES (2, 't', 'after the restart')");
+
+                List<ChangeEvent> events = consumeUntil(topic, all -> all.stream().anyMatch(e -> e.key().get("id").equals("2")));
+                assertThat(dedupe(events)).extracting(e -> e.key().get("id")).containsExactly("1", "2");
+            }
+        } finally {
+            ReplicationSetup.drop(spec);
+        }
+    }
+
+    private static void setMaxMessageBytes(String topic, String bytes) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                    new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, bytes), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
         }
     }
 

@@ -16,12 +16,16 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class ChangePublisherTest {
     private static final TableId ORDERS = new TableId("public", "orders");
@@ -58,8 +62,8 @@ class ChangePublisherTest {
                 .containsExactly(Operation.CREATE, Operation.UPDATE, Operation.DELETE);
         ChangeEvent delete = ChangeEventCodec.decode(sent.get(2).value());
         assertThat(delete.before()).containsEntry("tenant_id", "acme");
-        assertThat(committer.processed).containsExactlyElementsOf(batch);
-        assertThat(committer.batchesFinished).isEqualTo(1);
+        assertThat(committer.processed()).containsExactlyElementsOf(batch);
+        assertThat(committer.batchesFinished()).isEqualTo(1);
         assertThat(publisher.publishedCount()).isEqualTo(3);
         assertThat(publisher.lastPublishedLsn()).isEqualTo(300);
         assertThat(publisher.lastProcessedLsn()).isEqualTo(300);
@@ -74,7 +78,7 @@ class ChangePublisherTest {
         publisher.handleBatch(List.of(heartbeat(900)), committer);
 
         assertThat(producer.history()).isEmpty();
-        assertThat(committer.batchesFinished).isEqualTo(1);
+        assertThat(committer.batchesFinished()).isEqualTo(1);
         assertThat(publisher.lastPublishedLsn()).isZero();
         assertThat(publisher.lastProcessedLsn()).isEqualTo(900);
     }
@@ -93,9 +97,82 @@ class ChangePublisherTest {
         assertThatThrownBy(() -> publisher.handleBatch(List.of(change("c", 7, 4096)), committer))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("0/1000").hasMessageContaining("broker gone");
-        assertThat(committer.processed).isEmpty();
-        assertThat(committer.batchesFinished).isZero();
+        assertThat(committer.processed()).isEmpty();
+        assertThat(committer.batchesFinished()).isZero();
         assertThat(publisher.publishedCount()).isZero();
+    }
+
+    @Test
+    void shouldCommitPipelinedBatchesInOrderOnlyAfterKafkaAcknowledgedThem() throws Exception {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        ChangePublisher publisher = ChangePublisher.pipelined("demo", converter, producer,
+                Map.of(ORDERS, "changes.orders"), 4, e -> { });
+        List<RecordChangeEvent<SourceRecord>> first = List.of(change("c", 1, 100), change("c", 2, 110));
+        List<RecordChangeEvent<SourceRecord>> second = List.of(change("u", 1, 200));
+
+        publisher.handleBatch(first, committer);
+        publisher.handleBatch(second, committer);
+
+        assertThat(producer.history()).hasSize(3);
+        assertThat(committer.processed()).isEmpty();
+        producer.completeNext();
+        producer.completeNext();
+        await().atMost(Duration.ofSeconds(10)).until(() -> committer.batchesFinished() == 1);
+        assertThat(committer.processed()).containsExactlyElementsOf(first);
+        assertThat(publisher.lastProcessedLsn()).isEqualTo(110);
+        producer.completeNext();
+        await().atMost(Duration.ofSeconds(10)).until(() -> committer.batchesFinished() == 2);
+        assertThat(committer.processed()).containsExactly(first.get(0), first.get(1), second.get(0));
+        assertThat(publisher.lastPublishedLsn()).isEqualTo(200);
+        assertThat(publisher.stopPipelining(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void shouldCommitNothingFromAFailedPipelinedBatchOnAndRefuseTheNextBatch() throws Exception {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        ChangePublisher publisher = ChangePublisher.pipelined("demo", converter, producer,
+                Map.of(ORDERS, "changes.orders"), 4, failures::add);
+
+        publisher.handleBatch(List.of(change("c", 1, 4096)), committer);
+        publisher.handleBatch(List.of(change("c", 2, 8192)), committer);
+        producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone"));
+        producer.completeNext();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> failures.size() == 1);
+        assertThat(failures.get(0)).hasMessageContaining("0/1000").hasMessageContaining("broker gone");
+        assertThat(publisher.failure()).isPresent();
+        assertThatThrownBy(() -> publisher.handleBatch(List.of(change("c", 3, 9000)), committer))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("broker gone");
+        assertThat(publisher.stopPipelining(Duration.ofSeconds(1))).isFalse();
+        assertThatThrownBy(() -> publisher.handleBatch(List.of(change("c", 4, 9100)), committer))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("broker gone");
+        assertThat(committer.processed()).isEmpty();
+        assertThat(committer.batchesFinished()).isZero();
+        assertThat(publisher.lastProcessedLsn()).isZero();
+    }
+
+    @Test
+    void shouldCommitEveryHandedOverBatchBeforeGoingBackToSynchronousPublishing() throws Exception {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        ChangePublisher publisher = ChangePublisher.pipelined("demo", converter, producer,
+                Map.of(ORDERS, "changes.orders"), 1, e -> { });
+        List<RecordChangeEvent<SourceRecord>> handed = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            List<RecordChangeEvent<SourceRecord>> batch = List.of(change("c", i, 100L * i));
+            handed.addAll(batch);
+            publisher.handleBatch(batch, committer);
+        }
+
+        assertThat(publisher.stopPipelining(Duration.ofSeconds(10))).isTrue();
+        assertThat(committer.processed()).containsExactlyElementsOf(handed);
+        RecordChangeEvent<SourceRecord> after = change("u", 1, 5000);
+        publisher.handleBatch(List.of(after), committer);
+        assertThat(committer.processed()).hasSize(21).last().isEqualTo(after);
+        assertThat(publisher.lastProcessedLsn()).isEqualTo(5000);
     }
 
     private static RecordChangeEvent<SourceRecord> change(String op, long id, long lsn) {
@@ -144,8 +221,16 @@ class ChangePublisherTest {
     }
 
     private static final class RecordingCommitter implements DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> {
-        final List<RecordChangeEvent<SourceRecord>> processed = new ArrayList<>();
-        int batchesFinished;
+        private final List<RecordChangeEvent<SourceRecord>> processed = new CopyOnWriteArrayList<>();
+        private final AtomicInteger batchesFinished = new AtomicInteger();
+
+        List<RecordChangeEvent<SourceRecord>> processed() {
+            return List.copyOf(processed);
+        }
+
+        int batchesFinished() {
+            return batchesFinished.get();
+        }
 
         @Override
         public void markProcessed(RecordChangeEvent<SourceRecord> record) {
@@ -154,7 +239,7 @@ class ChangePublisherTest {
 
         @Override
         public void markBatchFinished() {
-            batchesFinished++;
+            batchesFinished.incrementAndGet();
         }
 
         @Override

@@ -13,6 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -56,6 +58,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-writers", defaultValue = "4", description = "Writer threads of the latency part (default ${DEFAULT-VALUE}).")
     int latencyWriters;
 
+    @Option(names = "--warmup-events", defaultValue = "30000",
+            description = "Updates streamed (as fast as the source takes them) before the latency part, not measured: "
+                    + "the JIT compiles the change path before the clock runs (default ${DEFAULT-VALUE}; 0 for none).")
+    long warmupEvents;
+
+    @Option(names = "--warmup-seconds", defaultValue = "10",
+            description = "Seconds of single-row inserts at the latency rate after the warm-up updates, not measured "
+                    + "(default ${DEFAULT-VALUE}; 0 for none).")
+    int warmupSeconds;
+
     @Option(names = "--batch-size", defaultValue = "1000", description = "apply.batchSize of the benchmark's spec (default ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -72,6 +84,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Compare every row at the end (default ${DEFAULT-VALUE}).")
     boolean compare;
+
+    /** The first id the warm-up's inserts use: above the latency part's (which start after the source rows). */
+    private static final long WARMUP_FIRST_ID = 1_000_000_000L;
 
     /** Where the steady-state latency figure starts: past the start-up backlog of a cold pipeline. */
     private static final Duration STEADY_AFTER = Duration.ofSeconds(10);
@@ -100,26 +115,35 @@ public final class BenchCommand implements Callable<Integer> {
                 double backfillRate = backfill(stack, runner, raw, startNanos, report);
                 Drain.await(runner.lag(), Duration.ofMinutes(2));
 
+                warmUp(runner);
                 out.printf("bench: latency: %.0f single-row inserts/s from %d writers for %d s...%n",
                         latencyRate, latencyWriters, latencySeconds);
                 LatencyRun latencyRun = new LatencyRun(runner, rows + 1, 20);
                 LatencyRun.Result latency = latencyRun.run(latencyRate, latencyWriters, Duration.ofSeconds(latencySeconds));
                 out.printf("bench: latency: %,d inserts at %.0f/s%n  probe (commit ack -> visible in target): %s%n"
-                        + "  capture half (commit -> readable on the change topic): %s%n  apply metrics per target: %s%n",
-                        latency.writes(), latency.rate(), latency.probe(), latency.kafka(), latency.perTarget().values());
+                        + "  capture half (commit -> readable on the change topic): %s%n  apply metrics per target (this window): %s%n",
+                        latency.writes(), latency.rate(), latency.probe(), latency.kafka(), latency.perTarget());
                 latencyRun.windows().forEach((w, p) -> out.printf("  probe, commits in %3d-%3d s: %s%n",
                         w * LatencyRun.WINDOW.toSeconds(), (w + 1) * LatencyRun.WINDOW.toSeconds(), p));
                 Drain.await(runner.lag(), Duration.ofMinutes(2));
 
                 out.printf("bench: stream: updating %,d rows in transactions of %,d as fast as the source takes them...%n",
                         events, eventsPerTxn);
+                try (Connection src = stack.source().connect(DemoStack.DATABASE)) {
+                    RawDecoding.createSlot(src);
+                }
                 StreamThroughput.Result stream = StreamThroughput.run(runner, rows, events, eventsPerTxn,
                         Duration.ofMinutes(15), out);
+                String endLsn;
+                try (Connection src = stack.source().connect(DemoStack.DATABASE)) {
+                    endLsn = RawDecoding.currentLsn(src);
+                }
                 StreamThroughput.printTimeline(stream, out);
                 Drain.await(runner.lag(), Duration.ofMinutes(5));
+                Optional<RawDecoding.Result> rawDecoding = rawDecoding(stack, spec, endLsn);
 
-                report.throughput(stream.applyRate(), "source commits " + BenchReport.rate(stream.writeRate(), "events/s")
-                        + "; capture->Kafka " + BenchReport.rate(stream.captureRate(), "events/s"));
+                report.stream(stream.writeRate(), stream.captureRate(), stream.applyRate(),
+                        rawDecoding.map(RawDecoding.Result::eventsPerSecond).orElse(0.0));
                 report.latency("latency p50 @" + Math.round(latency.rate()) + "/s", latency.metricsP50(),
                         "probe " + latency.probe().p50() + " ms");
                 report.latency("latency p95 (probe only)", latency.probe().p95(), "probe " + latency.probe().p95() + " ms");
@@ -149,7 +173,36 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Streams changes through capture and apply before the latency part, so it measures a pipeline whose code the
+     * JIT has compiled (in a migration the changes made during the backfill do that); see the README's cold start.
+     */
+    private void warmUp(MigrationRunner runner) throws Exception {
+        if (warmupEvents == 0 && warmupSeconds == 0) {
+            out.println("bench: no warm-up: the latency part starts on a cold pipeline");
+            return;
+        }
+        long start = System.nanoTime();
+        out.printf("bench: warm-up (not measured): %,d updates, then %d s of %.0f single-row inserts/s...%n",
+                warmupEvents, warmupSeconds, latencyRate);
+        if (warmupEvents > 0) {
+            StreamThroughput.run(runner, rows, warmupEvents, eventsPerTxn, Duration.ofMinutes(10),
+                    new PrintStream(OutputStream.nullOutputStream()));
+        }
+        if (warmupSeconds > 0) {
+            new LatencyRun(runner, WARMUP_FIRST_ID, 20).run(latencyRate, latencyWriters, Duration.ofSeconds(warmupSeconds));
+        }
+        Drain.await(runner.lag(), Duration.ofMinutes(2));
+        out.printf("bench: warm-up done in %.1f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
     private void validate() {
+        if (warmupEvents < 0 || warmupSeconds < 0) {
+            throw new IllegalArgumentException("--warmup-events and --warmup-seconds must not be negative");
+        }
+        if (rows >= WARMUP_FIRST_ID) {
+            throw new IllegalArgumentException("--rows must be below " + WARMUP_FIRST_ID);
+        }
         if (rows < 1 || events < 1 || eventsPerTxn < 1 || latencySeconds < 1 || latencyRate <= 0 || latencyWriters < 1) {
             throw new IllegalArgumentException("--rows, --events, --events-per-txn, --latency-seconds, --latency-rate and "
                     + "--latency-writers must be positive");
@@ -171,6 +224,34 @@ public final class BenchCommand implements Callable<Integer> {
                 st.execute("DROP TABLE " + BenchSource.RAW_TABLE);
             }
             return raw;
+        }
+    }
+
+    /**
+     * Decodes the stream phase's changes again with {@code pg_recvlogical} from the raw slot created before it,
+     * and drops the slot; empty (with a line saying why) when the binary is not on this machine.
+     */
+    private Optional<RawDecoding.Result> rawDecoding(DemoStack stack, MigrationSpec spec, String endLsn) throws Exception {
+        Optional<java.nio.file.Path> binary = RawDecoding.findBinary();
+        try {
+            if (binary.isEmpty()) {
+                out.println("bench: raw decoding: pg_recvlogical not found (PATH, /usr/lib/postgresql/*/bin): no raw part");
+                return Optional.empty();
+            }
+            out.printf("bench: raw decoding: %s with pgoutput from the stream phase's start to %s...%n", binary.get(), endLsn);
+            DevPostgres src = stack.source();
+            RawDecoding.Result result = RawDecoding.run(binary.get(), "127.0.0.1", src.port(), DemoStack.DATABASE,
+                    src.user(), src.password(), spec.publicationName(), endLsn, events);
+            try (Connection c = src.connect(DemoStack.DATABASE)) {
+                RawDecoding.checkReached(c, endLsn);
+            }
+            out.printf("bench: raw decoding: %,d events in %.2f s = %s%n", result.events(), result.seconds(),
+                    BenchReport.rate(result.eventsPerSecond(), "events/s"));
+            return Optional.of(result);
+        } finally {
+            try (Connection c = stack.source().connect(DemoStack.DATABASE)) {
+                RawDecoding.dropSlot(c);
+            }
         }
     }
 

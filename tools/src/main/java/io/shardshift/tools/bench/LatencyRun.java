@@ -13,9 +13,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -30,8 +33,8 @@ import java.util.concurrent.locks.LockSupport;
  *       {@value #PROBE_POLL_MILLIS} ms (so it reads up to that much high).</li>
  *   <li>the capture half: source commit timestamp to readable on the change topic ({@link TopicLatency}).</li>
  * </ul>
- * The apply topology's histogram counts since the migration started, so this must run before any other
- * streamed load (the backfill does not count).
+ * The apply topology's latencies are taken from its {@link ApplyMetrics.LatencyListener} while the run lasts,
+ * so a load before it (a warm-up) does not count.
  */
 final class LatencyRun {
     static final int PROBE_POLL_MILLIS = 5;
@@ -45,20 +48,21 @@ final class LatencyRun {
      * @param seconds   how long the writers ran
      * @param probe     commit-acknowledged to visible in the target, sampled
      * @param kafka     source commit to readable on the change topic (the capture half), every event
-     * @param perTarget the apply topology's figures per target
+     * @param perTarget the apply topology's commit-to-applied latencies per target, of the events applied
+     *                  during this run only (a warm-up before it does not count)
      */
     record Result(long writes, double seconds, Percentiles probe, Percentiles kafka,
-                  Map<String, ApplyMetrics.TargetStats> perTarget) {
+                  Map<String, Percentiles> perTarget) {
         double rate() {
             return writes / seconds;
         }
 
         long metricsP50() {
-            return perTarget.values().stream().mapToLong(ApplyMetrics.TargetStats::p50LatencyMillis).max().orElse(0);
+            return perTarget.values().stream().mapToLong(Percentiles::p50).max().orElse(0);
         }
 
         long metricsP99() {
-            return perTarget.values().stream().mapToLong(ApplyMetrics.TargetStats::p99LatencyMillis).max().orElse(0);
+            return perTarget.values().stream().mapToLong(Percentiles::p99).max().orElse(0);
         }
     }
 
@@ -79,6 +83,13 @@ final class LatencyRun {
 
     /** Writes at {@code rate} per second from {@code writers} threads for {@code duration}, then lets the probe finish. */
     Result run(double rate, int writers, Duration duration) throws InterruptedException {
+        Map<String, List<Long>> applied = new ConcurrentHashMap<>();
+        AtomicBoolean recording = new AtomicBoolean(true);
+        runner.metrics().addLatencyListener((target, millis) -> {
+            if (recording.get()) {
+                applied.computeIfAbsent(target, t -> Collections.synchronizedList(new ArrayList<>())).add(millis);
+            }
+        });
         try (TopicLatency topic = TopicLatency.start(runner.spec())) {
             PacedLoad<Long> load = new PacedLoad<>("bench-latency", Duration.ofMillis(PROBE_POLL_MILLIS), CATCH_UP);
             outcome = load.run(rate, writers, duration, i -> new InsertWriter(), TargetProbe::new);
@@ -86,9 +97,22 @@ final class LatencyRun {
             while (topic.seen() < outcome.writes() && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
             }
-            return new Result(outcome.writes(), outcome.seconds(), Percentiles.of(outcome.millis()), topic.stop(),
-                    runner.metrics().snapshot());
+            while (appliedCount(applied) < outcome.writes() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+            }
+            recording.set(false);
+            Map<String, Percentiles> perTarget = new TreeMap<>();
+            applied.forEach((target, millis) -> {
+                synchronized (millis) {
+                    perTarget.put(target, Percentiles.of(List.copyOf(millis)));
+                }
+            });
+            return new Result(outcome.writes(), outcome.seconds(), Percentiles.of(outcome.millis()), topic.stop(), perTarget);
         }
+    }
+
+    private static long appliedCount(Map<String, List<Long>> applied) {
+        return applied.values().stream().mapToLong(List::size).sum();
     }
 
     /**

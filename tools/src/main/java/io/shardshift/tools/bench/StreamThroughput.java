@@ -10,6 +10,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,6 +80,7 @@ final class StreamThroughput {
         long appliedBase = applied(runner.metrics());
         AtomicLong committed = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
+        LocalTime startedAt = LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
         long start = System.nanoTime();
         long[] writeDoneAt = {0};
         Thread writer = new Thread(() -> {
@@ -121,8 +125,9 @@ final class StreamThroughput {
         if (capturedAt == 0) {
             capturedAt = appliedAt;
         }
-        out.printf("stream: %,d events committed in %.1f s, published in %.1f s, applied in %.1f s%n", events,
-                (writeDoneAt[0] - start) / 1e9, (capturedAt - start) / 1e9, (appliedAt - start) / 1e9);
+        out.printf("stream: %,d events committed in %.1f s, published in %.1f s, applied in %.1f s (%s to %s UTC)%n", events,
+                (writeDoneAt[0] - start) / 1e9, (capturedAt - start) / 1e9, (appliedAt - start) / 1e9, startedAt,
+                LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS));
         return new Result(events, (writeDoneAt[0] - start) / 1e9, (capturedAt - start) / 1e9, (appliedAt - start) / 1e9,
                 timeline);
     }
