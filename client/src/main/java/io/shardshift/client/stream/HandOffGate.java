@@ -70,7 +70,8 @@ public final class HandOffGate {
      */
     public <K, V> List<ConsumerRecord<K, V>> admit(ConsumerRecords<K, V> polled) throws InterruptedException {
         Set<TopicPartition> assigned = consumer.assignment();
-        held.keySet().removeIf(p -> !assigned.contains(new TopicPartition(topic, p)));
+        Set<TopicPartition> paused = consumer.paused();
+        held.keySet().removeIf(p -> !paused.contains(new TopicPartition(topic, p)));
         boolean ours = polled.partitions().stream().anyMatch(tp -> tp.topic().equals(topic));
         boolean synced = !ours || follower.awaitSynced(syncTimeout);
         HandOffRule rule = new HandOffRule(follower.streamRoute(topic).map(StreamRoute::flips).orElse(List.of()));

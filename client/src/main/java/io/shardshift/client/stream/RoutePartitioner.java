@@ -19,13 +19,14 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <pre>{@code
  * props.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, RoutePartitioner.class.getName());
- * props.put(RoutePartitioner.FOLLOWER, follower);            // a started ConfigFollower of the migration
+ * ConfigFollower follower = ConfigFollower.start(bootstrap, configTopic, RoutePartitioner.followerConfig());
+ * props.put(RoutePartitioner.FOLLOWER, follower);
  * props.put(ProducerConfig.ACKS_CONFIG, "all");
  * }</pre>
  *
  * A topic without a route record is partitioned as Kafka's default partitioner partitions keyed records. Records
  * without a key go to a random partition of the live route. For the fence to hold, a record partitioned before
- * a freeze must reach the broker within the migrator's settle time ({@code freeze_settle_ms}, default 150 ms):
+ * a freeze must reach the broker within the migrator's settle time ({@code freeze_settle_ms}, default 100 ms):
  * keep {@code linger.ms} small (the default 5 ms is fine).
  */
 public final class RoutePartitioner implements Partitioner {
@@ -33,12 +34,20 @@ public final class RoutePartitioner implements Partitioner {
     public static final String FOLLOWER = "shardshift.route.follower";
     /** Longest wait of one send while the route is frozen, in ms (default 10000). */
     public static final String MAX_WAIT_MS = "shardshift.route.freeze.max.wait.ms";
-    /** How old the follower's view may be when a record is partitioned, in ms (default 100). */
+    /** How old the follower's view may be when a record is partitioned, in ms (default 50). */
     public static final String MAX_STALENESS_MS = "shardshift.route.max.staleness.ms";
 
     private ConfigFollower follower;
     private Duration maxWait = Duration.ofSeconds(10);
-    private Duration maxStaleness = Duration.ofMillis(100);
+    private Duration maxStaleness = Duration.ofMillis(50);
+
+    /**
+     * The consumer settings of a {@link ConfigFollower} a producer (or the {@link HandOffGate}) follows the route
+     * with: fetches return within 20 ms, so its view is never older than about that.
+     */
+    public static Map<String, Object> followerConfig() {
+        return Map.of("fetch.max.wait.ms", 20);
+    }
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -49,7 +58,7 @@ public final class RoutePartitioner implements Partitioner {
         }
         this.follower = cf;
         this.maxWait = Duration.ofMillis(millis(configs, MAX_WAIT_MS, 10_000));
-        this.maxStaleness = Duration.ofMillis(millis(configs, MAX_STALENESS_MS, 100));
+        this.maxStaleness = Duration.ofMillis(millis(configs, MAX_STALENESS_MS, 50));
     }
 
     private static long millis(Map<String, ?> configs, String key, long dflt) {
