@@ -179,8 +179,11 @@ public final class StreamExpansion implements Switchover {
         }
     }
 
-    /** Publishes the route, adds the partitions and runs the reassignment step; the phase is then expanded. */
-    void expand() {
+    /**
+     * Publishes the route, adds the partitions and runs the reassignment step; the phase is then expanded (or
+     * failed, with the reason). The registry runs it in the background after {@link #open}.
+     */
+    public void expand() {
         try {
             int physical = describe(admin, topic).partitions().size();
             StreamRoute current = follower.streamRoute(topic).orElse(null);
