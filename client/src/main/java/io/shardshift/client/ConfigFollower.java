@@ -207,7 +207,7 @@ public final class ConfigFollower implements AutoCloseable {
             throws InterruptedException {
         long staleMillis = maxStaleness.toMillis();
         return awaitState(timeout, () -> millisSinceLastPoll() <= staleMillis
-                && !streamRoute(keyedTopic).map(io.shardshift.client.stream.StreamRoute::frozen).orElse(false));
+                && !streamRoute(keyedTopic).map(StreamRoute::frozen).orElse(false));
     }
 
     /** Milliseconds since the follower's last poll of the topic returned (a fresh view is a few tens of ms old). */
@@ -221,7 +221,7 @@ public final class ConfigFollower implements AutoCloseable {
      *
      * @throws IllegalStateException if the record is there but cannot be read (never routed by a guess)
      */
-    public Optional<io.shardshift.client.stream.StreamRoute> streamRoute(String keyedTopic) {
+    public Optional<StreamRoute> streamRoute(String keyedTopic) {
         JsonNode n;
         synchronized (lock) {
             n = values.get(ConfigKeys.streamRouteKey(keyedTopic));
@@ -234,7 +234,7 @@ public final class ConfigFollower implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(io.shardshift.client.stream.StreamRoute.parse(n));
+            return Optional.of(StreamRoute.parse(n));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("route of topic " + keyedTopic + " on " + topic + " cannot be read: "
                     + e.getMessage(), e);

@@ -31,7 +31,7 @@ public final class ConfigKeys {
     public static final String STREAM_PARTITION_ROUTE = "stream.partition.route";
     /**
      * Prefix of a keyed topic's route: {@code stream.partition.route.<topic>} holds
-     * {@link io.shardshift.client.stream.StreamRoute} (live route old|new, both counts, generation, producer freeze,
+     * {@link StreamRoute} (live route old|new, both counts, generation, producer freeze,
      * the fences of every flip).
      */
     public static final String STREAM_ROUTE_PREFIX = STREAM_PARTITION_ROUTE + ".";

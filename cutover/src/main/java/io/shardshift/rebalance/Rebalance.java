@@ -145,8 +145,16 @@ public final class Rebalance implements AutoCloseable {
         return r == null ? Optional.empty() : r.failure();
     }
 
-    /** Whether a new rebalance of the same kind and object must wait for this one (it has not failed). */
+    /**
+     * Whether a new rebalance of the same kind and object must wait for this one (it has not failed; a stream
+     * rebalance only until its first cutover or rollback, after which the topic may be expanded again).
+     */
     boolean blocks(RebalanceKind otherKind, String otherObject) {
+        if (stream != null) {
+            RebalancePhase p = stream.phase();
+            return kind == otherKind && object.equals(otherObject)
+                    && (p == RebalancePhase.STARTING || p == RebalancePhase.EXPANDED);
+        }
         return kind == otherKind && object.equals(otherObject) && failure().isEmpty();
     }
 

@@ -2,7 +2,7 @@ package io.shardshift.rebalance;
 
 import io.shardshift.audit.AuditTrail;
 import io.shardshift.client.ConfigFollower;
-import io.shardshift.client.stream.StreamRoute;
+import io.shardshift.client.StreamRoute;
 import io.shardshift.cutover.ConfigPublisher;
 import io.shardshift.cutover.CutoverResult;
 import io.shardshift.cutover.PartitionReassigner;
@@ -262,6 +262,8 @@ public final class StreamExpansion implements Switchover {
             refused = "the expansion failed: " + failure.getMessage();
         } else if (r.route().equals(to)) {
             refused = "route " + to + " (" + r.livePartitions() + " partitions) is live already";
+        } else {
+            refused = changedElsewhere(r);
         }
         if (refused != null) {
             audit.append("stream-cutover", "abort", Map.of("id", sid, "step", "precheck", "reason", refused));
@@ -276,6 +278,25 @@ public final class StreamExpansion implements Switchover {
         }
         last = f.result();
         return last;
+    }
+
+    /** Why the route on the config topic is no longer the one this rebalance published, or null. */
+    private String changedElsewhere(StreamRoute mine) {
+        try {
+            if (!follower.awaitSynced(TIMEOUT)) {
+                return "cannot read the config topic up to now within " + TIMEOUT;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while reading the config topic";
+        }
+        StreamRoute now = follower.streamRoute(topic).orElse(null);
+        if (now == null || now.generation() != mine.generation() || now.newPartitions() != mine.newPartitions()) {
+            return "the route of topic " + topic + " was changed by another rebalance (now generation "
+                    + (now == null ? "none" : now.generation() + ", " + now.newPartitions() + " new partitions")
+                    + "); start a new stream rebalance";
+        }
+        return null;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.shardshift.rebalance;
 
-import io.shardshift.client.stream.StreamRoute;
+import io.shardshift.client.StreamRoute;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.OffsetSpec;

@@ -1,8 +1,8 @@
 package io.shardshift.rebalance;
 
 import io.shardshift.client.ConfigFollower;
-import io.shardshift.client.stream.HandOffGate;
-import io.shardshift.client.stream.RoutePartitioner;
+import io.shardshift.client.HandOffGate;
+import io.shardshift.client.RoutePartitioner;
 import io.shardshift.cutover.CutoverResult;
 import io.shardshift.cutover.PartitionReassigner;
 import io.shardshift.devstack.DevKafka;

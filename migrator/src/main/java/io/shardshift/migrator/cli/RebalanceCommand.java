@@ -81,7 +81,7 @@ public final class RebalanceCommand {
     /** {@code rebalance stream start|status|cutover|rollback}. */
     @Command(name = "stream", mixinStandardHelpOptions = true,
             description = "Expand a keyed topic in place to 2x, 3x... its partitions; cutover flips the producers' route"
-                    + " on the config topic (they must follow it: io.shardshift.client.stream.RoutePartitioner).",
+                    + " on the config topic (they must follow it: io.shardshift.client.RoutePartitioner).",
             subcommands = {StreamStart.class, Status.class, Cutover.class, Rollback.class})
     static final class Stream {
     }

@@ -1,4 +1,4 @@
-package io.shardshift.client.stream;
+package io.shardshift.client;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
-package io.shardshift.client.stream;
+package io.shardshift.client;
 
-import io.shardshift.client.ConfigFollower;
 import org.apache.kafka.clients.producer.Partitioner;
 import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.KafkaException;

@@ -1,4 +1,4 @@
-package io.shardshift.client.stream;
+package io.shardshift.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.common.utils.Utils;

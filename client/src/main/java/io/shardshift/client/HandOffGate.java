@@ -1,6 +1,5 @@
-package io.shardshift.client.stream;
+package io.shardshift.client;
 
-import io.shardshift.client.ConfigFollower;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
