@@ -55,6 +55,7 @@ public final class ConfigFollower implements AutoCloseable {
     private long syncDone;
     private long syncing;
     private Map<TopicPartition, Long> syncEnds;
+    private final Map<String, Map.Entry<JsonNode, StreamRoute>> parsedRoutes = new HashMap<>();
 
     private ConfigFollower(String bootstrapServers, String topic, Map<String, Object> extraConsumerConfig,
                            Consumer<String> errors) {
@@ -233,8 +234,18 @@ public final class ConfigFollower implements AutoCloseable {
         if (n == null) {
             return Optional.empty();
         }
+        synchronized (lock) {
+            var cached = parsedRoutes.get(keyedTopic);
+            if (cached != null && cached.getKey() == n) {
+                return Optional.of(cached.getValue());
+            }
+        }
         try {
-            return Optional.of(StreamRoute.parse(n));
+            StreamRoute route = StreamRoute.parse(n);
+            synchronized (lock) {
+                parsedRoutes.put(keyedTopic, Map.entry(n, route));
+            }
+            return Optional.of(route);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("route of topic " + keyedTopic + " on " + topic + " cannot be read: "
                     + e.getMessage(), e);

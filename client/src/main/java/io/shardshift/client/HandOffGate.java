@@ -165,17 +165,14 @@ public final class HandOffGate {
             }
             if (committed == null) {
                 Set<TopicPartition> all = new HashSet<>();
-                for (int p = 0; p < 1024 && p < partitionCount(); p++) {
+                int count = consumer.partitionsFor(topic).size();
+                for (int p = 0; p < count; p++) {
                     all.add(new TopicPartition(topic, p));
                 }
                 committed = consumer.committed(all);
             }
             OffsetAndMetadata o = committed.get(tp);
             return o == null ? 0 : o.offset();
-        }
-
-        private int partitionCount() {
-            return consumer.partitionsFor(topic).size();
         }
     }
 }

@@ -201,13 +201,23 @@ public final class StreamRebalanceBench implements Callable<Integer> {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 120_000);
         String value = "x".repeat(100);
         out.printf("stream-bench: writing %,d records to %s%n", records, topic);
+        List<String> failed = new CopyOnWriteArrayList<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(topic, "key-" + (i % 100_000), value));
+                producer.send(new ProducerRecord<>(topic, "key-" + (i % 100_000), value), (md, ex) -> {
+                    if (ex != null && failed.size() < 10) {
+                        failed.add(ex.toString());
+                    }
+                });
             }
             producer.flush();
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("filling " + topic + " failed: " + failed.get(0));
         }
         long t0 = System.nanoTime();
         try (StreamExpansion e = StreamExpansion.open("bench_stream_2", kafka.bootstrapServers(), CONFIG, (short) 1, null,
