@@ -39,6 +39,8 @@ import java.util.function.Consumer;
  */
 public final class ConfigFollower implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One poll round: short, so {@link #millisSinceLastPoll()} stays small and a sync request is taken up soon. */
+    private static final Duration POLL = Duration.ofMillis(25);
 
     private final String topic;
     private final KafkaConsumer<String, String> consumer;
@@ -117,7 +119,7 @@ public final class ConfigFollower implements AutoCloseable {
                             }
                         }
                     }
-                    records = consumer.poll(Duration.ofMillis(200));
+                    records = consumer.poll(POLL);
                 } catch (WakeupException e) {
                     if (!running.get()) {
                         throw e;
@@ -194,7 +196,6 @@ public final class ConfigFollower implements AutoCloseable {
         synchronized (lock) {
             ticket = ++syncRequested;
         }
-        consumer.wakeup();
         return awaitState(timeout, () -> syncDone >= ticket);
     }
 
