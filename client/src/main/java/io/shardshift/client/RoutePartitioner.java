@@ -25,7 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * A topic without a route record is partitioned as Kafka's default partitioner partitions keyed records. Records
  * without a key go to a random partition of the live route. For the fence to hold, a record partitioned before
- * a freeze must reach the broker within the migrator's settle time ({@code freeze_settle_ms}, default 100 ms):
+ * a freeze must reach the broker within the migrator's settle time (100 ms, the wait between its freeze and its fence):
  * keep {@code linger.ms} small (the default 5 ms is fine).
  */
 public final class RoutePartitioner implements Partitioner {
