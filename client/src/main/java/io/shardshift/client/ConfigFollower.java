@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -38,6 +39,8 @@ import java.util.function.Consumer;
  */
 public final class ConfigFollower implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One poll round: short, so {@link #millisSinceLastPoll()} stays small and a sync request is taken up soon. */
+    private static final Duration POLL = Duration.ofMillis(25);
 
     private final String topic;
     private final KafkaConsumer<String, String> consumer;
@@ -49,6 +52,12 @@ public final class ConfigFollower implements AutoCloseable {
     private Map<TopicPartition, Long> startEnds;
     private boolean caughtUp;
     private long version;
+    private volatile long lastPollNanos = System.nanoTime();
+    private long syncRequested;
+    private long syncDone;
+    private long syncing;
+    private Map<TopicPartition, Long> syncEnds;
+    private final Map<String, Map.Entry<JsonNode, StreamRoute>> parsedRoutes = new HashMap<>();
 
     private ConfigFollower(String bootstrapServers, String topic, Map<String, Object> extraConsumerConfig,
                            Consumer<String> errors) {
@@ -93,13 +102,41 @@ public final class ConfigFollower implements AutoCloseable {
                 startEnds = ends;
             }
             while (running.get()) {
-                var records = consumer.poll(Duration.ofMillis(200));
+                long wanted;
+                synchronized (lock) {
+                    wanted = syncRequested;
+                }
+                ConsumerRecords<String, String> records;
+                try {
+                    if (wanted > syncing) {
+                        Map<TopicPartition, Long> now = consumer.endOffsets(partitions);
+                        synchronized (lock) {
+                            syncEnds = now;
+                            syncing = wanted;
+                            if (now.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                                syncDone = wanted;
+                                lock.notifyAll();
+                            }
+                        }
+                    }
+                    records = consumer.poll(POLL);
+                } catch (WakeupException e) {
+                    if (!running.get()) {
+                        throw e;
+                    }
+                    continue;
+                }
+                lastPollNanos = System.nanoTime();
                 synchronized (lock) {
                     for (ConsumerRecord<String, String> r : records) {
                         apply(r);
                     }
                     if (!caughtUp && startEnds.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                         caughtUp = true;
+                    }
+                    if (syncing > syncDone && syncEnds.entrySet().stream()
+                            .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                        syncDone = syncing;
                     }
                     version++;
                     lock.notifyAll();
@@ -146,6 +183,74 @@ public final class ConfigFollower implements AutoCloseable {
     /** Waits until every record that was on the topic when the follower started has been read. */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
         return awaitState(timeout, () -> caughtUp);
+    }
+
+    /**
+     * Waits until the follower has read every record that was on the topic when this call began (one round trip to
+     * the broker for its end offsets, then the records up to them).
+     *
+     * @return false on timeout
+     */
+    public boolean awaitSynced(Duration timeout) throws InterruptedException {
+        long ticket;
+        synchronized (lock) {
+            ticket = ++syncRequested;
+        }
+        return awaitState(timeout, () -> syncDone >= ticket);
+    }
+
+    /**
+     * Waits until writes to a keyed topic may go on: its route is not frozen and the follower's view is at most
+     * {@code maxStaleness} old (so a freeze published earlier than that would have been seen).
+     *
+     * @return false if that did not happen within {@code timeout}
+     */
+    public boolean awaitStreamWritable(String keyedTopic, Duration maxStaleness, Duration timeout)
+            throws InterruptedException {
+        long staleMillis = maxStaleness.toMillis();
+        return awaitState(timeout, () -> millisSinceLastPoll() <= staleMillis
+                && !streamRoute(keyedTopic).map(StreamRoute::frozen).orElse(false));
+    }
+
+    /** Milliseconds since the follower's last poll of the topic returned (a fresh view is a few tens of ms old). */
+    public long millisSinceLastPoll() {
+        return (System.nanoTime() - lastPollNanos) / 1_000_000;
+    }
+
+    /**
+     * The route of a keyed topic ({@code stream.partition.route.<topic>}, or the first format's
+     * {@code stream.partition.route} when it names this topic), if published.
+     *
+     * @throws IllegalStateException if the record is there but cannot be read (never routed by a guess)
+     */
+    public Optional<StreamRoute> streamRoute(String keyedTopic) {
+        JsonNode n;
+        synchronized (lock) {
+            n = values.get(ConfigKeys.streamRouteKey(keyedTopic));
+            if (n == null) {
+                JsonNode legacy = values.get(ConfigKeys.STREAM_PARTITION_ROUTE);
+                n = legacy != null && keyedTopic.equals(legacy.path("topic").asText(null)) ? legacy : null;
+            }
+        }
+        if (n == null) {
+            return Optional.empty();
+        }
+        synchronized (lock) {
+            var cached = parsedRoutes.get(keyedTopic);
+            if (cached != null && cached.getKey() == n) {
+                return Optional.of(cached.getValue());
+            }
+        }
+        try {
+            StreamRoute route = StreamRoute.parse(n);
+            synchronized (lock) {
+                parsedRoutes.put(keyedTopic, Map.entry(n, route));
+            }
+            return Optional.of(route);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("route of topic " + keyedTopic + " on " + topic + " cannot be read: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

@@ -24,8 +24,17 @@ public final class ConfigKeys {
      * "generation":2,"atMillis":..}}, so a rollback swaps the alias back even after the migrator restarted.
      */
     public static final String SEARCH_ALIAS_PREVIOUS_PREFIX = "search.alias.previous.";
-    /** Stream route flag: {@code {"topic":..,"partitions":..,"generation":..}}. */
+    /**
+     * The first format of the stream route ({@code {"topic":..,"partitions":..,"generation":..}}, one topic per
+     * config topic); still read when {@link #streamRouteKey(String)} is absent. New routes are published per topic.
+     */
     public static final String STREAM_PARTITION_ROUTE = "stream.partition.route";
+    /**
+     * Prefix of a keyed topic's route: {@code stream.partition.route.<topic>} holds
+     * {@link StreamRoute} (live route old|new, both counts, generation, producer freeze,
+     * the fences of every flip).
+     */
+    public static final String STREAM_ROUTE_PREFIX = STREAM_PARTITION_ROUTE + ".";
     /**
      * Where a rehomed tenant lives: {@code {"tenant":..,"from":"source","to":<target>,"rolledBack":false,
      * "rebalance":..,"atMillis":..}}, after each completed cutover ({@code rolledBack} false) and rollback (true).
@@ -47,6 +56,11 @@ public final class ConfigKeys {
     /** The config topic of a migration's topic prefix, e.g. {@code shardshift.orders.config}. */
     public static String topic(String topicPrefix) {
         return topicPrefix + ".config";
+    }
+
+    /** The key of a keyed topic's route, e.g. {@code stream.partition.route.orders-events}. */
+    public static String streamRouteKey(String topic) {
+        return STREAM_ROUTE_PREFIX + topic;
     }
 
     /** The key of a generation's layout. */

@@ -37,6 +37,7 @@ public final class Rebalance implements AutoCloseable {
     private volatile LagSampler sampler;
     private volatile RunnerSamples samples;
     private volatile Throwable startFailure;
+    private volatile StreamExpansion stream;
 
     private Rebalance(String id, RebalanceKind kind, String object, MigrationSpec spec, Map<String, Object> summary,
                       boolean owned, Consumer<CutoverResult> onResult) {
@@ -65,6 +66,15 @@ public final class Rebalance implements AutoCloseable {
         r.runner = runner;
         r.switchover = switchover;
         r.sampler = sampler;
+        return r;
+    }
+
+    /** A stream rebalance: {@code expansion} is its cutover, phase and status; it runs no migration. */
+    static Rebalance stream(String id, String topic, MigrationSpec base, Map<String, Object> summary,
+                            StreamExpansion expansion) {
+        Rebalance r = new Rebalance(id, RebalanceKind.STREAM, topic, base, summary, true, x -> { });
+        r.stream = expansion;
+        r.switchover = expansion;
         return r;
     }
 
@@ -106,6 +116,9 @@ public final class Rebalance implements AutoCloseable {
 
     /** Where it stands. */
     public RebalancePhase phase() {
+        if (stream != null) {
+            return stream.phase();
+        }
         if (failure().isPresent()) {
             return RebalancePhase.FAILED;
         }
@@ -122,6 +135,9 @@ public final class Rebalance implements AutoCloseable {
 
     /** Why it failed (to start, or while running), if it did. */
     public Optional<Throwable> failure() {
+        if (stream != null) {
+            return stream.failure();
+        }
         if (startFailure != null) {
             return Optional.of(startFailure);
         }
@@ -129,8 +145,16 @@ public final class Rebalance implements AutoCloseable {
         return r == null ? Optional.empty() : r.failure();
     }
 
-    /** Whether a new rebalance of the same kind and object must wait for this one (it has not failed). */
+    /**
+     * Whether a new rebalance of the same kind and object must wait for this one (it has not failed; a stream
+     * rebalance only until its first cutover or rollback, after which the topic may be expanded again).
+     */
     boolean blocks(RebalanceKind otherKind, String otherObject) {
+        if (stream != null) {
+            RebalancePhase p = stream.phase();
+            return kind == otherKind && object.equals(otherObject)
+                    && (p == RebalancePhase.STARTING || p == RebalancePhase.EXPANDED);
+        }
         return kind == otherKind && object.equals(otherObject) && failure().isEmpty();
     }
 
@@ -176,6 +200,11 @@ public final class Rebalance implements AutoCloseable {
         Switchover s = switchover;
         out.put("liveGeneration", s == null ? null : s.liveGeneration());
         out.put("last", s == null ? null : s.lastResult().orElse(null));
+        if (stream != null) {
+            out.put("liveGeneration", stream.liveGeneration());
+            out.putAll(stream.status());
+            return out;
+        }
         LagSampler l = sampler;
         out.putAll(StatusFigures.of(l == null ? null : l.latest(), l == null ? null : l.error().orElse(null)));
         return out;

@@ -9,12 +9,14 @@ import io.shardshift.cutover.SwitchKind;
  * {@link #ROLLED_BACK} for its {@code state} too.
  */
 public enum RebalancePhase {
-    /** Its migration is being started in the background. */
+    /** Its migration is being started in the background (a stream rebalance: its topic is being expanded). */
     STARTING("starting"),
     /** The initial copy is running. */
     BACKFILL("backfill"),
     /** The copy finished; changes stream to the new layout. */
     STREAMING("streaming"),
+    /** A stream rebalance added the partitions; producers still route by the old count until cutover. */
+    EXPANDED("expanded"),
     /** The last completed switch was a cutover. */
     CUT_OVER("cut-over"),
     /** The last completed switch was a rollback. */

@@ -5,6 +5,8 @@ import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SearchTargetSpec;
 import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.sink.solr.SolrTargetConfig;
+import io.shardshift.audit.AuditTrail;
+import io.shardshift.cutover.PartitionReassigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +55,8 @@ public final class RebalanceRegistry implements AutoCloseable {
     });
     private final RebalanceFlags flags;
     private String primary;
+    private volatile PartitionReassigner reassigner = PartitionReassigner.NOT_REQUESTED;
+    private volatile Duration streamSettle = Duration.ofMillis(100);
     private boolean closed;
 
     /**
@@ -124,6 +129,53 @@ public final class RebalanceRegistry implements AutoCloseable {
                     result -> flags.afterSwitch(spec.name(), collection, newCollection, dualWrite, result));
             return start(r, entry.version(), () -> flags.filling(spec.name(), collection, newCollection, dualWrite));
         }
+    }
+
+    /**
+     * Starts expanding a keyed topic of the base spec's Kafka cluster in place to {@code newPartitions} (a multiple
+     * of the count producers route by now), in the background: route record, partitions added, reassignment step
+     * ({@code reassigner}); the cutover and rollback flip the producers' route on the base spec's config topic.
+     *
+     * @throws RebalanceException invalid, naming {@code topic} and {@code new_partitions} (all problems at once);
+     *                            conflict if a stream rebalance of the topic is running
+     */
+    public Rebalance startStreamExpand(String topic, Integer newPartitions) {
+        synchronized (startLock) {
+            refuseIfRunning(RebalanceKind.STREAM, topic == null ? "" : topic, "topic");
+            String name = base.name() + "_stream_" + peek();
+            StreamExpansion expansion = StreamExpansion.open(name, base.kafka().bootstrapServers(),
+                    io.shardshift.client.ConfigKeys.topic(base.topicPrefix()), base.replicationFactor(),
+                    AuditTrail.topicOf(base.topicPrefix()), stateDir.resolve(name), topic, newPartitions, reassigner,
+                    streamSettle);
+            long n = take();
+            if (!name.endsWith("_" + n)) {
+                expansion.close();
+                throw RebalanceException.conflict("another rebalance took number " + (n - 1) + "; start again");
+            }
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("topic", topic);
+            summary.put("new_partitions", newPartitions);
+            Rebalance r = Rebalance.stream(name, topic, base, summary, expansion);
+            synchronized (this) {
+                if (closed) {
+                    expansion.close();
+                    throw RebalanceException.unavailable("the migrator is shutting down");
+                }
+                byId.put(r.id(), r);
+            }
+            LOG.info("rebalance {} (stream {}) starting: {} partitions", name, topic, newPartitions);
+            starter.execute(expansion::expand);
+            return r;
+        }
+    }
+
+    /**
+     * Sets the reassignment step of later stream rebalances (default {@link PartitionReassigner#NOT_REQUESTED}) and
+     * the settle time between the producers' freeze and the fence (default 100 ms).
+     */
+    public void streamOptions(PartitionReassigner reassigner, Duration settle) {
+        this.reassigner = reassigner;
+        this.streamSettle = settle;
     }
 
     private Rebalance start(Rebalance r, long previousGeneration, Runnable afterLaunch) {

@@ -30,6 +30,16 @@ public final class RebalanceRequests {
                          @JsonProperty(value = "target_instance", required = true) String targetInstance) {
     }
 
+    /**
+     * {@code POST /v1/rebalance/stream/expand}.
+     *
+     * @param topic         a keyed topic of the base spec's Kafka cluster
+     * @param newPartitions the new partition count, a multiple (2x, 3x...) of the count producers route by now
+     */
+    public record StreamExpand(@JsonProperty(value = "topic", required = true) String topic,
+                               @JsonProperty(value = "new_partitions", required = true) Integer newPartitions) {
+    }
+
     /** {@code POST /v1/rebalance/cutover}: the rebalance's id. */
     public record Cutover(@JsonProperty(value = "id", required = true) String id) {
     }

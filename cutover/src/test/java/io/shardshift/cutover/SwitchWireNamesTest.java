@@ -35,7 +35,7 @@ class SwitchWireNamesTest {
     @Test
     void shouldNameRebalancePhasesAsBeforeAndDeriveThemFromTheSwitchKind() throws Exception {
         assertThat(Arrays.stream(RebalancePhase.values()).map(RebalancePhase::wireName)).containsExactly("starting",
-                "backfill", "streaming", "cut-over", "rolled-back", "failed");
+                "backfill", "streaming", "expanded", "cut-over", "rolled-back", "failed");
         assertThat(JSON.writeValueAsString(RebalancePhase.after(SwitchKind.CUTOVER))).isEqualTo("\"cut-over\"");
         assertThat(RebalancePhase.after(SwitchKind.ROLLBACK)).isEqualTo(RebalancePhase.ROLLED_BACK);
     }

@@ -3,6 +3,7 @@ package io.shardshift.tools;
 import io.shardshift.migrator.cli.ShardshiftCli;
 import io.shardshift.tools.bench.BenchCommand;
 import io.shardshift.tools.bench.SearchLatencyBench;
+import io.shardshift.tools.bench.StreamRebalanceBench;
 import io.shardshift.tools.chaos.ChaosCommand;
 import io.shardshift.tools.demo.DemoCommand;
 import picocli.CommandLine;
@@ -15,12 +16,13 @@ public final class ToolsCli {
     private ToolsCli() {
     }
 
-    /** The product's command line with {@code demo}, {@code bench}, {@code search-latency} and {@code chaos} added. */
+    /** The product's command line with {@code demo}, {@code bench}, {@code search-latency}, {@code stream-bench} and {@code chaos} added. */
     public static CommandLine commandLine() {
         CommandLine cli = ShardshiftCli.commandLine();
         cli.addSubcommand(new CommandLine(new DemoCommand()));
         cli.addSubcommand(new CommandLine(new BenchCommand()));
         cli.addSubcommand(new CommandLine(new SearchLatencyBench()));
+        cli.addSubcommand(new CommandLine(new StreamRebalanceBench()));
         cli.addSubcommand(new CommandLine(new ChaosCommand()));
         return cli;
     }

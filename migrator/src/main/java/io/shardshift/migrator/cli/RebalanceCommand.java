@@ -21,7 +21,9 @@ import java.util.concurrent.Callable;
  *   <li>{@code rebalance db start --tenant T --target-instance pg_b}: rehome one tenant's rows;</li>
  *   <li>{@code rebalance search start --collection orders --routing customer [--dual-write]}: re-index a
  *       collection into a new version routed by another column;</li>
- *   <li>{@code rebalance stream start --topic T --new-partitions N} (answers 501 in this version);</li>
+ *   <li>{@code rebalance stream start --topic T --new-partitions N}: expand a keyed topic in place to a multiple of
+ *       the partitions producers route by; {@code cutover} flips their route to the new count, {@code rollback}
+ *       back;</li>
  *   <li>{@code rebalance [search|stream|db] status|cutover|rollback --id ID}, {@code rebalance list}.</li>
  * </ul>
  * Exit codes: 0 done, 1 refused (409, 501), 2 bad input (a missing or unknown argument, which picocli names)
@@ -78,7 +80,8 @@ public final class RebalanceCommand {
 
     /** {@code rebalance stream start|status|cutover|rollback}. */
     @Command(name = "stream", mixinStandardHelpOptions = true,
-            description = "Expand a change topic's partitions (answers 501 in this version).",
+            description = "Expand a keyed topic in place to 2x, 3x... its partitions; cutover flips the producers' route"
+                    + " on the config topic (they must follow it: io.shardshift.client.RoutePartitioner).",
             subcommands = {StreamStart.class, Status.class, Cutover.class, Rollback.class})
     static final class Stream {
     }
@@ -121,7 +124,8 @@ public final class RebalanceCommand {
         @Option(names = "--topic", required = true, description = "The topic to expand.")
         String topic;
 
-        @Option(names = "--new-partitions", required = true, description = "The new partition count.")
+        @Option(names = "--new-partitions", required = true, description = "The new partition count: a multiple of the"
+                + " count producers route by now.")
         int newPartitions;
 
         @Spec

@@ -30,7 +30,7 @@ import java.util.Optional;
  * {@code io.shardshift.migrator.http.RebalanceRoutes}, which take over every {@code /v1/rebalance/...}
  * path for all rebalances (this migration included) and start tenant rehomes and search rebalances. Without
  * them, {@code db/rehome} and {@code search/start} answer 501; {@code POST /v1/rebalance/stream/expand} is
- * {@link #streamExpand}: it checks its input, then answers 501 until its own issue lands.
+ * {@link #streamExpand}: it checks its input, then answers 501 the same way.
  */
 public final class CutoverRoutes implements CutoverView {
     private final String migration;
@@ -108,14 +108,14 @@ public final class CutoverRoutes implements CutoverView {
                                 @JsonProperty(value = "new_partitions", required = true) Integer newPartitions) {
     }
 
-    /** {@code POST /v1/rebalance/stream/expand}: 400 for bad input, else 501 (not in this version). */
+    /** {@code POST /v1/rebalance/stream/expand} without the registry: 400 for bad input, else 501 naming what to start. */
     public static ApiResponse streamExpand(ApiRequest request) {
         ExpandRequest body = request.body(ExpandRequest.class);
         if (body.newPartitions() < 1) {
             throw ApiException.badRequest("'new_partitions' must be at least 1, was " + body.newPartitions());
         }
-        throw new ApiException(501, "not_implemented", "expanding topic " + body.topic() + " is not available in this"
-                + " version; db/rehome and search/start are");
+        throw new ApiException(501, "not_implemented", "expanding topic " + body.topic() + " needs the rebalance registry:"
+                + " start the migrator with 'shardshift serve --spec' or 'shardshift migrate --spec'");
     }
 
     private ApiResponse answer(CutoverResult result) {

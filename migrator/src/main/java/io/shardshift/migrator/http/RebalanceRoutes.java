@@ -24,7 +24,10 @@ import java.util.Map;
  *       rollback (without {@code id}: the migration {@code migrate} runs, which the dashboard shows);</li>
  *   <li>{@code POST /v1/rebalance/cutover {id}} runs its cutover now, {@code POST /v1/rebalance/rollback
  *       {id, reason}} rolls it back: {@code 200} with the result, {@code 409} if it aborted;</li>
- *   <li>{@code GET /v1/rebalance} lists them; {@code POST /v1/rebalance/stream/expand} answers 501.</li>
+ *   <li>{@code POST /v1/rebalance/stream/expand {topic, new_partitions}} expands a keyed topic in place
+ *       ({@code 202}; 400 naming {@code topic} or {@code new_partitions}: unknown topic, not more than or not a
+ *       multiple of the live count, fewer than the topic has); its cutover and rollback flip the producers' route;</li>
+ *   <li>{@code GET /v1/rebalance} lists them.</li>
  * </ul>
  * Mutating calls need the bearer token; errors are JSON with a reason.
  */
@@ -40,7 +43,7 @@ public final class RebalanceRoutes {
         RebalanceRoutes routes = new RebalanceRoutes(registry);
         api.route("POST", "/v1/rebalance/db/rehome", routes::rehome);
         api.route("POST", "/v1/rebalance/search/start", routes::searchStart);
-        api.route("POST", "/v1/rebalance/stream/expand", CutoverRoutes::streamExpand);
+        api.route("POST", "/v1/rebalance/stream/expand", routes::streamExpand);
         api.route("GET", "/v1/rebalance/status", routes::status);
         api.route("POST", "/v1/rebalance/cutover", routes::cutover);
         api.route("POST", "/v1/rebalance/rollback", routes::rollback);
@@ -55,6 +58,11 @@ public final class RebalanceRoutes {
     private ApiResponse searchStart(ApiRequest request) {
         RebalanceRequests.SearchStart body = request.body(RebalanceRequests.SearchStart.class);
         return accepted(registry.startSearch(body.collection(), body.routing(), Boolean.TRUE.equals(body.dualWrite())));
+    }
+
+    private ApiResponse streamExpand(ApiRequest request) {
+        RebalanceRequests.StreamExpand body = request.body(RebalanceRequests.StreamExpand.class);
+        return accepted(registry.startStreamExpand(body.topic(), body.newPartitions()));
     }
 
     private static ApiResponse accepted(Rebalance r) {

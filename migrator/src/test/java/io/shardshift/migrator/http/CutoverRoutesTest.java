@@ -45,10 +45,10 @@ class CutoverRoutesTest {
     }
 
     @Test
-    void shouldAnswerNotImplementedForAStreamExpandWithValidInput() throws Exception {
+    void shouldPointToServeForAStreamExpandWithoutTheRebalanceRegistry() throws Exception {
         HttpResponse<String> r = post("/v1/rebalance/stream/expand", "{\"topic\":\"events\",\"new_partitions\":24}", "s3cret");
         assertThat(r.statusCode()).isEqualTo(501);
-        assertThat(r.body()).contains("not_implemented", "events");
+        assertThat(r.body()).contains("not_implemented", "events", "shardshift serve");
     }
 
     @Test
