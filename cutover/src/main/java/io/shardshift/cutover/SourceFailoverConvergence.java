@@ -41,12 +41,7 @@ public final class SourceFailoverConvergence {
      * @return the thread, or {@code null} when there is nothing to converge
      */
     public static Thread startInBackground(MigrationRunner runner, AuditTrail audit) {
-        SourceFailover f = runner.sourceFailover().orElse(null);
-        if (f == null) {
-            return null;
-        }
-        audit.append(ACTOR, "source-failover-detected", details(f));
-        if (!f.needsConvergence()) {
+        if (!recordDetected(runner, audit)) {
             return null;
         }
         Thread t = new Thread(() -> {
@@ -59,6 +54,20 @@ public final class SourceFailoverConvergence {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /**
+     * Writes the failover the runner found at start to the audit trail ({@code source-failover-detected}).
+     *
+     * @return whether the targets need a convergence
+     */
+    public static boolean recordDetected(MigrationRunner runner, AuditTrail audit) {
+        SourceFailover f = runner.sourceFailover().orElse(null);
+        if (f == null) {
+            return false;
+        }
+        audit.append(ACTOR, "source-failover-detected", details(f));
+        return f.needsConvergence();
     }
 
     /**

@@ -33,7 +33,8 @@ final class Migrator implements AutoCloseable {
 
     /** Starts the first process, with the step hook if any. */
     Migrator start(String stepHook, boolean hold) throws IOException, InterruptedException {
-        current = MigratorProcess.start(name, specFile, state, log, password, stepHook, hold).awaitApi(API_TIMEOUT);
+        current = MigratorProcess.start(name, specFile, state, log, password, stepHook, hold, List.of())
+                .awaitApi(API_TIMEOUT);
         return this;
     }
 
@@ -43,8 +44,14 @@ final class Migrator implements AutoCloseable {
 
     /** Starts a new process after the last one ended (killed, halted or failed). */
     void restart() throws IOException, InterruptedException {
+        restart(List.of());
+    }
+
+    /** As {@link #restart()}, with more arguments to {@code migrate} (e.g. {@code --rebackfill=public.orders}). */
+    void restart(List<String> migrateArgs) throws IOException, InterruptedException {
         current.kill();
-        current = MigratorProcess.start(name, specFile, state, log, password, null, false).awaitApi(API_TIMEOUT);
+        current = MigratorProcess.start(name, specFile, state, log, password, null, false, migrateArgs)
+                .awaitApi(API_TIMEOUT);
     }
 
     /**
