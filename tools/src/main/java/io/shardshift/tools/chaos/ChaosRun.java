@@ -79,7 +79,9 @@ final class ChaosRun {
             } else if (point == null && scenario != Scenario.HUNG_HOST) {
                 faultEnd = faults.whileStreaming(scenario, migrator);
             }
-            long recovery = faultEnd == 0 ? -1 : migrator.awaitLagUnderOneSecond(faultEnd, RECOVERY_TIMEOUT);
+            // a restore's RTO is the restored target's own lag (pg_a); the other scenarios wait for every target
+            long recovery = faultEnd == 0 ? -1
+                    : migrator.awaitLagUnderOneSecond(restore != null ? "pg_a" : null, faultEnd, RECOVERY_TIMEOUT);
             if (faultEnd != 0 && recovery < 0) {
                 problems.add("apply lag did not get back under 1 s within " + RECOVERY_TIMEOUT.toMinutes() + " min of the fault");
             }

@@ -84,14 +84,22 @@ final class Migrator implements AutoCloseable {
      * {@code sinceNanos}, or -1 after {@code timeout}. A process that died on the way is restarted and noted.
      */
     long awaitLagUnderOneSecond(long sinceNanos, Duration timeout) throws IOException, InterruptedException {
+        return awaitLagUnderOneSecond(null, sinceNanos, timeout);
+    }
+
+    /**
+     * As {@link #awaitLagUnderOneSecond(long, Duration)}, for one target's lag only ({@code null}: the worst target's),
+     * e.g. the RTO of a restored target while another target is still catching up.
+     */
+    long awaitLagUnderOneSecond(String target, long sinceNanos, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long sinceEpochMillis = System.currentTimeMillis() - (System.nanoTime() - sinceNanos) / 1_000_000;
         while (System.nanoTime() < deadline) {
             restartIfDead("after the fault");
             JsonNode s = statusOrNull();
             if (s != null && s.path("takenAtMillis").asLong() > sinceEpochMillis
-                    && "streaming".equals(s.path("phase").asText()) && s.path("lagSeconds").isNumber()
-                    && s.path("lagSeconds").asDouble() < 1.0 && !s.hasNonNull("sampleError")) {
+                    && "streaming".equals(s.path("phase").asText()) && lagOf(s, target).isNumber()
+                    && lagOf(s, target).asDouble() < 1.0 && !s.hasNonNull("sampleError")) {
                 return (System.nanoTime() - sinceNanos) / 1_000_000;
             }
             Thread.sleep(250);
@@ -100,6 +108,18 @@ final class Migrator implements AutoCloseable {
     }
 
     /** Waits until nothing is left to apply (consumer lag 0, lag 0); false after {@code timeout}. */
+    private static JsonNode lagOf(JsonNode status, String target) {
+        if (target == null) {
+            return status.path("lagSeconds");
+        }
+        for (JsonNode t : status.path("targets")) {
+            if (target.equals(t.path("target").asText())) {
+                return t.path("lagSeconds");
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
     boolean awaitDrained(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int quiet = 0;
