@@ -10,13 +10,16 @@ import io.shardshift.verify.VerifyReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
  * After a source failover ({@link MigrationRunner#sourceFailover()}), converges the targets to exactly the new
- * primary's rows while streaming: a full online verification of every table with repair, i.e. every key compared
+ * primary's rows while streaming, once apply has taken in what the old primary's capture left on the change topics:
+ * a full online verification of every table with repair, i.e. every key compared
  * by chunk checksums, every differing or missing row re-published at a position newer than anything applied before
  * (the runner moved the new primary's WAL past it), every row the new primary lacks deleted by a fenced delete. So
  * rows written on the old primary that never reached the standby are removed from the targets, and rows the new
@@ -83,6 +86,8 @@ public final class SourceFailoverConvergence {
         try {
             if (!runner.awaitBackfill(backfillTimeout)) {
                 lastProblem = "the backfill did not finish within " + backfillTimeout;
+            } else if (!oldChangesApplied(runner, backfillTimeout)) {
+                lastProblem = "the changes captured from the old primary were not all applied within " + backfillTimeout;
             } else {
                 for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
                     VerifyReport report;
@@ -110,6 +115,22 @@ public final class SourceFailoverConvergence {
                 + " (the next start of the migration converges again; shardshift verify --repair does the same by hand)");
         audit.append(ACTOR, "source-failover-converge-failed", details(runner.sourceFailover().orElseThrow()));
         return false;
+    }
+
+    /**
+     * Waits until apply has taken in every change the old primary's capture left on the change topics (all at
+     * positions below {@link SourceFailover#resumedAfter()}): a change of a row the new primary never had, applied
+     * after the compare, would bring that row back.
+     */
+    private static boolean oldChangesApplied(MigrationRunner runner, Duration timeout) throws InterruptedException {
+        long after = runner.sourceFailover().map(SourceFailover::resumedAfter).orElse(0L);
+        try {
+            runner.lag().watermark().awaitApplied(after, timeout);
+            return true;
+        } catch (TimeoutException | SQLException e) {
+            LOG.warn("source failover of migration {}: {}", runner.spec().name(), e.getMessage());
+            return false;
+        }
     }
 
     private static String summary(VerifyReport r) {
