@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
 /**
  * Creates, idempotently, the publication and the logical replication slot ({@code pgoutput}) of a
  * migration, in that order: {@code pgoutput} decides what a slot streams with the catalog as it was at
- * each change, so the publication must exist before the slot's consistent point.
+ * each change, so the publication must exist before the slot's consistent point. On PostgreSQL 17+ the slot is
+ * created with {@code failover = true}, so a standby with {@code sync_replication_slots = on} keeps it and a
+ * promotion needs no re-backfill.
  */
 public final class ReplicationSetup {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationSetup.class);
@@ -140,8 +142,12 @@ public final class ReplicationSetup {
             LOG.info("using existing {}", existing);
             return existing;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT lsn FROM pg_create_logical_replication_slot(?, 'pgoutput')")) {
+        boolean failoverSlot = SourceIdentity.read(c).supportsFailoverSlots();
+        // PostgreSQL 17+: the slot is synchronised to standbys (sync_replication_slots), so it survives a promotion
+        String create = failoverSlot
+                ? "SELECT lsn FROM pg_create_logical_replication_slot(?, 'pgoutput', false, false, true)"
+                : "SELECT lsn FROM pg_create_logical_replication_slot(?, 'pgoutput')";
+        try (PreparedStatement ps = c.prepareStatement(create)) {
             ps.setString(1, slot);
             ps.execute();
         } catch (SQLException e) {
@@ -152,7 +158,7 @@ public final class ReplicationSetup {
             return readSlot(c, slot, publication, false);
         }
         ReplicationSlot created = readSlot(c, slot, publication, true);
-        LOG.info("created {}", created);
+        LOG.info("created {}{}", created, failoverSlot ? " with failover = true" : "");
         return created;
     }
 

@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
@@ -138,6 +141,154 @@ public final class DevPostgres implements AutoCloseable {
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("fsync", "off")
                 .setServerConfig("full_page_writes", "off");
+    }
+
+    /**
+     * Starts a streaming physical standby of this (running) server, as a DR replica: {@code pg_basebackup -R}
+     * (the client binaries of this machine's PostgreSQL 15, see {@link PgClientBinaries}) into a new temporary
+     * data directory deleted on close, then the server on its own free port with {@code hot_standby} (read-only
+     * queries answer) and {@code primary_conninfo} pointing here. Returns once it accepts connections.
+     *
+     * <pre>{@code
+     * try (DevPostgres standby = primary.startStandby()) {
+     *     standby.awaitReplayed(primary.currentWalLsn(), Duration.ofSeconds(30));
+     *     primary.kill();
+     *     standby.promote();
+     * }
+     * }</pre>
+     */
+    public DevPostgres startStandby() {
+        Path standbyDir = TempDirs.create("shardshift-pg-standby-");
+        try {
+            Path data = standbyDir.resolve("data");
+            Path log = standbyDir.resolve("postgres.log");
+            PgClientBinaries.run(List.of(PgClientBinaries.path("pg_basebackup").toString(),
+                    "-d", "host=127.0.0.1 port=" + port + " user=" + USER + " password=" + PASSWORD,
+                    "-D", data.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync"), log, Duration.ofMinutes(2));
+            Files.deleteIfExists(data.resolve("epg-lock"));
+            Path passwordFile = Files.writeString(standbyDir.resolve("pwfile"), PASSWORD + "\n");
+            EmbeddedPostgres standby = startWithRetries(data, log, passwordFile, walLevel);
+            Files.deleteIfExists(passwordFile);
+            DevPostgres pg = new DevPostgres(standby, standbyDir, data, log, true, walLevel);
+            LOG.info("PostgreSQL standby of 127.0.0.1:{} started on 127.0.0.1:{} (data {})", port, pg.port(), data);
+            return pg;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(standbyDir);
+            throw new IllegalStateException("Could not start a standby of PostgreSQL on port " + port, e);
+        }
+    }
+
+    /**
+     * Promotes this standby to a primary ({@code pg_promote}, waiting up to 60 s): it leaves recovery on a new
+     * timeline and accepts writes; replication slots of the old primary do not exist here (PostgreSQL 15).
+     */
+    public void promote() {
+        try (Connection c = connect("postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_promote(true, 60)")) {
+            if (!rs.next() || !rs.getBoolean(1)) {
+                throw new IllegalStateException("standby on port " + port + " did not promote within 60 s; see " + logFile);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not promote the standby on port " + port + ": " + e.getMessage(), e);
+        }
+        LOG.info("PostgreSQL on port {} promoted to primary", port);
+    }
+
+    /**
+     * Cuts this standby off its primary ({@code primary_conninfo} emptied and reloaded) and waits until its WAL
+     * receiver is gone: from then on, commits on the primary never reach it, as with a standby that had fallen
+     * behind when its primary failed.
+     */
+    public void detachFromPrimary(Duration timeout) {
+        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("ALTER SYSTEM SET primary_conninfo = ''");
+            s.execute("SELECT pg_reload_conf()");
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_wal_receiver")) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        break;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the WAL receiver of standby " + port + " still runs after " + timeout);
+                }
+                Thread.sleep(50);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not detach the standby on port " + port + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while detaching the standby on port " + port, e);
+        }
+        LOG.info("standby on port {} detached from its primary", port);
+    }
+
+    /** {@code pg_current_wal_lsn()} of a primary, as a number. */
+    public long currentWalLsn() {
+        return lsnQuery("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
+    }
+
+    /** Waits until this standby has replayed the WAL up to {@code lsn} (e.g. the primary's {@link #currentWalLsn()}). */
+    public void awaitReplayed(long lsn, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (lsnQuery("SELECT coalesce(pg_last_wal_replay_lsn() - '0/0'::pg_lsn, 0)") < lsn) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("standby on port " + port + " did not replay up to " + lsn + " within " + timeout);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for standby " + port, e);
+            }
+        }
+    }
+
+    private long lsnQuery(String sql) {
+        try (Connection c = connect("postgres"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getBigDecimal(1).longValueExact();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read a WAL position on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Kills the server as a crash would (immediate shutdown: no checkpoint, every connection breaks at once); the
+     * data directory stays. {@link #restart()} would run crash recovery.
+     */
+    public synchronized void kill() {
+        if (server == null) {
+            return;
+        }
+        immediateShutdown();
+        try {
+            server.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("after the immediate stop of {}: {}", port, e.toString());
+        }
+        server = null;
+        LOG.info("PostgreSQL on port {} killed (immediate shutdown)", port);
+    }
+
+    /** SIGQUIT to the postmaster (what {@code pg_ctl stop -m immediate} sends; pg_ctl refuses to run as root). */
+    private void immediateShutdown() {
+        try {
+            long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+            ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(
+                    () -> new IllegalStateException("postmaster " + pid + " of port " + port + " is not running"));
+            PgClientBinaries.run(List.of("kill", "-QUIT", Long.toString(pid)), logFile, Duration.ofSeconds(10));
+            postmaster.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the postmaster.pid of port " + port, e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("PostgreSQL on port " + port + " did not stop within 60 s of SIGQUIT", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing PostgreSQL on port " + port, e);
+        }
     }
 
     /** The TCP port the server listens on, on 127.0.0.1; it stays the same across {@link #stop()} and {@link #restart()}. */

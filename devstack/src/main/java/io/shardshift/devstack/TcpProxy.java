@@ -30,7 +30,7 @@ public final class TcpProxy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TcpProxy.class);
     private static final int BUFFER = 64 * 1024;
 
-    private final int upstreamPort;
+    private volatile int upstreamPort;
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
@@ -62,6 +62,17 @@ public final class TcpProxy implements AutoCloseable {
     /** The port clients connect to. */
     public int port() {
         return server.getLocalPort();
+    }
+
+    /**
+     * Points the proxy at another upstream, as a VIP or DNS name moved to a promoted standby: every open connection
+     * is closed (clients see the old server gone) and new connections go to {@code 127.0.0.1:newUpstreamPort}.
+     */
+    public void redirect(int newUpstreamPort) {
+        int old = upstreamPort;
+        upstreamPort = newUpstreamPort;
+        sockets.forEach(TcpProxy::closeQuietly);
+        LOG.info("TCP proxy {} now forwards to {} (was {})", port(), newUpstreamPort, old);
     }
 
     /** Stops forwarding in both directions; connections stay open and bytes wait. */

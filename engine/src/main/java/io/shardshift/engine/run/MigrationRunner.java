@@ -4,6 +4,7 @@ import io.shardshift.cdc.CaptureOptions;
 import io.shardshift.cdc.ChangeCapture;
 import io.shardshift.cdc.ReplicationSetup;
 import io.shardshift.cdc.ReplicationSlot;
+import io.shardshift.cdc.SourceIdentity;
 import io.shardshift.cdc.SourcePreflight;
 import io.shardshift.cdc.TableProgress;
 import io.shardshift.core.event.Lsn;
@@ -55,6 +56,8 @@ public final class MigrationRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationRunner.class);
     /** How often the source's catalog is checked for type and partition changes that no row change shows. */
     private static final Duration SCHEMA_CHECK_INTERVAL = Duration.ofSeconds(5);
+    /** How often the source address is checked for a failover (another timeline or cluster). */
+    private static final Duration SOURCE_CHECK_INTERVAL = Duration.ofSeconds(2);
 
     private final MigrationSpec spec;
     private final List<TableSchema> tables;
@@ -63,6 +66,7 @@ public final class MigrationRunner implements AutoCloseable {
     private final ApplyMetrics metrics = new ApplyMetrics();
     private final TablePauses pauses;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    private final AtomicReference<SourceFailover> failover = new AtomicReference<>();
     private ChangeCapture capture;
     private KafkaDeadLetterPublisher deadLetters;
     private final TargetOutages outages;
@@ -70,6 +74,7 @@ public final class MigrationRunner implements AutoCloseable {
     private Backfill backfill;
     private LagMonitor lag;
     private SchemaWatch watch;
+    private SourceIdentityWatch sourceWatch;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, ReplicationSlot slot, SearchTargets search) {
@@ -116,6 +121,9 @@ public final class MigrationRunner implements AutoCloseable {
         SearchTargets search = SearchTargets.of(spec, tables);
         search.provision();
         createTopic(spec, spec.topicPrefix() + ".state", 1, true);
+        SourceIdentity startedOn = readIdentity(spec);
+        Optional<SourceFailover> failover = SourceFailoverCheck.run(spec, tables,
+                new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"));
         ReplicationSlot slot;
         try {
             slot = ReplicationSetup.ensure(spec);
@@ -124,6 +132,8 @@ public final class MigrationRunner implements AutoCloseable {
         }
         LOG.info("slot {} {} at {}", slot.slotName(), slot.created() ? "created" : "exists", Lsn.format(slot.consistentPointLsn()));
         MigrationRunner runner = new MigrationRunner(spec, tables, slot, search);
+        runner.failover.set(failover.orElse(null));
+        runner.sourceWatch = new SourceIdentityWatch(spec, startedOn, runner::fail);
         try {
             runner.startParts(stateDir, rebackfill);
         } catch (RuntimeException e) {
@@ -144,6 +154,15 @@ public final class MigrationRunner implements AutoCloseable {
         watch = new SchemaWatch(spec, pauses, stateDir, backfill::copyOne);
         watch.start(SCHEMA_CHECK_INTERVAL);
         lag = new LagMonitor(spec, capture, metrics);
+        sourceWatch.start(SOURCE_CHECK_INTERVAL);
+    }
+
+    private static SourceIdentity readIdentity(MigrationSpec spec) {
+        try {
+            return SourceIdentity.read(spec);
+        } catch (SQLException e) {
+            throw new SpecException("source.jdbcUrl", "cannot read the source's identity: " + e.getMessage(), e);
+        }
     }
 
     private void fail(Throwable error) {
@@ -247,6 +266,11 @@ public final class MigrationRunner implements AutoCloseable {
             }
         }
         pauses.paused().forEach(p -> out.add(p.describe()));
+        SourceFailover f = failover.get();
+        if (f != null && f.needsConvergence()) {
+            out.add("after a source failover (" + f.kind() + ") the targets are not yet converged to the new primary ("
+                    + f.state() + (f.result().isEmpty() ? "" : ": " + f.result()) + ")");
+        }
         return out;
     }
 
@@ -259,6 +283,25 @@ public final class MigrationRunner implements AutoCloseable {
      */
     public String resumeTable(TableId table) {
         return TableResume.resume(spec, pauses, table);
+    }
+
+    /**
+     * The source failover found at start (or left unconverged by an earlier run), with the state of the targets'
+     * convergence; empty when the source is the cluster and timeline the migration ran on before.
+     */
+    public Optional<SourceFailover> sourceFailover() {
+        return Optional.ofNullable(failover.get());
+    }
+
+    /**
+     * Records the end of the targets' convergence after a source failover ({@link SourceFailover#CONVERGED} or
+     * {@link SourceFailover#CONVERGE_FAILED}, which the next start runs again) in the status and the state topic.
+     */
+    public void sourceFailoverConverged(String state, String result) {
+        SourceFailover now = failover.updateAndGet(f -> f == null ? null : f.withState(state, result));
+        if (now != null) {
+            SourceFailoverCheck.record(new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"), now);
+        }
     }
 
     /** Dead-letter records published in this run. */
@@ -283,6 +326,9 @@ public final class MigrationRunner implements AutoCloseable {
         }
         if (watch != null) {
             watch.close();
+        }
+        if (sourceWatch != null) {
+            sourceWatch.close();
         }
         if (backfill != null) {
             backfill.stop(Duration.ofSeconds(30));

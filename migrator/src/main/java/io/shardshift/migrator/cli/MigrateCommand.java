@@ -6,6 +6,8 @@ import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.cutover.CutoverController;
 import io.shardshift.cutover.CutoverService;
 import io.shardshift.verify.VerifyRuns;
+import io.shardshift.cutover.SourceFailoverConvergence;
+import io.shardshift.audit.AuditTrail;
 import io.shardshift.migrator.http.DashboardServer;
 import io.shardshift.migrator.http.ServeOptions;
 import io.shardshift.rebalance.LiveLauncher;
@@ -80,8 +82,10 @@ public final class MigrateCommand implements Callable<Integer> {
                 stop.countDown();
                 runner.close();
             }, "shardshift-shutdown"));
-            try (CutoverController cutover = CutoverService.attach(runner, state.resolve("audit.log"),
-                    http == null ? new VerifyRuns() : http.verifyRuns());
+            try (AuditTrail audit = AuditTrail.toFileAndTopic(state.resolve("audit.log"), migration.kafka().bootstrapServers(),
+                         AuditTrail.topicOf(migration.topicPrefix()));
+                 CutoverController cutover = CutoverService.attach(runner, audit,
+                         http == null ? new VerifyRuns() : http.verifyRuns());
                  RebalanceRegistry rebalances = new RebalanceRegistry(migration, state.resolve("rebalance"), new LiveLauncher())) {
                 rebalances.register(Rebalance.running(migration.name(), RebalanceKind.MIGRATE, runner,
                         Switchover.of(cutover), http == null ? null : http.sampler()));
@@ -89,6 +93,10 @@ public final class MigrateCommand implements Callable<Integer> {
                     http.attachCutover(migration.name(), cutover);
                     RebalanceRoutes.register(http.api(), rebalances);
                 }
+                runner.sourceFailover().ifPresent(f -> System.out.println("source failover: " + f.detected()
+                        + "\n  what Shardshift does: " + f.action() + "\n  follow it in the status (sourceFailover)"
+                        + " and the audit trail; cutover waits until the targets are converged"));
+                SourceFailoverConvergence.startInBackground(runner, audit);
                 return runUntilStopped(runner, stop);
             }
         }

@@ -1,6 +1,8 @@
 package io.shardshift.migrator.http;
 
+import io.shardshift.cdc.SourceIdentity;
 import io.shardshift.core.event.Lsn;
+import io.shardshift.engine.run.SourceFailover;
 import io.shardshift.engine.metrics.LagSampleJson;
 import io.shardshift.engine.metrics.LagSample;
 import io.shardshift.engine.metrics.MigrationStatus;
@@ -28,6 +30,35 @@ final class StatusJson {
         out.put("partitions", status.latest().partitions());
         out.put("tables", status.pausedTables().stream().map(StatusJson::paused).toList());
         out.put("waitingTargets", status.waitingTargets().stream().map(StatusJson::waiting).toList());
+        out.put("sourceFailover", status.sourceFailover() == null ? null : failover(status.sourceFailover()));
+        return out;
+    }
+
+    /**
+     * A source failover: {@code {"kind":"promoted-standby","state":"converging","detected":"...","action":"...",
+     * "previous":{"systemIdentifier":"73..","timeline":1},"current":{...},"highestPositionBefore":"0/3000148",
+     * "resumedAfter":"0/4000000","result":"","detectedAt":"2026-12-07T02:10:00Z"}}.
+     */
+    private static Map<String, Object> failover(SourceFailover f) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("kind", f.kind());
+        out.put("state", f.state());
+        out.put("detected", f.detected());
+        out.put("action", f.action());
+        out.put("previous", identity(f.previous()));
+        out.put("current", identity(f.current()));
+        out.put("highestPositionBefore", Lsn.format(f.highestPositionBefore()));
+        out.put("resumedAfter", Lsn.format(f.resumedAfter()));
+        out.put("result", f.result());
+        out.put("detectedAt", Instant.ofEpochMilli(f.detectedAtMillis()).toString());
+        return out;
+    }
+
+    private static Map<String, Object> identity(SourceIdentity id) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("systemIdentifier", Long.toUnsignedString(id.systemIdentifier()));
+        out.put("timeline", id.timeline());
+        out.put("serverVersionNum", id.serverVersionNum());
         return out;
     }
 

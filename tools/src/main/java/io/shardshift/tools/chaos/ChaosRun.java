@@ -67,15 +67,28 @@ final class ChaosRun {
                 faultEnd = faults.killDuringBackfill(migrator);
             }
             require(migrator.awaitPhase("streaming", Duration.ofMinutes(5)), "the backfill did not finish in 5 min");
+            TargetRestore restore = scenario == Scenario.TARGET_RESTORE ? new TargetRestore(stack, db) : null;
+            if (restore != null) {
+                restore.backup();
+            }
             Thread.sleep(settings.streamSeconds() * 1_000L);
             if (point != null && point.phase().equals("streaming")) {
                 faultEnd = faults.killWhileStreaming(migrator);
+            } else if (restore != null) {
+                faultEnd = restore.restore(migrator);
             } else if (point == null && scenario != Scenario.HUNG_HOST) {
                 faultEnd = faults.whileStreaming(scenario, migrator);
             }
-            long recovery = faultEnd == 0 ? -1 : migrator.awaitLagUnderOneSecond(faultEnd, RECOVERY_TIMEOUT);
+            // a restore's RTO is the restored target's own lag (pg_a); the other scenarios wait for every target
+            long recovery = faultEnd == 0 ? -1
+                    : migrator.awaitLagUnderOneSecond(restore != null ? "pg_a" : null, faultEnd, RECOVERY_TIMEOUT);
             if (faultEnd != 0 && recovery < 0) {
                 problems.add("apply lag did not get back under 1 s within " + RECOVERY_TIMEOUT.toMinutes() + " min of the fault");
+            }
+            String restored = null;
+            if (restore != null) {
+                restore.repair(spec, problems);
+                restored = restore.describe(faultEnd);
             }
             Thread.sleep(settings.streamSeconds() * 1_000L);
             Switches switches = new Switches(migrator, faults, problems);
@@ -109,9 +122,10 @@ final class ChaosRun {
             RunChecks.Found found = new RunChecks(stack, spec, db, Duration.ofSeconds(60))
                     .run(load, live, dir.resolve("state").resolve("audit.log"));
             problems.addAll(found.problems());
-            String fault = point != null ? "kill -9 " + point : faults.describe(scenario);
-            return new RunOutcome(scenario.wireName(), runNo, fault, faults.count(), found.acked(), found.lost(),
-                    found.duplicated(), found.mismatches(), recovery, maxPause, List.copyOf(problems));
+            String fault = point != null ? "kill -9 " + point : restored != null ? restored : faults.describe(scenario);
+            return new RunOutcome(scenario.wireName(), runNo, fault, restore != null ? 1 : faults.count(), found.acked(),
+                    found.lost(), found.duplicated(), found.mismatches(), recovery, maxPause, List.copyOf(problems),
+                    restore != null ? restore.lostRows() : -1);
         } finally {
             stack.dropRun(db, collection);
         }

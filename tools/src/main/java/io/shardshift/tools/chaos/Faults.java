@@ -109,6 +109,7 @@ final class Faults {
             case SOLR_NODE -> "Solr node stopped " + settings.outage().toSeconds() + " s";
             case HUNG_HOST -> "migrator SIGSTOP " + settings.hang().toSeconds() + " s in the freeze";
             case NETWORK_STALL -> "migrator->pg_a stalled " + settings.outage().toSeconds() + " s";
+            case TARGET_RESTORE -> "pg_a restored from an older copy";
             case KILL -> "kill -9";
         };
     }

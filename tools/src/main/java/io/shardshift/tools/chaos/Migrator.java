@@ -33,7 +33,8 @@ final class Migrator implements AutoCloseable {
 
     /** Starts the first process, with the step hook if any. */
     Migrator start(String stepHook, boolean hold) throws IOException, InterruptedException {
-        current = MigratorProcess.start(name, specFile, state, log, password, stepHook, hold).awaitApi(API_TIMEOUT);
+        current = MigratorProcess.start(name, specFile, state, log, password, stepHook, hold, List.of())
+                .awaitApi(API_TIMEOUT);
         return this;
     }
 
@@ -43,8 +44,14 @@ final class Migrator implements AutoCloseable {
 
     /** Starts a new process after the last one ended (killed, halted or failed). */
     void restart() throws IOException, InterruptedException {
+        restart(List.of());
+    }
+
+    /** As {@link #restart()}, with more arguments to {@code migrate} (e.g. {@code --rebackfill=public.orders}). */
+    void restart(List<String> migrateArgs) throws IOException, InterruptedException {
         current.kill();
-        current = MigratorProcess.start(name, specFile, state, log, password, null, false).awaitApi(API_TIMEOUT);
+        current = MigratorProcess.start(name, specFile, state, log, password, null, false, migrateArgs)
+                .awaitApi(API_TIMEOUT);
     }
 
     /**
@@ -77,14 +84,22 @@ final class Migrator implements AutoCloseable {
      * {@code sinceNanos}, or -1 after {@code timeout}. A process that died on the way is restarted and noted.
      */
     long awaitLagUnderOneSecond(long sinceNanos, Duration timeout) throws IOException, InterruptedException {
+        return awaitLagUnderOneSecond(null, sinceNanos, timeout);
+    }
+
+    /**
+     * As {@link #awaitLagUnderOneSecond(long, Duration)}, for one target's lag only ({@code null}: the worst target's),
+     * e.g. the RTO of a restored target while another target is still catching up.
+     */
+    long awaitLagUnderOneSecond(String target, long sinceNanos, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long sinceEpochMillis = System.currentTimeMillis() - (System.nanoTime() - sinceNanos) / 1_000_000;
         while (System.nanoTime() < deadline) {
             restartIfDead("after the fault");
             JsonNode s = statusOrNull();
             if (s != null && s.path("takenAtMillis").asLong() > sinceEpochMillis
-                    && "streaming".equals(s.path("phase").asText()) && s.path("lagSeconds").isNumber()
-                    && s.path("lagSeconds").asDouble() < 1.0 && !s.hasNonNull("sampleError")) {
+                    && "streaming".equals(s.path("phase").asText()) && lagOf(s, target).isNumber()
+                    && lagOf(s, target).asDouble() < 1.0 && !s.hasNonNull("sampleError")) {
                 return (System.nanoTime() - sinceNanos) / 1_000_000;
             }
             Thread.sleep(250);
@@ -93,6 +108,18 @@ final class Migrator implements AutoCloseable {
     }
 
     /** Waits until nothing is left to apply (consumer lag 0, lag 0); false after {@code timeout}. */
+    private static JsonNode lagOf(JsonNode status, String target) {
+        if (target == null) {
+            return status.path("lagSeconds");
+        }
+        for (JsonNode t : status.path("targets")) {
+            if (target.equals(t.path("target").asText())) {
+                return t.path("lagSeconds");
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
     boolean awaitDrained(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int quiet = 0;

@@ -50,16 +50,19 @@ final class MigratorProcess implements AutoCloseable {
      *
      * @param stepHook {@code <kind>:<step>} at which the process halts (or holds), or {@code null}
      * @param hold     hold at the step instead of halting
+     * @param migrateArgs more arguments to {@code migrate}
      */
     static MigratorProcess start(String migration, Path specFile, Path state, Path log, String password,
-                                 String stepHook, boolean hold) throws IOException {
+                                 String stepHook, boolean hold, List<String> migrateArgs) throws IOException {
         List<String> jvmOptions = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseSerialGC"));
         if (stepHook != null) {
             jvmOptions.add("-Dshardshift.test.afterStep=" + stepHook);
             jvmOptions.add("-Dshardshift.test.afterStepAction=" + (hold ? "hold" : "halt"));
         }
-        List<String> cmd = ChildJvm.command(jvmOptions, ShardshiftCli.class,
+        List<String> args = new ArrayList<>(
                 List.of("migrate", "--spec=" + specFile, "--state-dir=" + state, "--status-every=PT2S", "--http-port=0"));
+        args.addAll(migrateArgs);
+        List<String> cmd = ChildJvm.command(jvmOptions, ShardshiftCli.class, args);
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -22,8 +22,8 @@ final class OutcomeTable {
                 .collect(Collectors.groupingBy(RunOutcome::scenario, LinkedHashMap::new, Collectors.toList()));
         StringBuilder out = new StringBuilder();
         out.append("| scenario | runs | passed | faults injected | acknowledged writes | lost | duplicated | mismatches "
-                + "| recovery time (max) | max write pause |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| recovery time (max) | max write pause | RPO: rows the restore lost (refilled) |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         byScenario.forEach((scenario, runs) -> {
             long recovered = runs.stream().mapToLong(RunOutcome::recoveryMillis).filter(r -> r >= 0).max().orElse(-1);
             boolean anyUnrecovered = runs.stream().anyMatch(r -> r.recoveryMillis() < 0 && r.faults() > 0);
@@ -37,6 +37,7 @@ final class OutcomeTable {
                     .append(" | ").append(runs.stream().mapToLong(RunOutcome::mismatches).sum())
                     .append(" | ").append(recovered < 0 ? "n/a" : seconds(recovered)).append(anyUnrecovered ? " (some never)" : "")
                     .append(" | ").append(seconds(runs.stream().mapToLong(RunOutcome::maxWritePauseMillis).max().orElse(0)))
+                    .append(" | ").append(rpo(runs))
                     .append(" |\n");
         });
         return out.toString();
@@ -53,6 +54,11 @@ final class OutcomeTable {
             r.problems().forEach(p -> out.append("    ").append(p).append('\n'));
         }
         return out.toString();
+    }
+
+    private static String rpo(List<RunOutcome> runs) {
+        long max = runs.stream().mapToLong(RunOutcome::rpoRows).max().orElse(-1);
+        return max < 0 ? "n/a" : max + " (max)";
     }
 
     private static String seconds(long millis) {

@@ -16,9 +16,17 @@ import java.util.List;
  * @param recoveryMillis from the end of the last fault to apply lag under 1 s; -1 if it never got there
  * @param maxWritePauseMillis the longest single write the writers saw (waits for a freeze included)
  * @param problems       every failed check, one line each (empty when the run passed)
+ * @param rpoRows        for a restore: the rows the restored target lacked or held stale (all refilled); -1 otherwise
  */
 record RunOutcome(String scenario, int run, String fault, int faults, long acked, long lost, long duplicated,
-                  long mismatches, long recoveryMillis, long maxWritePauseMillis, List<String> problems) {
+                  long mismatches, long recoveryMillis, long maxWritePauseMillis, List<String> problems, long rpoRows) {
+
+    /** An outcome of a scenario that restores nothing. */
+    RunOutcome(String scenario, int run, String fault, int faults, long acked, long lost, long duplicated,
+               long mismatches, long recoveryMillis, long maxWritePauseMillis, List<String> problems) {
+        this(scenario, run, fault, faults, acked, lost, duplicated, mismatches, recoveryMillis, maxWritePauseMillis,
+                problems, -1);
+    }
 
     /** No loss, no duplicate, no mismatch, and every other check passed. */
     boolean passed() {

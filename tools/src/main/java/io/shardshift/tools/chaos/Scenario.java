@@ -20,7 +20,9 @@ enum Scenario {
     /** The migrator suspended ({@code SIGSTOP}) during the cutover's freeze for the hang, then resumed ({@code SIGCONT}). */
     HUNG_HOST("hung-host"),
     /** The network between the migrator and the first target stalled (a proxy stops forwarding) for the outage. */
-    NETWORK_STALL("network-stall");
+    NETWORK_STALL("network-stall"),
+    /** The first target restored from an older copy of itself, then refilled by {@code migrate --rebackfill} and {@code verify --repair}. */
+    TARGET_RESTORE("target-restore");
 
     private final String wireName;
 

@@ -44,7 +44,9 @@ class ChaosIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Scenario.class)
+    // target-restore (a restart with --rebackfill, then a full verify --repair) takes well over a minute here: run it
+    // with ./shardshift chaos --scenario target-restore
+    @EnumSource(value = Scenario.class, mode = EnumSource.Mode.EXCLUDE, names = "TARGET_RESTORE")
     void shouldLoseDuplicateAndMismatchNothingWhenTheFaultStrikes(Scenario scenario) throws Exception {
         KillPoint point = scenario == Scenario.KILL ? new KillPoint("cutover", "fence") : null;
 

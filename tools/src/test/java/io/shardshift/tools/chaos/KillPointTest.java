@@ -43,6 +43,17 @@ class KillPointTest {
 
         String table = OutcomeTable.render(runs);
 
-        assertThat(table).contains("| kill | 2 | 1 | 2 | 150 | 1 | 0 | 2 | 7.5 s | 1.2 s |");
+        assertThat(table).contains("| kill | 2 | 1 | 2 | 150 | 1 | 0 | 2 | 7.5 s | 1.2 s | n/a |");
+    }
+
+    @Test
+    void shouldShowTheRowsARestoreLostAsTheRpo() {
+        List<RunOutcome> runs = List.of(new RunOutcome("target-restore", 1, "pg_a restored", 1, 100, 0, 0, 0, 2_500,
+                300, List.of(), 412));
+
+        String table = OutcomeTable.render(runs);
+
+        assertThat(table).contains("| target-restore | 1 | 1 | 1 | 100 | 0 | 0 | 0 | 2.5 s | 0.3 s | 412 (max) |");
+        assertThat(Scenario.named("target-restore")).isEqualTo(Scenario.TARGET_RESTORE);
     }
 }
