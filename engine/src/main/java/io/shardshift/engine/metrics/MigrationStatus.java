@@ -1,6 +1,7 @@
 package io.shardshift.engine.metrics;
 
 import io.shardshift.core.spec.Secrets;
+import io.shardshift.engine.rate.RateGuardStatus;
 import io.shardshift.engine.topology.TablePauses;
 import io.shardshift.engine.topology.TargetOutages;
 
@@ -20,9 +21,12 @@ import java.util.List;
  *                     reason naming the column and the LSN of the first change with the new schema
  * @param waitingTargets the targets apply is waiting for (down or unreachable), each since when and with
  *                       the last error; the other targets' apply goes on
+ * @param backfillRate the backfill's rate guard (rate, limiting signal, recent decisions), or {@code null} when
+ *                     not known
  */
 public record MigrationStatus(String id, String phase, String failure, LagSample latest, String sampleError,
-                              List<TablePauses.Pause> pausedTables, List<TargetOutages.Waiting> waitingTargets) {
+                              List<TablePauses.Pause> pausedTables, List<TargetOutages.Waiting> waitingTargets,
+                              RateGuardStatus backfillRate) {
     public static final String BACKFILL = "backfill";
     public static final String STREAMING = "streaming";
     public static final String FAILED = "failed";
@@ -33,6 +37,12 @@ public record MigrationStatus(String id, String phase, String failure, LagSample
         sampleError = Secrets.maskCredentials(sampleError);
         pausedTables = pausedTables == null ? List.of() : List.copyOf(pausedTables);
         waitingTargets = waitingTargets == null ? List.of() : List.copyOf(waitingTargets);
+    }
+
+    /** A status without the rate guard's. */
+    public MigrationStatus(String id, String phase, String failure, LagSample latest, String sampleError,
+                           List<TablePauses.Pause> pausedTables, List<TargetOutages.Waiting> waitingTargets) {
+        this(id, phase, failure, latest, sampleError, pausedTables, waitingTargets, null);
     }
 
     /** A status with no target waited for. */
