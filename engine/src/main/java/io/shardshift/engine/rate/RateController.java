@@ -31,7 +31,7 @@ public final class RateController {
     static final int COOLDOWN_TICKS = 3;
     /** The lowest rate: the backfill always moves on. */
     static final double MIN_RATE = 500;
-    static final double INITIAL_RATE = 20_000;
+    static final double INITIAL_RATE = 50_000;
     static final double STEP = 10_000;
 
     private final double maxRate;

@@ -33,11 +33,22 @@ public final class RateGuard implements BackfillWrites, AutoCloseable {
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final int KEPT_DECISIONS = 20;
 
-    /** Reads the change stream's lag when no event was applied in a tick: the age of the last applied commit
-     *  while events wait, else 0. */
+    /** Where the guard reads the change stream's progress. */
+    public interface StreamProbe {
+        /** How many change events wait to be applied (the apply groups' Kafka lag). */
+        long eventsWaiting() throws Exception;
+
+        /** Writes a position marker into the source's WAL and returns its LSN. */
+        long emitMarker() throws Exception;
+
+        /** The highest source LSN capture has handled (markers included). */
+        long capturedLsn();
+    }
+
+    /** Reads a value that may fail. */
     @FunctionalInterface
-    public interface StalledLag {
-        long millis() throws Exception;
+    private interface Reading {
+        long value() throws Exception;
     }
 
     private final RateController controller;
@@ -49,7 +60,9 @@ public final class RateGuard implements BackfillWrites, AutoCloseable {
     private final Deque<RateDecision> decisions = new ArrayDeque<>();
     private final long targetLagMillis;
     private final long maxRate;
-    private final StalledLag stalledLag;
+    private final StreamProbe stream;
+    /** The markers written and not yet captured, oldest first: {lsn, written at (epoch ms)}. */
+    private final Deque<long[]> markers = new ArrayDeque<>();
     private final TargetOutages outages;
     private final StandbyLag standby;
     private final BooleanSupplier backfilling;
@@ -57,15 +70,17 @@ public final class RateGuard implements BackfillWrites, AutoCloseable {
     private long lastGranted;
     private long lastTickNanos = System.nanoTime();
     private long decreases;
+    /** Since when events wait and none was applied (epoch ms), -1 when apply is moving. */
+    private long stalledSince = -1;
     private String lastError;
     private volatile RateGuardStatus status;
 
-    private RateGuard(MigrationSpec spec, StalledLag stalledLag, TargetOutages outages, BooleanSupplier backfilling) {
+    private RateGuard(MigrationSpec spec, StreamProbe stream, TargetOutages outages, BooleanSupplier backfilling) {
         ApplySpec apply = spec.applyOrDefaults();
         this.maxRate = apply.maxRateOrDefault();
         this.targetLagMillis = apply.targetLagOrDefault().toMillis();
         this.controller = new RateController(maxRate);
-        this.stalledLag = stalledLag;
+        this.stream = stream;
         this.outages = outages;
         this.standby = new StandbyLag(spec);
         this.backfilling = backfilling;
@@ -82,13 +97,16 @@ public final class RateGuard implements BackfillWrites, AutoCloseable {
      * Starts a guard ticking once a second.
      *
      * @param apply       the apply metrics, whose commit-to-applied latencies are the stream's lag
-     * @param stalledLag  the lag when nothing was applied in a tick (the lag monitor's)
+     * @param stream      the change stream's progress: a marker written to the source's WAL each tick gives
+     *                    capture's lag (now minus when the oldest marker capture has not handled was written);
+     *                    the events waiting, read when none was applied in a tick, give apply's (how long it
+     *                    has not moved while events wait)
      * @param outages     the targets apply is waiting for
      * @param backfilling whether a backfill runs (the guard decides only then, or while rows are read)
      */
-    public static RateGuard start(MigrationSpec spec, ApplyMetrics apply, StalledLag stalledLag,
+    public static RateGuard start(MigrationSpec spec, ApplyMetrics apply, StreamProbe stream,
                                   TargetOutages outages, BooleanSupplier backfilling) {
-        RateGuard guard = new RateGuard(spec, stalledLag, outages, backfilling);
+        RateGuard guard = new RateGuard(spec, stream, outages, backfilling);
         apply.addLatencyListener(guard.window);
         guard.executor.scheduleWithFixedDelay(guard::tickQuietly, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         return guard;
@@ -138,23 +156,64 @@ public final class RateGuard implements BackfillWrites, AutoCloseable {
             targetBase.put(t, b.baseline());
         });
         if (!backfilling.getAsBoolean() && observed == 0) {
+            markers.clear();
             status = status(false, status.signals(), RateDecision.NONE, "no backfill running");
             return;
         }
-        long lagMillis = lag[1] > 0 ? lag[0] : read(stalledLag::millis);
+        long now = System.currentTimeMillis();
+        long applyLag = lag[1] > 0 ? lag[0] : stalledLag(now, seconds);
+        if (lag[1] > 0) {
+            stalledSince = -1;
+        }
+        long lagMillis = Math.max(applyLag, captureLag(now));
         long standbyMillis = read(standby::millis);
         List<String> waiting = outages.waiting().stream().map(TargetOutages.Waiting::target).toList();
         RateSignals signals = new RateSignals(lagMillis, targetLagMillis, source.average(), source.baseline(),
                 standbyMillis, waiting, targetNow, targetBase, observed);
-        RateDecision d = controller.decide(signals, System.currentTimeMillis());
+        RateDecision d = controller.decide(signals, now);
         bucket.setRate(controller.rate());
+        LOG.debug("backfill rate guard: {} {} -> {} rows/s ({}: {}), read {} rows/s", d.action(), Math.round(d.fromRate()),
+                Math.round(d.toRate()), d.signal(), d.detail(), Math.round(observed));
         keep(d);
         status = status(true, signals, d.signal(), d.detail());
     }
 
-    private long read(StalledLag reading) {
+    /**
+     * The lag when no event was applied in the tick: 0 when none waits, otherwise how long apply has not moved
+     * while events wait (a lower bound of the oldest waiting event's age); -1 when it cannot be read.
+     */
+    private long stalledLag(long now, double tickSeconds) {
+        long waiting = read(stream::eventsWaiting);
+        if (waiting <= 0) {
+            stalledSince = -1;
+            return waiting < 0 ? -1 : 0;
+        }
+        if (stalledSince < 0) {
+            stalledSince = now - Math.round(tickSeconds * 1000);
+        }
+        return now - stalledSince;
+    }
+
+    /**
+     * Capture's lag: now minus when the oldest marker capture has not handled yet was written (0 when it handled
+     * them all); then writes this tick's marker. A marker that cannot be written is skipped (logged once).
+     */
+    private long captureLag(long now) {
+        long captured = stream.capturedLsn();
+        while (!markers.isEmpty() && markers.peekFirst()[0] <= captured) {
+            markers.removeFirst();
+        }
+        long lag = markers.isEmpty() ? 0 : now - markers.peekFirst()[1];
+        long lsn = read(stream::emitMarker);
+        if (lsn > 0) {
+            markers.addLast(new long[] {lsn, now});
+        }
+        return lag;
+    }
+
+    private long read(Reading reading) {
         try {
-            long v = reading.millis();
+            long v = reading.value();
             lastError = null;
             return v;
         } catch (InterruptedException e) {

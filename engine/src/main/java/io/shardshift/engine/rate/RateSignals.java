@@ -7,9 +7,10 @@ import java.util.Map;
  * What the backfill's rate guard sees at one tick: the health of the source, of each target and of the change
  * stream, and how fast the backfill actually read. A value of {@code -1} means unknown (no reading yet).
  *
- * @param lagMillis             the change stream's lag: commit-to-applied p99 of the events applied in the
- *                              tick, or, when none was applied while events wait, the age of the last applied
- *                              commit; -1 when unknown
+ * @param lagMillis             the change stream's lag: the larger of apply's (commit-to-applied p99 of the
+ *                              events applied in the tick, or, when none was applied while events wait, how long
+ *                              apply has not moved) and capture's (the age of the oldest WAL marker it has not
+ *                              handled); -1 when unknown
  * @param targetLagMillis       {@code apply.targetLag}
  * @param sourceMillisPer1k     the source's time to deliver 1,000 rows of a chunk, recent average; -1 unknown
  * @param sourceBaselinePer1k   the same at its best so far (the baseline); -1 unknown

@@ -13,7 +13,6 @@ import io.shardshift.core.spec.EffectiveConfig;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecException;
 import io.shardshift.engine.lag.LagMonitor;
-import io.shardshift.engine.lag.LagSnapshot;
 import io.shardshift.engine.rate.RateGuard;
 import io.shardshift.engine.rate.RateGuardStatus;
 import io.shardshift.engine.topology.ApplyMetrics;
@@ -143,7 +142,22 @@ public final class MigrationRunner implements AutoCloseable {
         apply = ApplyStreams.startAll(spec, stateDir, new TargetSinks(spec, pauses, search), deadLetters, metrics,
                 pauses, outages, this::fail);
         lag = new LagMonitor(spec, capture, metrics);
-        rateGuard = RateGuard.start(spec, metrics, this::stalledLagMillis, outages,
+        rateGuard = RateGuard.start(spec, metrics, new RateGuard.StreamProbe() {
+            @Override
+            public long eventsWaiting() throws Exception {
+                return lag.snapshot().kafkaLagTotal();
+            }
+
+            @Override
+            public long emitMarker() throws Exception {
+                return lag.watermark().emitMarker("rate-guard");
+            }
+
+            @Override
+            public long capturedLsn() {
+                return capture.lastProcessedLsn();
+            }
+        }, outages,
                 () -> backfill != null && !backfill.finished());
         backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
                 search, deadLetters, rateGuard.pacer(), rateGuard);
@@ -152,11 +166,6 @@ public final class MigrationRunner implements AutoCloseable {
         watch.start(SCHEMA_CHECK_INTERVAL);
     }
 
-    /** The worst target's lag by the lag monitor: the age of its last applied commit while events wait, else 0. */
-    private long stalledLagMillis() throws Exception {
-        LagSnapshot s = lag.snapshot();
-        return s.targets().keySet().stream().mapToLong(s::lagMillis).max().orElse(0);
-    }
 
     private void fail(Throwable error) {
         fatal.compareAndSet(null, error);

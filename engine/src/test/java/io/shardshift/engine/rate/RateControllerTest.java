@@ -22,20 +22,20 @@ class RateControllerTest {
     @Test
     void shouldDoubleWhileStartingThenAddAStepAfterTheFirstDecrease() {
         RateController c = new RateController(UNLIMITED);
-        assertThat(c.rate()).isEqualTo(20_000);
+        assertThat(c.rate()).isEqualTo(50_000);
         c.decide(healthy(c.rate()), 1);
         c.decide(healthy(c.rate()), 2);
-        assertThat(c.rate()).isEqualTo(80_000);
+        assertThat(c.rate()).isEqualTo(200_000);
 
         RateDecision down = c.decide(lagging(3000, c.rate()), 3);
         assertThat(down.action()).isEqualTo(RateDecision.Action.DECREASE);
         assertThat(down.signal()).isEqualTo(RateDecision.LAG);
-        assertThat(c.rate()).isEqualTo(40_000);
+        assertThat(c.rate()).isEqualTo(100_000);
 
         c.decide(healthy(c.rate()), 4);
         RateDecision up = c.decide(healthy(c.rate()), 5);
         assertThat(up.action()).isEqualTo(RateDecision.Action.INCREASE);
-        assertThat(c.rate()).isEqualTo(60_000);
+        assertThat(c.rate()).isEqualTo(120_000);
     }
 
     @Test
@@ -47,7 +47,7 @@ class RateControllerTest {
             c.decide(lagging(5000, c.rate()), i + 1);
             rates[i] = c.rate();
         }
-        assertThat(rates).containsExactly(20_000, 20_000, 20_000, 10_000, 10_000, 10_000, 5_000);
+        assertThat(rates).containsExactly(50_000, 50_000, 50_000, 25_000, 25_000, 25_000, 12_500);
     }
 
     @Test
@@ -69,7 +69,7 @@ class RateControllerTest {
         RateDecision unused = c.decide(healthy(c.rate() / 4), 2);
         assertThat(unused.action()).isEqualTo(RateDecision.Action.HOLD);
         assertThat(unused.signal()).isEqualTo(RateDecision.NONE);
-        assertThat(c.rate()).isEqualTo(20_000);
+        assertThat(c.rate()).isEqualTo(50_000);
     }
 
     @Test
@@ -94,7 +94,7 @@ class RateControllerTest {
     @Test
     void shouldNameAWaitingTargetBeforeTheLagItCauses() {
         RateController c = new RateController(UNLIMITED);
-        RateSignals s = new RateSignals(9000, TARGET_LAG, -1, -1, -1, List.of("pg_b"), Map.of(), Map.of(), 20_000);
+        RateSignals s = new RateSignals(9000, TARGET_LAG, -1, -1, -1, List.of("pg_b"), Map.of(), Map.of(), 50_000);
         RateDecision d = c.decide(s, 1);
         assertThat(d.action()).isEqualTo(RateDecision.Action.DECREASE);
         assertThat(d.signal()).isEqualTo("target pg_b");
@@ -104,20 +104,20 @@ class RateControllerTest {
     @Test
     void shouldDecreaseOnAStandbyReplayLagOverTheTarget() {
         RateController c = new RateController(UNLIMITED);
-        RateSignals s = new RateSignals(100, TARGET_LAG, -1, -1, 2500, List.of(), Map.of(), Map.of(), 20_000);
+        RateSignals s = new RateSignals(100, TARGET_LAG, -1, -1, 2500, List.of(), Map.of(), Map.of(), 50_000);
         assertThat(c.decide(s, 1).signal()).isEqualTo(RateDecision.STANDBY);
-        assertThat(c.rate()).isEqualTo(10_000);
+        assertThat(c.rate()).isEqualTo(25_000);
     }
 
     @Test
     void shouldDecreaseWhenTheSourceOrATargetIsSlowAgainstItsBaseline() {
         RateController c = new RateController(UNLIMITED);
-        RateSignals source = new RateSignals(100, TARGET_LAG, 120, 10, -1, List.of(), Map.of(), Map.of(), 20_000);
+        RateSignals source = new RateSignals(100, TARGET_LAG, 120, 10, -1, List.of(), Map.of(), Map.of(), 50_000);
         assertThat(c.decide(source, 1).signal()).isEqualTo(RateDecision.SOURCE);
 
         RateController d = new RateController(UNLIMITED);
         RateSignals target = new RateSignals(100, TARGET_LAG, 12, 10, -1, List.of(),
-                Map.of("pg_a", 15.0, "pg_b", 200.0), Map.of("pg_a", 10.0, "pg_b", 20.0), 20_000);
+                Map.of("pg_a", 15.0, "pg_b", 200.0), Map.of("pg_a", 10.0, "pg_b", 20.0), 50_000);
         RateDecision decision = d.decide(target, 1);
         assertThat(decision.signal()).isEqualTo("target pg_b");
         assertThat(decision.action()).isEqualTo(RateDecision.Action.DECREASE);
@@ -127,7 +127,7 @@ class RateControllerTest {
     void shouldIgnoreSmallAbsoluteSlowdownsAndUnknownBaselines() {
         RateController c = new RateController(UNLIMITED);
         RateSignals noisy = new RateSignals(100, TARGET_LAG, 8, 1, -1, List.of(), Map.of("pg_a", 500.0),
-                Map.of("pg_a", -1.0), 20_000);
+                Map.of("pg_a", -1.0), 50_000);
         RateDecision d = c.decide(noisy, 1);
         assertThat(d.action()).isEqualTo(RateDecision.Action.INCREASE);
         assertThat(d.signal()).isEqualTo(RateDecision.NONE);
@@ -140,6 +140,6 @@ class RateControllerTest {
         for (int i = 0; i < 10; i++) {
             c.decide(healthy(c.rate()), i + 2);
         }
-        assertThat(c.rate()).isEqualTo(10_000 + 10 * RateController.STEP);
+        assertThat(c.rate()).isEqualTo(25_000 + 10 * RateController.STEP);
     }
 }

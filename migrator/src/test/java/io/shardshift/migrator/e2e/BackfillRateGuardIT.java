@@ -41,7 +41,7 @@ class BackfillRateGuardIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        fixture = DemoFixture.start(false, 120_000);
+        fixture = DemoFixture.start(false, 200_000);
         stack = fixture.stack();
     }
 
@@ -71,7 +71,7 @@ class BackfillRateGuardIT {
         assertThat(runner.failure()).isEmpty();
 
         RateGuardStatus guard = runner.rateGuard();
-        assertThat(guard.decreases()).as("decreases of the backfill rate").isPositive();
+        assertThat(guard.decreases()).as("decreases of the backfill rate: %s", guard).isPositive();
         assertThat(guard.decisions()).anySatisfy(d -> {
             assertThat(d.action()).isEqualTo(RateDecision.Action.DECREASE);
             assertThat(d.signal()).isEqualTo(RateDecision.LAG);
@@ -87,7 +87,7 @@ class BackfillRateGuardIT {
         CompareReport report = Compare.orders(stack, spec, table);
         assertThat(report.mismatches()).isEmpty();
         assertThat(report.clean()).isTrue();
-        assertThat(report.sourceRows()).isGreaterThanOrEqualTo(120_000);
+        assertThat(report.sourceRows()).isGreaterThanOrEqualTo(200_000);
         assertThat(runner.deadLetters()).isZero();
     }
 }
