@@ -13,7 +13,8 @@ import java.util.Map;
  *   {@code apply.targetLag}; the source's or a target's time per 1,000 rows over {@value #SLOW_FACTOR} times its
  *   baseline (and at least {@value #SLOW_SLACK_MILLIS} ms more); the stream's lag over {@code apply.targetLag}.
  *   The rate is then multiplied by {@value #DECREASE_FACTOR} (never below the floor), at most once per
- *   {@value #COOLDOWN_TICKS} ticks, since a lower rate takes a moment to show in the lag; in between it holds.</li>
+ *   {@value #COOLDOWN_TICKS} ticks, since a lower rate takes a moment to show in the lag; in between it holds.
+ *   It also holds when the lag is the only unhealthy signal and it fell since the last tick (it is draining).</li>
  *   <li><b>Near the limit</b> (the lag over half of {@code apply.targetLag}): the rate holds.</li>
  *   <li><b>Healthy</b>: the rate doubles until the first decrease (a quick start), then grows by a fixed step
  *   per tick; it grows only while the backfill reads at half of it or more (otherwise something else limits
@@ -40,6 +41,7 @@ public final class RateController {
     private double rate;
     private boolean starting = true;
     private int ticksSinceDecrease = COOLDOWN_TICKS;
+    private long lastLag = -1;
 
     /** @param maxRate {@code apply.maxRate} in rows per second ({@link Long#MAX_VALUE}: unlimited) */
     public RateController(long maxRate) {
@@ -68,6 +70,8 @@ public final class RateController {
     public RateDecision decide(RateSignals s, long nowMillis) {
         ticksSinceDecrease++;
         double before = rate;
+        long previousLag = lastLag;
+        lastLag = s.lagMillis();
         List<String[]> unhealthy = unhealthy(s);
         if (!unhealthy.isEmpty()) {
             String[] first = unhealthy.get(0);
@@ -75,6 +79,11 @@ public final class RateController {
             if (ticksSinceDecrease < COOLDOWN_TICKS) {
                 return new RateDecision(nowMillis, RateDecision.Action.HOLD, before, rate, first[0],
                         detail + " (waiting for the last decrease to show)");
+            }
+            if (unhealthy.size() == 1 && first[0].equals(RateDecision.LAG) && previousLag >= 0
+                    && s.lagMillis() < previousLag) {
+                return new RateDecision(nowMillis, RateDecision.Action.HOLD, before, rate, first[0],
+                        detail + ", falling (from " + previousLag + " ms)");
             }
             rate = Math.max(floor, rate * DECREASE_FACTOR);
             starting = false;

@@ -51,6 +51,23 @@ class RateControllerTest {
     }
 
     @Test
+    void shouldHoldWhileTheLagIsOverTheTargetButFalling() {
+        RateController c = new RateController(UNLIMITED);
+        c.decide(lagging(8000, c.rate()), 1);
+        for (int i = 0; i < 3; i++) {
+            c.decide(lagging(8000 - 1000 * (i + 1), c.rate()), i + 2);
+        }
+        RateDecision falling = c.decide(lagging(4000, c.rate()), 5);
+        assertThat(falling.action()).isEqualTo(RateDecision.Action.HOLD);
+        assertThat(falling.detail()).contains("falling");
+        assertThat(c.rate()).isEqualTo(25_000);
+
+        RateDecision rising = c.decide(lagging(4500, c.rate()), 6);
+        assertThat(rising.action()).isEqualTo(RateDecision.Action.DECREASE);
+        assertThat(c.rate()).isEqualTo(12_500);
+    }
+
+    @Test
     void shouldNeverGoBelowTheFloorSoTheBackfillAlwaysMovesOn() {
         RateController c = new RateController(UNLIMITED);
         for (int i = 0; i < 100; i++) {
