@@ -44,6 +44,7 @@ final class ChunkReadJob {
     private final BackfillRowSink sink;
     private final TableProgress progress;
     private final Queue<SnapshotChunk> queue;
+    private final BackfillPacer pacer;
     private final AtomicReference<SnapshotException> failure = new AtomicReference<>();
     private final AtomicLong rows = new AtomicLong();
 
@@ -51,9 +52,10 @@ final class ChunkReadJob {
      * @param select   the chunk query up to its {@code WHERE}, to which a chunk appends its ctid range
      * @param keyIndex the shard key column's index in the selected columns
      * @param queue    the chunks to read, shared by the workers
+     * @param pacer    asked before each {@value #PROGRESS_STEP} rows are handed to the sink; it only delays
      */
     ChunkReadJob(MigrationSpec spec, SourceConnections connections, TableSchema table, String select, int keyIndex,
-                 BackfillRowSink sink, TableProgress progress, Queue<SnapshotChunk> queue) {
+                 BackfillRowSink sink, TableProgress progress, Queue<SnapshotChunk> queue, BackfillPacer pacer) {
         this.spec = spec;
         this.connections = connections;
         this.table = table;
@@ -62,6 +64,7 @@ final class ChunkReadJob {
         this.sink = sink;
         this.progress = progress;
         this.queue = queue;
+        this.pacer = pacer;
     }
 
     /** Rows read so far. */
@@ -129,18 +132,33 @@ final class ChunkReadJob {
     private long readChunk(Connection c, SnapshotChunk chunk) throws SQLException, SinkFailure {
         progress.chunkStarted(currentLsn(c));
         call(() -> sink.chunkStarted(chunk));
+        pace(PROGRESS_STEP);
+        long started = System.nanoTime();
         CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI()
                 .copyOut("COPY (" + select + chunk.ctidFilter() + ") TO STDOUT");
         long n = 0;
+        long readNanos = System.nanoTime() - started;
         try {
             byte[] line;
-            while ((line = copy.readFromCopy()) != null) {
+            while (true) {
+                long before = System.nanoTime();
+                line = copy.readFromCopy();
+                readNanos += System.nanoTime() - before;
+                if (line == null) {
+                    break;
+                }
                 String key = CopyText.field(line, keyIndex);
                 byte[] row = line;
                 call(() -> sink.accept(table.id(), key, row));
                 if (++n % PROGRESS_STEP == 0) {
                     progress.rows(PROGRESS_STEP);
+                    pacer.sourceRead(readNanos, PROGRESS_STEP);
+                    readNanos = 0;
+                    pace(PROGRESS_STEP);
                 }
+            }
+            if (n % PROGRESS_STEP != 0) {
+                pacer.sourceRead(readNanos, (int) (n % PROGRESS_STEP));
             }
         } finally {
             progress.rows(n % PROGRESS_STEP);
@@ -152,6 +170,16 @@ final class ChunkReadJob {
         call(() -> sink.chunkFinished(chunk, rowsRead));
         LOG.debug("read {}: {} rows", chunk, n);
         return n;
+    }
+
+    /** Waits for the pacer; an interrupt fails the chunk (never skips it): the next run reads it again. */
+    private void pace(int rowCount) {
+        try {
+            pacer.acquire(rowCount);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SnapshotException("backfill of " + table.id() + " interrupted while paced", e);
+        }
     }
 
     private static long currentLsn(Connection c) throws SQLException {

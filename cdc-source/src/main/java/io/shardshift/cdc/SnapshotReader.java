@@ -49,6 +49,7 @@ public final class SnapshotReader {
     private final int parallelism;
     private final int chunkRows;
     private final Map<TableId, TableProgress> progress = new ConcurrentHashMap<>();
+    private volatile BackfillPacer pacer = BackfillPacer.NONE;
 
     /** A reader with the spec's {@code apply.backfillParallelism} and {@code apply.chunkRows}. */
     public SnapshotReader(MigrationSpec spec) {
@@ -67,6 +68,16 @@ public final class SnapshotReader {
         this.spec = spec;
         this.parallelism = parallelism;
         this.chunkRows = chunkRows;
+    }
+
+    /**
+     * Paces the reads from now on (e.g. a rate guard's token bucket); {@link BackfillPacer#NONE} by default.
+     *
+     * @return this reader
+     */
+    public SnapshotReader pacedBy(BackfillPacer pacer) {
+        this.pacer = java.util.Objects.requireNonNull(pacer, "pacer");
+        return this;
     }
 
     /** Plans a table's chunks from its current size and the catalog's row estimate. */
@@ -128,7 +139,7 @@ public final class SnapshotReader {
                 .collect(Collectors.joining(", ")) + " FROM " + table.id().quoted() + " WHERE "
                 + (filter == null ? "" : filter.toSql(null) + " AND ");
         ChunkReadJob job = new ChunkReadJob(spec, () -> open("backfill"), table, select, keyIndex, sink, p,
-                new ConcurrentLinkedQueue<>(chunks));
+                new ConcurrentLinkedQueue<>(chunks), pacer);
         int workers = Math.min(parallelism, chunks.size());
         LOG.info("backfill of {}: {} chunks of about {} rows, {} readers{}", table.id(), chunks.size(), chunkRows, workers,
                 filter == null ? "" : ", only rows with " + filter.column() + " in " + filter.valueList());

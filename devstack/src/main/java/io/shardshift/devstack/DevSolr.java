@@ -45,17 +45,46 @@ public final class DevSolr implements AutoCloseable {
     /** Held so the JUL level set on Jersey's logger is not garbage collected with the logger. */
     private static final java.util.logging.Logger JERSEY_JUL = java.util.logging.Logger.getLogger("org.glassfish.jersey");
 
-    private final MiniSolrCloudCluster cluster;
-    private final Path baseDir;
-    private final CloudSolrClient client;
-    /** The nodes in start order; the cluster's own list drops a node while it is stopped. */
-    private final List<JettySolrRunner> nodes;
+    /** Where the cluster runs: in this JVM, or in a child JVM of its own ({@link SolrChildProcess}). */
+    interface Nodes {
+        String zkHost();
 
-    private DevSolr(MiniSolrCloudCluster cluster, Path baseDir) {
-        this.cluster = cluster;
-        this.baseDir = baseDir;
-        this.nodes = List.copyOf(cluster.getJettySolrRunners());
+        String zkHostPort();
+
+        List<String> baseUrls();
+
+        void stopNode(int index);
+
+        void restartNode(int index);
+
+        Path baseDir();
+
+        void shutdown();
+    }
+
+    private final Nodes nodes;
+    private final CloudSolrClient client;
+
+    DevSolr(Nodes nodes) {
+        this.nodes = nodes;
         this.client = newClient();
+    }
+
+    /**
+     * Starts ZooKeeper and {@code nodes} Solr nodes in a child JVM of their own (this JVM's {@code java} and
+     * class path, main class {@link DevSolrMain}) and waits until every node is live, so Solr's indexing and
+     * merges use their own heap and threads, not the caller's. The child stops when {@link #close()} closes
+     * its standard input, and also when this JVM dies (its standard input ends). Its log is
+     * {@code <java.io.tmpdir>/devsolr-logs/child-<pid>.log}.
+     *
+     * @param nodes the number of Solr nodes, at least 1
+     * @throws IllegalStateException when the child does not report a live cluster within two minutes
+     */
+    public static DevSolr startOutOfProcess(int nodes) {
+        if (nodes < 1) {
+            throw new IllegalArgumentException("nodes must be at least 1, was " + nodes);
+        }
+        return new DevSolr(SolrChildProcess.start(nodes));
     }
 
     /**
@@ -82,7 +111,7 @@ public final class DevSolr implements AutoCloseable {
             DevSolr solr;
             try {
                 cluster.waitForAllNodes(START_TIMEOUT_SECONDS);
-                solr = new DevSolr(cluster, baseDir);
+                solr = new DevSolr(new InProcess(cluster, baseDir));
             } catch (Exception e) {
                 cluster.shutdown();
                 throw e;
@@ -102,21 +131,17 @@ public final class DevSolr implements AutoCloseable {
 
     /** The ZooKeeper connect string with Solr's chroot, e.g. {@code 127.0.0.1:41235/solr}. */
     public String zkHost() {
-        return cluster.getZkServer().getZkAddress();
+        return nodes.zkHost();
     }
 
     /** The ZooKeeper {@code host:port} without the chroot. */
     public String zkHostPort() {
-        return cluster.getZkServer().getZkHost();
+        return nodes.zkHostPort();
     }
 
     /** The base URL of each node, e.g. {@code http://127.0.0.1:40123/solr}. */
     public List<String> baseUrls() {
-        List<String> urls = new ArrayList<>();
-        for (JettySolrRunner jetty : nodes) {
-            urls.add(jetty.getBaseUrl().toString());
-        }
-        return urls;
+        return nodes.baseUrls();
     }
 
     /** A client shared by callers of this cluster, routed through ZooKeeper; closed by {@link #close()}. */
@@ -135,13 +160,7 @@ public final class DevSolr implements AutoCloseable {
      * @param index the node's index, 0-based, in {@link #baseUrls()} order
      */
     public void stopNode(int index) {
-        try {
-            JettySolrRunner jetty = nodes.get(index);
-            cluster.stopJettySolrRunner(jetty);
-            cluster.waitForJettyToStop(jetty);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot stop Solr node " + index + ": " + e.getMessage(), e);
-        }
+        nodes.stopNode(index);
     }
 
     /**
@@ -150,21 +169,21 @@ public final class DevSolr implements AutoCloseable {
      * @param index the node's index, 0-based
      */
     public void restartNode(int index) {
-        try {
-            JettySolrRunner jetty = nodes.get(index);
-            cluster.startJettySolrRunner(jetty, true);
-            cluster.waitForNode(jetty, START_TIMEOUT_SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot restart Solr node " + index + ": " + e.getMessage(), e);
-        }
+        nodes.restartNode(index);
+    }
+
+    /** The process id of the child JVM the cluster runs in; empty when it runs in this JVM. */
+    public java.util.OptionalLong childPid() {
+        return nodes instanceof SolrChildProcess child ? java.util.OptionalLong.of(child.pid())
+                : java.util.OptionalLong.empty();
     }
 
     /** The directory the cluster keeps its data in. */
     public Path baseDir() {
-        return baseDir;
+        return nodes.baseDir();
     }
 
-    /** Stops the nodes and ZooKeeper and deletes the data directory. */
+    /** Stops the nodes and ZooKeeper and deletes the data directory (a child JVM's: stops the child). */
     @Override
     public void close() {
         try {
@@ -172,12 +191,77 @@ public final class DevSolr implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("closing the Solr client failed: {}", e.toString());
         }
-        try {
-            cluster.shutdown();
-        } catch (Exception e) {
-            LOG.warn("SolrCloud shutdown failed: {}", e.toString());
-        } finally {
-            deleteQuietly(baseDir);
+        nodes.shutdown();
+    }
+
+    /** A cluster in this JVM. */
+    private static final class InProcess implements Nodes {
+        private final MiniSolrCloudCluster cluster;
+        private final Path baseDir;
+        /** The nodes in start order; the cluster's own list drops a node while it is stopped. */
+        private final List<JettySolrRunner> jetties;
+
+        InProcess(MiniSolrCloudCluster cluster, Path baseDir) {
+            this.cluster = cluster;
+            this.baseDir = baseDir;
+            this.jetties = List.copyOf(cluster.getJettySolrRunners());
+        }
+
+        @Override
+        public String zkHost() {
+            return cluster.getZkServer().getZkAddress();
+        }
+
+        @Override
+        public String zkHostPort() {
+            return cluster.getZkServer().getZkHost();
+        }
+
+        @Override
+        public List<String> baseUrls() {
+            List<String> urls = new ArrayList<>();
+            for (JettySolrRunner jetty : jetties) {
+                urls.add(jetty.getBaseUrl().toString());
+            }
+            return urls;
+        }
+
+        @Override
+        public void stopNode(int index) {
+            try {
+                JettySolrRunner jetty = jetties.get(index);
+                cluster.stopJettySolrRunner(jetty);
+                cluster.waitForJettyToStop(jetty);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop Solr node " + index + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void restartNode(int index) {
+            try {
+                JettySolrRunner jetty = jetties.get(index);
+                cluster.startJettySolrRunner(jetty, true);
+                cluster.waitForNode(jetty, START_TIMEOUT_SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot restart Solr node " + index + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public Path baseDir() {
+            return baseDir;
+        }
+
+        @Override
+        public void shutdown() {
+            try {
+                cluster.shutdown();
+            } catch (Exception e) {
+                LOG.warn("SolrCloud shutdown failed: {}", e.toString());
+            } finally {
+                deleteQuietly(baseDir);
+            }
         }
     }
 

@@ -38,4 +38,48 @@ class DevSolrIT {
         }
         assertThat(Files.exists(baseDir)).isFalse();
     }
+
+    @Test
+    void shouldRunTheClusterInAChildJvmThatStopsNodesOnRequestAndExitsWhenClosed() throws Exception {
+        Path baseDir;
+        long childPid;
+        try (DevSolr solr = DevSolr.startOutOfProcess(2)) {
+            baseDir = solr.baseDir();
+            childPid = solr.childPid().orElseThrow();
+            assertThat(childPid).isNotEqualTo(ProcessHandle.current().pid());
+            assertThat(ProcessHandle.of(childPid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+            assertThat(solr.zkHost()).endsWith("/solr");
+            assertThat(solr.baseUrls()).hasSize(2);
+            assertThat(solr.client().getClusterStateProvider().getLiveNodes()).hasSize(2);
+
+            solr.stopNode(1);
+            try (CloudSolrClient other = solr.newClient()) {
+                assertThat(other.getClusterStateProvider().getLiveNodes()).hasSize(1);
+            }
+            solr.restartNode(1);
+            try (CloudSolrClient other = solr.newClient()) {
+                assertThat(other.getClusterStateProvider().getLiveNodes()).hasSize(2);
+            }
+        }
+        assertThat(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(Files.exists(baseDir)).isFalse();
+    }
+
+    @Test
+    void shouldExitWhenItsParentGoesAwayAndItsInputEnds() throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), DevSolrMain.class.getName(), "1")
+                .redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals(DevSolrMain.READY)) {
+                // the addresses and Solr's own output
+            }
+            assertThat(line).isEqualTo(DevSolrMain.READY);
+            child.getOutputStream().close();
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child exited after its input ended").isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+    }
 }

@@ -40,8 +40,16 @@ public final class DemoStack implements AutoCloseable {
         return start(false);
     }
 
-    /** Starts the source, two targets, Kafka and, with {@code withSolr}, a two-node SolrCloud. */
+    /** Starts the source, two targets, Kafka and, with {@code withSolr}, a two-node SolrCloud in this JVM. */
     public static DemoStack start(boolean withSolr) {
+        return start(withSolr, true);
+    }
+
+    /**
+     * Starts the source, two targets, Kafka and, with {@code withSolr}, a two-node SolrCloud: in this JVM with
+     * {@code solrInProcess}, otherwise in a JVM of its own ({@link DevSolr#startOutOfProcess(int)}).
+     */
+    public static DemoStack start(boolean withSolr, boolean solrInProcess) {
         DevPostgres source = DevPostgres.start();
         DevPostgres a = DevPostgres.start();
         DevPostgres b = DevPostgres.start();
@@ -49,7 +57,7 @@ public final class DemoStack implements AutoCloseable {
         for (DevPostgres pg : List.of(source, a, b)) {
             pg.createDatabase(DATABASE);
         }
-        DevSolr solr = withSolr ? DevSolr.start(2) : null;
+        DevSolr solr = !withSolr ? null : solrInProcess ? DevSolr.start(2) : DevSolr.startOutOfProcess(2);
         return new DemoStack(source, List.of(a, b), kafka, solr);
     }
 

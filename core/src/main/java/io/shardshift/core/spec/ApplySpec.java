@@ -13,13 +13,27 @@ import java.time.Duration;
  * @param chunkRows           rows per backfill chunk, default 50000
  * @param outageGiveUp        how long apply waits for a target that cannot be reached (down, refusing
  *                            connections, not answering) before it stops, default 30m
+ * @param maxRate             the backfill's highest rate in rows per second, default unlimited (the rate
+ *                            guard alone sets it)
+ * @param targetLag           the change stream lag the backfill's rate guard keeps under, default 2s
  */
 public record ApplySpec(Integer batchSize, Integer threads, Integer maxRetries,
-                        Integer backfillParallelism, Integer chunkRows, String outageGiveUp) {
+                        Integer backfillParallelism, Integer chunkRows, String outageGiveUp,
+                        Long maxRate, String targetLag) {
 
     /** The defaults. */
     public static ApplySpec defaults() {
-        return new ApplySpec(null, null, null, null, null, null);
+        return new ApplySpec(null, null, null, null, null, null, null, null);
+    }
+
+    /** {@code apply.maxRate} in rows per second, or {@link Long#MAX_VALUE} when unlimited (the default). */
+    public long maxRateOrDefault() {
+        return maxRate == null ? SpecDefaults.APPLY_MAX_RATE : maxRate;
+    }
+
+    /** @throws SpecException naming {@code apply.targetLag} when it is not a duration */
+    public Duration targetLagOrDefault() {
+        return Durations.parse(targetLag, "apply.targetLag", SpecDefaults.APPLY_TARGET_LAG);
     }
 
     public int batchSizeOrDefault() {

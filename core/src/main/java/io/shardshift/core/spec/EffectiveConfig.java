@@ -87,6 +87,8 @@ public final class EffectiveConfig {
         put(out, "apply.outageGiveUp", apply.outageGiveUpOrDefault());
         put(out, "apply.backfillParallelism", apply.backfillParallelismOrDefault());
         put(out, "apply.chunkRows", apply.chunkRowsOrDefault());
+        put(out, "apply.maxRate", apply.maxRate() == null ? "unlimited" : apply.maxRate());
+        put(out, "apply.targetLag", apply.targetLagOrDefault());
         for (int i = 0; i < spec.searchTargets().size(); i++) {
             search(spec, i, out);
         }

@@ -46,6 +46,10 @@ public final class SpecDefaults {
     public static final int APPLY_BACKFILL_PARALLELISM = 4;
     /** {@code apply.chunkRows}. */
     public static final int APPLY_CHUNK_ROWS = 50_000;
+    /** {@code apply.maxRate}: unlimited, the backfill's rate guard alone sets the rate. */
+    public static final long APPLY_MAX_RATE = Long.MAX_VALUE;
+    /** {@code apply.targetLag}. */
+    public static final Duration APPLY_TARGET_LAG = Duration.ofSeconds(2);
 
     /** {@code tables[].targetPartitioning}. */
     public static final String TARGET_PARTITIONING = "plain";

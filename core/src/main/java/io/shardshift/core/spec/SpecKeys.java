@@ -80,6 +80,12 @@ public final class SpecKeys {
             withDefault("apply.backfillParallelism", "int", SpecDefaults.APPLY_BACKFILL_PARALLELISM,
                     "Backfill chunks read at once."),
             withDefault("apply.chunkRows", "int", SpecDefaults.APPLY_CHUNK_ROWS, "Rows per backfill chunk."),
+            withDefault("apply.maxRate", "long", "unlimited", "The backfill's highest rate, in rows per second;"
+                    + " below it the rate guard sets the rate (additive increase while the source, the targets and"
+                    + " the change stream are healthy, halved when one is not)."),
+            withDefault("apply.targetLag", "duration", SpecDefaults.APPLY_TARGET_LAG, "The change stream lag"
+                    + " (source commit to applied) the backfill's rate guard keeps under: above it the backfill"
+                    + " slows down, so streamed changes stay current during a backfill."),
             optional("search", "list", "Search targets: SolrCloud collections fed by the same change stream."),
             required("search[].name", "string", "The search target's name, `[A-Za-z0-9_-]+`, unique among all"
                     + " targets."),

@@ -269,6 +269,14 @@ public final class SpecValidator {
                 problems.add("apply.outageGiveUp", "must be at least 1s, was '" + apply.outageGiveUp() + "'");
             }
         });
+        if (apply.maxRateOrDefault() < 1) {
+            problems.add("apply.maxRate", "must be at least 1 row per second, was " + apply.maxRate());
+        }
+        problems.check(() -> {
+            if (apply.targetLagOrDefault().compareTo(Duration.ofMillis(100)) < 0) {
+                problems.add("apply.targetLag", "must be at least 100ms, was '" + apply.targetLag() + "'");
+            }
+        });
     }
 
     static void atLeast(int value, int min, String field, Problems problems) {

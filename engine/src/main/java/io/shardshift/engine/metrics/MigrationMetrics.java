@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardshift.engine.lag.SlotRetention;
+import io.shardshift.engine.rate.RateDecision;
+import io.shardshift.engine.rate.RateGuardStatus;
 import io.shardshift.engine.topology.ApplyMetrics;
 import io.shardshift.engine.topology.TargetOutages;
 
@@ -45,6 +47,12 @@ import java.util.function.ToDoubleFunction;
  * <tr><td>{@code shardshift_backfill_rows{table}}, {@code shardshift_backfill_estimated_rows{table}},
  * {@code shardshift_backfill_progress_ratio{table}}</td><td>backfill progress</td></tr>
  * <tr><td>{@code shardshift_apply_latency_seconds{target}}</td><td>commit-to-applied latency histogram</td></tr>
+ * <tr><td>{@code shardshift_backfill_rate_rows_per_second}</td><td>the rate the backfill's rate guard allows</td></tr>
+ * <tr><td>{@code shardshift_backfill_rate_observed_rows_per_second}</td><td>what the backfill read</td></tr>
+ * <tr><td>{@code shardshift_backfill_rate_limited{signal}}</td><td>1 for the signal limiting the rate (lag, source,
+ * standby, target, maxRate, none), 0 for the others</td></tr>
+ * <tr><td>{@code shardshift_backfill_rate_stream_lag_seconds}</td><td>the stream lag the guard saw</td></tr>
+ * <tr><td>{@code shardshift_backfill_rate_decreases_total}</td><td>the guard's decreases</td></tr>
  * </table>
  */
 public final class MigrationMetrics {
@@ -150,6 +158,41 @@ public final class MigrationMetrics {
                 "The source catalog's estimate of the table's rows");
         gauge("shardshift.backfill.progress.ratio", tags, s -> table(s, table).map(LagSample.TableBackfill::fraction).orElse(0.0),
                 "Backfill chunks done as a fraction of chunks planned (1 when finished)");
+    }
+
+    /** The values of {@code shardshift_backfill_rate_limited}'s {@code signal} tag. */
+    private static final List<String> RATE_SIGNALS = List.of(RateDecision.LAG, RateDecision.SOURCE,
+            RateDecision.STANDBY, "target", RateDecision.MAX_RATE, RateDecision.NONE);
+
+    /** Adds the backfill rate guard's gauges, read from {@code guard} at each scrape ({@code null}: zeros). */
+    public void bindRateGuard(Supplier<RateGuardStatus> guard) {
+        ToDoubleFunction<ToDoubleFunction<RateGuardStatus>> read = f -> {
+            RateGuardStatus g = guard.get();
+            return g == null ? 0 : f.applyAsDouble(g);
+        };
+        Gauge.builder("shardshift.backfill.rate.rows.per.second", read, r -> r.applyAsDouble(RateGuardStatus::rowsPerSecond))
+                .description("The backfill rate (rows/s) the rate guard allows now").strongReference(true).register(registry);
+        Gauge.builder("shardshift.backfill.rate.observed.rows.per.second", read,
+                        r -> r.applyAsDouble(RateGuardStatus::observedRowsPerSecond))
+                .description("The rows per second the backfill read in the rate guard's last tick").strongReference(true)
+                .register(registry);
+        Gauge.builder("shardshift.backfill.rate.stream.lag.seconds", read,
+                        r -> r.applyAsDouble(g -> g.signals() == null ? 0 : Math.max(0, g.signals().lagMillis()) / 1000.0))
+                .description("The change stream lag the rate guard saw in its last tick").strongReference(true)
+                .register(registry);
+        for (String signal : RATE_SIGNALS) {
+            Gauge.builder("shardshift.backfill.rate.limited", read, r -> r.applyAsDouble(g -> limitedBy(g, signal) ? 1 : 0))
+                    .tags(Tags.of("signal", signal))
+                    .description("1 for the signal limiting the backfill rate now, 0 for the others")
+                    .strongReference(true).register(registry);
+        }
+        FunctionCounter.builder("shardshift.backfill.rate.decreases", read, r -> r.applyAsDouble(RateGuardStatus::decreases))
+                .description("Times the rate guard lowered the backfill rate in this run").register(registry);
+    }
+
+    private static boolean limitedBy(RateGuardStatus g, String signal) {
+        String s = g.limitingSignal();
+        return "target".equals(signal) ? s.startsWith("target ") : signal.equals(s);
     }
 
     /** Records one commit-to-applied latency of a target. */

@@ -1,6 +1,7 @@
 package io.shardshift.engine.metrics;
 
 import io.shardshift.core.spec.Secrets;
+import io.shardshift.engine.rate.RateGuardStatus;
 import io.shardshift.engine.run.SourceFailover;
 import io.shardshift.engine.topology.TablePauses;
 import io.shardshift.engine.topology.TargetOutages;
@@ -22,10 +23,12 @@ import java.util.List;
  * @param waitingTargets the targets apply is waiting for (down or unreachable), each since when and with
  *                       the last error; the other targets' apply goes on
  * @param sourceFailover the source failover found at start and where the targets' convergence is, or {@code null}
+ * @param backfillRate the backfill's rate guard (rate, limiting signal, recent decisions), or {@code null} when
+ *                     not known
  */
 public record MigrationStatus(String id, String phase, String failure, LagSample latest, String sampleError,
                               List<TablePauses.Pause> pausedTables, List<TargetOutages.Waiting> waitingTargets,
-                              SourceFailover sourceFailover) {
+                              SourceFailover sourceFailover, RateGuardStatus backfillRate) {
     public static final String BACKFILL = "backfill";
     public static final String STREAMING = "streaming";
     public static final String FAILED = "failed";
@@ -38,10 +41,10 @@ public record MigrationStatus(String id, String phase, String failure, LagSample
         waitingTargets = waitingTargets == null ? List.of() : List.copyOf(waitingTargets);
     }
 
-    /** A status with no source failover. */
+    /** A status with no source failover and without the rate guard's. */
     public MigrationStatus(String id, String phase, String failure, LagSample latest, String sampleError,
                            List<TablePauses.Pause> pausedTables, List<TargetOutages.Waiting> waitingTargets) {
-        this(id, phase, failure, latest, sampleError, pausedTables, waitingTargets, null);
+        this(id, phase, failure, latest, sampleError, pausedTables, waitingTargets, null, null);
     }
 
     /** A status with no target waited for. */

@@ -25,7 +25,8 @@ public final class RunnerStatus implements StatusSource {
         String phase = failure != null ? MigrationStatus.FAILED
                 : runner.backfillFinished() ? MigrationStatus.STREAMING : MigrationStatus.BACKFILL;
         return new MigrationStatus(migrationId(), phase, failure, sampler.latest(), sampler.error().orElse(null),
-                runner.pausedTables(), runner.outages().waiting(), runner.sourceFailover().orElse(null));
+                runner.pausedTables(), runner.outages().waiting(), runner.sourceFailover().orElse(null),
+                runner.rateGuard());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.shardshift.engine.run;
 
+import io.shardshift.cdc.BackfillPacer;
 import io.shardshift.cdc.BackfillResult;
 import io.shardshift.cdc.LoggingContext;
 import io.shardshift.cdc.ShardKeyFilter;
@@ -8,6 +9,7 @@ import io.shardshift.cdc.TableProgress;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.engine.rate.BackfillWrites;
 import io.shardshift.engine.topology.DeadLetterPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,20 +40,26 @@ final class Backfill {
     private final SearchTargets search;
     private final DeadLetterPublisher deadLetters;
     private final SnapshotReader reader;
+    private final BackfillWrites writes;
     private final Map<TableId, BackfillResult> results = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile Thread thread;
     private volatile boolean stopping;
 
+    /**
+     * @param pacer  paces the reads (the rate guard's token bucket); it only delays them
+     * @param writes hears the writers' timings (the rate guard)
+     */
     Backfill(MigrationSpec spec, List<TableSchema> tables, StateTopic state, SearchTargets search,
-             DeadLetterPublisher deadLetters) {
+             DeadLetterPublisher deadLetters, BackfillPacer pacer, BackfillWrites writes) {
         this.spec = spec;
         this.tables = tables;
         this.state = state;
         this.search = search;
         this.deadLetters = deadLetters;
-        this.reader = new SnapshotReader(spec);
+        this.reader = new SnapshotReader(spec).pacedBy(pacer);
+        this.writes = writes;
     }
 
     /** Starts copying the tables not yet recorded as copied, and those named in {@code again}. */
@@ -101,7 +109,7 @@ final class Backfill {
      */
     BackfillResult copyOne(TableSchema table) {
         try (RoutedBackfillSink sink = new RoutedBackfillSink(spec, table, spec.hasLayout() ? spec.routing() : null,
-                search.of(table.id()), deadLetters)) {
+                search.of(table.id()), deadLetters, writes)) {
             BackfillResult result = reader.read(table, spec.shardKeyOf(table.id()),
                     ShardKeyFilter.of(spec, table.id()).orElse(null), sink);
             results.put(table.id(), result);

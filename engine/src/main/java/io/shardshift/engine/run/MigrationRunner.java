@@ -14,6 +14,8 @@ import io.shardshift.core.spec.EffectiveConfig;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecException;
 import io.shardshift.engine.lag.LagMonitor;
+import io.shardshift.engine.rate.RateGuard;
+import io.shardshift.engine.rate.RateGuardStatus;
 import io.shardshift.engine.topology.ApplyMetrics;
 import io.shardshift.engine.topology.ApplyStreams;
 import io.shardshift.engine.topology.KafkaDeadLetterPublisher;
@@ -73,6 +75,7 @@ public final class MigrationRunner implements AutoCloseable {
     private List<ApplyStreams> apply = List.of();
     private Backfill backfill;
     private LagMonitor lag;
+    private RateGuard rateGuard;
     private SchemaWatch watch;
     private SourceIdentityWatch sourceWatch;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -148,12 +151,29 @@ public final class MigrationRunner implements AutoCloseable {
         deadLetters = KafkaDeadLetterPublisher.create(spec.kafka().bootstrapServers(), spec.deadLetterTopic(), Map.of());
         apply = ApplyStreams.startAll(spec, stateDir, new TargetSinks(spec, pauses, search), deadLetters, metrics,
                 pauses, outages, this::fail);
+        lag = new LagMonitor(spec, capture, metrics);
+        rateGuard = RateGuard.start(spec, metrics, new RateGuard.StreamProbe() {
+            @Override
+            public long eventsWaiting() throws Exception {
+                return lag.snapshot().kafkaLagTotal();
+            }
+
+            @Override
+            public long emitMarker() throws Exception {
+                return lag.watermark().emitMarker("rate-guard");
+            }
+
+            @Override
+            public long capturedLsn() {
+                return capture.lastProcessedLsn();
+            }
+        }, outages,
+                () -> backfill != null && !backfill.finished());
         backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
-                search, deadLetters);
+                search, deadLetters, rateGuard.pacer(), rateGuard);
         backfill.start(rebackfill);
         watch = new SchemaWatch(spec, pauses, stateDir, backfill::copyOne);
         watch.start(SCHEMA_CHECK_INTERVAL);
-        lag = new LagMonitor(spec, capture, metrics);
         sourceWatch.start(SOURCE_CHECK_INTERVAL);
     }
 
@@ -164,6 +184,7 @@ public final class MigrationRunner implements AutoCloseable {
             throw new SpecException("source.jdbcUrl", "cannot read the source's identity: " + e.getMessage(), e);
         }
     }
+
 
     private void fail(Throwable error) {
         fatal.compareAndSet(null, error);
@@ -242,6 +263,11 @@ public final class MigrationRunner implements AutoCloseable {
         return lag;
     }
 
+    /** The backfill's rate guard: its rate, limiting signal and recent decisions. */
+    public RateGuardStatus rateGuard() {
+        return rateGuard == null ? null : rateGuard.status();
+    }
+
     /** The targets apply is waiting for (down, unreachable), and the policy it waits by. */
     public TargetOutages outages() {
         return outages;
@@ -310,7 +336,8 @@ public final class MigrationRunner implements AutoCloseable {
     }
 
     /**
-     * Stops the parts in the order their clients depend on each other: the lag monitor, the backfill (an
+     * Stops the parts in the order their clients depend on each other: the backfill's rate guard, the lag
+     * monitor, the backfill (an
      * unfinished table is copied again by the next run), capture (which stores its position and closes its
      * producer and offsets admin), apply (which writes its buffers and commits; a wait for a target that is
      * down ends at once, and its batch is read again by the next run), and last the dead-letter
@@ -320,6 +347,9 @@ public final class MigrationRunner implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (rateGuard != null) {
+            rateGuard.close();
         }
         if (lag != null) {
             lag.close();

@@ -6,6 +6,7 @@ import io.shardshift.core.event.TableId;
 import io.shardshift.core.layout.Layout;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.engine.rate.BackfillWrites;
 import io.shardshift.engine.topology.DeadLetterPublisher;
 import io.shardshift.sink.pg.PgBackfillWriter;
 import io.shardshift.sink.solr.SolrTargetConfig;
@@ -35,13 +36,18 @@ final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
     private final List<PgBackfillWriter> writers = new CopyOnWriteArrayList<>();
     private final List<SolrTargetConfig> search;
     private final DeadLetterPublisher deadLetters;
+    private final BackfillWrites writes;
     private final ThreadLocal<SearchBackfill> searchSide = new ThreadLocal<>();
     private final List<SearchBackfill> searchSides = new CopyOnWriteArrayList<>();
 
-    /** @param layout the layout rows are routed by, or {@code null} when they go to the search targets only */
+    /**
+     * @param layout the layout rows are routed by, or {@code null} when they go to the search targets only
+     * @param writes hears how long each PostgreSQL target took to write its rows
+     */
     RoutedBackfillSink(MigrationSpec spec, TableSchema table, Layout layout, List<SolrTargetConfig> search,
-                       DeadLetterPublisher deadLetters) {
+                       DeadLetterPublisher deadLetters, BackfillWrites writes) {
         this.spec = spec;
+        this.writes = writes;
         this.table = table;
         this.layout = layout;
         this.search = search;
@@ -50,7 +56,10 @@ final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
 
     @Override
     public void chunkStarted(SnapshotChunk chunk) {
-        buffers.get().values().forEach(b -> b.rows.reset());
+        buffers.get().values().forEach(b -> {
+            b.rows.reset();
+            b.count = 0;
+        });
     }
 
     @Override
@@ -61,6 +70,7 @@ final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
         if (layout != null) {
             Buffer b = buffers.get().computeIfAbsent(layout.targetFor(shardKeyValue), this::newBuffer);
             b.rows.write(line);
+            b.count++;
             if (b.rows.size() >= FLUSH_BYTES) {
                 b.flush();
             }
@@ -93,7 +103,7 @@ final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
     private Buffer newBuffer(String target) {
         PgBackfillWriter writer = PgBackfillWriter.open(spec.target(target), table);
         writers.add(writer);
-        return new Buffer(writer);
+        return new Buffer(target, writer, writes);
     }
 
     /** Rows written to all targets so far. */
@@ -108,17 +118,25 @@ final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
     }
 
     private static final class Buffer {
+        final String target;
         final PgBackfillWriter writer;
+        final BackfillWrites writes;
         final ByteArrayOutputStream rows = new ByteArrayOutputStream(FLUSH_BYTES + 64 * 1024);
+        long count;
 
-        Buffer(PgBackfillWriter writer) {
+        Buffer(String target, PgBackfillWriter writer, BackfillWrites writes) {
+            this.target = target;
             this.writer = writer;
+            this.writes = writes;
         }
 
         void flush() {
             if (rows.size() > 0) {
+                long started = System.nanoTime();
                 writer.writeCopyText(rows.toByteArray());
+                writes.written(target, System.nanoTime() - started, count);
                 rows.reset();
+                count = 0;
             }
         }
     }

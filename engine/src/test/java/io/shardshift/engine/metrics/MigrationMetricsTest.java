@@ -1,6 +1,11 @@
 package io.shardshift.engine.metrics;
 
+import io.shardshift.engine.rate.RateDecision;
+import io.shardshift.engine.rate.RateGuardStatus;
+import io.shardshift.engine.rate.RateSignals;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -45,6 +50,28 @@ class MigrationMetricsTest {
         latest.set(Samples.at(2000, 99));
 
         assertThat(metrics.scrape()).contains("partition=\"0\",topic=\"shardshift.demo.public.orders\"} 99");
+    }
+
+    @Test
+    void shouldExposeTheBackfillRateGuardsRateAndLimitingSignal() {
+        MigrationMetrics metrics = new MigrationMetrics("demo", () -> Samples.at(1000, 0));
+        RateSignals signals = RateSignals.ofLag(2500, 2000, 39_000);
+        AtomicReference<RateGuardStatus> guard = new AtomicReference<>(new RateGuardStatus(true, 40_000, -1, 2000,
+                39_000, RateDecision.LAG, "stream lag 2500 ms over apply.targetLag 2000 ms", signals, List.of(), 3));
+        metrics.bindRateGuard(guard::get);
+
+        assertThat(metrics.scrape()).contains(
+                "shardshift_backfill_rate_rows_per_second{migration=\"demo\"} 40000.0",
+                "shardshift_backfill_rate_observed_rows_per_second{migration=\"demo\"} 39000.0",
+                "shardshift_backfill_rate_stream_lag_seconds{migration=\"demo\"} 2.5",
+                "shardshift_backfill_rate_limited{migration=\"demo\",signal=\"lag\"} 1.0",
+                "shardshift_backfill_rate_limited{migration=\"demo\",signal=\"source\"} 0.0",
+                "shardshift_backfill_rate_decreases_total{migration=\"demo\"} 3.0");
+
+        guard.set(new RateGuardStatus(true, 20_000, -1, 2000, 19_000, "target pg_b", "apply is waiting for target pg_b",
+                signals, List.of(), 4));
+        assertThat(metrics.scrape()).contains("shardshift_backfill_rate_limited{migration=\"demo\",signal=\"target\"} 1.0",
+                "shardshift_backfill_rate_limited{migration=\"demo\",signal=\"lag\"} 0.0");
     }
 
     @Test

@@ -137,7 +137,8 @@ class KeyTextResurrectionIT {
         }
         sinks.values().forEach(PgTargetSink::close);
 
-        try (RoutedBackfillSink late = new RoutedBackfillSink(spec, schemas.get(0), layout, List.of(), null)) {
+        try (RoutedBackfillSink late = new RoutedBackfillSink(spec, schemas.get(0), layout, List.of(), null,
+                io.shardshift.engine.rate.BackfillWrites.NONE)) {
             for (Map.Entry<String, byte[]> row : lateRows.entrySet()) {
                 late.accept(ORDERS, backfillShardKeys.get(row.getKey()), row.getValue());
             }

@@ -93,6 +93,7 @@ public final class DashboardServer implements AutoCloseable {
         try {
             MigrationMetrics metrics = MigrationMetrics.bind(runner.spec().name(), sampler, runner.metrics(),
                     runner.outages());
+            metrics.bindRateGuard(runner::rateGuard);
             api = HttpApi.create(options.host(), options.port(), token, options.allowedHosts());
             DashboardServer server = new DashboardServer(api, sampler, samples, metrics, token);
             RunnerStatus status = new RunnerStatus(runner, sampler);

@@ -6,6 +6,8 @@ import io.shardshift.engine.run.SourceFailover;
 import io.shardshift.engine.metrics.LagSampleJson;
 import io.shardshift.engine.metrics.LagSample;
 import io.shardshift.engine.metrics.MigrationStatus;
+import io.shardshift.engine.rate.RateGuardStatus;
+import io.shardshift.engine.rate.RateSignals;
 import io.shardshift.engine.topology.TablePauses;
 import io.shardshift.engine.topology.TargetOutages;
 
@@ -31,6 +33,7 @@ final class StatusJson {
         out.put("tables", status.pausedTables().stream().map(StatusJson::paused).toList());
         out.put("waitingTargets", status.waitingTargets().stream().map(StatusJson::waiting).toList());
         out.put("sourceFailover", status.sourceFailover() == null ? null : failover(status.sourceFailover()));
+        out.put("backfillRate", status.backfillRate() == null ? null : rate(status.backfillRate()));
         return out;
     }
 
@@ -59,6 +62,47 @@ final class StatusJson {
         out.put("systemIdentifier", Long.toUnsignedString(id.systemIdentifier()));
         out.put("timeline", id.timeline());
         out.put("serverVersionNum", id.serverVersionNum());
+        return out;
+    }
+
+    /**
+     * The backfill's rate guard: {@code {"active":true,"rowsPerSecond":40000,"maxRate":null,"targetLagMillis":2000,
+     * "observedRowsPerSecond":39000,"limitingSignal":"lag","detail":"stream lag 2400 ms over ...","signals":{...},
+     * "decreases":3,"decisions":[{"atMillis":...,"action":"DECREASE","fromRate":80000,"toRate":40000,"signal":"lag",
+     * "detail":"..."}]}}; {@code maxRate} is {@code null} when unlimited, a signal of -1 is unknown.
+     */
+    private static Map<String, Object> rate(RateGuardStatus g) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("active", g.active());
+        out.put("rowsPerSecond", Math.round(g.rowsPerSecond()));
+        out.put("maxRate", g.maxRate() < 0 ? null : g.maxRate());
+        out.put("targetLagMillis", g.targetLagMillis());
+        out.put("observedRowsPerSecond", Math.round(g.observedRowsPerSecond()));
+        out.put("limitingSignal", g.limitingSignal());
+        out.put("detail", g.detail());
+        RateSignals s = g.signals();
+        if (s != null) {
+            Map<String, Object> signals = new LinkedHashMap<>();
+            signals.put("lagMillis", s.lagMillis());
+            signals.put("sourceMillisPer1k", s.sourceMillisPer1k());
+            signals.put("sourceBaselinePer1k", s.sourceBaselinePer1k());
+            signals.put("standbyReplayLagMillis", s.standbyReplayLagMillis());
+            signals.put("waitingTargets", s.waitingTargets());
+            signals.put("targetMillisPer1k", s.targetMillisPer1k());
+            signals.put("targetBaselinePer1k", s.targetBaselinePer1k());
+            out.put("signals", signals);
+        }
+        out.put("decreases", g.decreases());
+        out.put("decisions", g.decisions().stream().map(d -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("atMillis", d.atMillis());
+            m.put("action", d.action().name());
+            m.put("fromRate", Math.round(d.fromRate()));
+            m.put("toRate", Math.round(d.toRate()));
+            m.put("signal", d.signal());
+            m.put("detail", d.detail());
+            return m;
+        }).toList());
         return out;
     }
 

@@ -192,6 +192,7 @@
       bar.appendChild(fill);
       backfill.appendChild(bar);
     });
+    renderRate(backfill, s.backfillRate);
     const body = $("targets").tBodies[0];
     body.replaceChildren();
     s.targets.forEach((t) => {
@@ -202,6 +203,17 @@
         .forEach((v) => tr.appendChild(el("td", { class: "num" }, v)));
       body.appendChild(tr);
     });
+  }
+  // The backfill's rate guard: its rate, what limits it, and its last decrease.
+  function renderRate(backfill, g) {
+    if (!g) return;
+    const last = g.decisions.filter((d) => d.action === "DECREASE").pop();
+    const text = "rate " + fmtNum(g.rowsPerSecond) + " rows/s" + (g.maxRate != null ? " (max " + fmtNum(g.maxRate) + ")" : "")
+      + ", read " + fmtNum(g.observedRowsPerSecond) + " rows/s, limited by " + g.limitingSignal
+      + (g.active ? "" : " (idle)") + (g.detail ? ": " + g.detail : "")
+      + (last ? "; last decrease " + fmtTime(last.atMillis) + " " + fmtNum(last.fromRate) + " → " + fmtNum(last.toRate) : "");
+    backfill.appendChild(el("div", { id: "backfill-rate", class: "muted", "data-signal": g.limitingSignal,
+      "data-rate": String(g.rowsPerSecond) }, text));
   }
   // After an action the page has seen complete, the server's view (read once a second) may lag a moment:
   // keep what the page shows until the view has the new history entry (or 5 s have passed).

@@ -4,6 +4,9 @@ import io.shardshift.cdc.SourceIdentity;
 import io.shardshift.engine.metrics.MigrationStatus;
 import io.shardshift.engine.run.SourceFailover;
 import io.shardshift.engine.metrics.Samples;
+import io.shardshift.engine.rate.RateDecision;
+import io.shardshift.engine.rate.RateGuardStatus;
+import io.shardshift.engine.rate.RateSignals;
 import io.shardshift.engine.topology.TargetOutages;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +39,7 @@ class StatusJsonTest {
                 new SourceIdentity(-2, 1, 150019), new SourceIdentity(-2, 2, 150019), 0x3000148L, 0x4000000L,
                 SourceFailover.CONVERGING, "", 1_765_000_000_000L);
         MigrationStatus status = new MigrationStatus("demo", MigrationStatus.STREAMING, null, Samples.at(1000, 0), null,
-                List.of(), List.of(), f);
+                List.of(), List.of(), f, null);
 
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) StatusJson.of(status).get("sourceFailover");
@@ -49,5 +52,28 @@ class StatusJsonTest {
                 "serverVersionNum", 150019));
         assertThat(StatusJson.of(new MigrationStatus("demo", MigrationStatus.STREAMING, null, Samples.at(1000, 0), null))
                 .get("sourceFailover")).isNull();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldShowTheBackfillRateWithItsLimitingSignalAndDecisions() {
+        RateDecision down = new RateDecision(1_765_000_000_000L, RateDecision.Action.DECREASE, 80_000, 40_000,
+                RateDecision.LAG, "stream lag 2500 ms over apply.targetLag 2000 ms");
+        RateGuardStatus guard = new RateGuardStatus(true, 40_000, -1, 2000, 39_500, RateDecision.LAG, down.detail(),
+                RateSignals.ofLag(2500, 2000, 39_500), List.of(down), 1);
+        MigrationStatus status = new MigrationStatus("demo", MigrationStatus.BACKFILL, null, Samples.at(1000, 0), null,
+                List.of(), List.of(), null, guard);
+
+        Map<String, Object> rate = (Map<String, Object>) StatusJson.of(status).get("backfillRate");
+
+        assertThat(rate).containsEntry("active", true).containsEntry("rowsPerSecond", 40_000L)
+                .containsEntry("maxRate", null).containsEntry("targetLagMillis", 2000L)
+                .containsEntry("limitingSignal", "lag").containsEntry("decreases", 1L);
+        assertThat((Map<String, Object>) rate.get("signals")).containsEntry("lagMillis", 2500L);
+        assertThat((List<Map<String, Object>>) rate.get("decisions")).singleElement().satisfies(d -> assertThat(d)
+                .containsEntry("action", "DECREASE").containsEntry("fromRate", 80_000L).containsEntry("toRate", 40_000L)
+                .containsEntry("signal", "lag"));
+        assertThat(StatusJson.of(new MigrationStatus("demo", MigrationStatus.STREAMING, null, Samples.at(1000, 0), null))
+                .get("backfillRate")).isNull();
     }
 }

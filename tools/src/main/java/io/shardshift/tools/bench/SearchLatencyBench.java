@@ -57,6 +57,9 @@ public final class SearchLatencyBench implements Callable<Integer> {
     @Option(names = "--shards", defaultValue = "8", description = "Shards of the new collection (default ${DEFAULT-VALUE}).")
     int shards;
 
+    @Option(names = "--solr-in-process", description = "Run SolrCloud in this JVM (by default it runs in a JVM of its own).")
+    boolean solrInProcess;
+
     private final PrintStream out;
 
     public SearchLatencyBench() {
@@ -69,9 +72,10 @@ public final class SearchLatencyBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        out.printf("search-latency: starting source PostgreSQL, Kafka and a 2-node SolrCloud%n");
+        out.printf("search-latency: starting source PostgreSQL, Kafka and a 2-node SolrCloud (%s)%n",
+                solrInProcess ? "in this JVM" : "in a JVM of its own");
         List<String> lines = new ArrayList<>();
-        try (DemoStack stack = DemoStack.start(true)) {
+        try (DemoStack stack = DemoStack.start(true, solrInProcess)) {
             try (Connection c = stack.source().connect(DemoStack.DATABASE)) {
                 DemoSource.create(c, rows);
             }
@@ -82,8 +86,8 @@ public final class SearchLatencyBench implements Callable<Integer> {
         }
         out.println();
         out.printf("search-latency: source commit -> visible in a query through the alias, %.0f inserts/s,"
-                + " %d writers, one row per transaction, %d shards, probe every %d ms%n", rate, writers, shards,
-                SearchLatencyRun.POLL_MILLIS);
+                + " %d writers, one row per transaction, %d shards, probe every %d ms, SolrCloud %s%n", rate, writers,
+                shards, SearchLatencyRun.POLL_MILLIS, solrInProcess ? "in this JVM" : "in a JVM of its own");
         lines.forEach(out::println);
         return 0;
     }

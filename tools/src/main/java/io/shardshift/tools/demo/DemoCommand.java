@@ -3,6 +3,7 @@ package io.shardshift.tools.demo;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.testkit.DemoSource;
+import io.shardshift.engine.rate.RateGuardStatus;
 import io.shardshift.testkit.DemoStack;
 import io.shardshift.testkit.WriteLoad;
 import io.shardshift.client.ConfigFollower;
@@ -79,12 +80,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-solr", description = "Skip the search side (no SolrCloud, no collection).")
     boolean noSolr;
 
+    @Option(names = "--solr-in-process", description = "Run SolrCloud in the demo's own JVM (by default it runs in a"
+            + " JVM of its own, so that Solr does not starve the migrator of heap and threads).")
+    boolean solrInProcess;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        System.out.println("demo: starting PostgreSQL (source, pg_a, pg_b), Kafka" + (noSolr ? "" : " and SolrCloud")
-                + " on this machine...");
-        try (DemoStack stack = DemoStack.start(!noSolr)) {
+        System.out.println("demo: starting PostgreSQL (source, pg_a, pg_b), Kafka" + (noSolr ? ""
+                : solrInProcess ? " and SolrCloud (in this JVM)" : " and SolrCloud (in a JVM of its own)") + " on this machine...");
+        try (DemoStack stack = DemoStack.start(!noSolr, solrInProcess)) {
             try (Connection src = stack.source().connect(DemoStack.DATABASE)) {
                 DemoSource.create(src, rows);
             }
@@ -96,6 +101,8 @@ public final class DemoCommand implements Callable<Integer> {
             try (WriteLoad load = new WriteLoad(url, stack.source().user(), stack.source().password(), writers, rate).start();
                  MigrationRunner runner = MigrationRunner.start(spec, state);
                  DashboardServer http = httpPort < 0 ? null : DashboardServer.start(runner, httpPort, null)) {
+                PhaseLatency duringBackfill = new PhaseLatency(() -> !runner.backfillFinished());
+                runner.metrics().addLatencyListener(duringBackfill);
                 if (http != null) {
                     System.out.println("demo: dashboard at " + http.url());
                 }
@@ -114,7 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("demo: writes stopped (" + load.summary() + "); draining...");
                 LagSnapshot lag = Drain.await(runner.lag(), Duration.ofMinutes(drainMinutes));
                 System.out.println("demo: lag is zero: " + lag.summary());
-                int result = summarize(stack, runner, load, lag, started);
+                int result = summarize(stack, runner, load, lag, started, duringBackfill);
                 if (!noCutover) {
                     result = Math.max(result, cutOverUnderLoad(stack, runner, http));
                 }
@@ -188,8 +195,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int summarize(DemoStack stack, MigrationRunner runner, WriteLoad load, LagSnapshot lag, long started)
-            throws Exception {
+    private int summarize(DemoStack stack, MigrationRunner runner, WriteLoad load, LagSnapshot lag, long started,
+                          PhaseLatency duringBackfill) throws Exception {
         boolean clean = true;
         Map<String, Connection> targets = new LinkedHashMap<>();
         try (Connection src = stack.source().connect(DemoStack.DATABASE)) {
@@ -219,6 +226,12 @@ public final class DemoCommand implements Callable<Integer> {
         runner.metrics().snapshot().values().forEach(s -> System.out.printf(
                 "target %s: %,d change events applied, commit-to-applied p50 %d ms, p99 %d ms%n",
                 s.target(), s.eventsApplied(), s.p50LatencyMillis(), s.p99LatencyMillis()));
+        System.out.println("commit-to-applied during the backfill, every target: " + duringBackfill.summary());
+        RateGuardStatus guard = runner.rateGuard();
+        if (guard != null) {
+            System.out.printf("backfill rate guard: %d decreases, last rate %,d rows/s, limited by %s (apply.targetLag %d ms)%n",
+                    guard.decreases(), Math.round(guard.rowsPerSecond()), guard.limitingSignal(), guard.targetLagMillis());
+        }
         System.out.println("dead letters: " + runner.deadLetters());
         System.out.println("final lag: " + lag.summary());
         System.out.println("every row (and document) equal, in the target its layout names, nothing extra: "
