@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -55,12 +56,17 @@ public final class StreamExpansion implements Switchover {
     private volatile StreamRoute route;
     private volatile RebalancePhase phase = RebalancePhase.STARTING;
     private volatile Throwable failure;
-    private volatile PartitionReassigner.Report reassignment = PartitionReassigner.Report.notRun();
+    private final boolean reassign;
+    private final OptionalLong throttle;
+    private volatile PartitionReassigner.Running reassignment =
+            PartitionReassigner.Running.finished(PartitionReassigner.Report.notRun());
+    private volatile boolean closed;
     private volatile String minInsyncReplicas;
     private volatile CutoverResult last;
 
     private StreamExpansion(String id, String topic, int newPartitions, Admin admin, ConfigPublisher publisher,
-                            ConfigFollower follower, AuditTrail audit, PartitionReassigner reassigner, Duration settle) {
+                            ConfigFollower follower, AuditTrail audit, PartitionReassigner reassigner, boolean reassign,
+                            OptionalLong throttle, Duration settle) {
         this.id = id;
         this.topic = topic;
         this.newPartitions = newPartitions;
@@ -69,20 +75,38 @@ public final class StreamExpansion implements Switchover {
         this.follower = follower;
         this.audit = audit;
         this.reassigner = reassigner;
+        this.reassign = reassign;
+        this.throttle = throttle;
         this.switcher = new StreamSwitch(admin, publisher, audit, settle, TIMEOUT);
+    }
+
+    /**
+     * Opens an expansion with the default reassignment choice (run {@code reassigner} when the cluster has more
+     * than one broker, at its default throttle); see the other {@code open}.
+     */
+    public static StreamExpansion open(String id, String bootstrapServers, String configTopic, short replicationFactor,
+                                       String auditTopic, Path stateDir, String topic, Integer newPartitions,
+                                       PartitionReassigner reassigner, Duration settle) {
+        return open(id, bootstrapServers, configTopic, replicationFactor, auditTopic, stateDir, topic, newPartitions,
+                reassigner, null, null, settle);
     }
 
     /**
      * Opens an expansion of {@code topic} to {@code newPartitions} and validates it; nothing is changed yet.
      *
-     * @param configTopic the config topic producers follow
-     * @param stateDir    where its audit trail goes ({@code audit.log})
-     * @param settle      the wait between freeze and fence
+     * @param configTopic            the config topic producers follow
+     * @param stateDir               where its audit trail goes ({@code audit.log})
+     * @param reassign               whether to balance leaders and replicas after the expansion ({@code reassign});
+     *                               null: when the cluster has more than one broker
+     * @param throttleBytesPerSecond the replication throttle per broker ({@code throttle_bytes_per_second}), at least
+     *                               1024; null: the reassigner's default
+     * @param settle                 the wait between freeze and fence
      * @throws RebalanceException invalid, naming every field at fault
      */
     public static StreamExpansion open(String id, String bootstrapServers, String configTopic, short replicationFactor,
                                        String auditTopic, Path stateDir, String topic, Integer newPartitions,
-                                       PartitionReassigner reassigner, Duration settle) {
+                                       PartitionReassigner reassigner, Boolean reassign, Long throttleBytesPerSecond,
+                                       Duration settle) {
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         ConfigFollower follower = null;
         ConfigPublisher publisher = null;
@@ -93,14 +117,20 @@ public final class StreamExpansion implements Switchover {
                 throw RebalanceException.unavailable("cannot read the config topic " + configTopic + " within " + TIMEOUT);
             }
             List<String> problems = problems(admin, follower, configTopic, topic, newPartitions);
+            problems.addAll(reassignProblems(reassign, throttleBytesPerSecond));
             if (!problems.isEmpty()) {
                 throw RebalanceException.invalid(String.join("; ", problems));
             }
             AuditTrail audit = auditTopic == null ? AuditTrail.toFile(stateDir.resolve("audit.log"))
                     : AuditTrail.toFileAndTopic(stateDir.resolve("audit.log"), bootstrapServers, auditTopic);
+            boolean doReassign = reassign != null ? reassign : brokerCount(admin) > 1;
+            OptionalLong throttle = throttleBytesPerSecond == null ? OptionalLong.empty()
+                    : OptionalLong.of(throttleBytesPerSecond);
             StreamExpansion e = new StreamExpansion(id, topic, newPartitions, admin, publisher, follower, audit,
-                    reassigner, settle);
-            audit.append(ACTOR, "validate", Map.of("id", id, "topic", topic, "new_partitions", newPartitions));
+                    reassigner, doReassign, throttle, settle);
+            audit.append(ACTOR, "validate", Map.of("id", id, "topic", topic, "new_partitions", newPartitions,
+                    "reassign", doReassign, "throttle_bytes_per_second",
+                    throttle.isPresent() ? throttle.getAsLong() : "default"));
             return e;
         } catch (RuntimeException | InterruptedException e) {
             if (publisher != null) {
@@ -165,6 +195,29 @@ public final class StreamExpansion implements Switchover {
         return out;
     }
 
+    /** Problems with the reassignment fields: a throttle below 1024 B/s, or a throttle without a reassignment. */
+    static List<String> reassignProblems(Boolean reassign, Long throttleBytesPerSecond) {
+        List<String> out = new ArrayList<>();
+        if (throttleBytesPerSecond != null && throttleBytesPerSecond < 1024) {
+            out.add("'throttle_bytes_per_second' must be at least 1024 (bytes per second per broker), was "
+                    + throttleBytesPerSecond);
+        }
+        if (throttleBytesPerSecond != null && Boolean.FALSE.equals(reassign)) {
+            out.add("'throttle_bytes_per_second' applies to the reassignment, but 'reassign' is false");
+        }
+        return out;
+    }
+
+    private static int brokerCount(Admin admin) throws InterruptedException {
+        try {
+            return admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
+        } catch (ExecutionException e) {
+            throw RebalanceException.unavailable("cannot describe the Kafka cluster: " + e.getCause().getMessage());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw RebalanceException.unavailable("Kafka did not describe the cluster within " + TIMEOUT);
+        }
+    }
+
     private static TopicDescription describe(Admin admin, String topic) throws InterruptedException {
         try {
             return admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -208,11 +261,13 @@ public final class StreamExpansion implements Switchover {
             }
             audit.append(ACTOR, "expand", Map.of("id", id, "topic", topic, "partitions", newPartitions,
                     "before", physical, "min.insync.replicas", minInsyncReplicas));
-            reassignment = reassigner.reassign(topic, newPartitions);
-            audit.append(ACTOR, "reassign", Map.of("id", id, "state", reassignment.state()));
+            PartitionReassigner.Running running = reassign ? reassigner.start(admin, topic, throttle)
+                    : PartitionReassigner.Running.finished(PartitionReassigner.Report.notRun());
+            reassignment = running;
             phase = RebalancePhase.EXPANDED;
             LOG.info("stream rebalance {}: topic {} has {} partitions; producers route by {} until cutover", id, topic,
                     newPartitions, start.oldPartitions());
+            awaitReassignment(running);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -221,6 +276,42 @@ public final class StreamExpansion implements Switchover {
             phase = RebalancePhase.FAILED;
             audit.append(ACTOR, "abort", Map.of("id", id, "step", "expand", "reason", String.valueOf(e.getMessage())));
             LOG.warn("stream rebalance {} failed to expand {}: {}", id, topic, e.getMessage());
+        }
+    }
+
+    /**
+     * Waits for the reassignment to end (the cutover is refused until then) and audits its outcome; a failed
+     * reassignment leaves the expansion usable (no record is at stake, only the balance), and says so in status.
+     */
+    private void awaitReassignment(PartitionReassigner.Running running) throws InterruptedException {
+        PartitionReassigner.Report r = running.report();
+        if (r.finished() && "not run".equals(r.state())) {
+            audit.append(ACTOR, "reassign", Map.of("id", id, "state", r.state()));
+            return;
+        }
+        audit.append(ACTOR, "reassign", Map.of("id", id, "state", "started", "throttle_bytes_per_second",
+                String.valueOf(r.details().get("throttleBytesPerSecond"))));
+        try {
+            while (!r.finished() && !closed) {
+                r = running.await(Duration.ofSeconds(1));
+            }
+        } catch (InterruptedException e) {
+            running.cancel();
+            throw e;
+        }
+        Map<String, Object> d = new LinkedHashMap<>(Map.of("id", id, "state", r.state()));
+        d.put("partitions", r.details().get("partitionsDone") + "/" + r.details().get("partitionsTotal"));
+        d.put("before", String.valueOf(r.details().get("before")));
+        d.put("after", String.valueOf(r.details().get("after")));
+        if (r.details().get("error") != null) {
+            d.put("error", r.details().get("error"));
+        }
+        audit.append(ACTOR, "reassign", d);
+        if ("done".equals(r.state())) {
+            LOG.info("stream rebalance {}: topic {} reassigned: {}", id, topic, r.details());
+        } else {
+            LOG.warn("stream rebalance {}: the reassignment of {} ended {}: {}", id, topic, r.state(),
+                    r.details().get("error"));
         }
     }
 
@@ -262,6 +353,11 @@ public final class StreamExpansion implements Switchover {
             refused = "the expansion failed: " + failure.getMessage();
         } else if (r.route().equals(to)) {
             refused = "route " + to + " (" + r.livePartitions() + " partitions) is live already";
+        } else if (kind == SwitchKind.CUTOVER && !reassignment.report().finished()) {
+            PartitionReassigner.Report now = reassignment.report();
+            refused = "the reassignment of topic " + topic + " is still running (" + now.state() + ", "
+                    + now.details().get("partitionsDone") + " of " + now.details().get("partitionsTotal")
+                    + " partitions); cut over once the status shows it done";
         } else {
             refused = changedElsewhere(r);
         }
@@ -337,13 +433,33 @@ public final class StreamExpansion implements Switchover {
         out.put("routeGeneration", r == null ? null : r.generation());
         out.put("fence", r == null ? Map.of() : r.fence());
         out.put("minInsyncReplicas", minInsyncReplicas);
-        out.put("reassignment", Map.of("state", reassignment.state(), "details", reassignment.details()));
+        PartitionReassigner.Report re = reassignment.report();
+        Map<String, Object> reassign = new LinkedHashMap<>();
+        reassign.put("requested", this.reassign);
+        reassign.put("state", re.state());
+        reassign.putAll(re.details());
+        out.put("reassignment", reassign);
         out.putAll(StreamStatus.of(admin, topic, r, newPartitions, TIMEOUT));
+        if (this.reassign && out.get("gates") instanceof List<?> gates) {
+            List<Object> all = new ArrayList<>(gates);
+            all.add(StreamStatus.balancedGate(re));
+            out.put("gates", all);
+        }
         return out;
     }
 
     @Override
     public void close() {
+        closed = true;
+        PartitionReassigner.Running running = reassignment;
+        if (!running.report().finished()) {
+            running.cancel();
+            try {
+                running.await(TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         follower.close();
         publisher.close();
         audit.close();
