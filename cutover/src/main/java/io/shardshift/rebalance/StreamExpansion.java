@@ -43,6 +43,12 @@ public final class StreamExpansion implements Switchover {
     private static final Logger LOG = LoggerFactory.getLogger(StreamExpansion.class);
     private static final String ACTOR = "stream-rebalance";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a cutover waits after the reassignment moved leaders: producers retry records sent to a partition
+     * whose leader moved (NOT_LEADER_OR_FOLLOWER, then sometimes OUT_OF_ORDER_SEQUENCE_NUMBER for about a second),
+     * and a record partitioned by the old route that lands after the fence would come out of order for its key.
+     */
+    static final Duration LEADER_QUIET = Duration.ofSeconds(5);
 
     private final String id;
     private final String topic;
@@ -61,6 +67,7 @@ public final class StreamExpansion implements Switchover {
     private volatile PartitionReassigner.Running reassignment =
             PartitionReassigner.Running.finished(PartitionReassigner.Report.notRun());
     private volatile boolean closed;
+    private volatile long leadersMovedAtNanos;
     private volatile String minInsyncReplicas;
     private volatile CutoverResult last;
 
@@ -261,7 +268,7 @@ public final class StreamExpansion implements Switchover {
             }
             audit.append(ACTOR, "expand", Map.of("id", id, "topic", topic, "partitions", newPartitions,
                     "before", physical, "min.insync.replicas", minInsyncReplicas));
-            PartitionReassigner.Running running = reassign ? reassigner.start(admin, topic, throttle)
+            PartitionReassigner.Running running = reassign ? startReassignment()
                     : PartitionReassigner.Running.finished(PartitionReassigner.Report.notRun());
             reassignment = running;
             phase = RebalancePhase.EXPANDED;
@@ -276,6 +283,20 @@ public final class StreamExpansion implements Switchover {
             phase = RebalancePhase.FAILED;
             audit.append(ACTOR, "abort", Map.of("id", id, "step", "expand", "reason", String.valueOf(e.getMessage())));
             LOG.warn("stream rebalance {} failed to expand {}: {}", id, topic, e.getMessage());
+        }
+    }
+
+    /**
+     * Starts the reassignment; one that cannot start (e.g. a replica on an offline broker) is reported failed with
+     * its reason, as a run that fails later is: the partitions exist, only the balance is missing.
+     */
+    private PartitionReassigner.Running startReassignment() throws Exception {
+        try {
+            return reassigner.start(admin, topic, throttle);
+        } catch (RuntimeException e) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("error", "could not start: " + e.getMessage());
+            return PartitionReassigner.Running.finished(new PartitionReassigner.Report("failed", true, d));
         }
     }
 
@@ -305,6 +326,9 @@ public final class StreamExpansion implements Switchover {
         d.put("after", String.valueOf(r.details().get("after")));
         if (r.details().get("error") != null) {
             d.put("error", r.details().get("error"));
+        }
+        if (r.details().get("partitionsTotal") instanceof Integer n && n > 0) {
+            leadersMovedAtNanos = System.nanoTime();
         }
         audit.append(ACTOR, "reassign", d);
         if ("done".equals(r.state())) {
@@ -367,6 +391,13 @@ public final class StreamExpansion implements Switchover {
                     r == null ? 0 : r.generation(), 0, 0, SwitchStep.PRECHECK, refused, List.of());
             return last;
         }
+        if (kind == SwitchKind.CUTOVER && !awaitLeaderQuiet(sid)) {
+            refused = "interrupted while waiting " + LEADER_QUIET + " after the reassignment moved leaders";
+            audit.append("stream-cutover", "abort", Map.of("id", sid, "step", "precheck", "reason", refused));
+            last = new CutoverResult(sid, kind, CutoverResult.Outcome.ABORTED, r.generation(), r.generation(), 0, 0,
+                    SwitchStep.PRECHECK, refused, List.of());
+            return last;
+        }
         StreamSwitch.Flipped f = switcher.flip(kind, sid, id, r, to, reason);
         if (f.route() != null) {
             route = f.route();
@@ -374,6 +405,27 @@ public final class StreamExpansion implements Switchover {
         }
         last = f.result();
         return last;
+    }
+
+    /** Waits until {@link #LEADER_QUIET} has passed since the reassignment moved leaders; false if interrupted. */
+    private boolean awaitLeaderQuiet(String sid) {
+        long moved = leadersMovedAtNanos;
+        if (moved == 0) {
+            return true;
+        }
+        long left = LEADER_QUIET.toNanos() - (System.nanoTime() - moved);
+        if (left <= 0) {
+            return true;
+        }
+        LOG.info("{}: the reassignment moved leaders {} ms ago; waiting {} ms so producers' retries land before the"
+                + " fence", sid, (System.nanoTime() - moved) / 1_000_000, left / 1_000_000);
+        try {
+            TimeUnit.NANOSECONDS.sleep(left);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Why the route on the config topic is no longer the one this rebalance published, or null. */

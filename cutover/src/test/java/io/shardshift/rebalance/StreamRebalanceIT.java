@@ -190,9 +190,28 @@ class StreamRebalanceIT {
             for (long s = 0; s < e.getValue().get(); s++) {
                 expected.add(s);
             }
-            assertThat(out.get(e.getKey())).as("output sequence of key %s", e.getKey()).isEqualTo(expected);
+            List<Long> got = out.get(e.getKey());
+            assertThat(got).as("output sequence of key %s (%s)", e.getKey(), firstDifference(expected, got))
+                    .isEqualTo(expected);
         }
         assertThat(holds).as("the hand-off held new partitions at least once").isNotEmpty();
+    }
+
+    /** Where two sequences first differ, with a few values either side (the assertion elides long lists). */
+    private static String firstDifference(List<Long> expected, List<Long> got) {
+        if (got == null) {
+            return "no output";
+        }
+        int i = 0;
+        while (i < expected.size() && i < got.size() && expected.get(i).equals(got.get(i))) {
+            i++;
+        }
+        if (i == expected.size() && i == got.size()) {
+            return "equal";
+        }
+        return "first difference at index " + i + ": expected " + expected.subList(Math.max(0, i - 3),
+                Math.min(expected.size(), i + 6)) + ", got " + got.subList(Math.max(0, i - 3), Math.min(got.size(), i + 6))
+                + "; sizes " + expected.size() + " and " + got.size();
     }
 
     private StreamExpansion open(String id, int partitions, PartitionReassigner reassigner) {
