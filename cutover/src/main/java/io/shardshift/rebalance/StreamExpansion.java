@@ -36,19 +36,14 @@ import java.util.concurrent.TimeUnit;
  * producers' route on the config topic. Steps, each in the audit trail: {@code validate} (all problems at once,
  * naming {@code topic} or {@code new_partitions}), {@code route} (the route record, route {@code old}, both
  * counts), {@code expand} ({@code Admin.createPartitions}; the topic's {@code min.insync.replicas} is checked to
- * be unchanged), {@code reassign} ({@link PartitionReassigner}), then on request the cutover or rollback
- * ({@link StreamSwitch}). Status: {@link StreamStatus}.
+ * be unchanged), {@code reassign} ({@link StreamReassignment}: a {@link PartitionReassigner}; the cutover is
+ * refused while it runs), then on request the cutover or rollback ({@link StreamSwitch}). Status:
+ * {@link StreamStatus}.
  */
 public final class StreamExpansion implements Switchover {
     private static final Logger LOG = LoggerFactory.getLogger(StreamExpansion.class);
     private static final String ACTOR = "stream-rebalance";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    /**
-     * How long a cutover waits after the reassignment moved leaders: producers retry records sent to a partition
-     * whose leader moved (NOT_LEADER_OR_FOLLOWER, then sometimes OUT_OF_ORDER_SEQUENCE_NUMBER for about a second),
-     * and a record partitioned by the old route that lands after the fence would come out of order for its key.
-     */
-    static final Duration LEADER_QUIET = Duration.ofSeconds(5);
 
     private final String id;
     private final String topic;
@@ -58,22 +53,15 @@ public final class StreamExpansion implements Switchover {
     private final ConfigFollower follower;
     private final AuditTrail audit;
     private final StreamSwitch switcher;
-    private final PartitionReassigner reassigner;
+    private final StreamReassignment reassignment;
     private volatile StreamRoute route;
     private volatile RebalancePhase phase = RebalancePhase.STARTING;
     private volatile Throwable failure;
-    private final boolean reassign;
-    private final OptionalLong throttle;
-    private volatile PartitionReassigner.Running reassignment =
-            PartitionReassigner.Running.finished(PartitionReassigner.Report.notRun());
-    private volatile boolean closed;
-    private volatile long leadersMovedAtNanos;
     private volatile String minInsyncReplicas;
     private volatile CutoverResult last;
 
     private StreamExpansion(String id, String topic, int newPartitions, Admin admin, ConfigPublisher publisher,
-                            ConfigFollower follower, AuditTrail audit, PartitionReassigner reassigner, boolean reassign,
-                            OptionalLong throttle, Duration settle) {
+                            ConfigFollower follower, AuditTrail audit, StreamReassignment reassignment, Duration settle) {
         this.id = id;
         this.topic = topic;
         this.newPartitions = newPartitions;
@@ -81,9 +69,7 @@ public final class StreamExpansion implements Switchover {
         this.publisher = publisher;
         this.follower = follower;
         this.audit = audit;
-        this.reassigner = reassigner;
-        this.reassign = reassign;
-        this.throttle = throttle;
+        this.reassignment = reassignment;
         this.switcher = new StreamSwitch(admin, publisher, audit, settle, TIMEOUT);
     }
 
@@ -124,17 +110,17 @@ public final class StreamExpansion implements Switchover {
                 throw RebalanceException.unavailable("cannot read the config topic " + configTopic + " within " + TIMEOUT);
             }
             List<String> problems = problems(admin, follower, configTopic, topic, newPartitions);
-            problems.addAll(reassignProblems(reassign, throttleBytesPerSecond));
+            problems.addAll(StreamReassignment.problems(reassign, throttleBytesPerSecond));
             if (!problems.isEmpty()) {
                 throw RebalanceException.invalid(String.join("; ", problems));
             }
-            AuditTrail audit = auditTopic == null ? AuditTrail.toFile(stateDir.resolve("audit.log"))
-                    : AuditTrail.toFileAndTopic(stateDir.resolve("audit.log"), bootstrapServers, auditTopic);
             boolean doReassign = reassign != null ? reassign : brokerCount(admin) > 1;
             OptionalLong throttle = throttleBytesPerSecond == null ? OptionalLong.empty()
                     : OptionalLong.of(throttleBytesPerSecond);
+            AuditTrail audit = auditTopic == null ? AuditTrail.toFile(stateDir.resolve("audit.log"))
+                    : AuditTrail.toFileAndTopic(stateDir.resolve("audit.log"), bootstrapServers, auditTopic);
             StreamExpansion e = new StreamExpansion(id, topic, newPartitions, admin, publisher, follower, audit,
-                    reassigner, doReassign, throttle, settle);
+                    new StreamReassignment(id, topic, audit, reassigner, doReassign, throttle), settle);
             audit.append(ACTOR, "validate", Map.of("id", id, "topic", topic, "new_partitions", newPartitions,
                     "reassign", doReassign, "throttle_bytes_per_second",
                     throttle.isPresent() ? throttle.getAsLong() : "default"));
@@ -202,19 +188,6 @@ public final class StreamExpansion implements Switchover {
         return out;
     }
 
-    /** Problems with the reassignment fields: a throttle below 1024 B/s, or a throttle without a reassignment. */
-    static List<String> reassignProblems(Boolean reassign, Long throttleBytesPerSecond) {
-        List<String> out = new ArrayList<>();
-        if (throttleBytesPerSecond != null && throttleBytesPerSecond < 1024) {
-            out.add("'throttle_bytes_per_second' must be at least 1024 (bytes per second per broker), was "
-                    + throttleBytesPerSecond);
-        }
-        if (throttleBytesPerSecond != null && Boolean.FALSE.equals(reassign)) {
-            out.add("'throttle_bytes_per_second' applies to the reassignment, but 'reassign' is false");
-        }
-        return out;
-    }
-
     private static int brokerCount(Admin admin) throws InterruptedException {
         try {
             return admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
@@ -268,13 +241,11 @@ public final class StreamExpansion implements Switchover {
             }
             audit.append(ACTOR, "expand", Map.of("id", id, "topic", topic, "partitions", newPartitions,
                     "before", physical, "min.insync.replicas", minInsyncReplicas));
-            PartitionReassigner.Running running = reassign ? startReassignment()
-                    : PartitionReassigner.Running.finished(PartitionReassigner.Report.notRun());
-            reassignment = running;
+            reassignment.start(admin);
             phase = RebalancePhase.EXPANDED;
             LOG.info("stream rebalance {}: topic {} has {} partitions; producers route by {} until cutover", id, topic,
                     newPartitions, start.oldPartitions());
-            awaitReassignment(running);
+            reassignment.awaitEnd();
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -283,59 +254,6 @@ public final class StreamExpansion implements Switchover {
             phase = RebalancePhase.FAILED;
             audit.append(ACTOR, "abort", Map.of("id", id, "step", "expand", "reason", String.valueOf(e.getMessage())));
             LOG.warn("stream rebalance {} failed to expand {}: {}", id, topic, e.getMessage());
-        }
-    }
-
-    /**
-     * Starts the reassignment; one that cannot start (e.g. a replica on an offline broker) is reported failed with
-     * its reason, as a run that fails later is: the partitions exist, only the balance is missing.
-     */
-    private PartitionReassigner.Running startReassignment() throws Exception {
-        try {
-            return reassigner.start(admin, topic, throttle);
-        } catch (RuntimeException e) {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("error", "could not start: " + e.getMessage());
-            return PartitionReassigner.Running.finished(new PartitionReassigner.Report("failed", true, d));
-        }
-    }
-
-    /**
-     * Waits for the reassignment to end (the cutover is refused until then) and audits its outcome; a failed
-     * reassignment leaves the expansion usable (no record is at stake, only the balance), and says so in status.
-     */
-    private void awaitReassignment(PartitionReassigner.Running running) throws InterruptedException {
-        PartitionReassigner.Report r = running.report();
-        if (r.finished() && "not run".equals(r.state())) {
-            audit.append(ACTOR, "reassign", Map.of("id", id, "state", r.state()));
-            return;
-        }
-        audit.append(ACTOR, "reassign", Map.of("id", id, "state", "started", "throttle_bytes_per_second",
-                String.valueOf(r.details().get("throttleBytesPerSecond"))));
-        try {
-            while (!r.finished() && !closed) {
-                r = running.await(Duration.ofSeconds(1));
-            }
-        } catch (InterruptedException e) {
-            running.cancel();
-            throw e;
-        }
-        Map<String, Object> d = new LinkedHashMap<>(Map.of("id", id, "state", r.state()));
-        d.put("partitions", r.details().get("partitionsDone") + "/" + r.details().get("partitionsTotal"));
-        d.put("before", String.valueOf(r.details().get("before")));
-        d.put("after", String.valueOf(r.details().get("after")));
-        if (r.details().get("error") != null) {
-            d.put("error", r.details().get("error"));
-        }
-        if (r.details().get("partitionsTotal") instanceof Integer n && n > 0) {
-            leadersMovedAtNanos = System.nanoTime();
-        }
-        audit.append(ACTOR, "reassign", d);
-        if ("done".equals(r.state())) {
-            LOG.info("stream rebalance {}: topic {} reassigned: {}", id, topic, r.details());
-        } else {
-            LOG.warn("stream rebalance {}: the reassignment of {} ended {}: {}", id, topic, r.state(),
-                    r.details().get("error"));
         }
     }
 
@@ -377,11 +295,8 @@ public final class StreamExpansion implements Switchover {
             refused = "the expansion failed: " + failure.getMessage();
         } else if (r.route().equals(to)) {
             refused = "route " + to + " (" + r.livePartitions() + " partitions) is live already";
-        } else if (kind == SwitchKind.CUTOVER && !reassignment.report().finished()) {
-            PartitionReassigner.Report now = reassignment.report();
-            refused = "the reassignment of topic " + topic + " is still running (" + now.state() + ", "
-                    + now.details().get("partitionsDone") + " of " + now.details().get("partitionsTotal")
-                    + " partitions); cut over once the status shows it done";
+        } else if (kind == SwitchKind.CUTOVER && reassignment.cutoverRefusal() != null) {
+            refused = reassignment.cutoverRefusal();
         } else {
             refused = changedElsewhere(r);
         }
@@ -391,8 +306,9 @@ public final class StreamExpansion implements Switchover {
                     r == null ? 0 : r.generation(), 0, 0, SwitchStep.PRECHECK, refused, List.of());
             return last;
         }
-        if (kind == SwitchKind.CUTOVER && !awaitLeaderQuiet(sid)) {
-            refused = "interrupted while waiting " + LEADER_QUIET + " after the reassignment moved leaders";
+        if (kind == SwitchKind.CUTOVER && !reassignment.awaitLeaderQuiet(sid)) {
+            refused = "interrupted while waiting " + StreamReassignment.LEADER_QUIET
+                    + " after the reassignment moved leaders";
             audit.append("stream-cutover", "abort", Map.of("id", sid, "step", "precheck", "reason", refused));
             last = new CutoverResult(sid, kind, CutoverResult.Outcome.ABORTED, r.generation(), r.generation(), 0, 0,
                     SwitchStep.PRECHECK, refused, List.of());
@@ -405,27 +321,6 @@ public final class StreamExpansion implements Switchover {
         }
         last = f.result();
         return last;
-    }
-
-    /** Waits until {@link #LEADER_QUIET} has passed since the reassignment moved leaders; false if interrupted. */
-    private boolean awaitLeaderQuiet(String sid) {
-        long moved = leadersMovedAtNanos;
-        if (moved == 0) {
-            return true;
-        }
-        long left = LEADER_QUIET.toNanos() - (System.nanoTime() - moved);
-        if (left <= 0) {
-            return true;
-        }
-        LOG.info("{}: the reassignment moved leaders {} ms ago; waiting {} ms so producers' retries land before the"
-                + " fence", sid, (System.nanoTime() - moved) / 1_000_000, left / 1_000_000);
-        try {
-            TimeUnit.NANOSECONDS.sleep(left);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** Why the route on the config topic is no longer the one this rebalance published, or null. */
@@ -485,33 +380,17 @@ public final class StreamExpansion implements Switchover {
         out.put("routeGeneration", r == null ? null : r.generation());
         out.put("fence", r == null ? Map.of() : r.fence());
         out.put("minInsyncReplicas", minInsyncReplicas);
-        PartitionReassigner.Report re = reassignment.report();
-        Map<String, Object> reassign = new LinkedHashMap<>();
-        reassign.put("requested", this.reassign);
-        reassign.put("state", re.state());
-        reassign.putAll(re.details());
-        out.put("reassignment", reassign);
+        out.put("reassignment", reassignment.status());
         out.putAll(StreamStatus.of(admin, topic, r, newPartitions, TIMEOUT));
-        if (this.reassign && out.get("gates") instanceof List<?> gates) {
-            List<Object> all = new ArrayList<>(gates);
-            all.add(StreamStatus.balancedGate(re));
-            out.put("gates", all);
+        if (out.containsKey("gates")) {
+            out.put("gates", reassignment.withGate(out.get("gates")));
         }
         return out;
     }
 
     @Override
     public void close() {
-        closed = true;
-        PartitionReassigner.Running running = reassignment;
-        if (!running.report().finished()) {
-            running.cancel();
-            try {
-                running.await(TIMEOUT);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        reassignment.close();
         follower.close();
         publisher.close();
         audit.close();

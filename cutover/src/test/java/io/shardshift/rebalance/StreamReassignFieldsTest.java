@@ -11,16 +11,16 @@ class StreamReassignFieldsTest {
 
     @Test
     void shouldNameTheThrottleBelowTheMinimumAndAThrottleWithoutReassignmentTogether() {
-        assertThat(StreamExpansion.reassignProblems(false, 10L)).hasSize(2)
+        assertThat(StreamReassignment.problems(false, 10L)).hasSize(2)
                 .anySatisfy(p -> assertThat(p).contains("'throttle_bytes_per_second'", "at least 1024", "10"))
                 .anySatisfy(p -> assertThat(p).contains("'throttle_bytes_per_second'", "'reassign' is false"));
     }
 
     @Test
     void shouldAcceptDefaultsAndAThrottleWithAReassignment() {
-        assertThat(StreamExpansion.reassignProblems(null, null)).isEmpty();
-        assertThat(StreamExpansion.reassignProblems(true, 1024L)).isEmpty();
-        assertThat(StreamExpansion.reassignProblems(null, 5_000_000L)).isEmpty();
+        assertThat(StreamReassignment.problems(null, null)).isEmpty();
+        assertThat(StreamReassignment.problems(true, 1024L)).isEmpty();
+        assertThat(StreamReassignment.problems(null, 5_000_000L)).isEmpty();
     }
 
     @Test
