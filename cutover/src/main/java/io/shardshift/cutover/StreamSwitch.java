@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The route flip of a keyed topic, as audited steps: {@code freeze} (the route record with {@code frozen: true}),
  * a settle time for records partitioned before the freeze to reach the broker, {@code fence} (the end offset of
- * every partition), {@code flip} and {@code unfreeze} (one record: the other route live, one generation later, the
+ * every partition, once two reads {@link #QUIET_POLL} apart agree, so records still being delivered land first), {@code flip} and {@code unfreeze} (one record: the other route live, one generation later, the
  * fence appended to its {@code flips}, not frozen, so producers never see a flipped route still frozen). A cutover
  * flips to {@code new}, a rollback to {@code old}: the same sequence. The steps of the pause are written to the
  * audit trail (each with its time) once producers go on, as the database cutover does, so the fsyncs do not
@@ -30,6 +30,10 @@ import java.util.concurrent.TimeUnit;
 public final class StreamSwitch {
     private static final Logger LOG = LoggerFactory.getLogger(StreamSwitch.class);
     private static final String ACTOR = "stream-cutover";
+    /** The interval of the end-offset reads that must agree before the fence is taken. */
+    static final Duration QUIET_POLL = Duration.ofMillis(50);
+    /** The longest freeze: records still arriving this long after it abort the flip. */
+    static final Duration MAX_SETTLE = Duration.ofSeconds(3);
 
     private final Admin admin;
     private final ConfigPublisher publisher;
@@ -84,7 +88,7 @@ public final class StreamSwitch {
             StepHook.after(kind, step.wireName());
             Thread.sleep(settle.toMillis());
             step = SwitchStep.FENCE;
-            Map<Integer, Long> fence = endOffsets(topic, partitions);
+            Map<Integer, Long> fence = stableEndOffsets(topic, partitions, frozenAt);
             note(noted, step, Map.of("id", id, "topic", topic, "endOffsets", fence.toString()));
             StepHook.after(kind, step.wireName());
             step = SwitchStep.FLIP;
@@ -131,6 +135,28 @@ public final class StreamSwitch {
     private void flush(List<Map.Entry<String, Map<String, Object>>> noted) {
         for (var e : noted) {
             audit.append(ACTOR, e.getKey(), e.getValue());
+        }
+    }
+
+    /**
+     * The end offsets once they stop moving: with producers frozen, a change means a record partitioned before the
+     * freeze is still being delivered (a slow {@code acks=all} write, a retry after a leader move), and a fence
+     * taken before it lands would let its key's newer records overtake it. Read every {@link #QUIET_POLL} until two
+     * reads agree; records still arriving {@link #MAX_SETTLE} after the freeze abort the flip.
+     */
+    private Map<Integer, Long> stableEndOffsets(String topic, int partitions, long frozenAt) throws Exception {
+        Map<Integer, Long> offsets = endOffsets(topic, partitions);
+        while (true) {
+            Thread.sleep(QUIET_POLL.toMillis());
+            Map<Integer, Long> again = endOffsets(topic, partitions);
+            if (again.equals(offsets)) {
+                return offsets;
+            }
+            if (System.nanoTime() - frozenAt > MAX_SETTLE.toNanos()) {
+                throw new IllegalStateException("records of " + topic + " were still arriving " + MAX_SETTLE
+                        + " after the freeze (end offsets " + offsets + " then " + again + "); try again");
+            }
+            offsets = again;
         }
     }
 

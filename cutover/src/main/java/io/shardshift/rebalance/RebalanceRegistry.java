@@ -7,6 +7,8 @@ import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.sink.solr.SolrTargetConfig;
 import io.shardshift.audit.AuditTrail;
 import io.shardshift.cutover.PartitionReassigner;
+import io.shardshift.rebalance.reassign.ExecutorReassigner;
+import io.shardshift.rebalance.reassign.ReassignmentOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +57,7 @@ public final class RebalanceRegistry implements AutoCloseable {
     });
     private final RebalanceFlags flags;
     private String primary;
-    private volatile PartitionReassigner reassigner = PartitionReassigner.NOT_REQUESTED;
+    private volatile PartitionReassigner reassigner = new ExecutorReassigner(ReassignmentOptions.DEFAULTS);
     private volatile Duration streamSettle = Duration.ofMillis(100);
     private boolean closed;
 
@@ -140,13 +142,25 @@ public final class RebalanceRegistry implements AutoCloseable {
      *                            conflict if a stream rebalance of the topic is running
      */
     public Rebalance startStreamExpand(String topic, Integer newPartitions) {
+        return startStreamExpand(topic, newPartitions, null, null);
+    }
+
+    /**
+     * As {@link #startStreamExpand(String, Integer)}, choosing the reassignment: {@code reassign} null runs it when
+     * the cluster has more than one broker; {@code throttleBytesPerSecond} null uses the default (10 MB/s per broker).
+     *
+     * @throws RebalanceException invalid, naming {@code topic}, {@code new_partitions}, {@code reassign} or
+     *                            {@code throttle_bytes_per_second} (all problems at once); conflict if a stream
+     *                            rebalance of the topic is running
+     */
+    public Rebalance startStreamExpand(String topic, Integer newPartitions, Boolean reassign, Long throttleBytesPerSecond) {
         synchronized (startLock) {
             refuseIfRunning(RebalanceKind.STREAM, topic == null ? "" : topic, "topic");
             String name = base.name() + "_stream_" + peek();
             StreamExpansion expansion = StreamExpansion.open(name, base.kafka().bootstrapServers(),
                     io.shardshift.client.ConfigKeys.topic(base.topicPrefix()), base.replicationFactor(),
                     AuditTrail.topicOf(base.topicPrefix()), stateDir.resolve(name), topic, newPartitions, reassigner,
-                    streamSettle);
+                    reassign, throttleBytesPerSecond, streamSettle);
             long n = take();
             if (!name.endsWith("_" + n)) {
                 expansion.close();
@@ -155,6 +169,8 @@ public final class RebalanceRegistry implements AutoCloseable {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("topic", topic);
             summary.put("new_partitions", newPartitions);
+            summary.put("reassign", reassign == null ? "when more than one broker" : reassign);
+            summary.put("throttle_bytes_per_second", throttleBytesPerSecond == null ? "default" : throttleBytesPerSecond);
             Rebalance r = Rebalance.stream(name, topic, base, summary, expansion);
             synchronized (this) {
                 if (closed) {
@@ -170,7 +186,8 @@ public final class RebalanceRegistry implements AutoCloseable {
     }
 
     /**
-     * Sets the reassignment step of later stream rebalances (default {@link PartitionReassigner#NOT_REQUESTED}) and
+     * Sets the reassignment step of later stream rebalances (default an {@link ExecutorReassigner} with
+     * {@link ReassignmentOptions#DEFAULTS}: 10 MB/s per broker, 30 minutes at most) and
      * the settle time between the producers' freeze and the fence (default 100 ms).
      */
     public void streamOptions(PartitionReassigner reassigner, Duration settle) {

@@ -34,10 +34,16 @@ public final class RebalanceRequests {
      * {@code POST /v1/rebalance/stream/expand}.
      *
      * @param topic         a keyed topic of the base spec's Kafka cluster
-     * @param newPartitions the new partition count, a multiple (2x, 3x...) of the count producers route by now
+     * @param newPartitions          the new partition count, a multiple (2x, 3x...) of the count producers route by now
+     * @param reassign               balance leaders and replicas over the brokers after the expansion; default true
+     *                               when the cluster has more than one broker
+     * @param throttleBytesPerSecond replication throttle per broker while replicas copy, at least 1024; default
+     *                               10 MB/s
      */
     public record StreamExpand(@JsonProperty(value = "topic", required = true) String topic,
-                               @JsonProperty(value = "new_partitions", required = true) Integer newPartitions) {
+                               @JsonProperty(value = "new_partitions", required = true) Integer newPartitions,
+                               @JsonProperty("reassign") Boolean reassign,
+                               @JsonProperty("throttle_bytes_per_second") Long throttleBytesPerSecond) {
     }
 
     /** {@code POST /v1/rebalance/cutover}: the rebalance's id. */

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -35,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * producers' route on the config topic. Steps, each in the audit trail: {@code validate} (all problems at once,
  * naming {@code topic} or {@code new_partitions}), {@code route} (the route record, route {@code old}, both
  * counts), {@code expand} ({@code Admin.createPartitions}; the topic's {@code min.insync.replicas} is checked to
- * be unchanged), {@code reassign} ({@link PartitionReassigner}), then on request the cutover or rollback
- * ({@link StreamSwitch}). Status: {@link StreamStatus}.
+ * be unchanged), {@code reassign} ({@link StreamReassignment}: a {@link PartitionReassigner}; the cutover is
+ * refused while it runs), then on request the cutover or rollback ({@link StreamSwitch}). Status:
+ * {@link StreamStatus}.
  */
 public final class StreamExpansion implements Switchover {
     private static final Logger LOG = LoggerFactory.getLogger(StreamExpansion.class);
@@ -51,16 +53,15 @@ public final class StreamExpansion implements Switchover {
     private final ConfigFollower follower;
     private final AuditTrail audit;
     private final StreamSwitch switcher;
-    private final PartitionReassigner reassigner;
+    private final StreamReassignment reassignment;
     private volatile StreamRoute route;
     private volatile RebalancePhase phase = RebalancePhase.STARTING;
     private volatile Throwable failure;
-    private volatile PartitionReassigner.Report reassignment = PartitionReassigner.Report.notRun();
     private volatile String minInsyncReplicas;
     private volatile CutoverResult last;
 
     private StreamExpansion(String id, String topic, int newPartitions, Admin admin, ConfigPublisher publisher,
-                            ConfigFollower follower, AuditTrail audit, PartitionReassigner reassigner, Duration settle) {
+                            ConfigFollower follower, AuditTrail audit, StreamReassignment reassignment, Duration settle) {
         this.id = id;
         this.topic = topic;
         this.newPartitions = newPartitions;
@@ -68,21 +69,37 @@ public final class StreamExpansion implements Switchover {
         this.publisher = publisher;
         this.follower = follower;
         this.audit = audit;
-        this.reassigner = reassigner;
+        this.reassignment = reassignment;
         this.switcher = new StreamSwitch(admin, publisher, audit, settle, TIMEOUT);
+    }
+
+    /**
+     * Opens an expansion with the default reassignment choice (run {@code reassigner} when the cluster has more
+     * than one broker, at its default throttle); see the other {@code open}.
+     */
+    public static StreamExpansion open(String id, String bootstrapServers, String configTopic, short replicationFactor,
+                                       String auditTopic, Path stateDir, String topic, Integer newPartitions,
+                                       PartitionReassigner reassigner, Duration settle) {
+        return open(id, bootstrapServers, configTopic, replicationFactor, auditTopic, stateDir, topic, newPartitions,
+                reassigner, null, null, settle);
     }
 
     /**
      * Opens an expansion of {@code topic} to {@code newPartitions} and validates it; nothing is changed yet.
      *
-     * @param configTopic the config topic producers follow
-     * @param stateDir    where its audit trail goes ({@code audit.log})
-     * @param settle      the wait between freeze and fence
+     * @param configTopic            the config topic producers follow
+     * @param stateDir               where its audit trail goes ({@code audit.log})
+     * @param reassign               whether to balance leaders and replicas after the expansion ({@code reassign});
+     *                               null: when the cluster has more than one broker
+     * @param throttleBytesPerSecond the replication throttle per broker ({@code throttle_bytes_per_second}), at least
+     *                               1024; null: the reassigner's default
+     * @param settle                 the wait between freeze and fence
      * @throws RebalanceException invalid, naming every field at fault
      */
     public static StreamExpansion open(String id, String bootstrapServers, String configTopic, short replicationFactor,
                                        String auditTopic, Path stateDir, String topic, Integer newPartitions,
-                                       PartitionReassigner reassigner, Duration settle) {
+                                       PartitionReassigner reassigner, Boolean reassign, Long throttleBytesPerSecond,
+                                       Duration settle) {
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         ConfigFollower follower = null;
         ConfigPublisher publisher = null;
@@ -93,14 +110,20 @@ public final class StreamExpansion implements Switchover {
                 throw RebalanceException.unavailable("cannot read the config topic " + configTopic + " within " + TIMEOUT);
             }
             List<String> problems = problems(admin, follower, configTopic, topic, newPartitions);
+            problems.addAll(StreamReassignment.problems(reassign, throttleBytesPerSecond));
             if (!problems.isEmpty()) {
                 throw RebalanceException.invalid(String.join("; ", problems));
             }
+            boolean doReassign = reassign != null ? reassign : brokerCount(admin) > 1;
+            OptionalLong throttle = throttleBytesPerSecond == null ? OptionalLong.empty()
+                    : OptionalLong.of(throttleBytesPerSecond);
             AuditTrail audit = auditTopic == null ? AuditTrail.toFile(stateDir.resolve("audit.log"))
                     : AuditTrail.toFileAndTopic(stateDir.resolve("audit.log"), bootstrapServers, auditTopic);
             StreamExpansion e = new StreamExpansion(id, topic, newPartitions, admin, publisher, follower, audit,
-                    reassigner, settle);
-            audit.append(ACTOR, "validate", Map.of("id", id, "topic", topic, "new_partitions", newPartitions));
+                    new StreamReassignment(id, topic, audit, reassigner, doReassign, throttle), settle);
+            audit.append(ACTOR, "validate", Map.of("id", id, "topic", topic, "new_partitions", newPartitions,
+                    "reassign", doReassign, "throttle_bytes_per_second",
+                    throttle.isPresent() ? throttle.getAsLong() : "default"));
             return e;
         } catch (RuntimeException | InterruptedException e) {
             if (publisher != null) {
@@ -165,6 +188,16 @@ public final class StreamExpansion implements Switchover {
         return out;
     }
 
+    private static int brokerCount(Admin admin) throws InterruptedException {
+        try {
+            return admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
+        } catch (ExecutionException e) {
+            throw RebalanceException.unavailable("cannot describe the Kafka cluster: " + e.getCause().getMessage());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw RebalanceException.unavailable("Kafka did not describe the cluster within " + TIMEOUT);
+        }
+    }
+
     private static TopicDescription describe(Admin admin, String topic) throws InterruptedException {
         try {
             return admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -208,11 +241,11 @@ public final class StreamExpansion implements Switchover {
             }
             audit.append(ACTOR, "expand", Map.of("id", id, "topic", topic, "partitions", newPartitions,
                     "before", physical, "min.insync.replicas", minInsyncReplicas));
-            reassignment = reassigner.reassign(topic, newPartitions);
-            audit.append(ACTOR, "reassign", Map.of("id", id, "state", reassignment.state()));
+            reassignment.start(admin);
             phase = RebalancePhase.EXPANDED;
             LOG.info("stream rebalance {}: topic {} has {} partitions; producers route by {} until cutover", id, topic,
                     newPartitions, start.oldPartitions());
+            reassignment.awaitEnd();
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -262,6 +295,8 @@ public final class StreamExpansion implements Switchover {
             refused = "the expansion failed: " + failure.getMessage();
         } else if (r.route().equals(to)) {
             refused = "route " + to + " (" + r.livePartitions() + " partitions) is live already";
+        } else if (kind == SwitchKind.CUTOVER && reassignment.cutoverRefusal() != null) {
+            refused = reassignment.cutoverRefusal();
         } else {
             refused = changedElsewhere(r);
         }
@@ -269,6 +304,14 @@ public final class StreamExpansion implements Switchover {
             audit.append("stream-cutover", "abort", Map.of("id", sid, "step", "precheck", "reason", refused));
             last = new CutoverResult(sid, kind, CutoverResult.Outcome.ABORTED, r == null ? 0 : r.generation(),
                     r == null ? 0 : r.generation(), 0, 0, SwitchStep.PRECHECK, refused, List.of());
+            return last;
+        }
+        if (kind == SwitchKind.CUTOVER && !reassignment.awaitLeaderQuiet(sid)) {
+            refused = "interrupted while waiting " + StreamReassignment.LEADER_QUIET
+                    + " after the reassignment moved leaders";
+            audit.append("stream-cutover", "abort", Map.of("id", sid, "step", "precheck", "reason", refused));
+            last = new CutoverResult(sid, kind, CutoverResult.Outcome.ABORTED, r.generation(), r.generation(), 0, 0,
+                    SwitchStep.PRECHECK, refused, List.of());
             return last;
         }
         StreamSwitch.Flipped f = switcher.flip(kind, sid, id, r, to, reason);
@@ -337,13 +380,17 @@ public final class StreamExpansion implements Switchover {
         out.put("routeGeneration", r == null ? null : r.generation());
         out.put("fence", r == null ? Map.of() : r.fence());
         out.put("minInsyncReplicas", minInsyncReplicas);
-        out.put("reassignment", Map.of("state", reassignment.state(), "details", reassignment.details()));
+        out.put("reassignment", reassignment.status());
         out.putAll(StreamStatus.of(admin, topic, r, newPartitions, TIMEOUT));
+        if (out.containsKey("gates")) {
+            out.put("gates", reassignment.withGate(out.get("gates")));
+        }
         return out;
     }
 
     @Override
     public void close() {
+        reassignment.close();
         follower.close();
         publisher.close();
         audit.close();

@@ -1,6 +1,7 @@
 package io.shardshift.rebalance;
 
 import io.shardshift.client.StreamRoute;
+import io.shardshift.cutover.PartitionReassigner;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -19,10 +20,40 @@ import java.util.concurrent.TimeUnit;
  * The figures of a stream rebalance's status, read from Kafka: the end offset of every partition, and for each
  * consumer group with offsets on the topic its lag per partition (old range: below the old count; new range: the
  * rest), and the gates: {@code old-range-lag-0} (every group has consumed the old range to its end) and
- * {@code handed-off} (every group has passed the last flip's fence on every partition, so the hand-off is over).
+ * {@code handed-off} (every group has passed the last flip's fence on every partition, so the hand-off is over), and
+ * {@code oldRoute}: {@code live}, {@code handing-off} or {@code retired} (after a cutover, once handed off).
  */
 final class StreamStatus {
     private StreamStatus() {
+    }
+
+    /**
+     * Whether the old route is retired: after a cutover, once every consumer group has passed the flip's fence on
+     * every partition, no consumer holds a record for the hand-off any more and the old route's key mapping is used
+     * by nobody (its partitions stay, as partitions of the new route).
+     */
+    private static Map<String, Object> oldRoute(StreamRoute route, boolean handedOff, boolean noGroups) {
+        if (route == null || !StreamRoute.NEW.equals(route.route())) {
+            return Map.of("state", "live", "detail", "producers route by the old partition count");
+        }
+        if (noGroups) {
+            return Map.of("state", "retired", "detail", "no consumer group reads the topic");
+        }
+        return handedOff
+                ? Map.of("state", "retired", "detail", "every consumer group passed the flip's fence on every partition;"
+                + " a rollback now starts a new hand-off")
+                : Map.of("state", "handing-off", "detail", "consumer groups still hold new partitions until they pass"
+                + " the fence on the old ones");
+    }
+
+    /** The gate {@code balanced}: the reassignment is done and leaders and replicas per broker are within 1 of even. */
+    static Map<String, Object> balancedGate(PartitionReassigner.Report report) {
+        Object after = report.details().get("after");
+        boolean even = after instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("withinOneOfEven"));
+        boolean passed = "done".equals(report.state()) && even;
+        return Map.of("gate", "balanced", "passed", passed, "detail", "reassignment " + report.state()
+                + (after instanceof Map<?, ?> m ? "; leaders " + m.get("leaders") + ", replicas " + m.get("replicas")
+                + " per broker" : ""));
     }
 
     static Map<String, Object> of(Admin admin, String topic, StreamRoute route, int newPartitions, Duration timeout) {
@@ -74,6 +105,7 @@ final class StreamStatus {
                             + " partitions 0.." + (oldCount - 1) + " to their end"),
                     Map.of("gate", "handed-off", "passed", handedOff, "detail", "every consumer group passed the last"
                             + " flip's fence on every partition")));
+            out.put("oldRoute", oldRoute(route, handedOff, groups.isEmpty()));
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

@@ -114,6 +114,15 @@ class StreamRoutesIT {
         HttpResponse<String> missing = post("/v1/rebalance/stream/expand", "{\"topic\":\"orders-events\"}", "s3cret");
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(missing.body()).contains("new_partitions");
+        HttpResponse<String> badThrottle = post("/v1/rebalance/stream/expand",
+                "{\"topic\":\"orders-events\",\"new_partitions\":4,\"throttle_bytes_per_second\":10}", "s3cret");
+        assertThat(badThrottle.statusCode()).isEqualTo(400);
+        assertThat(badThrottle.body()).contains("'new_partitions'", "'throttle_bytes_per_second'", "at least 1024");
+        HttpResponse<String> throttleWithoutReassign = post("/v1/rebalance/stream/expand",
+                "{\"topic\":\"orders-events\",\"new_partitions\":6,\"reassign\":false,"
+                        + "\"throttle_bytes_per_second\":2048}", "s3cret");
+        assertThat(throttleWithoutReassign.statusCode()).isEqualTo(400);
+        assertThat(throttleWithoutReassign.body()).contains("'throttle_bytes_per_second'", "'reassign' is false");
     }
 
     @Test
@@ -128,7 +137,9 @@ class StreamRoutesIT {
         assertThat(expanded.path("partitions").asInt()).isEqualTo(6);
         assertThat(expanded.path("route").asText()).isEqualTo("old");
         assertThat(expanded.path("livePartitions").asInt()).isEqualTo(3);
-        assertThat(expanded.path("reassignment").path("state").asText()).isEqualTo("not run");
+        assertThat(expanded.path("reassignment").path("state").asText()).as("one broker: no reassignment by default")
+                .isEqualTo("not run");
+        assertThat(expanded.path("reassignment").path("requested").asBoolean(true)).isFalse();
 
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new RebalanceCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(out));

@@ -128,12 +128,26 @@ public final class RebalanceCommand {
                 + " count producers route by now.")
         int newPartitions;
 
+        @Option(names = "--reassign", negatable = true, description = "Balance leaders and replicas over the brokers"
+                + " after the expansion (default: when the cluster has more than one broker).")
+        Boolean reassign;
+
+        @Option(names = "--throttle-bytes-per-second", description = "Replication throttle per broker while replicas"
+                + " copy (default 10 MB/s).")
+        Long throttle;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
             ObjectNode body = JSON.createObjectNode().put("topic", topic).put("new_partitions", newPartitions);
+            if (reassign != null) {
+                body.put("reassign", reassign);
+            }
+            if (throttle != null) {
+                body.put("throttle_bytes_per_second", throttle);
+            }
             return of(spec).call("POST", "/v1/rebalance/stream/expand", body);
         }
     }

@@ -24,9 +24,11 @@ import java.util.Map;
  *       rollback (without {@code id}: the migration {@code migrate} runs, which the dashboard shows);</li>
  *   <li>{@code POST /v1/rebalance/cutover {id}} runs its cutover now, {@code POST /v1/rebalance/rollback
  *       {id, reason}} rolls it back: {@code 200} with the result, {@code 409} if it aborted;</li>
- *   <li>{@code POST /v1/rebalance/stream/expand {topic, new_partitions}} expands a keyed topic in place
- *       ({@code 202}; 400 naming {@code topic} or {@code new_partitions}: unknown topic, not more than or not a
- *       multiple of the live count, fewer than the topic has); its cutover and rollback flip the producers' route;</li>
+ *   <li>{@code POST /v1/rebalance/stream/expand {topic, new_partitions, reassign, throttle_bytes_per_second}}
+ *       expands a keyed topic in place and balances its leaders and replicas over the brokers ({@code 202}; 400
+ *       naming {@code topic}, {@code new_partitions} or {@code throttle_bytes_per_second}: unknown topic, not more
+ *       than or not a multiple of the live count, fewer than the topic has, a throttle under 1024); its cutover
+ *       (409 while the reassignment runs) and rollback flip the producers' route;</li>
  *   <li>{@code GET /v1/rebalance} lists them.</li>
  * </ul>
  * Mutating calls need the bearer token; errors are JSON with a reason.
@@ -62,7 +64,8 @@ public final class RebalanceRoutes {
 
     private ApiResponse streamExpand(ApiRequest request) {
         RebalanceRequests.StreamExpand body = request.body(RebalanceRequests.StreamExpand.class);
-        return accepted(registry.startStreamExpand(body.topic(), body.newPartitions()));
+        return accepted(registry.startStreamExpand(body.topic(), body.newPartitions(), body.reassign(),
+                body.throttleBytesPerSecond()));
     }
 
     private static ApiResponse accepted(Rebalance r) {
