@@ -95,7 +95,7 @@ public final class DevKafka implements AutoCloseable {
             return kafka;
         } catch (Exception e) {
             stopQuietly(server, admin);
-            deleteQuietly(workDir);
+            TempDirs.deleteQuietly(workDir);
             throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
         }
     }
@@ -198,7 +198,7 @@ public final class DevKafka implements AutoCloseable {
             return;
         }
         stopQuietly(server, admin);
-        deleteQuietly(workDir);
+        TempDirs.deleteQuietly(workDir);
         LOG.info("Kafka on {} stopped", bootstrapServers());
     }
 
@@ -216,13 +216,6 @@ public final class DevKafka implements AutoCloseable {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        try {
-            TempDirs.deleteRecursively(dir);
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", dir, e.toString());
-        }
-    }
 
     private static String requireTopicName(String name) {
         Objects.requireNonNull(name, "topic name");

@@ -141,7 +141,7 @@ public final class DevKafkaCluster implements AutoCloseable {
             }
             new ArrayList<>(running.values()).forEach(DevKafkaCluster::stopQuietly);
             stopQuietly(controller);
-            deleteQuietly(workDir);
+            TempDirs.deleteQuietly(workDir);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -297,7 +297,7 @@ public final class DevKafkaCluster implements AutoCloseable {
         stops.forEach(CompletableFuture::join);
         running.clear();
         stopQuietly(controller);
-        deleteQuietly(workDir);
+        TempDirs.deleteQuietly(workDir);
         LOG.info("Kafka cluster on {} stopped", bootstrapServers());
     }
 
@@ -313,13 +313,6 @@ public final class DevKafkaCluster implements AutoCloseable {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        try {
-            TempDirs.deleteRecursively(dir);
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", dir, e.toString());
-        }
-    }
 
     private static void requireName(String name) {
         Objects.requireNonNull(name, "topic name");

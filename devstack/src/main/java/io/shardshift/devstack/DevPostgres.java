@@ -99,7 +99,7 @@ public final class DevPostgres implements AutoCloseable {
             LOG.info("PostgreSQL started on 127.0.0.1:{} (wal_level={}, data {})", pg.port(), walLevel, dataDir);
             return pg;
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(workDir);
+            TempDirs.deleteQuietly(workDir);
             throw new IllegalStateException("Could not start PostgreSQL (wal_level=" + walLevel + ")", e);
         }
     }
@@ -173,7 +173,7 @@ public final class DevPostgres implements AutoCloseable {
             LOG.info("PostgreSQL standby of 127.0.0.1:{} started on 127.0.0.1:{} (data {})", port, pg.port(), data);
             return pg;
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(standbyDir);
+            TempDirs.deleteQuietly(standbyDir);
             throw new IllegalStateException("Could not start a standby of PostgreSQL on port " + port, e);
         }
     }
@@ -394,20 +394,13 @@ public final class DevPostgres implements AutoCloseable {
             throw new UncheckedIOException("Could not stop PostgreSQL on port " + port(), e);
         } finally {
             if (deleteDataDir) {
-                deleteQuietly(dataDir);
+                TempDirs.deleteQuietly(dataDir);
             }
-            deleteQuietly(workDir);
+            TempDirs.deleteQuietly(workDir);
         }
         LOG.info("PostgreSQL on port {} stopped", port());
     }
 
-    private static void deleteQuietly(Path dir) {
-        try {
-            TempDirs.deleteRecursively(dir);
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", dir, e.toString());
-        }
-    }
 
     @Override
     public String toString() {

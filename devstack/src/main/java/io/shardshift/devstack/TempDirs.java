@@ -21,6 +21,15 @@ final class TempDirs {
         }
     }
 
+    /** Deletes a directory tree, logging (not throwing) what could not be deleted. */
+    static void deleteQuietly(Path dir) {
+        try {
+            deleteRecursively(dir);
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(TempDirs.class).warn("Could not delete {}: {}", dir, e.toString());
+        }
+    }
+
     /** Deletes a directory tree; a missing directory is fine. */
     static void deleteRecursively(Path root) throws IOException {
         if (root == null || !Files.exists(root)) {
