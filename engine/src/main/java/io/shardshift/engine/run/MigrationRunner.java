@@ -315,6 +315,14 @@ public final class MigrationRunner implements AutoCloseable {
      * The source failover found at start (or left unconverged by an earlier run), with the state of the targets'
      * convergence; empty when the source is the cluster and timeline the migration ran on before.
      */
+    /**
+     * Whether this run stopped because the source failed over while it ran (a promoted standby behind the source
+     * address): a new run of the same spec resumes on the new primary.
+     */
+    public boolean stoppedBySourceFailover() {
+        return fatal.get() instanceof SourceIdentityWatch.SourceFailoverDetected;
+    }
+
     public Optional<SourceFailover> sourceFailover() {
         return Optional.ofNullable(failover.get());
     }

@@ -18,6 +18,8 @@ import io.shardshift.migrator.http.RebalanceRoutes;
 import io.shardshift.rebalance.Switchover;
 import io.shardshift.engine.lag.SlotRetention;
 import io.shardshift.engine.run.MigrationRunner;
+import io.shardshift.cdc.SourceIdentity;
+import io.shardshift.core.event.TableId;
 import io.shardshift.engine.run.ProgressBar;
 import io.shardshift.engine.run.StatusPrinter;
 import picocli.CommandLine.Command;
@@ -27,9 +29,13 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code shardshift migrate --spec FILE}: validates the spec, starts capture and apply, runs until stopped.
@@ -39,6 +45,12 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = "Validate the spec, start capture, backfill and apply, and run until stopped (Ctrl-C).")
 public final class MigrateCommand implements Callable<Integer> {
+    /** {@link #runOnce}'s answer when the source failed over and the migration resumes on the new primary. */
+    private static final int RESUME = -1;
+    /** Failovers one process follows before it leaves the next one to whoever restarts it. */
+    private static final int MAX_RESUMES = 5;
+    /** How long a resume waits for the source address to answer again. */
+    private static final Duration SOURCE_WAIT = Duration.ofMinutes(5);
 
     @Option(names = "--spec", required = true, description = "The migration spec (YAML).")
     Path spec;
@@ -70,18 +82,45 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         Path state = stateDir != null ? stateDir : Path.of(".shardshift", migration.name());
         CountDownLatch stop = new CountDownLatch(1);
-        java.util.Set<io.shardshift.core.event.TableId> again = new java.util.HashSet<>();
-        rebackfill.forEach(t -> again.add(io.shardshift.core.event.TableId.parse(t)));
+        AtomicReference<MigrationRunner> current = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            MigrationRunner r = current.get();
+            if (r != null) {
+                r.close();
+            }
+        }, "shardshift-shutdown"));
+        Set<TableId> again = new HashSet<>();
+        rebackfill.forEach(t -> again.add(TableId.parse(t)));
+        for (int resumes = 0; ; resumes++) {
+            int rc = runOnce(migration, state, again, stop, current);
+            if (rc != RESUME) {
+                return rc;
+            }
+            if (resumes >= MAX_RESUMES) {
+                System.err.println("shardshift: the source failed over " + (resumes + 1) + " times in this process;"
+                        + " stopping: start shardshift migrate again once the source is stable");
+                return 1;
+            }
+            again.clear(); // the failover's convergence compares every row; nothing else to copy again
+            System.out.println("shardshift: the source failed over; resuming on the new primary (a new slot and a"
+                    + " convergence of the targets, see sourceFailover in the status)");
+            if (!awaitSource(migration, stop)) {
+                return stop.getCount() == 0 ? 0 : 1;
+            }
+        }
+    }
+
+    /** One run of the migration; {@link #RESUME} when it stopped because the source failed over. */
+    private int runOnce(MigrationSpec migration, Path state, Set<TableId> again, CountDownLatch stop,
+                        AtomicReference<MigrationRunner> current) throws Exception {
         try (MigrationRunner runner = MigrationRunner.start(migration, state, again);
              DashboardServer http = httpPort < 0 ? null : DashboardServer.start(runner, ServeOptions.of(httpPort, null)
                      .withHost(bindOptions.bind()).withAllowedHosts(bindOptions.allowedHosts()))) {
+            current.set(runner);
             if (http != null) {
                 System.out.println("dashboard and API: " + http.url());
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                runner.close();
-            }, "shardshift-shutdown"));
             try (AuditTrail audit = AuditTrail.toFileAndTopic(state.resolve("audit.log"), migration.kafka().bootstrapServers(),
                          AuditTrail.topicOf(migration.topicPrefix()));
                  CutoverController cutover = CutoverService.attach(runner, audit,
@@ -99,7 +138,27 @@ public final class MigrateCommand implements Callable<Integer> {
                 SourceFailoverConvergence.startInBackground(runner, audit);
                 return runUntilStopped(runner, stop);
             }
+        } finally {
+            current.set(null);
         }
+    }
+
+    /** Waits until the source address answers again (the promoted standby), or the user stops the migrator. */
+    private static boolean awaitSource(MigrationSpec migration, CountDownLatch stop) throws InterruptedException {
+        long deadline = System.nanoTime() + SOURCE_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                SourceIdentity.read(migration);
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                if (stop.await(2, TimeUnit.SECONDS)) {
+                    return false;
+                }
+            }
+        }
+        System.err.println("shardshift: the source address did not answer within " + SOURCE_WAIT.toMinutes()
+                + " minutes after its failover; start shardshift migrate again once it does");
+        return false;
     }
 
     /** Why the migration must not resume from its slot (its WAL is lost), with the commands to start again. */
@@ -115,6 +174,10 @@ public final class MigrateCommand implements Callable<Integer> {
         StatusPrinter status = new StatusPrinter(runner, ProgressBar.forStdout(), System.out);
         while (!stop.await(statusEvery.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             if (runner.failure().isPresent()) {
+                if (runner.stoppedBySourceFailover()) {
+                    System.err.println("shardshift: " + Secrets.maskCredentials(runner.failure().get().getMessage()));
+                    return RESUME;
+                }
                 System.err.println("shardshift: migration failed: " + Secrets.maskCredentials(runner.failure().get().getMessage()));
                 return 1;
             }

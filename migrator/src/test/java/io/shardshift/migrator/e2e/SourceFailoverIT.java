@@ -160,6 +160,68 @@ class SourceFailoverIT {
     }
 
     @Test
+    void shouldResumeInTheSameMigrateProcessWhenTheSourceFailsOverWhileItRuns(@TempDir Path dir) throws Exception {
+        try (DemoFixture fixture = DemoFixture.start(false, ROWS);
+             DevPostgres standby = fixture.stack().source().startStandby();
+             TcpProxy vip = TcpProxy.start(fixture.stack().source().port())) {
+            DemoStack stack = fixture.stack();
+            MigrationSpec spec = specBehind(stack, vip, "inprocess");
+            Path specFile = dir.resolve("spec.yaml");
+            Files.writeString(specFile, stack.specYaml("inprocess", 500).replace(stack.source().jdbcUrl(DemoStack.DATABASE),
+                    "jdbc:postgresql://127.0.0.1:" + vip.port() + "/" + DemoStack.DATABASE));
+            Path state = dir.resolve("state");
+            Path log = dir.resolve("migrator.log");
+            Process migrator = startMigrator(specFile, state, log, stack);
+            try {
+                WriteLoad load = load(stack, vip);
+                try {
+                    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                            .until(() -> Files.readString(log).contains("streaming:"));
+                    long before = load.total();
+                    await().atMost(Duration.ofMinutes(1)).until(() -> load.total() > before + 300);
+                    stack.source().kill();
+                    standby.promote();
+                    vip.redirect(standby.port());
+                } finally {
+                    closeAfterTheKill(load);
+                }
+                try (WriteLoad after = load(stack, vip)) {
+                    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
+                            Files.exists(state.resolve("audit.log"))
+                                    && Files.readString(state.resolve("audit.log")).contains("source-failover-converged"));
+                    assertThat(migrator.isAlive()).as("the same migrate process resumed").isTrue();
+                    assertThat(Files.readString(log)).contains("resuming on the new primary");
+                    long afterConverge = after.total();
+                    await().atMost(Duration.ofMinutes(1)).until(() -> after.total() > afterConverge + 300);
+                    after.stop();
+                }
+                TableSchema table;
+                try (Connection c = standby.connect(DemoStack.DATABASE)) {
+                    table = new io.shardshift.cdc.SourceCatalog(c).read(io.shardshift.core.event.TableId.parse("public.orders"));
+                }
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                        assertEqualToNewPrimary(stack, standby, spec, table));
+                assertThat(migrator.isAlive()).isTrue();
+                assertThat(deadLetterRecords(spec)).isZero();
+            } finally {
+                migrator.destroy();
+                if (!migrator.waitFor(30, TimeUnit.SECONDS)) {
+                    migrator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    private static Process startMigrator(Path spec, Path state, Path log, DemoStack stack) throws Exception {
+        List<String> cmd = io.shardshift.testkit.ChildJvm.command(List.of("-Xmx1g"), io.shardshift.migrator.cli.ShardshiftCli.class,
+                List.of("migrate", "--spec=" + spec, "--state-dir=" + state, "--status-every=PT1S", "--http-port=0"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("SHARDSHIFT_DEMO_PASSWORD", stack.source().password());
+        pb.environment().put("CI", "true");
+        return pb.start();
+    }
+
+    @Test
     void shouldRefuseASourceThatIsAnotherCluster(@TempDir Path dir) throws Exception {
         try (DemoFixture fixture = DemoFixture.start(false, 1_000);
              DevPostgres other = DevPostgres.start();
