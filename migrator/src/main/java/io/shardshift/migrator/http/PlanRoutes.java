@@ -16,6 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The plan's before/after chart on the dashboard: {@code GET /v1/plan?dimension=rows} (token required) measures the
@@ -28,10 +35,14 @@ import java.util.Set;
  *  "notes":["kafka: not measured (switched off)", ...]}
  * }</pre>
  *
- * A measurement is kept for a minute per dimension, so the dashboard's polling does not load the source.
+ * A measurement is kept for a minute per dimension, so the dashboard's polling does not load the source. It runs on
+ * a thread of its own: a request waits for it at most {@link #ANSWER_WAIT}, then gets a 503 ("measuring, ask again"),
+ * so a slow source never holds the API's few request threads (the status and the cutover routes share them).
  */
 final class PlanRoutes {
     private static final Duration KEEP = Duration.ofMinutes(1);
+    /** How long a request waits for a measurement before it is told to ask again. */
+    static final Duration ANSWER_WAIT = Duration.ofSeconds(3);
     private static final Set<String> DIMENSIONS = Set.of(LayoutProposal.LOAD, LayoutProposal.ROWS, LayoutProposal.BYTES,
             LayoutProposal.WRITES);
 
@@ -40,7 +51,13 @@ final class PlanRoutes {
 
     private final MigrationSpec spec;
     private final Duration window;
-    private final Map<String, Measured> kept = new LinkedHashMap<>();
+    private final Map<String, Measured> kept = new ConcurrentHashMap<>();
+    private final Map<String, Future<Map<String, Object>>> measuring = new ConcurrentHashMap<>();
+    private final ExecutorService measurer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "shardshift-http-plan");
+        t.setDaemon(true);
+        return t;
+    });
 
     private PlanRoutes(MigrationSpec spec, Duration window) {
         this.spec = spec;
@@ -60,11 +77,39 @@ final class PlanRoutes {
         });
     }
 
-    private synchronized Map<String, Object> answer(String dimension) throws InterruptedException {
+    private Map<String, Object> answer(String dimension) throws InterruptedException {
         Measured m = kept.get(dimension);
         if (m != null && m.at().plus(KEEP).isAfter(Instant.now())) {
             return m.answer();
         }
+        Future<Map<String, Object>> running = measuring.computeIfAbsent(dimension,
+                d -> measurer.submit(() -> measure(d)));
+        try {
+            Map<String, Object> out = running.get(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            measuring.remove(dimension, running);
+            return out;
+        } catch (TimeoutException e) {
+            throw new ApiException(503, "unavailable", "measuring the source for the plan (" + window.toSeconds()
+                    + " s window); ask again in a few seconds");
+        } catch (ExecutionException e) {
+            measuring.remove(dimension, running);
+            Throwable cause = e.getCause();
+            if (cause instanceof ApiException api) {
+                throw api;
+            }
+            throw new ApiException(503, "unavailable", Secrets.maskCredentials("cannot measure the plan: " + cause));
+        }
+    }
+
+    private Map<String, Object> measure(String dimension) throws InterruptedException {
+        try {
+            return measureOnce(dimension);
+        } finally {
+            measuring.remove(dimension); // kept (or failed) now: the request after the answer expires measures again
+        }
+    }
+
+    private Map<String, Object> measureOnce(String dimension) throws InterruptedException {
         PlanResult result;
         try {
             result = new PlanRunner(spec).run(spec, PlanSettings.defaults().withWindow(window).withKafka(false));
