@@ -22,9 +22,7 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -225,24 +223,7 @@ public final class DevKafkaCluster implements AutoCloseable {
     }
 
     private void awaitLeaders(String topic) throws InterruptedException, ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                TopicDescription d = admin.describeTopics(List.of(topic)).topicNameValues().get(topic)
-                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                    return;
-                }
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("partitions of " + topic + " have no leader after " + ADMIN_TIMEOUT);
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
+        KafkaTopics.awaitLeaders(admin, topic, ADMIN_TIMEOUT);
     }
 
     /** Stops one broker (a controlled shutdown); its log directory is kept for {@link #startBroker}. */
