@@ -123,12 +123,12 @@ public final class DevKafka implements AutoCloseable {
 
     /** Creates a topic with one replica per partition and waits until every partition has a leader. */
     public void createTopic(String name, int partitions) {
-        create(new NewTopic(requireTopicName(name), requirePartitions(name, partitions), (short) 1));
+        create(new NewTopic(KafkaTopics.requireName(name), requirePartitions(name, partitions), (short) 1));
     }
 
     /** Creates a topic with {@code cleanup.policy=compact} and one replica per partition. */
     public void createCompactedTopic(String name, int partitions) {
-        create(new NewTopic(requireTopicName(name), requirePartitions(name, partitions), (short) 1)
+        create(new NewTopic(KafkaTopics.requireName(name), requirePartitions(name, partitions), (short) 1)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     }
 
@@ -187,24 +187,9 @@ public final class DevKafka implements AutoCloseable {
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }
-        if (server != null) {
-            try {
-                server.shutdown();
-                server.awaitShutdown();
-            } catch (RuntimeException e) {
-                LOG.warn("Kafka did not shut down cleanly: {}", e.toString());
-            }
-        }
+        KafkaTopics.stopQuietly(server);
     }
 
-
-    private static String requireTopicName(String name) {
-        Objects.requireNonNull(name, "topic name");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("topic name must not be blank");
-        }
-        return name;
-    }
 
     private static int requirePartitions(String topic, int partitions) {
         if (partitions < 1) {

@@ -137,8 +137,8 @@ public final class DevKafkaCluster implements AutoCloseable {
             if (admin != null) {
                 admin.close(Duration.ofSeconds(5));
             }
-            new ArrayList<>(running.values()).forEach(DevKafkaCluster::stopQuietly);
-            stopQuietly(controller);
+            new ArrayList<>(running.values()).forEach(KafkaTopics::stopQuietly);
+            KafkaTopics.stopQuietly(controller);
             TempDirs.deleteQuietly(workDir);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -195,7 +195,7 @@ public final class DevKafkaCluster implements AutoCloseable {
 
     /** Creates a topic with the given replication factor and topic configs; waits until every partition has a leader. */
     public void createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) {
-        requireName(name);
+        KafkaTopics.requireName(name);
         create(new NewTopic(name, partitions, (short) replicationFactor).configs(configs));
     }
 
@@ -204,7 +204,7 @@ public final class DevKafkaCluster implements AutoCloseable {
      * leader), e.g. to start from a skewed layout; waits until every partition has a leader.
      */
     public void createTopic(String name, Map<Integer, List<Integer>> assignment, Map<String, String> configs) {
-        requireName(name);
+        KafkaTopics.requireName(name);
         create(new NewTopic(name, assignment).configs(configs));
     }
 
@@ -273,34 +273,15 @@ public final class DevKafkaCluster implements AutoCloseable {
         admin.close(Duration.ofSeconds(5));
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (KafkaRaftServer server : new ArrayList<>(running.values())) {
-            stops.add(CompletableFuture.runAsync(() -> stopQuietly(server)));
+            stops.add(CompletableFuture.runAsync(() -> KafkaTopics.stopQuietly(server)));
         }
         stops.forEach(CompletableFuture::join);
         running.clear();
-        stopQuietly(controller);
+        KafkaTopics.stopQuietly(controller);
         TempDirs.deleteQuietly(workDir);
         LOG.info("Kafka cluster on {} stopped", bootstrapServers());
     }
 
-    private static void stopQuietly(KafkaRaftServer server) {
-        if (server == null) {
-            return;
-        }
-        try {
-            server.shutdown();
-            server.awaitShutdown();
-        } catch (RuntimeException e) {
-            LOG.warn("Kafka node did not shut down cleanly: {}", e.toString());
-        }
-    }
-
-
-    private static void requireName(String name) {
-        Objects.requireNonNull(name, "topic name");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("topic name must not be blank");
-        }
-    }
 
     @Override
     public String toString() {
