@@ -70,6 +70,8 @@ public final class ChangeCapture implements AutoCloseable {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
     private final MigrationSpec spec;
+    private final int group;
+    private final String label;
     private final Producer<byte[], byte[]> producer;
     private final ChangePublisher publisher;
     private final ExecutorService executor;
@@ -81,8 +83,10 @@ public final class ChangeCapture implements AutoCloseable {
     private volatile boolean closing;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
-    private ChangeCapture(MigrationSpec spec, List<TableSchema> tables, CaptureOptions options) {
+    private ChangeCapture(MigrationSpec spec, int group, List<TableSchema> tables, CaptureOptions options) {
         this.spec = spec;
+        this.group = group;
+        this.label = group == 0 ? spec.name() : spec.name() + "-g" + group;
         this.options = options;
         Map<TableId, List<String>> keys = new LinkedHashMap<>();
         Map<TableId, String> topics = new LinkedHashMap<>();
@@ -90,11 +94,11 @@ public final class ChangeCapture implements AutoCloseable {
             keys.put(t.id(), t.primaryKey());
             topics.put(t.id(), spec.changeTopic(t.id()));
         }
-        this.producer = new KafkaProducer<>(producerConfig(spec));
-        this.publisher = ChangePublisher.pipelined(spec.name(), new DebeziumEventConverter(keys), producer, topics,
+        this.producer = new KafkaProducer<>(producerConfig(spec, label));
+        this.publisher = ChangePublisher.pipelined(label, new DebeziumEventConverter(keys), producer, topics,
                 BATCHES_IN_FLIGHT, this::acknowledgementFailed);
         this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "shardshift-capture-" + spec.name());
+            Thread t = new Thread(r, "shardshift-capture-" + label);
             t.setDaemon(true);
             return t;
         });
@@ -107,6 +111,16 @@ public final class ChangeCapture implements AutoCloseable {
      * @param tables the definitions of the captured tables (from {@link SourcePreflight#check})
      */
     public static ChangeCapture start(MigrationSpec spec, List<TableSchema> tables, CaptureOptions options) {
+        return start(spec, 0, tables, options);
+    }
+
+    /**
+     * As {@link #start(MigrationSpec, List, CaptureOptions)} for one capture group: its engine reads the group's
+     * slot and publication ({@link MigrationSpec#slotName(int)}) and keeps its offsets under its own key.
+     *
+     * @param tables the group's tables only
+     */
+    public static ChangeCapture start(MigrationSpec spec, int group, List<TableSchema> tables, CaptureOptions options) {
         List<TopicCreator.Topic> topics = new ArrayList<>();
         for (TableSchema t : tables) {
             topics.add(new TopicCreator.Topic(spec.changeTopic(t.id()), spec.partitions(), spec.replicationFactor()));
@@ -114,7 +128,7 @@ public final class ChangeCapture implements AutoCloseable {
         topics.add(new TopicCreator.Topic(spec.deadLetterTopic(), 1, spec.replicationFactor()));
         TopicCreator.ensure(spec.kafka().bootstrapServers(), topics);
 
-        ChangeCapture capture = new ChangeCapture(spec, tables, options);
+        ChangeCapture capture = new ChangeCapture(spec, group, tables, options);
         try {
             capture.startEngine(tables.stream().map(TableSchema::id).toList());
         } catch (RuntimeException e) {
@@ -126,8 +140,9 @@ public final class ChangeCapture implements AutoCloseable {
     }
 
     private void startEngine(List<TableId> tables) {
-        Properties props = DebeziumProperties.build(spec, tables, options);
-        LOG.info("starting change capture of migration {} with {}", spec.name(), DebeziumProperties.describe(props));
+        Properties props = DebeziumProperties.build(spec, group, tables, options);
+        LOG.info("starting change capture of migration {} (capture group {}) with {}", spec.name(), group,
+                DebeziumProperties.describe(props));
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(props)
                 .using(new DebeziumEngine.ConnectorCallback() {
@@ -158,7 +173,7 @@ public final class ChangeCapture implements AutoCloseable {
                 LOG.warn("stopping change capture of migration {} after a failed publish failed: {}", spec.name(),
                         e.getMessage(), e);
             }
-        }, "shardshift-capture-stop-" + spec.name());
+        }, "shardshift-capture-stop-" + label);
         stopper.setDaemon(true);
         stopper.start();
     }
@@ -167,15 +182,15 @@ public final class ChangeCapture implements AutoCloseable {
         try (LoggingContext.Scope ignored = LoggingContext.forMigration(spec.name()).with(LoggingContext.PHASE, "capture")) {
             if (closing && error == null && failure.get() == null) {
                 state.set(State.STOPPED);
-                LOG.info("change capture of migration {} stopped", spec.name());
+                LOG.info("change capture of migration {} (capture group {}) stopped", spec.name(), group);
                 return;
             }
             Throwable cause = failure.get() != null ? failure.get() : error != null ? error
                     : new IllegalStateException("change capture stopped unexpectedly: " + message);
             failure.compareAndSet(null, cause);
             state.set(State.FAILED);
-            LOG.error("change capture of migration {} failed after LSN {}: {}", spec.name(),
-                    Lsn.format(publisher.lastProcessedLsn()), message, cause);
+            LOG.error("change capture of migration {} (capture group {}, slot {}) failed after LSN {}: {}", spec.name(),
+                    group, spec.slotName(group), Lsn.format(publisher.lastProcessedLsn()), message, cause);
             options.onFailure().accept(cause);
         } finally {
             started.countDown();
@@ -191,6 +206,16 @@ public final class ChangeCapture implements AutoCloseable {
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
         started.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return state.get() == State.RUNNING;
+    }
+
+    /** The capture group this engine runs (0 for a one-group migration). */
+    public int group() {
+        return group;
+    }
+
+    /** The replication slot this engine reads. */
+    public String slotName() {
+        return spec.slotName(group);
     }
 
     /** The current state. */
@@ -254,10 +279,10 @@ public final class ChangeCapture implements AutoCloseable {
         }
     }
 
-    private static Map<String, Object> producerConfig(MigrationSpec spec) {
+    private static Map<String, Object> producerConfig(MigrationSpec spec, String label) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.kafka().bootstrapServers());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "shardshift-" + spec.name() + "-capture");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "shardshift-" + label + "-capture");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);

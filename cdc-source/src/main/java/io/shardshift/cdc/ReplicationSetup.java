@@ -4,6 +4,7 @@ import io.shardshift.cdc.internal.PgConnections;
 import io.shardshift.core.event.Lsn;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.core.spec.SpecDefaults;
 import io.shardshift.core.sql.SqlIdentifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,21 +43,68 @@ public final class ReplicationSetup {
      *                               {@code pgoutput} logical slot of this database
      */
     public static ReplicationSlot ensure(MigrationSpec spec) throws SQLException {
+        return ensure(spec, 0, spec.tableIds());
+    }
+
+    /**
+     * Makes sure a capture group's publication (with its tables) and slot exist, named by
+     * {@link MigrationSpec#publicationName(int)} and {@link MigrationSpec#slotName(int)}.
+     */
+    public static ReplicationSlot ensure(MigrationSpec spec, int group, List<TableId> tables) throws SQLException {
         try (Connection c = open(spec)) {
-            ensurePublication(c, spec.publicationName(), spec.tableIds());
-            return ensureSlot(c, spec.slotName(), spec.publicationName());
+            ensurePublication(c, spec.publicationName(group), tables);
+            return ensureSlot(c, spec.slotName(group), spec.publicationName(group));
         }
     }
 
-    /** Drops the slot (ending a consumer still attached to it) and the publication, if they exist. */
+    /**
+     * Makes sure every capture group's publication and slot exist, in group order.
+     *
+     * @return each group's slot, group 0 first
+     */
+    public static List<ReplicationSlot> ensureAll(MigrationSpec spec, CaptureGroupSplit split) throws SQLException {
+        List<ReplicationSlot> slots = new ArrayList<>();
+        for (int g = 0; g < split.groups(); g++) {
+            slots.add(ensure(spec, g, split.tables(g)));
+        }
+        return slots;
+    }
+
+    /**
+     * Drops every capture group's slot (ending a consumer still attached to it) and publication, if they exist:
+     * group 0's and every {@code <name>_g<i>}, also of groups a spec with fewer {@code capture.groups} no longer
+     * names.
+     */
     public static void drop(MigrationSpec spec) throws SQLException {
         try (Connection c = open(spec)) {
-            dropSlot(c, spec.slotName());
-            try (Statement st = c.createStatement()) {
-                st.execute("DROP PUBLICATION IF EXISTS " + SqlIdentifiers.quote(spec.publicationName()));
+            List<String> slots = namesOf(c, "SELECT slot_name FROM pg_replication_slots", spec.slotName());
+            List<String> publications = namesOf(c, "SELECT pubname FROM pg_publication", spec.publicationName());
+            for (String slot : slots) {
+                dropSlot(c, slot);
             }
-            LOG.info("dropped slot {} and publication {}", spec.slotName(), spec.publicationName());
+            try (Statement st = c.createStatement()) {
+                for (String publication : publications) {
+                    st.execute("DROP PUBLICATION IF EXISTS " + SqlIdentifiers.quote(publication));
+                }
+            }
+            LOG.info("dropped slots {} and publications {}", slots, publications);
         }
+    }
+
+    /** Group 0's name and every existing {@code <name>_g<digits>} of the query's single column. */
+    private static List<String> namesOf(Connection c, String query, String base) throws SQLException {
+        List<String> names = new ArrayList<>();
+        names.add(base);
+        java.util.regex.Pattern group = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(base + SpecDefaults.CAPTURE_GROUP_SUFFIX) + "[0-9]+");
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+            while (rs.next()) {
+                if (group.matcher(rs.getString(1)).matches()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
     }
 
     private static Connection open(MigrationSpec spec) throws SQLException {

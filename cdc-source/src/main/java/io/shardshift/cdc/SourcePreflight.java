@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -48,6 +49,7 @@ public final class SourcePreflight {
         try (Connection source = connect(spec.source().jdbcUrl(), spec.source().user(), spec.source().password(),
                 "source.jdbcUrl", spec.name())) {
             checkWalLevel(source, spec, problems);
+            checkReplicationCapacity(source, spec, problems);
             warnUnlimitedSlotRetention(source);
             checkDomainsOverEnums(source, spec, problems);
             schemas = checkTables(source, spec, problems);
@@ -95,6 +97,50 @@ public final class SourcePreflight {
                 problems.add(new SpecException.Problem("source.jdbcUrl", "the source " + spec.source().jdbcUrl()
                         + " has wal_level=" + level + "; logical replication needs wal_level=logical (set it in"
                         + " postgresql.conf, or ALTER SYSTEM SET wal_level = logical;, and restart PostgreSQL)"));
+            }
+        }
+    }
+
+    /**
+     * Every capture group needs a replication slot and a WAL sender: refuses, naming {@code capture.groups}, when
+     * {@code max_replication_slots} has too few free for the groups' slots not made yet, or {@code max_wal_senders}
+     * too few not used by others for one per group.
+     */
+    private static void checkReplicationCapacity(Connection source, MigrationSpec spec,
+                                                 List<SpecException.Problem> problems) throws SQLException {
+        int groups = spec.captureGroups();
+        try (PreparedStatement ps = source.prepareStatement("""
+                SELECT current_setting('max_replication_slots')::int,
+                       current_setting('max_wal_senders')::int,
+                       (SELECT count(*) FROM pg_replication_slots)::int,
+                       (SELECT count(*) FROM pg_replication_slots WHERE slot_name = ANY(?))::int,
+                       (SELECT count(*) FROM pg_stat_replication)::int,
+                       (SELECT count(*) FROM pg_replication_slots WHERE slot_name = ANY(?) AND active)::int""")) {
+            java.sql.Array mine = source.createArrayOf("text", spec.slotNames().toArray());
+            ps.setArray(1, mine);
+            ps.setArray(2, mine);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                int maxSlots = rs.getInt(1);
+                int maxSenders = rs.getInt(2);
+                int slots = rs.getInt(3);
+                int missing = groups - rs.getInt(4);
+                int othersSending = rs.getInt(5) - rs.getInt(6);
+                String what = groups == 1 ? "capture needs 1" : "capture.groups = " + groups + " needs " + groups;
+                if (maxSlots - slots < missing) {
+                    problems.add(new SpecException.Problem("capture.groups", "the source " + spec.source().jdbcUrl()
+                            + " has max_replication_slots = " + maxSlots + " with " + slots + " in use; " + what
+                            + " (" + missing + " not made yet): set max_replication_slots to at least " + (slots + missing)
+                            + " (ALTER SYSTEM SET max_replication_slots = " + (slots + missing) + "; and restart"
+                            + " PostgreSQL), drop unused slots, or lower capture.groups"));
+                }
+                if (maxSenders - othersSending < groups) {
+                    problems.add(new SpecException.Problem("capture.groups", "the source " + spec.source().jdbcUrl()
+                            + " has max_wal_senders = " + maxSenders + " with " + othersSending + " used by other"
+                            + " replication connections; " + what + " WAL sender(s): set max_wal_senders to at least "
+                            + (othersSending + groups) + " (ALTER SYSTEM SET max_wal_senders = " + (othersSending + groups)
+                            + "; and restart PostgreSQL), or lower capture.groups"));
+                }
             }
         }
     }

@@ -31,10 +31,12 @@ public final class MigrationFinish {
     /** Why the migration cannot be finished now, or empty when it can. */
     public static Optional<String> refusal(MigrationSpec spec) throws SQLException, InterruptedException {
         try (Connection c = DriverManager.getConnection(spec.source().jdbcUrl(), spec.source().user(), spec.source().password())) {
-            Optional<Integer> attached = attachedPid(c, spec.slotName());
-            if (attached.isPresent()) {
-                return Optional.of("a migrator is still attached to slot " + spec.slotName() + " (backend pid "
-                        + attached.get() + "); stop it first");
+            for (String slot : spec.slotNames()) {
+                Optional<Integer> attached = attachedPid(c, slot);
+                if (attached.isPresent()) {
+                    return Optional.of("a migrator is still attached to slot " + slot + " (backend pid "
+                            + attached.get() + "); stop it first");
+                }
             }
             ReverseReplicator.prepareSource(c);
             Optional<ReverseReplicator.Observation> o = ReverseReplicator.observation(c, spec.name());
@@ -60,7 +62,7 @@ public final class MigrationFinish {
         }
     }
 
-    /** Drops the slot and the publication. */
+    /** Drops every capture group's slot and publication. */
     public static void finish(MigrationSpec spec) throws SQLException {
         ReplicationSetup.drop(spec);
     }

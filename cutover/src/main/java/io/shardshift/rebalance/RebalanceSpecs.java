@@ -67,7 +67,7 @@ public final class RebalanceSpecs {
         long generation = (base.layout().generation() == null ? 1 : base.layout().generation()) + n;
         LayoutSpec layout = new LayoutSpec(generation, base.layout().shardKey(), 1, List.of(target.name()), null, null);
         MigrationSpec spec = new MigrationSpec(name, source(base), base.tables(), kafka(base, "rehome_" + n),
-                List.of(target), layout, base.apply(), null, List.of(tenant), base.cutover());
+                List.of(target), layout, base.apply(), null, List.of(tenant), base.cutover(), null);
         return validated(spec, field -> field.startsWith("tenants") ? "tenant" : "target_instance");
     }
 
@@ -106,7 +106,7 @@ public final class RebalanceSpecs {
                 sameRouting ? entry.hotTenants() : null, entry.commitWithinMs());
         String name = derivedName(base.name(), "search", n);
         MigrationSpec spec = new MigrationSpec(name, source(base), List.of(new TableSpec(entry.table(), routing)),
-                kafka(base, "search_" + n), List.of(), null, base.apply(), List.of(next), null, base.cutover());
+                kafka(base, "search_" + n), List.of(), null, base.apply(), List.of(next), null, base.cutover(), null);
         return validated(spec, field -> field.contains("shardKey") ? "routing" : "collection");
     }
 

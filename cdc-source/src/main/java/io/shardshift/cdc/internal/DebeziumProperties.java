@@ -25,7 +25,16 @@ public final class DebeziumProperties {
 
     /** The engine's name, which also names its offsets inside the offsets topic: stable per migration. */
     public static String engineName(MigrationSpec spec) {
-        return "shardshift-" + spec.name();
+        return engineName(spec, 0);
+    }
+
+    /**
+     * The engine name of a capture group, which keys its offsets in the offsets topic: group 0's is
+     * {@link #engineName(MigrationSpec)} (so a one-group migration resumes from the offsets of before),
+     * group {@code i > 0}'s adds {@code -g<i>}.
+     */
+    public static String engineName(MigrationSpec spec, int group) {
+        return group == 0 ? "shardshift-" + spec.name() : "shardshift-" + spec.name() + "-g" + group;
     }
 
     /** The offsets topic of a migration. */
@@ -33,11 +42,20 @@ public final class DebeziumProperties {
         return spec.topicPrefix() + ".offsets";
     }
 
-    /** Builds the properties. */
+    /** Builds the properties of capture group 0. */
     public static Properties build(MigrationSpec spec, List<TableId> tables, CaptureOptions options) {
+        return build(spec, 0, tables, options);
+    }
+
+    /** Builds the properties of a capture group's engine: its slot, publication, tables and offsets key. */
+    public static Properties build(MigrationSpec spec, int group, List<TableId> tables, CaptureOptions options) {
         PgConnections.Endpoint source = PgConnections.Endpoint.parse(spec.source().jdbcUrl(), "source.jdbcUrl");
         Properties p = new Properties();
-        p.setProperty("name", engineName(spec));
+        p.setProperty("name", engineName(spec, group));
+        if (group > 0) {
+            // the engines of one process would otherwise register their metrics under the same JMX name
+            p.setProperty("custom.metric.tags", "capture_group=" + group);
+        }
         p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         p.setProperty("topic.prefix", spec.topicPrefix());
 
@@ -53,9 +71,9 @@ public final class DebeziumProperties {
         }
 
         p.setProperty("plugin.name", "pgoutput");
-        p.setProperty("slot.name", spec.slotName());
+        p.setProperty("slot.name", spec.slotName(group));
         p.setProperty("slot.drop.on.stop", "false");
-        p.setProperty("publication.name", spec.publicationName());
+        p.setProperty("publication.name", spec.publicationName(group));
         p.setProperty("publication.autocreate.mode", "disabled");
         p.setProperty("snapshot.mode", "no_data");
         p.setProperty("table.include.list", tables.stream().map(DebeziumProperties::tableRegex)

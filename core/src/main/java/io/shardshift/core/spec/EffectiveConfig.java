@@ -89,6 +89,7 @@ public final class EffectiveConfig {
         put(out, "apply.chunkRows", apply.chunkRowsOrDefault());
         put(out, "apply.maxRate", apply.maxRate() == null ? "unlimited" : apply.maxRate());
         put(out, "apply.targetLag", apply.targetLagOrDefault());
+        put(out, "capture.groups", spec.captureGroups());
         for (int i = 0; i < spec.searchTargets().size(); i++) {
             search(spec, i, out);
         }

@@ -37,6 +37,7 @@ import java.util.List;
  *                the backfill, the stream and the verifier see those rows only, and the cutover moves
  *                those tenants alone; every other row stays live on the source
  * @param cutover how the migration cuts over, optional
+ * @param capture how the migration captures changes (its capture groups), optional
  */
 public record MigrationSpec(@JsonProperty(required = true) String name,
                             @JsonProperty(required = true) SourceSpec source,
@@ -47,7 +48,8 @@ public record MigrationSpec(@JsonProperty(required = true) String name,
                             ApplySpec apply,
                             List<SearchTargetSpec> search,
                             List<String> tenants,
-                            CutoverSpec cutover) {
+                            CutoverSpec cutover,
+                            CaptureSpec capture) {
 
     /** Normalises absent {@code targets} and {@code tenants} sections to empty lists. */
     public MigrationSpec {
@@ -181,14 +183,42 @@ public record MigrationSpec(@JsonProperty(required = true) String name,
         return topicPrefix() + ".dlq";
     }
 
-    /** The replication slot name. */
+    /** The replication slot name (of capture group 0, the only one unless {@code capture.groups} is set). */
     public String slotName() {
         return source.slotName() != null ? source.slotName() : SpecDefaults.SLOT_PREFIX + name;
     }
 
-    /** The publication name. */
+    /** The publication name (of capture group 0, the only one unless {@code capture.groups} is set). */
     public String publicationName() {
         return source.publication() != null ? source.publication() : SpecDefaults.SLOT_PREFIX + name;
+    }
+
+    /** The capture settings, with defaults for what the spec leaves out. */
+    public CaptureSpec captureOrDefaults() {
+        return capture == null ? CaptureSpec.defaults() : capture;
+    }
+
+    /** The number of capture groups ({@code capture.groups}, default 1). */
+    public int captureGroups() {
+        return captureOrDefaults().groupsOrDefault();
+    }
+
+    /**
+     * The replication slot of a capture group: group 0's is {@link #slotName()}, group {@code i > 0}'s adds
+     * {@code _g<i>}, e.g. {@code shardshift_orders_g1}.
+     */
+    public String slotName(int group) {
+        return group == 0 ? slotName() : slotName() + SpecDefaults.CAPTURE_GROUP_SUFFIX + group;
+    }
+
+    /** The publication of a capture group, named as {@link #slotName(int)}. */
+    public String publicationName(int group) {
+        return group == 0 ? publicationName() : publicationName() + SpecDefaults.CAPTURE_GROUP_SUFFIX + group;
+    }
+
+    /** The slots of every capture group, group 0 first. */
+    public List<String> slotNames() {
+        return java.util.stream.IntStream.range(0, captureGroups()).mapToObj(this::slotName).toList();
     }
 
     /** Partitions of each change topic. */

@@ -51,6 +51,13 @@ public final class SpecDefaults {
     /** {@code apply.targetLag}. */
     public static final Duration APPLY_TARGET_LAG = Duration.ofSeconds(2);
 
+    /** {@code capture.groups}. */
+    public static final int CAPTURE_GROUPS = 1;
+    /** The most {@code capture.groups}: each takes a replication slot and a WAL sender on the source. */
+    public static final int CAPTURE_MAX_GROUPS = 32;
+    /** Fixed, not a spec key: what names capture group {@code i > 0}'s slot and publication after group 0's. */
+    public static final String CAPTURE_GROUP_SUFFIX = "_g";
+
     /** {@code tables[].targetPartitioning}. */
     public static final String TARGET_PARTITIONING = "plain";
     /** {@code search[].shards}. */

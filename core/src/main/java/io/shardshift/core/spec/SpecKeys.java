@@ -86,6 +86,15 @@ public final class SpecKeys {
             withDefault("apply.targetLag", "duration", SpecDefaults.APPLY_TARGET_LAG, "The change stream lag"
                     + " (source commit to applied) the backfill's rate guard keeps under: above it the backfill"
                     + " slows down, so streamed changes stay current during a backfill."),
+            optional("capture", "section", "Capture tuning."),
+            withDefault("capture.groups", "int 1-" + SpecDefaults.CAPTURE_MAX_GROUPS, SpecDefaults.CAPTURE_GROUPS,
+                    "Capture groups: the tables are split over this many groups (by on-disk size, recorded once so"
+                            + " a restart keeps the split), each with its own publication, replication slot and"
+                            + " Debezium engine, so changes are decoded in parallel. Group 0 uses"
+                            + " `source.slotName` and `source.publication`; groups 1, 2, ... add `"
+                            + SpecDefaults.CAPTURE_GROUP_SUFFIX + "1`, `" + SpecDefaults.CAPTURE_GROUP_SUFFIX
+                            + "2`, ... At most the number of tables; the source needs"
+                            + " a free replication slot and WAL sender per group."),
             optional("search", "list", "Search targets: SolrCloud collections fed by the same change stream."),
             required("search[].name", "string", "The search target's name, `[A-Za-z0-9_-]+`, unique among all"
                     + " targets."),

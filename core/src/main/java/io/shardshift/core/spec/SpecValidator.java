@@ -74,8 +74,35 @@ public final class SpecValidator {
         }
         validateApply(spec.applyOrDefaults(), problems);
         validateTenants(spec.tenants(), problems);
+        validateCapture(spec, problems);
         validateCutover(spec.cutoverOrDefaults(), problems);
         return problems;
+    }
+
+    private static void validateCapture(MigrationSpec spec, Problems problems) {
+        Integer groups = spec.captureOrDefaults().groups();
+        if (groups == null) {
+            return;
+        }
+        if (groups < 1 || groups > SpecDefaults.CAPTURE_MAX_GROUPS) {
+            problems.add("capture.groups", "must be between 1 and " + SpecDefaults.CAPTURE_MAX_GROUPS + ", was " + groups);
+            return;
+        }
+        int tables = spec.tables() == null ? 0 : spec.tables().size();
+        if (tables > 0 && groups > tables) {
+            problems.add("capture.groups", "is " + groups + " but the spec has only " + tables + " table(s): each"
+                    + " group captures whole tables, so give at most " + tables);
+        }
+        String suffix = SpecDefaults.CAPTURE_GROUP_SUFFIX + (groups - 1);
+        if (groups > 1 && spec.source().slotName() != null && spec.source().slotName().length() + suffix.length() > 63) {
+            problems.add("source.slotName", "'" + spec.source().slotName() + "' is too long for " + groups
+                    + " capture groups: with the suffix " + suffix + " it must stay within 63 characters");
+        }
+        if (groups > 1 && spec.source().publication() != null
+                && spec.source().publication().length() + suffix.length() > 63) {
+            problems.add("source.publication", "'" + spec.source().publication() + "' is too long for " + groups
+                    + " capture groups: with the suffix " + suffix + " it must stay within 63 characters");
+        }
     }
 
     private static void validateTenants(List<String> tenants, Problems problems) {

@@ -40,6 +40,26 @@ class SpecValidatorTest {
     }
 
     @Test
+    void shouldNameCaptureGroupsWhenOutOfRangeOrMoreThanTheTables() {
+        assertThatThrownBy(() -> SpecLoader.parse(SpecLoaderTest.VALID + "capture: {groups: 3}\n", SpecLoaderTest.ENV))
+                .isInstanceOf(SpecException.class)
+                .hasMessage("capture.groups: is 3 but the spec has only 2 table(s): each group captures whole tables,"
+                        + " so give at most 2");
+        assertThatThrownBy(() -> SpecLoader.parse(SpecLoaderTest.VALID + "capture: {groups: 0}\n", SpecLoaderTest.ENV))
+                .hasMessage("capture.groups: must be between 1 and 32, was 0");
+        String longSlot = "s".repeat(62);
+        assertThatThrownBy(() -> SpecLoader.parse(SpecLoaderTest.VALID.replace("  user: shardshift", "  user: shardshift\n  slotName: "
+                + longSlot) + "capture: {groups: 2}\n", SpecLoaderTest.ENV))
+                .hasMessageContaining("source.slotName: '" + longSlot + "' is too long for 2 capture groups");
+
+        MigrationSpec two = SpecLoader.parse(SpecLoaderTest.VALID + "capture: {groups: 2}\n", SpecLoaderTest.ENV);
+        assertThat(two.captureGroups()).isEqualTo(2);
+        assertThat(two.slotNames()).containsExactly("shardshift_demo", "shardshift_demo_g1");
+        assertThat(two.publicationName(1)).isEqualTo("shardshift_demo_g1");
+        assertThat(SpecLoader.parse(SpecLoaderTest.VALID, SpecLoaderTest.ENV).slotNames()).containsExactly("shardshift_demo");
+    }
+
+    @Test
     void shouldKeepTheOneLineMessageForASingleProblem() {
         String yaml = SpecLoaderTest.VALID.replace("  partitions: 4", "  partitions: 0");
 

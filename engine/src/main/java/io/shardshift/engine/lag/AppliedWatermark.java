@@ -104,7 +104,10 @@ public final class AppliedWatermark implements AutoCloseable {
         });
     }
 
-    /** Capture's position: the highest source LSN handled and published. */
+    /**
+     * Capture's position: the source LSN handled and published by every capture group (the lowest of the
+     * groups' positions).
+     */
     public long capturedLsn() {
         return capturedLsn.getAsLong();
     }
@@ -127,8 +130,8 @@ public final class AppliedWatermark implements AutoCloseable {
         long marked = System.nanoTime();
         while (capturedLsn() < marker) {
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("capture has handled up to " + Lsn.format(capturedLsn()) + ", not yet "
-                        + Lsn.format(marker) + " after " + timeout);
+                throw new TimeoutException("capture has handled up to " + Lsn.format(capturedLsn()) + " (the lowest of"
+                        + " its capture groups " + spec.slotNames() + "), not yet " + Lsn.format(marker) + " after " + timeout);
             }
             LockSupport.parkNanos(capturePollNanos);
             if (Thread.interrupted()) {
@@ -199,19 +202,28 @@ public final class AppliedWatermark implements AutoCloseable {
         return behind;
     }
 
+    /**
+     * The lowest {@code confirmed_flush_lsn} over every capture group's slot: capture has handled an LSN only when
+     * every group has. A missing slot (or one that confirmed nothing) counts as 0, so a wait never passes on it.
+     */
     private static long slotConfirmedLsn(MigrationSpec spec, SourceSession session) {
+        List<String> slots = spec.slotNames();
         try {
             return session.call(c -> {
                 try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
-                    ps.setString(1, spec.slotName());
+                        "SELECT slot_name, confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ANY(?)")) {
+                    ps.setArray(1, c.createArrayOf("text", slots.toArray()));
+                    Map<String, Long> confirmed = new HashMap<>();
                     try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next() && rs.getString(1) != null ? Lsn.parse(rs.getString(1)) : 0L;
+                        while (rs.next()) {
+                            confirmed.put(rs.getString(1), rs.getString(2) == null ? 0L : Lsn.parse(rs.getString(2)));
+                        }
                     }
+                    return slots.stream().mapToLong(s -> confirmed.getOrDefault(s, 0L)).min().orElse(0L);
                 }
             });
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read slot " + spec.slotName() + " on the source: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read slots " + slots + " on the source: " + e.getMessage(), e);
         }
     }
 

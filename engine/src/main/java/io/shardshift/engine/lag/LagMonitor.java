@@ -1,6 +1,6 @@
 package io.shardshift.engine.lag;
 
-import io.shardshift.cdc.ChangeCapture;
+import io.shardshift.cdc.CaptureGroups;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.engine.topology.ApplyMetrics;
 import io.shardshift.engine.topology.ApplyGroup;
@@ -19,13 +19,13 @@ import java.util.Properties;
  * groups' Kafka lag, and what each target applied.
  */
 public final class LagMonitor implements AutoCloseable {
-    private final ChangeCapture capture;
+    private final CaptureGroups capture;
     private final ApplyMetrics metrics;
     private final Admin admin;
     private final List<ApplyGroup> groups;
     private final AppliedWatermark watermark;
 
-    public LagMonitor(MigrationSpec spec, ChangeCapture capture, ApplyMetrics metrics) {
+    public LagMonitor(MigrationSpec spec, CaptureGroups capture, ApplyMetrics metrics) {
         this.capture = capture;
         this.metrics = metrics;
         Properties p = new Properties();
@@ -50,8 +50,8 @@ public final class LagMonitor implements AutoCloseable {
         return new LagSnapshot(wal, capture.lastProcessedLsn(), kafka, metrics.snapshot(), System.currentTimeMillis());
     }
 
-    /** The capture this monitor reads. */
-    public ChangeCapture capture() {
+    /** The capture this monitor reads: every capture group; its captured LSN is the lowest of the groups'. */
+    public CaptureGroups capture() {
         return capture;
     }
 

@@ -8,6 +8,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,6 +42,9 @@ public final class SlotRetention {
     private static final String SQL = "SELECT pg_current_wal_lsn()::text, pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint,"
             + " to_jsonb(s) ->> 'wal_status' FROM pg_replication_slots s WHERE slot_name = ?";
 
+    /** From the least to the most severe; an unknown status ranks lowest. */
+    private static final List<String> SEVERITY = List.of(UNKNOWN, RESERVED, EXTENDED, UNRESERVED, MISSING, LOST);
+
     private SlotRetention() {
     }
 
@@ -52,21 +59,51 @@ public final class SlotRetention {
     public record Reading(long walLsn, long retainedBytes, String walStatus) {
     }
 
-    /** Reads the slot named by the spec. */
+    /**
+     * Reads every capture group's slot and returns the worst: the highest {@code wal_status} in the order
+     * {@link #LOST}, {@link #MISSING}, {@link #UNRESERVED}, {@link #EXTENDED}, {@link #RESERVED}, with the most
+     * retained WAL of any slot. A one-group migration has just the one slot.
+     */
     public static Reading read(MigrationSpec spec) throws SQLException {
+        return worst(readAll(spec).values());
+    }
+
+    /** Each capture group's slot, by slot name, group 0 first. */
+    public static Map<String, Reading> readAll(MigrationSpec spec) throws SQLException {
+        Map<String, Reading> out = new LinkedHashMap<>();
         try (Connection c = DriverManager.getConnection(spec.source().jdbcUrl(), spec.source().user(), spec.source().password());
              PreparedStatement ps = c.prepareStatement(SQL)) {
-            ps.setString(1, spec.slotName());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return new Reading(0, -1, MISSING);
+            for (String slot : spec.slotNames()) {
+                ps.setString(1, slot);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        out.put(slot, new Reading(0, -1, MISSING));
+                        continue;
+                    }
+                    long retained = rs.getLong(2);
+                    boolean noRestartLsn = rs.wasNull();
+                    String status = rs.getString(3);
+                    out.put(slot, new Reading(Lsn.parse(rs.getString(1)), noRestartLsn ? -1 : retained,
+                            status == null ? UNKNOWN : status));
                 }
-                long retained = rs.getLong(2);
-                boolean noRestartLsn = rs.wasNull();
-                String status = rs.getString(3);
-                return new Reading(Lsn.parse(rs.getString(1)), noRestartLsn ? -1 : retained, status == null ? UNKNOWN : status);
             }
         }
+        return out;
+    }
+
+    /** The worst of several slots' readings (see {@link #read}). */
+    public static Reading worst(Collection<Reading> readings) {
+        Reading worst = null;
+        long retained = -1;
+        long wal = 0;
+        for (Reading r : readings) {
+            if (worst == null || SEVERITY.indexOf(r.walStatus()) > SEVERITY.indexOf(worst.walStatus())) {
+                worst = r;
+            }
+            retained = Math.max(retained, r.retainedBytes());
+            wal = Math.max(wal, r.walLsn());
+        }
+        return worst == null ? new Reading(0, -1, MISSING) : new Reading(wal, retained, worst.walStatus());
     }
 
     /**
@@ -82,12 +119,15 @@ public final class SlotRetention {
         }
         StringBuilder rebackfill = new StringBuilder();
         spec.tableIds().forEach(t -> rebackfill.append(" --rebackfill ").append(t));
-        return Optional.of("the replication slot " + spec.slotName() + " of migration " + spec.name()
+        boolean one = spec.captureGroups() == 1;
+        return Optional.of((one ? "the replication slot " + spec.slotName() : "a replication slot of the capture groups "
+                + spec.slotNames()) + " of migration " + spec.name()
                 + " has lost WAL it had not streamed yet (wal_status=lost: it retained more than the source's"
                 + " max_slot_wal_keep_size, e.g. while the migrator was stopped), so changes are missing and the"
                 + " migration cannot resume from it. Start again with a fresh backfill:\n"
-                + "  ./shardshift finish --spec " + specFile + " --force   # drops the slot " + spec.slotName()
-                + " and the publication " + spec.publicationName() + "\n"
+                + "  ./shardshift finish --spec " + specFile + " --force   # drops "
+                + (one ? "the slot " + spec.slotName() + " and the publication " + spec.publicationName()
+                        : "the slots " + spec.slotNames() + " and their publications") + "\n"
                 + "  ./shardshift migrate --spec " + specFile + rebackfill
                 + "   # a new slot, every table copied again\n"
                 + "  ./shardshift verify --spec " + specFile + " --repair   # once streaming: removes target rows"

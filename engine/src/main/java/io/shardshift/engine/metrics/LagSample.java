@@ -18,15 +18,46 @@ import java.util.List;
  * @param targets               per target: applied position and lag
  * @param partitions            per partition of the change topics: the apply group's consumer lag
  * @param backfill              per table: backfill progress
+ * @param captureGroups         per capture group: its slot, tables, position and slot retention; the
+ *                              {@code capturedLsn} and slot figures above are the lowest position and the worst slot
  */
 public record LagSample(long takenAtMillis, long sourceWalLsn, long capturedLsn, long capturePublished,
                         long slotRetainedBytes, String slotWalStatus, long deadLetterTopicEvents, long deadLettersThisRun,
-                        List<TargetLag> targets, List<PartitionLag> partitions, List<TableBackfill> backfill) {
+                        List<TargetLag> targets, List<PartitionLag> partitions, List<TableBackfill> backfill,
+                        List<CaptureGroupLag> captureGroups) {
 
     public LagSample {
         targets = List.copyOf(targets);
         partitions = List.copyOf(partitions);
         backfill = List.copyOf(backfill);
+        captureGroups = List.copyOf(captureGroups);
+    }
+
+    /** A sample without per-group capture figures. */
+    public LagSample(long takenAtMillis, long sourceWalLsn, long capturedLsn, long capturePublished,
+                     long slotRetainedBytes, String slotWalStatus, long deadLetterTopicEvents, long deadLettersThisRun,
+                     List<TargetLag> targets, List<PartitionLag> partitions, List<TableBackfill> backfill) {
+        this(takenAtMillis, sourceWalLsn, capturedLsn, capturePublished, slotRetainedBytes, slotWalStatus,
+                deadLetterTopicEvents, deadLettersThisRun, targets, partitions, backfill, List.of());
+    }
+
+    /**
+     * One capture group at the moment of the sample.
+     *
+     * @param group             the group's number, 0 first
+     * @param slot              its replication slot
+     * @param tables            the tables it captures
+     * @param state             its engine's state in this process (STARTING, RUNNING, FAILED, STOPPED)
+     * @param capturedLsn       the highest source position its engine handled
+     * @param published         change events it published in this run
+     * @param slotRetainedBytes WAL its slot holds back, -1 if the slot is missing
+     * @param slotWalStatus     its slot's {@code wal_status}
+     */
+    public record CaptureGroupLag(int group, String slot, List<String> tables, String state, long capturedLsn,
+                                  long published, long slotRetainedBytes, String slotWalStatus) {
+        public CaptureGroupLag {
+            tables = List.copyOf(tables);
+        }
     }
 
     /** A sample with nothing in it yet, before the first reading. */

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The figures of one {@link LagSample} as JSON-ready maps, shared by every status answer (the migration's
  * and each rebalance's): {@code takenAtMillis}, {@code source}, {@code backfill}, {@code targets},
- * {@code consumerLagTotal}, {@code lagSeconds} (the worst target's) and {@code deadLetters}. LSNs as
+ * {@code captureGroups} (each group's slot, tables, position and slot), {@code consumerLagTotal}, {@code lagSeconds} (the worst target's) and {@code deadLetters}. LSNs as
  * PostgreSQL prints them, sizes in bytes, times in ms.
  */
 public final class LagSampleJson {
@@ -27,11 +27,26 @@ public final class LagSampleJson {
         source.put("slotRetainedWalBytes", s.slotRetainedBytes());
         source.put("slotWalStatus", s.slotWalStatus());
         out.put("source", source);
+        out.put("captureGroups", s.captureGroups().stream().map(g -> captureGroup(g, s.sourceWalLsn())).toList());
         out.put("backfill", s.backfill().stream().map(LagSampleJson::table).toList());
         out.put("targets", s.targets().stream().map(LagSampleJson::target).toList());
         out.put("consumerLagTotal", s.consumerLagTotal());
         out.put("lagSeconds", s.targets().stream().mapToDouble(LagSample.TargetLag::lagSeconds).max().orElse(0));
         out.put("deadLetters", Map.of("topicEvents", s.deadLetterTopicEvents(), "thisRun", s.deadLettersThisRun()));
+        return out;
+    }
+
+    private static Map<String, Object> captureGroup(LagSample.CaptureGroupLag g, long walLsn) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("group", g.group());
+        out.put("slot", g.slot());
+        out.put("tables", g.tables());
+        out.put("state", g.state());
+        out.put("capturedLsn", Lsn.format(g.capturedLsn()));
+        out.put("captureLagBytes", Math.max(0, walLsn - g.capturedLsn()));
+        out.put("published", g.published());
+        out.put("slotRetainedWalBytes", g.slotRetainedBytes());
+        out.put("slotWalStatus", g.slotWalStatus());
         return out;
     }
 

@@ -129,6 +129,31 @@ public final class MigrationMetrics {
                 bindTable(b.table());
             }
         }
+        for (LagSample.CaptureGroupLag g : sample.captureGroups()) {
+            if (bound.add("captureGroup/" + g.group())) {
+                bindCaptureGroup(g.group(), g.slot());
+            }
+        }
+    }
+
+    private void bindCaptureGroup(int group, String slot) {
+        Tags tags = Tags.of("group", Integer.toString(group), "slot", slot);
+        ToDoubleFunction<ToDoubleFunction<LagSample.CaptureGroupLag>> read = f -> latest.get().captureGroups().stream()
+                .filter(g -> g.group() == group).mapToDouble(f).findFirst().orElse(0);
+        Gauge.builder("shardshift.capture.group.lsn", read, r -> r.applyAsDouble(LagSample.CaptureGroupLag::capturedLsn))
+                .tags(tags).description("The highest source LSN the capture group's engine has handled")
+                .strongReference(true).register(registry);
+        Gauge.builder("shardshift.capture.group.lag.bytes", read, r -> r.applyAsDouble(g -> Math.max(0,
+                        latest.get().sourceWalLsn() - g.capturedLsn())))
+                .tags(tags).description("Source WAL bytes the capture group's engine has not handled yet")
+                .strongReference(true).register(registry);
+        Gauge.builder("shardshift.capture.group.slot.retained.wal.bytes", read,
+                        r -> r.applyAsDouble(LagSample.CaptureGroupLag::slotRetainedBytes))
+                .tags(tags).description("WAL bytes the capture group's slot holds back on the source")
+                .strongReference(true).register(registry);
+        FunctionCounter.builder("shardshift.capture.group.published.events", read,
+                        r -> r.applyAsDouble(LagSample.CaptureGroupLag::published))
+                .tags(tags).description("Change events the capture group published in this run").register(registry);
     }
 
     private void bindTarget(String name) {

@@ -5,6 +5,7 @@ import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SearchTargetSpec;
 import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.engine.lag.LagSnapshot;
+import io.shardshift.cdc.ChangeCapture;
 import io.shardshift.engine.lag.SlotRetention;
 import io.shardshift.engine.lag.TopicRecords;
 import io.shardshift.engine.run.MigrationRunner;
@@ -44,7 +45,8 @@ public final class RunnerSamples implements LagSampler.Source, AutoCloseable {
     @Override
     public LagSample sample() throws Exception {
         LagSnapshot lag = runner.lag().snapshot();
-        SlotRetention.Reading slot = SlotRetention.read(spec);
+        Map<String, SlotRetention.Reading> slots = SlotRetention.readAll(spec);
+        SlotRetention.Reading slot = SlotRetention.worst(slots.values());
         long dlq = TopicRecords.count(admin, spec.deadLetterTopic());
         long now = lag.takenAtMillis();
 
@@ -55,7 +57,7 @@ public final class RunnerSamples implements LagSampler.Source, AutoCloseable {
         List<LagSample.TargetLag> targets = new ArrayList<>();
         for (String name : names) {
             TargetStats s = runner.metrics().target(name);
-            long applied = Math.max(s.highestFence(), runner.slot().consistentPointLsn());
+            long applied = Math.max(s.highestFence(), runner.consistentPointLsn());
             if (lag.kafkaLagTotal() == 0) {
                 applied = Math.max(applied, lag.capturedLsn());
             }
@@ -75,8 +77,15 @@ public final class RunnerSamples implements LagSampler.Source, AutoCloseable {
             backfill.add(new LagSample.TableBackfill(p.table().toString(), p.rowsRead(), p.estimatedRows(),
                     p.chunksDone(), p.totalChunks(), p.finished()));
         }
+        List<LagSample.CaptureGroupLag> groups = new ArrayList<>();
+        for (ChangeCapture c : runner.lag().capture().groups()) {
+            SlotRetention.Reading r = slots.getOrDefault(c.slotName(), new SlotRetention.Reading(0, -1, SlotRetention.MISSING));
+            groups.add(new LagSample.CaptureGroupLag(c.group(), c.slotName(),
+                    runner.captureSplit().tables(c.group()).stream().map(Object::toString).toList(), c.state().name(),
+                    c.lastProcessedLsn(), c.publishedCount(), r.retainedBytes(), r.walStatus()));
+        }
         return new LagSample(now, lag.sourceWalLsn(), lag.capturedLsn(), runner.lag().capture().publishedCount(),
-                slot.retainedBytes(), slot.walStatus(), dlq, runner.deadLetters(), targets, partitions, backfill);
+                slot.retainedBytes(), slot.walStatus(), dlq, runner.deadLetters(), targets, partitions, backfill, groups);
     }
 
     @Override

@@ -1,7 +1,8 @@
 package io.shardshift.engine.run;
 
+import io.shardshift.cdc.CaptureGroupSplit;
+import io.shardshift.cdc.CaptureGroups;
 import io.shardshift.cdc.CaptureOptions;
-import io.shardshift.cdc.ChangeCapture;
 import io.shardshift.cdc.ReplicationSetup;
 import io.shardshift.cdc.ReplicationSlot;
 import io.shardshift.cdc.SourceIdentity;
@@ -63,13 +64,14 @@ public final class MigrationRunner implements AutoCloseable {
 
     private final MigrationSpec spec;
     private final List<TableSchema> tables;
-    private final ReplicationSlot slot;
+    private final List<ReplicationSlot> slots;
+    private final CaptureGroupSplit split;
     private final SearchTargets search;
     private final ApplyMetrics metrics = new ApplyMetrics();
     private final TablePauses pauses;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final AtomicReference<SourceFailover> failover = new AtomicReference<>();
-    private ChangeCapture capture;
+    private CaptureGroups capture;
     private KafkaDeadLetterPublisher deadLetters;
     private final TargetOutages outages;
     private List<ApplyStreams> apply = List.of();
@@ -80,10 +82,12 @@ public final class MigrationRunner implements AutoCloseable {
     private SourceIdentityWatch sourceWatch;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, ReplicationSlot slot, SearchTargets search) {
+    private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, CaptureGroupSplit split,
+                            List<ReplicationSlot> slots, SearchTargets search) {
         this.spec = spec;
         this.tables = tables;
-        this.slot = slot;
+        this.split = split;
+        this.slots = List.copyOf(slots);
         this.search = search;
         this.pauses = new TablePauses(tables);
         this.outages = TargetOutages.giveUpAfter(spec.applyOrDefaults().outageGiveUpOrDefault());
@@ -127,14 +131,17 @@ public final class MigrationRunner implements AutoCloseable {
         SourceIdentity startedOn = readIdentity(spec);
         Optional<SourceFailover> failover = SourceFailoverCheck.run(spec, tables,
                 new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"));
-        ReplicationSlot slot;
+        CaptureGroupSplit split = CaptureGroupPlan.load(spec,
+                new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"));
+        List<ReplicationSlot> slots;
         try {
-            slot = ReplicationSetup.ensure(spec);
+            slots = ReplicationSetup.ensureAll(spec, split);
         } catch (SQLException e) {
             throw new SpecException("source.jdbcUrl", "cannot create publication and slot: " + e.getMessage(), e);
         }
-        LOG.info("slot {} {} at {}", slot.slotName(), slot.created() ? "created" : "exists", Lsn.format(slot.consistentPointLsn()));
-        MigrationRunner runner = new MigrationRunner(spec, tables, slot, search);
+        slots.forEach(slot -> LOG.info("slot {} {} at {}", slot.slotName(), slot.created() ? "created" : "exists",
+                Lsn.format(slot.consistentPointLsn())));
+        MigrationRunner runner = new MigrationRunner(spec, tables, split, slots, search);
         runner.failover.set(failover.orElse(null));
         runner.sourceWatch = new SourceIdentityWatch(spec, startedOn, runner::fail);
         try {
@@ -147,7 +154,7 @@ public final class MigrationRunner implements AutoCloseable {
     }
 
     private void startParts(Path stateDir, Set<TableId> rebackfill) {
-        capture = ChangeCapture.start(spec, tables, CaptureOptions.defaults().withOnFailure(this::fail));
+        capture = CaptureGroups.start(spec, split, tables, CaptureOptions.defaults().withOnFailure(this::fail));
         deadLetters = KafkaDeadLetterPublisher.create(spec.kafka().bootstrapServers(), spec.deadLetterTopic(), Map.of());
         apply = ApplyStreams.startAll(spec, stateDir, new TargetSinks(spec, pauses, search), deadLetters, metrics,
                 pauses, outages, this::fail);
@@ -251,8 +258,32 @@ public final class MigrationRunner implements AutoCloseable {
         return search;
     }
 
+    /** Capture group 0's slot (the only one of a one-group migration). */
     public ReplicationSlot slot() {
-        return slot;
+        return slots.get(0);
+    }
+
+    /** Every capture group's slot, group 0 first. */
+    public List<ReplicationSlot> slots() {
+        return slots;
+    }
+
+    /**
+     * The lowest consistent point of the capture groups' slots: every change committed after it is in the
+     * stream of its table's group.
+     */
+    public long consistentPointLsn() {
+        return slots.stream().mapToLong(ReplicationSlot::consistentPointLsn).min().orElse(0L);
+    }
+
+    /** Which capture group captures each table. */
+    public CaptureGroupSplit captureSplit() {
+        return split;
+    }
+
+    /** Change capture: every capture group's engine. */
+    public CaptureGroups capture() {
+        return capture;
     }
 
     public ApplyMetrics metrics() {

@@ -93,7 +93,7 @@ final class SourceFailoverCheck {
         }
         if (slotExists && now.supportsFailoverSlots() && old.timeline() != now.timeline()) {
             SourceFailover kept = new SourceFailover(SourceFailover.FAILOVER_SLOT_KEPT,
-                    "the source moved from " + old + " to " + now + " and the failover slot " + spec.slotName()
+                    "the source moved from " + old + " to " + now + " and the failover slot(s) " + spec.slotNames()
                             + " survived the promotion", "streaming resumes from the slot; no re-backfill is needed",
                     old, now, 0, 0, SourceFailover.NOTHING_TO_CONVERGE, "", System.currentTimeMillis());
             record(state, kept);
@@ -107,9 +107,9 @@ final class SourceFailoverCheck {
         boolean newTimeline = old.timeline() != now.timeline();
         String detected = newTimeline
                 ? "the source moved from " + old + " to " + now + " (a promoted standby) and "
-                  + (slotExists ? "the slot " + spec.slotName() + " there was made after the promotion (dropped and made again)"
-                                : "the slot " + spec.slotName() + " is gone (PostgreSQL before 17 keeps no slot on a standby)")
-                : "the slot " + spec.slotName() + " is gone from the source (" + now + ")";
+                  + (slotExists ? slotsText(spec) + " there was made after the promotion (dropped and made again)"
+                                : slotsText(spec) + " is gone (PostgreSQL before 17 keeps no slot on a standby)")
+                : slotsText(spec) + " is gone from the source (" + now + ")";
         long highest = highestPosition(spec, tables);
         long resumedAfter;
         try {
@@ -176,14 +176,24 @@ final class SourceFailoverCheck {
                 + " standby of the old primary's recent past");
     }
 
+    /**
+     * Whether every capture group's slot exists: a group whose slot is gone lost its changes, so the whole
+     * migration resumes as after a lost slot (every slot made again past the highest applied position).
+     */
     private static boolean slotExists(MigrationSpec spec) throws SQLException {
         try (Connection c = DriverManager.getConnection(spec.source().jdbcUrl(), spec.source().user(), spec.source().password());
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, spec.slotName());
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("text", spec.slotNames().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                rs.next();
+                return rs.getInt(1) == spec.captureGroups();
             }
         }
+    }
+
+    /** The slot, or the slots of every capture group, for messages. */
+    private static String slotsText(MigrationSpec spec) {
+        return spec.captureGroups() == 1 ? "the slot " + spec.slotName() : "the slots " + spec.slotNames();
     }
 
     static String encode(SourceFailover f) {

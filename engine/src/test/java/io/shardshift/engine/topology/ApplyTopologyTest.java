@@ -144,7 +144,7 @@ class ApplyTopologyTest {
     void shouldTakeTheTenantsFromTheSpec() {
         MigrationSpec all = ApplyConfigTest.SPEC;
         MigrationSpec scoped = new MigrationSpec(all.name(), all.source(), all.tables(), all.kafka(), all.targets(),
-                all.layout(), all.apply(), all.search(), List.of("acme", "globex"), all.cutover());
+                all.layout(), all.apply(), all.search(), List.of("acme", "globex"), all.cutover(), all.capture());
 
         assertThat(ApplyTopologyConfig.from(all).tenants()).isEmpty();
         assertThat(ApplyTopologyConfig.from(scoped).withBatchSize(5).withFlushInterval(Duration.ofSeconds(1)).tenants())

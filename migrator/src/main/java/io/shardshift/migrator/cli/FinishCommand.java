@@ -39,8 +39,10 @@ public final class FinishCommand implements Callable<Integer> {
             }
         }
         MigrationFinish.finish(migration);
-        command.commandLine().getOut().println("finished " + migration.name() + ": dropped slot " + migration.slotName()
-                + " and publication " + migration.publicationName() + "; the change topics " + migration.topicPrefix()
+        command.commandLine().getOut().println("finished " + migration.name() + ": dropped "
+                + (migration.captureGroups() == 1 ? "slot " + migration.slotName() + " and publication "
+                        + migration.publicationName() : "the capture groups' slots " + migration.slotNames()
+                        + " and their publications") + "; the change topics " + migration.topicPrefix()
                 + ".* stay until you delete them");
         return 0;
     }

@@ -1,6 +1,6 @@
 package io.shardshift.tools.bench;
 
-import io.shardshift.cdc.ChangeCapture;
+import io.shardshift.cdc.CaptureGroups;
 import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.engine.topology.ApplyMetrics;
 
@@ -75,7 +75,7 @@ final class StreamThroughput {
      */
     static Result run(MigrationRunner runner, long rows, long events, int chunk, Duration timeout, PrintStream out)
             throws SQLException, InterruptedException {
-        ChangeCapture capture = runner.lag().capture();
+        CaptureGroups capture = runner.lag().capture();
         long publishedBase = capture.publishedCount();
         long appliedBase = applied(runner.metrics());
         AtomicLong committed = new AtomicLong();
