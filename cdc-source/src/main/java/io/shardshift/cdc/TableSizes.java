@@ -14,8 +14,9 @@ import java.util.Map;
 
 /** The on-disk size of source tables (a partitioned table: the sum of its partitions), for the capture group split. */
 public final class TableSizes {
-    private static final String SQL = "SELECT COALESCE(sum(pg_total_relation_size(relid)), 0)::bigint"
-            + " FROM pg_partition_tree(to_regclass(?))";
+    /** {@code pg_partition_tree} has no rows for a plain table, hence the table's own size first. */
+    private static final String SQL = "SELECT (pg_total_relation_size(c.oid) + COALESCE((SELECT sum(pg_total_relation_size(p.relid))"
+            + " FROM pg_partition_tree(c.oid) p WHERE p.relid <> c.oid), 0))::bigint FROM pg_class c WHERE c.oid = to_regclass(?)";
 
     private TableSizes() {
     }

@@ -1,0 +1,304 @@
+package io.shardshift.migrator.e2e;
+
+import io.shardshift.cdc.ChangeCapture;
+import io.shardshift.core.event.ChangeEvent;
+import io.shardshift.core.event.ChangeEventCodec;
+import io.shardshift.core.event.Operation;
+import io.shardshift.core.event.TableId;
+import io.shardshift.core.schema.TableSchema;
+import io.shardshift.core.spec.MigrationSpec;
+import io.shardshift.core.spec.SpecLoader;
+import io.shardshift.core.verify.CompareReport;
+import io.shardshift.engine.lag.AppliedWatermark;
+import io.shardshift.engine.lag.Drain;
+import io.shardshift.engine.metrics.LagSample;
+import io.shardshift.engine.metrics.LagSampleJson;
+import io.shardshift.engine.metrics.RecentLatency;
+import io.shardshift.engine.metrics.RunnerSamples;
+import io.shardshift.engine.run.MigrationRunner;
+import io.shardshift.testkit.DemoStack;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A migration whose three tables are captured by two capture groups (two publications, two slots, two Debezium
+ * engines): under concurrent writes, some transactions spanning tables of both groups, every source row ends
+ * equal on its target and each key's changes are on its change topic in commit order. And the drain to a
+ * fence waits for every group: with one group's engine stopped, "applied up to L" is never reported, in process
+ * or from the slots, while the other group is long past L; a restart resumes the stopped group from its own
+ * offsets and the drain then completes with every row equal.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class CaptureGroupsIT {
+    /** Each test its own tables, so one's target rows never meet the other's. */
+    private static final List<String> TABLES = List.of("public.ga", "public.gb", "public.gc");
+    private static final List<String> HELD = List.of("public.ha", "public.hb", "public.hc");
+    private static final int ROWS = 1_500;
+    static DemoStack stack;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        stack = DemoStack.start();
+        try (Connection c = stack.source().connect(DemoStack.DATABASE); Statement st = c.createStatement()) {
+            for (int i = 0; i < 2 * TABLES.size(); i++) {
+                String t = i < TABLES.size() ? TABLES.get(i) : HELD.get(i - TABLES.size());
+                st.execute("CREATE TABLE " + t + " (id bigint PRIMARY KEY, tenant_id text NOT NULL, seq bigint NOT NULL,"
+                        + " note text)");
+                st.execute("ALTER TABLE " + t + " REPLICA IDENTITY FULL");
+                // different sizes, so the split by size is not a tie
+                st.execute("INSERT INTO " + t + " SELECT g, 't' || (g % 8), 0, repeat('x', " + (300 - 100 * (i % 3)) + ")"
+                        + " FROM generate_series(1, " + ROWS + ") g");
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void shouldMigrateEveryRowThroughTwoCaptureGroupsAndKeepEachKeysOrder(@TempDir Path state) throws Exception {
+        MigrationSpec spec = spec("groups2", TABLES);
+        try (Writer writer = Writer.started(1, TABLES); MigrationRunner runner = MigrationRunner.start(spec, state)) {
+            assertThat(runner.slots()).extracting(s -> s.slotName())
+                    .containsExactly("shardshift_groups2", "shardshift_groups2_g1");
+            assertThat(runner.captureSplit().tables(0)).containsExactly(TableId.parse("public.ga"));
+            assertThat(runner.captureSplit().tables(1)).containsExactly(TableId.parse("public.gb"), TableId.parse("public.gc"));
+            assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
+            long atBackfillEnd = writer.ops.get();
+            await().atMost(Duration.ofMinutes(1)).until(() -> writer.ops.get() > atBackfillEnd + 1_500);
+            assertThat(activeSlots(spec)).as("both slots streamed by their own engine at once").isEqualTo(2);
+            writer.close();
+            assertThat(writer.failure.get()).as("writer failure").isNull();
+
+            Drain.await(runner.lag(), Duration.ofMinutes(2));
+
+            for (ChangeCapture group : runner.capture().groups()) {
+                assertThat(group.publishedCount()).as("changes published by group " + group.group()).isPositive();
+            }
+            assertEveryRowEqual(spec, runner);
+            assertThat(runner.deadLetters()).isZero();
+            for (TableSchema table : runner.tables()) {
+                assertKeysInCommitOrder(spec, table.id());
+            }
+            try (RunnerSamples samples = new RunnerSamples(runner, new RecentLatency())) {
+                LagSample sample = samples.sample();
+                assertThat(sample.captureGroups()).extracting(LagSample.CaptureGroupLag::slot)
+                        .containsExactly("shardshift_groups2", "shardshift_groups2_g1");
+                assertThat(sample.capturedLsn()).isEqualTo(sample.captureGroups().stream()
+                        .mapToLong(LagSample.CaptureGroupLag::capturedLsn).min().orElseThrow());
+                assertThat(LagSampleJson.figures(sample)).containsKey("captureGroups");
+            }
+        }
+    }
+
+    @Test
+    void shouldNotReportAFenceAppliedWhileOneGroupIsBehind(@TempDir Path state) throws Exception {
+        MigrationSpec spec = spec("groupsheld", HELD);
+        try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
+            assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
+            Drain.await(runner.lag(), Duration.ofMinutes(1));
+            ChangeCapture held = runner.capture().groups().get(1);
+            ChangeCapture running = runner.capture().groups().get(0);
+            held.close();
+
+            try (Writer writer = Writer.started(2, HELD)) {
+                await().atMost(Duration.ofMinutes(1)).until(() -> writer.ops.get() > 600);
+            }
+            long fence = runner.lag().watermark().sourceWalLsn();
+            assertThatThrownBy(() -> runner.lag().watermark().awaitApplied(fence, Duration.ofSeconds(5)))
+                    .isInstanceOf(TimeoutException.class).hasMessageContaining("capture has handled up to");
+            assertThat(running.lastProcessedLsn()).as("the running group is past the fence").isGreaterThan(fence);
+            assertThat(held.lastProcessedLsn()).as("the stopped group is not").isLessThan(fence);
+            try (AppliedWatermark fromSlots = AppliedWatermark.standalone(spec)) {
+                assertThatThrownBy(() -> fromSlots.awaitApplied(fence, Duration.ofSeconds(5)))
+                        .isInstanceOf(TimeoutException.class);
+            }
+        }
+        try (MigrationRunner restarted = MigrationRunner.start(spec, state)) {
+            assertThat(restarted.awaitBackfill(Duration.ofMinutes(1))).isTrue();
+            Drain.await(restarted.lag(), Duration.ofMinutes(2));
+            assertEveryRowEqual(spec, restarted);
+        }
+    }
+
+    private static MigrationSpec spec(String name, List<String> names) {
+        StringBuilder tables = new StringBuilder();
+        names.forEach(t -> tables.append("  - name: ").append(t).append('\n'));
+        String yaml = stack.specYaml(name, 200).replace("  - name: public.orders\n", tables.toString())
+                .replace("chunkRows: 25000", "chunkRows: 500") + "capture: {groups: 2}\n";
+        return SpecLoader.parse(yaml, Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
+    }
+
+    private static void assertEveryRowEqual(MigrationSpec spec, MigrationRunner runner) throws Exception {
+        for (TableSchema table : runner.tables()) {
+            CompareReport report = Compare.orders(stack, spec, table);
+            assertThat(report.mismatches()).as(table.id().toString()).isEmpty();
+            assertThat(report.clean()).as(table.id().toString()).isTrue();
+            assertThat(report.sourceRows()).as(table.id().toString()).isEqualTo(count(table.id())).isGreaterThan(ROWS / 2);
+        }
+    }
+
+    /** Every key's events on the change topic: positions never go back, and each update's seq is one more. */
+    private static void assertKeysInCommitOrder(MigrationSpec spec, TableId table) {
+        Map<List<String>, ChangeEvent> last = new HashMap<>();
+        int events = 0;
+        for (ChangeEvent e : readTopic(spec.changeTopic(table))) {
+            ChangeEvent before = last.put(e.keyValues(), e);
+            events++;
+            if (before == null) {
+                continue;
+            }
+            assertThat(e.position().lsn()).as("position of " + table + " key " + e.keyValues())
+                    .isGreaterThanOrEqualTo(before.position().lsn());
+            if (e.op() == Operation.UPDATE && before.op() != Operation.DELETE) {
+                assertThat(Long.parseLong(e.valueOf("seq"))).as("seq of " + table + " key " + e.keyValues())
+                        .isEqualTo(Long.parseLong(before.valueOf("seq")) + 1);
+            }
+        }
+        assertThat(events).as("events on the change topic of " + table).isPositive();
+    }
+
+    private static List<ChangeEvent> readTopic(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ChangeEvent> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.value() != null) {
+                        out.add(ChangeEventCodec.decode(r.value()));
+                    }
+                }
+            }
+            assertThat(parts).as("read " + topic + " to its end").allMatch(tp -> c.position(tp) >= end.get(tp));
+        }
+        return out;
+    }
+
+    private static int activeSlots(MigrationSpec spec) throws SQLException {
+        try (Connection c = stack.source().connect(DemoStack.DATABASE);
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("text", spec.slotNames().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static long count(TableId table) throws SQLException {
+        try (Connection c = stack.source().connect(DemoStack.DATABASE); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table.quoted())) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Updates (seq + 1), inserts of new keys, tenant moves and deletes over the three tables, in transactions of
+     * three statements on random tables (so many span both capture groups), until closed.
+     */
+    static final class Writer implements AutoCloseable {
+        final AtomicLong ops = new AtomicLong();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+        private final long firstNewId;
+        private final List<String> tables;
+
+        private Writer(int round, List<String> tables) {
+            this.firstNewId = round * 1_000_000L;
+            this.tables = tables;
+            this.thread = new Thread(this::run, "capture-groups-writer-" + round);
+        }
+
+        static Writer started(int round, List<String> tables) {
+            Writer w = new Writer(round, tables);
+            w.thread.start();
+            return w;
+        }
+
+        private void run() {
+            Random random = new Random(firstNewId);
+            long next = firstNewId;
+            try (Connection c = stack.source().connect(DemoStack.DATABASE)) {
+                c.setAutoCommit(false);
+                while (running.get()) {
+                    for (int i = 0; i < 3; i++) {
+                        String t = tables.get(random.nextInt(tables.size()));
+                        long id = 1 + random.nextInt(ROWS);
+                        switch (random.nextInt(6)) {
+                            case 0 -> exec(c, "INSERT INTO " + t + " VALUES (?, ?, 0, 'new')", next++, "t" + random.nextInt(8));
+                            case 1 -> exec(c, "UPDATE " + t + " SET tenant_id = ?, seq = seq + 1 WHERE id = ?",
+                                    "t" + random.nextInt(8), id);
+                            case 2 -> exec(c, "DELETE FROM " + t + " WHERE id = ? AND seq > 3", id, null);
+                            default -> exec(c, "UPDATE " + t + " SET seq = seq + 1, note = 'upd' WHERE id = ?", id, null);
+                        }
+                        ops.incrementAndGet();
+                    }
+                    c.commit();
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }
+
+        private static void exec(Connection c, String sql, Object a, Object b) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setObject(1, a);
+                if (b != null) {
+                    ps.setObject(2, b);
+                }
+                ps.executeUpdate();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join(10_000);
+        }
+    }
+}
