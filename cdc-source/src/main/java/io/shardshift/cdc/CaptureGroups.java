@@ -8,22 +8,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The change capture of a migration as its capture groups: one {@link ChangeCapture} (its own publication,
- * slot and Debezium engine) per group of a {@link CaptureGroupSplit}, decoding in parallel. Read as one
- * capture: it has handled a source LSN only when <em>every</em> group has ({@link #lastProcessedLsn()} is the
- * minimum over the groups), which is what a cutover's drain to its fence needs; a group that has not handled
- * anything yet holds it at 0. Position markers ({@code pg_logical_emit_message}) reach every slot, so each
- * group moves past a marker even when its own tables are idle.
+ * slot and Debezium engine) per group of a {@link CaptureGroupSplit}, decoding in parallel. A process runs the
+ * engines of the groups it holds: all of them ({@link #start}), or, when several processes share capture, those
+ * whose lease it holds ({@link #idle}, then {@link #hold} and {@link #release}).
+ *
+ * <p>Read as one capture: it has handled a source LSN only when <em>every</em> group has
+ * ({@link #lastProcessedLsn()} is the minimum over the groups), which is what a cutover's drain to its fence
+ * needs; a group that has not handled anything yet holds it at 0. Position markers ({@code pg_logical_emit_message})
+ * reach every slot, so each group moves past a marker even when its own tables are idle.
  */
 public final class CaptureGroups implements AutoCloseable {
+    private final MigrationSpec spec;
     private final CaptureGroupSplit split;
-    private final List<ChangeCapture> groups;
+    private final List<TableSchema> tables;
+    private final CaptureOptions options;
+    private final AtomicReferenceArray<ChangeCapture> running;
 
-    private CaptureGroups(CaptureGroupSplit split, List<ChangeCapture> groups) {
+    private CaptureGroups(MigrationSpec spec, CaptureGroupSplit split, List<TableSchema> tables, CaptureOptions options) {
+        this.spec = spec;
         this.split = split;
-        this.groups = List.copyOf(groups);
+        this.tables = List.copyOf(tables);
+        this.options = options;
+        this.running = new AtomicReferenceArray<>(split.groups());
     }
 
     /**
@@ -34,23 +44,39 @@ public final class CaptureGroups implements AutoCloseable {
      */
     public static CaptureGroups start(MigrationSpec spec, CaptureGroupSplit split, List<TableSchema> tables,
                                       CaptureOptions options) {
-        List<ChangeCapture> started = new ArrayList<>();
+        CaptureGroups groups = idle(spec, split, tables, options);
         try {
             for (int g = 0; g < split.groups(); g++) {
-                int group = g;
-                List<TableSchema> own = tables.stream().filter(t -> split.groupOf(t.id()) == group).toList();
-                started.add(ChangeCapture.start(spec, group, own, options));
+                groups.hold(g);
             }
         } catch (RuntimeException e) {
-            started.forEach(ChangeCapture::close);
+            groups.close();
             throw e;
         }
-        return new CaptureGroups(split, started);
+        return groups;
     }
 
-    /** Wraps one capture of every table (group 0 of a one-group migration), e.g. for tests. */
-    public static CaptureGroups of(MigrationSpec spec, ChangeCapture single) {
-        return new CaptureGroups(CaptureGroupSplit.plan(1, spec.tableIds(), java.util.Map.of()), List.of(single));
+    /** Capture groups with no engine running yet: {@link #hold} starts one. */
+    public static CaptureGroups idle(MigrationSpec spec, CaptureGroupSplit split, List<TableSchema> tables,
+                                     CaptureOptions options) {
+        return new CaptureGroups(spec, split, tables, options);
+    }
+
+    /** Starts a group's engine in this process, if it does not run here yet. Its slot must not be in use. */
+    public synchronized void hold(int group) {
+        if (running.get(group) != null) {
+            return;
+        }
+        List<TableSchema> own = tables.stream().filter(t -> split.groupOf(t.id()) == group).toList();
+        running.set(group, ChangeCapture.start(spec, group, own, options));
+    }
+
+    /** Stops a group's engine in this process (it stores its position and lets go of its slot), if it runs here. */
+    public void release(int group) {
+        ChangeCapture c = running.getAndSet(group, null);
+        if (c != null) {
+            c.close();
+        }
     }
 
     /** Which group captures each table. */
@@ -58,35 +84,79 @@ public final class CaptureGroups implements AutoCloseable {
         return split;
     }
 
-    /** Each group's capture, group 0 first. */
+    /** The number of groups. */
+    public int size() {
+        return split.groups();
+    }
+
+    /** Whether every group's engine runs in this process. */
+    public boolean holdsAll() {
+        for (int g = 0; g < running.length(); g++) {
+            if (running.get(g) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The engine of a group, if it runs in this process. */
+    public Optional<ChangeCapture> running(int group) {
+        return Optional.ofNullable(running.get(group));
+    }
+
+    /** The engine reading a slot, if it runs in this process. */
+    public Optional<ChangeCapture> running(String slotName) {
+        return groups().stream().filter(c -> c.slotName().equals(slotName)).findFirst();
+    }
+
+    /** The engines running in this process, group 0 first. */
     public List<ChangeCapture> groups() {
-        return groups;
+        List<ChangeCapture> out = new ArrayList<>();
+        for (int g = 0; g < running.length(); g++) {
+            ChangeCapture c = running.get(g);
+            if (c != null) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     /**
-     * The source LSN every group has handled: the minimum of the groups' {@link ChangeCapture#lastProcessedLsn()}.
-     * Every change committed before it is on the change topics.
+     * The source LSN every group has handled: the minimum of the groups' {@link ChangeCapture#lastProcessedLsn()};
+     * 0 while a group's engine does not run in this process (its position is then its slot's, see
+     * {@code AppliedWatermark}). Every change committed before it is on the change topics.
      */
     public long lastProcessedLsn() {
-        return groups.stream().mapToLong(ChangeCapture::lastProcessedLsn).min().orElse(0L);
+        long min = Long.MAX_VALUE;
+        for (int g = 0; g < running.length(); g++) {
+            ChangeCapture c = running.get(g);
+            if (c == null) {
+                return 0;
+            }
+            min = Math.min(min, c.lastProcessedLsn());
+        }
+        return min == Long.MAX_VALUE ? 0 : min;
     }
 
-    /** Changes published and acknowledged in this run, over every group. */
+    /** Changes published and acknowledged in this run, over the groups running here. */
     public long publishedCount() {
-        return groups.stream().mapToLong(ChangeCapture::publishedCount).sum();
+        return groups().stream().mapToLong(ChangeCapture::publishedCount).sum();
     }
 
-    /** The first group's error that stopped it, if any group stopped on one. */
+    /** The first group's error that stopped it, if a group running here stopped on one. */
     public Optional<Throwable> failure() {
-        return groups.stream().map(ChangeCapture::failure).flatMap(Optional::stream).findFirst();
+        return groups().stream().map(ChangeCapture::failure).flatMap(Optional::stream).findFirst();
     }
 
     /**
-     * The state of capture as a whole: {@code FAILED} when any group failed, {@code STARTING} while any group
-     * starts, {@code STOPPED} when any stopped, else {@code RUNNING}.
+     * The state of capture in this process: {@code FAILED} when a group failed, {@code STARTING} while a group
+     * starts, {@code STOPPED} when one stopped or none runs here, else {@code RUNNING}.
      */
     public ChangeCapture.State state() {
-        List<ChangeCapture.State> states = groups.stream().map(ChangeCapture::state).toList();
+        List<ChangeCapture.State> states = groups().stream().map(ChangeCapture::state).toList();
+        if (states.isEmpty()) {
+            return ChangeCapture.State.STOPPED;
+        }
         for (ChangeCapture.State s : List.of(ChangeCapture.State.FAILED, ChangeCapture.State.STARTING,
                 ChangeCapture.State.STOPPED)) {
             if (states.contains(s)) {
@@ -96,10 +166,10 @@ public final class CaptureGroups implements AutoCloseable {
         return ChangeCapture.State.RUNNING;
     }
 
-    /** Waits until every group's task runs (or one failed); true when all run. */
+    /** Waits until the task of every group running here runs (or one failed); true when all run. */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (ChangeCapture c : groups) {
+        for (ChangeCapture c : groups()) {
             if (!c.awaitRunning(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 return false;
             }
@@ -107,17 +177,18 @@ public final class CaptureGroups implements AutoCloseable {
         return true;
     }
 
-    /** Stops every group's engine, side by side (each stores its last position). */
+    /** Stops every engine running here, side by side (each stores its last position). */
     @Override
     public void close() {
-        if (groups.size() == 1) {
-            groups.get(0).close();
-            return;
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (int g = 0; g < running.length(); g++) {
+            int group = g;
+            stops.add(CompletableFuture.runAsync(() -> release(group), command -> {
+                Thread t = new Thread(command, "shardshift-capture-close-" + group);
+                t.setDaemon(true);
+                t.start();
+            }));
         }
-        CompletableFuture.allOf(groups.stream().map(c -> CompletableFuture.runAsync(c::close, command -> {
-            Thread t = new Thread(command, "shardshift-capture-close-" + c.group());
-            t.setDaemon(true);
-            t.start();
-        })).toArray(CompletableFuture[]::new)).join();
+        CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
     }
 }

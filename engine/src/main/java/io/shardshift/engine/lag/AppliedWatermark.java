@@ -1,5 +1,6 @@
 package io.shardshift.engine.lag;
 
+import io.shardshift.cdc.CaptureGroups;
 import io.shardshift.cdc.ChangeCapture;
 import io.shardshift.core.event.Lsn;
 import io.shardshift.core.spec.MigrationSpec;
@@ -67,6 +68,29 @@ public final class AppliedWatermark implements AutoCloseable {
     /** In the migrator's process: capture's position is given (e.g. {@code capture::lastProcessedLsn}). */
     public static AppliedWatermark inProcess(MigrationSpec spec, LongSupplier capturedLsn) {
         return new AppliedWatermark(spec, capturedLsn, IN_PROCESS_POLL_NANOS, new SourceSession(spec));
+    }
+
+    /**
+     * In a process that runs capture: while every capture group's engine runs here, capture's position is read in
+     * memory ({@link CaptureGroups#lastProcessedLsn()}); while some run in another process, it is the lowest
+     * {@code confirmed_flush_lsn} of the groups' slots, read at most every few milliseconds.
+     */
+    public static AppliedWatermark inProcess(MigrationSpec spec, CaptureGroups capture) {
+        SourceSession session = new SourceSession(spec);
+        long[] cached = {0, 0};
+        LongSupplier position = () -> {
+            if (capture.holdsAll()) {
+                return capture.lastProcessedLsn();
+            }
+            synchronized (cached) {
+                if (System.nanoTime() - cached[1] > REMOTE_POLL_NANOS) {
+                    cached[0] = slotConfirmedLsn(spec, session);
+                    cached[1] = System.nanoTime();
+                }
+                return cached[0];
+            }
+        };
+        return new AppliedWatermark(spec, position, IN_PROCESS_POLL_NANOS, session);
     }
 
     /** From any process: capture's position is read from the replication slot. */

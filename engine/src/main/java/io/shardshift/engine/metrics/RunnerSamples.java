@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -27,6 +28,9 @@ import java.util.Set;
  * topology reported.
  */
 public final class RunnerSamples implements LagSampler.Source, AutoCloseable {
+    /** The state of a capture group whose engine does not run in this process. */
+    static final String NOT_HERE = "NOT_HERE";
+
     private final MigrationRunner runner;
     private final MigrationSpec spec;
     private final RecentLatency recent;
@@ -78,13 +82,17 @@ public final class RunnerSamples implements LagSampler.Source, AutoCloseable {
                     p.chunksDone(), p.totalChunks(), p.finished()));
         }
         List<LagSample.CaptureGroupLag> groups = new ArrayList<>();
-        for (ChangeCapture c : runner.lag().capture().groups()) {
-            SlotRetention.Reading r = slots.getOrDefault(c.slotName(), new SlotRetention.Reading(0, -1, SlotRetention.MISSING));
-            groups.add(new LagSample.CaptureGroupLag(c.group(), c.slotName(),
-                    runner.captureSplit().tables(c.group()).stream().map(Object::toString).toList(), c.state().name(),
-                    c.lastProcessedLsn(), c.publishedCount(), r.retainedBytes(), r.walStatus()));
+        for (int g = 0; g < spec.captureGroups(); g++) {
+            String name = spec.slotName(g);
+            SlotRetention.Reading r = slots.getOrDefault(name, new SlotRetention.Reading(0, -1, SlotRetention.MISSING));
+            Optional<ChangeCapture> here = runner.lag().capture().flatMap(c -> c.running(name));
+            groups.add(new LagSample.CaptureGroupLag(g, name,
+                    runner.captureSplit().tables(g).stream().map(Object::toString).toList(),
+                    here.map(c -> c.state().name()).orElse(NOT_HERE),
+                    here.map(ChangeCapture::lastProcessedLsn).orElse(0L), here.map(ChangeCapture::publishedCount).orElse(0L),
+                    r.retainedBytes(), r.walStatus()));
         }
-        return new LagSample(now, lag.sourceWalLsn(), lag.capturedLsn(), runner.lag().capture().publishedCount(),
+        return new LagSample(now, lag.sourceWalLsn(), lag.capturedLsn(), runner.lag().publishedCount(),
                 slot.retainedBytes(), slot.walStatus(), dlq, runner.deadLetters(), targets, partitions, backfill, groups);
     }
 
