@@ -47,14 +47,20 @@ public record LagSample(long takenAtMillis, long sourceWalLsn, long capturedLsn,
      * @param group             the group's number, 0 first
      * @param slot              its replication slot
      * @param tables            the tables it captures
-     * @param state             its engine's state in this process (STARTING, RUNNING, FAILED, STOPPED)
+     * @param state             its engine's state in this process (STARTING, RUNNING, FAILED, STOPPED), or
+     *                          NOT_HERE when it does not run in this process
      * @param capturedLsn       the highest source position its engine handled
      * @param published         change events it published in this run
      * @param slotRetainedBytes WAL its slot holds back, -1 if the slot is missing
      * @param slotWalStatus     its slot's {@code wal_status}
+     * @param holder            the instance id of the migrator process that holds the group's lease (runs its
+     *                          engine), empty when none does
+     * @param waiting           why this process, which holds the lease, does not run the engine yet (its slot is
+     *                          still streamed by the previous holder); empty otherwise
      */
     public record CaptureGroupLag(int group, String slot, List<String> tables, String state, long capturedLsn,
-                                  long published, long slotRetainedBytes, String slotWalStatus) {
+                                  long published, long slotRetainedBytes, String slotWalStatus, String holder,
+                                  String waiting) {
         public CaptureGroupLag {
             tables = List.copyOf(tables);
         }

@@ -47,6 +47,10 @@ public final class LagSampleJson {
         out.put("published", g.published());
         out.put("slotRetainedWalBytes", g.slotRetainedBytes());
         out.put("slotWalStatus", g.slotWalStatus());
+        out.put("holder", g.holder());
+        if (!g.waiting().isEmpty()) {
+            out.put("waiting", g.waiting());
+        }
         return out;
     }
 

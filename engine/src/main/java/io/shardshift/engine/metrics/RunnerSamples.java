@@ -7,6 +7,7 @@ import io.shardshift.core.spec.TargetSpec;
 import io.shardshift.engine.lag.LagSnapshot;
 import io.shardshift.cdc.ChangeCapture;
 import io.shardshift.engine.lag.SlotRetention;
+import io.shardshift.engine.run.CaptureLeases;
 import io.shardshift.engine.lag.TopicRecords;
 import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.engine.topology.ApplyMetrics.TargetStats;
@@ -28,6 +29,8 @@ import java.util.Set;
  * topology reported.
  */
 public final class RunnerSamples implements LagSampler.Source, AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunnerSamples.class);
+
     /** The state of a capture group whose engine does not run in this process. */
     static final String NOT_HERE = "NOT_HERE";
 
@@ -82,6 +85,8 @@ public final class RunnerSamples implements LagSampler.Source, AutoCloseable {
                     p.chunksDone(), p.totalChunks(), p.finished()));
         }
         List<LagSample.CaptureGroupLag> groups = new ArrayList<>();
+        Map<Integer, String> holders = holders();
+        Map<Integer, String> waiting = runner.captureGroupsWaiting();
         for (int g = 0; g < spec.captureGroups(); g++) {
             String name = spec.slotName(g);
             SlotRetention.Reading r = slots.getOrDefault(name, new SlotRetention.Reading(0, -1, SlotRetention.MISSING));
@@ -90,10 +95,23 @@ public final class RunnerSamples implements LagSampler.Source, AutoCloseable {
                     runner.captureSplit().tables(g).stream().map(Object::toString).toList(),
                     here.map(c -> c.state().name()).orElse(NOT_HERE),
                     here.map(ChangeCapture::lastProcessedLsn).orElse(0L), here.map(ChangeCapture::publishedCount).orElse(0L),
-                    r.retainedBytes(), r.walStatus()));
+                    r.retainedBytes(), r.walStatus(), holders.getOrDefault(g, ""), waiting.getOrDefault(g, "")));
         }
         return new LagSample(now, lag.sourceWalLsn(), lag.capturedLsn(), runner.lag().publishedCount(),
                 slot.retainedBytes(), slot.walStatus(), dlq, runner.deadLetters(), targets, partitions, backfill, groups);
+    }
+
+    /** The lease holder of each capture group; empty (logged) when Kafka does not answer. */
+    private Map<Integer, String> holders() {
+        try {
+            return CaptureLeases.holders(admin, spec);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.debug("cannot read the capture group leases of migration {}: {}", spec.name(), e.getMessage());
+            return Map.of();
+        }
     }
 
     @Override

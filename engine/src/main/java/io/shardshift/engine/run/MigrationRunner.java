@@ -63,6 +63,9 @@ public final class MigrationRunner implements AutoCloseable {
     /** How often the source address is checked for a failover (another timeline or cluster). */
     private static final Duration SOURCE_CHECK_INTERVAL = Duration.ofSeconds(2);
 
+    /** How long start waits for this process's first capture group leases before it goes on without them. */
+    private static final Duration FIRST_LEASE_WAIT = Duration.ofSeconds(30);
+
     /** How long a process waits for another process's set-up of the same migration. */
     private static final Duration SETUP_WAIT = Duration.ofMinutes(10);
 
@@ -77,6 +80,7 @@ public final class MigrationRunner implements AutoCloseable {
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final AtomicReference<SourceFailover> failover = new AtomicReference<>();
     private CaptureGroups capture;
+    private CaptureLeases leases;
     private KafkaDeadLetterPublisher deadLetters;
     private final TargetOutages outages;
     private List<ApplyStreams> apply = List.of();
@@ -155,6 +159,7 @@ public final class MigrationRunner implements AutoCloseable {
             SearchTargets search = SearchTargets.of(spec, tables);
             search.provision();
             createTopic(spec, spec.topicPrefix() + ".state", 1, true);
+            createTopic(spec, CaptureLeases.topic(spec), spec.captureGroups(), false);
             ChangeCapture.createTopics(spec, tables);
             SourceIdentity startedOn = readIdentity(spec);
             failover = SourceFailoverCheck.run(spec, tables,
@@ -184,7 +189,17 @@ public final class MigrationRunner implements AutoCloseable {
 
     private void startParts(Path stateDir, Set<TableId> rebackfill) {
         if (options.runs(Role.CAPTURE)) {
-            capture = CaptureGroups.start(spec, split, tables, CaptureOptions.defaults().withOnFailure(this::fail));
+            capture = CaptureGroups.idle(spec, split, tables, CaptureOptions.defaults().withOnFailure(this::fail));
+            leases = CaptureLeases.start(spec, capture, options.instanceId(), this::fail);
+            try {
+                if (!leases.awaitFirstAssignment(FIRST_LEASE_WAIT)) {
+                    LOG.warn("migration {}: no capture group lease assignment within {}; capture starts when Kafka"
+                            + " assigns them", spec.name(), FIRST_LEASE_WAIT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the capture group leases", e);
+            }
         }
         deadLetters = KafkaDeadLetterPublisher.create(spec.kafka().bootstrapServers(), spec.deadLetterTopic(), Map.of());
         if (options.runs(Role.APPLY)) {
@@ -326,9 +341,17 @@ public final class MigrationRunner implements AutoCloseable {
         return split;
     }
 
-    /** Change capture: every capture group's engine. */
+    /** Change capture: the engines of the capture groups this process holds; null when it runs no capture. */
     public CaptureGroups capture() {
         return capture;
+    }
+
+    /**
+     * The capture groups leased to this process that do not run yet, with why (their slot is still streamed by a
+     * previous holder); empty when none waits.
+     */
+    public Map<Integer, String> captureGroupsWaiting() {
+        return leases == null ? Map.of() : leases.waiting();
     }
 
     public ApplyMetrics metrics() {
@@ -446,6 +469,9 @@ public final class MigrationRunner implements AutoCloseable {
         }
         if (backfill != null) {
             backfill.stop(Duration.ofSeconds(30));
+        }
+        if (leases != null) {
+            leases.close();
         }
         if (capture != null) {
             capture.close();

@@ -16,6 +16,7 @@ import io.shardshift.engine.metrics.LagSampleJson;
 import io.shardshift.engine.metrics.RecentLatency;
 import io.shardshift.engine.metrics.RunnerSamples;
 import io.shardshift.engine.run.MigrationRunner;
+import io.shardshift.migrator.e2e.CaptureGroupTables.Writer;
 import io.shardshift.testkit.DemoStack;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -64,23 +65,13 @@ class CaptureGroupsIT {
     /** Each test its own tables, so one's target rows never meet the other's. */
     private static final List<String> TABLES = List.of("public.ga", "public.gb", "public.gc");
     private static final List<String> HELD = List.of("public.ha", "public.hb", "public.hc");
-    private static final int ROWS = 1_500;
     static DemoStack stack;
 
     @BeforeAll
     static void startStack() throws Exception {
         stack = DemoStack.start();
-        try (Connection c = stack.source().connect(DemoStack.DATABASE); Statement st = c.createStatement()) {
-            for (int i = 0; i < 2 * TABLES.size(); i++) {
-                String t = i < TABLES.size() ? TABLES.get(i) : HELD.get(i - TABLES.size());
-                st.execute("CREATE TABLE " + t + " (id bigint PRIMARY KEY, tenant_id text NOT NULL, seq bigint NOT NULL,"
-                        + " note text)");
-                st.execute("ALTER TABLE " + t + " REPLICA IDENTITY FULL");
-                // different sizes, so the split by size is not a tie
-                st.execute("INSERT INTO " + t + " SELECT g, 't' || (g % 8), 0, repeat('x', " + (300 - 100 * (i % 3)) + ")"
-                        + " FROM generate_series(1, " + ROWS + ") g");
-            }
-        }
+        CaptureGroupTables.create(stack, TABLES);
+        CaptureGroupTables.create(stack, HELD);
     }
 
     @AfterAll
@@ -92,8 +83,8 @@ class CaptureGroupsIT {
 
     @Test
     void shouldMigrateEveryRowThroughTwoCaptureGroupsAndKeepEachKeysOrder(@TempDir Path state) throws Exception {
-        MigrationSpec spec = spec("groups2", TABLES);
-        try (Writer writer = Writer.started(1, TABLES); MigrationRunner runner = MigrationRunner.start(spec, state)) {
+        MigrationSpec spec = CaptureGroupTables.spec(stack, "groups2", TABLES, 2);
+        try (Writer writer = Writer.started(stack, TABLES, 1); MigrationRunner runner = MigrationRunner.start(spec, state)) {
             assertThat(runner.slots()).extracting(s -> s.slotName())
                     .containsExactly("shardshift_groups2", "shardshift_groups2_g1");
             assertThat(runner.captureSplit().tables(0)).containsExactly(TableId.parse("public.ga"));
@@ -110,7 +101,7 @@ class CaptureGroupsIT {
             for (ChangeCapture group : runner.capture().groups()) {
                 assertThat(group.publishedCount()).as("changes published by group " + group.group()).isPositive();
             }
-            assertEveryRowEqual(spec, runner);
+            CaptureGroupTables.assertEveryRowEqual(stack, spec, runner.tables());
             assertThat(runner.deadLetters()).isZero();
             for (TableSchema table : runner.tables()) {
                 assertKeysInCommitOrder(spec, table.id());
@@ -128,7 +119,7 @@ class CaptureGroupsIT {
 
     @Test
     void shouldNotReportAFenceAppliedWhileOneGroupIsBehind(@TempDir Path state) throws Exception {
-        MigrationSpec spec = spec("groupsheld", HELD);
+        MigrationSpec spec = CaptureGroupTables.spec(stack, "groupsheld", HELD, 2);
         try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
             assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
             Drain.await(runner.lag(), Duration.ofMinutes(1));
@@ -136,7 +127,7 @@ class CaptureGroupsIT {
             ChangeCapture running = runner.capture().groups().get(0);
             held.close();
 
-            try (Writer writer = Writer.started(2, HELD)) {
+            try (Writer writer = Writer.started(stack, HELD, 2)) {
                 await().atMost(Duration.ofMinutes(1)).until(() -> writer.ops.get() > 600);
             }
             long fence = runner.lag().watermark().sourceWalLsn();
@@ -152,24 +143,7 @@ class CaptureGroupsIT {
         try (MigrationRunner restarted = MigrationRunner.start(spec, state)) {
             assertThat(restarted.awaitBackfill(Duration.ofMinutes(1))).isTrue();
             Drain.await(restarted.lag(), Duration.ofMinutes(2));
-            assertEveryRowEqual(spec, restarted);
-        }
-    }
-
-    private static MigrationSpec spec(String name, List<String> names) {
-        StringBuilder tables = new StringBuilder();
-        names.forEach(t -> tables.append("  - name: ").append(t).append('\n'));
-        String yaml = stack.specYaml(name, 200).replace("  - name: public.orders\n", tables.toString())
-                .replace("chunkRows: 25000", "chunkRows: 500") + "capture: {groups: 2}\n";
-        return SpecLoader.parse(yaml, Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
-    }
-
-    private static void assertEveryRowEqual(MigrationSpec spec, MigrationRunner runner) throws Exception {
-        for (TableSchema table : runner.tables()) {
-            CompareReport report = Compare.orders(stack, spec, table);
-            assertThat(report.mismatches()).as(table.id().toString()).isEmpty();
-            assertThat(report.clean()).as(table.id().toString()).isTrue();
-            assertThat(report.sourceRows()).as(table.id().toString()).isEqualTo(count(table.id())).isGreaterThan(ROWS / 2);
+            CaptureGroupTables.assertEveryRowEqual(stack, spec, restarted.tables());
         }
     }
 
@@ -225,80 +199,6 @@ class CaptureGroupsIT {
                 rs.next();
                 return rs.getInt(1);
             }
-        }
-    }
-
-    private static long count(TableId table) throws SQLException {
-        try (Connection c = stack.source().connect(DemoStack.DATABASE); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table.quoted())) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /**
-     * Updates (seq + 1), inserts of new keys, tenant moves and deletes over the three tables, in transactions of
-     * three statements on random tables (so many span both capture groups), until closed.
-     */
-    static final class Writer implements AutoCloseable {
-        final AtomicLong ops = new AtomicLong();
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread;
-        private final long firstNewId;
-        private final List<String> tables;
-
-        private Writer(int round, List<String> tables) {
-            this.firstNewId = round * 1_000_000L;
-            this.tables = tables;
-            this.thread = new Thread(this::run, "capture-groups-writer-" + round);
-        }
-
-        static Writer started(int round, List<String> tables) {
-            Writer w = new Writer(round, tables);
-            w.thread.start();
-            return w;
-        }
-
-        private void run() {
-            Random random = new Random(firstNewId);
-            long next = firstNewId;
-            try (Connection c = stack.source().connect(DemoStack.DATABASE)) {
-                c.setAutoCommit(false);
-                while (running.get()) {
-                    for (int i = 0; i < 3; i++) {
-                        String t = tables.get(random.nextInt(tables.size()));
-                        long id = 1 + random.nextInt(ROWS);
-                        switch (random.nextInt(6)) {
-                            case 0 -> exec(c, "INSERT INTO " + t + " VALUES (?, ?, 0, 'new')", next++, "t" + random.nextInt(8));
-                            case 1 -> exec(c, "UPDATE " + t + " SET tenant_id = ?, seq = seq + 1 WHERE id = ?",
-                                    "t" + random.nextInt(8), id);
-                            case 2 -> exec(c, "DELETE FROM " + t + " WHERE id = ? AND seq > 3", id, null);
-                            default -> exec(c, "UPDATE " + t + " SET seq = seq + 1, note = 'upd' WHERE id = ?", id, null);
-                        }
-                        ops.incrementAndGet();
-                    }
-                    c.commit();
-                }
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }
-
-        private static void exec(Connection c, String sql, Object a, Object b) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setObject(1, a);
-                if (b != null) {
-                    ps.setObject(2, b);
-                }
-                ps.executeUpdate();
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join(10_000);
         }
     }
 }
