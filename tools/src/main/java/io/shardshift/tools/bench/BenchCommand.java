@@ -78,6 +78,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "apply.backfillParallelism of the benchmark's spec (default ${DEFAULT-VALUE}).")
     int backfillParallelism;
 
+    @Option(names = "--capture-groups", defaultValue = "1",
+            description = "Above 1: also measure capture alone over several tables with 1 and with this many capture"
+                    + " groups, against raw decoding of the same changes (default ${DEFAULT-VALUE}: not measured).")
+    int captureGroups;
+
     @Option(names = "--chunk-rows", defaultValue = "50000", description = "apply.chunkRows of the benchmark's spec (default ${DEFAULT-VALUE}).")
     int chunkRows;
 
@@ -167,6 +172,9 @@ public final class BenchCommand implements Callable<Integer> {
                 dataRight = verify(stack, runner) && runner.deadLetters() == 0;
                 out.println("bench: dead letters: " + runner.deadLetters());
             }
+            if (captureGroups > 1) {
+                captureGroups(stack, report);
+            }
             out.println();
             out.println("=== Shardshift benchmark (2 targets, " + rows + " rows of ~" + avgRowBytes + " B, "
                     + events + " change events, " + latencySeconds + " s at " + Math.round(latencyRate) + "/s) ===");
@@ -230,7 +238,22 @@ public final class BenchCommand implements Callable<Integer> {
         Drain.await(runner.lag(), Duration.ofMinutes(5));
     }
 
+    /** The capture groups part: capture alone with 1 and with {@code --capture-groups} groups, and raw decoding. */
+    private void captureGroups(DemoStack stack, BenchReport report) throws Exception {
+        CaptureGroupsBench.Result r = CaptureGroupsBench.run(stack, specYaml(stack), captureGroups, events, rows,
+                eventsPerTxn, out);
+        double raw = r.raw().map(RawDecoding.Result::eventsPerSecond).orElse(0.0);
+        r.groupsEventsPerSecond().forEach((n, rate) -> report.info("capture alone, " + n + " group(s)",
+                BenchReport.rate(rate, "events/s"), (raw > 0 ? String.format(java.util.Locale.ROOT,
+                        "%.2fx of raw decoding %s; ", rate / raw, BenchReport.rate(raw, "events/s")) : "")
+                        + "load average " + r.loadAverage()));
+    }
+
     private void validate() {
+        if (captureGroups < 1 || captureGroups > io.shardshift.core.spec.SpecDefaults.CAPTURE_MAX_GROUPS) {
+            throw new IllegalArgumentException("--capture-groups must be between 1 and "
+                    + io.shardshift.core.spec.SpecDefaults.CAPTURE_MAX_GROUPS);
+        }
         if (instances < 1) {
             throw new IllegalArgumentException("--instances must be at least 1");
         }
