@@ -150,6 +150,9 @@ public final class CaptureLeases implements AutoCloseable {
         String slot = spec.slotName(group);
         try {
             awaitSlotFree(group, slot);
+            if (closing) {
+                return;
+            }
             capture.hold(group);
             LOG.info("capture group {} (slot {}) of migration {} now runs in this process", group, slot, spec.name());
         } catch (InterruptedException e) {

@@ -42,6 +42,27 @@ class MigrationMetricsTest {
     }
 
     @Test
+    void shouldExposeEachCaptureGroupsPositionLagAndSlotWithItsHolderInTheStatus() {
+        LagSample base = Samples.at(1000, 0);
+        LagSample sample = new LagSample(base.takenAtMillis(), base.sourceWalLsn(), 0x2E00000L, base.capturePublished(),
+                8192, "extended", 2, 1, base.targets(), base.partitions(), base.backfill(), List.of(
+                new LagSample.CaptureGroupLag(0, "shardshift_demo", List.of("public.orders"), "RUNNING", 0x2F00000L, 1000,
+                        4096, "reserved", "host-a-1", ""),
+                new LagSample.CaptureGroupLag(1, "shardshift_demo_g1", List.of("public.items"), "NOT_HERE", 0x2E00000L, 234,
+                        8192, "extended", "host-b-2", "")));
+        MigrationMetrics metrics = new MigrationMetrics("demo", () -> sample);
+        metrics.addMetersFor(sample);
+
+        assertThat(metrics.scrape()).contains(
+                "shardshift_capture_group_lsn{group=\"1\",migration=\"demo\",slot=\"shardshift_demo_g1\"} " + (double) 0x2E00000L,
+                "shardshift_capture_group_lag_bytes{group=\"0\",migration=\"demo\",slot=\"shardshift_demo\"} " + (double) 0x100000L,
+                "shardshift_capture_group_slot_retained_wal_bytes{group=\"1\",migration=\"demo\",slot=\"shardshift_demo_g1\"} 8192",
+                "shardshift_capture_group_published_events_total{group=\"0\",migration=\"demo\",slot=\"shardshift_demo\"} 1000");
+        assertThat(LagSampleJson.figures(sample).get("captureGroups")).asList().hasSize(2).last()
+                .asString().contains("slot=shardshift_demo_g1", "holder=host-b-2", "state=NOT_HERE", "captureLagBytes=2097152");
+    }
+
+    @Test
     void shouldFollowTheLatestSampleWithoutRebinding() {
         AtomicReference<LagSample> latest = new AtomicReference<>(Samples.at(1000, 7));
         MigrationMetrics metrics = new MigrationMetrics("demo", latest::get);
