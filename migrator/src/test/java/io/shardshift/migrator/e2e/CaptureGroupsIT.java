@@ -7,8 +7,7 @@ import io.shardshift.core.event.Operation;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
-import io.shardshift.core.spec.SpecLoader;
-import io.shardshift.core.verify.CompareReport;
+import io.shardshift.core.spec.SpecException;
 import io.shardshift.engine.lag.AppliedWatermark;
 import io.shardshift.engine.lag.Drain;
 import io.shardshift.engine.metrics.LagSample;
@@ -34,19 +33,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -145,6 +139,10 @@ class CaptureGroupsIT {
             Drain.await(restarted.lag(), Duration.ofMinutes(2));
             CaptureGroupTables.assertEveryRowEqual(stack, spec, restarted.tables());
         }
+        assertThatThrownBy(() -> MigrationRunner.start(CaptureGroupTables.spec(stack, "groupsheld", HELD, 3), state))
+                .as("the recorded split is kept: another group count is refused")
+                .isInstanceOf(SpecException.class).hasMessageContaining("capture.groups")
+                .hasMessageContaining("runs with 2 capture group(s)");
     }
 
     /** Every key's events on the change topic: positions never go back, and each update's seq is one more. */
