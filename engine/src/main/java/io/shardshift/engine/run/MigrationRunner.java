@@ -445,8 +445,9 @@ public final class MigrationRunner implements AutoCloseable {
     /**
      * Stops the parts in the order their clients depend on each other: the backfill's rate guard, the lag
      * monitor, the backfill (an
-     * unfinished table is copied again by the next run), capture (which stores its position and closes its
-     * producer and offsets admin), apply (which writes its buffers and commits; a wait for a target that is
+     * unfinished table is copied again by the next run), the capture group leases (leaving the lease group
+     * stops this process's capture engines, each storing its position and closing its producer and offsets
+     * admin, so another process with the capture role takes the groups over), apply (which writes its buffers and commits; a wait for a target that is
      * down ends at once, and its batch is read again by the next run), and last the dead-letter
      * producer that backfill and apply write to. Nothing is left connecting to Kafka afterwards.
      */
