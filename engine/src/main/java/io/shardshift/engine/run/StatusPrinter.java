@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,11 +54,26 @@ public final class StatusPrinter {
             bar.finish();
             out.println("streaming: " + lagText + ", " + runner.metrics().snapshot().values().stream()
                     .map(s -> s.target() + " " + s.eventsApplied() + " applied (p99 " + s.p99LatencyMillis() + " ms)")
-                    .toList() + ", dead letters " + runner.deadLetters() + ", " + slotText());
+                    .toList() + ", dead letters " + runner.deadLetters() + ", " + slotText() + captureGroupsText());
         }
+        runner.captureGroupsWaiting().forEach((g, why) -> out.println("WAITING capture group " + g + ": " + why));
         runner.outages().waiting().forEach(w -> out.println(waitingLine(w, runner.outages().policy().giveUp())));
         runner.pausedTables().forEach(p -> out.println("PAUSED " + p.describe()
                 + " (apply the same DDL to every target, then POST /v1/tables/resume {\"table\":\"" + p.table() + "\"})"));
+    }
+
+    /**
+     * With several capture groups, or capture in another process: the groups whose engine runs here, e.g.
+     * {@code , capture groups here [0, 2] of 3}; empty for a one-group migration captured here.
+     */
+    private String captureGroupsText() {
+        int groups = runner.spec().captureGroups();
+        List<Integer> here = runner.capture() == null ? List.of()
+                : runner.capture().groups().stream().map(io.shardshift.cdc.ChangeCapture::group).toList();
+        if (groups == 1 && here.size() == 1) {
+            return "";
+        }
+        return ", capture groups here " + here + " of " + groups;
     }
 
     /** The slot's retained WAL and wal_status, read at most every {@link #SLOT_EVERY_NANOS}. */

@@ -90,6 +90,8 @@ class CaptureTakeoverIT {
             assertThat(Files.readString(dir.resolve("cap-b.log"))).as("cap-b's log")
                     .contains("capture group " + killedGroup + " (slot " + spec.slotName(killedGroup)
                             + ") of migration takeover now runs in this process");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).alias("cap-b's status line")
+                    .until(() -> Files.readString(dir.resolve("cap-b.log")).contains("capture groups here [0, 1] of 2"));
             await().atMost(Duration.ofMinutes(1)).until(() -> writer.ops.get() > atKill + 1_000);
             writer.close();
             assertThat(writer.failure.get()).as("writer failure").isNull();
