@@ -8,6 +8,7 @@ import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.core.spec.SpecException;
+import io.shardshift.cutover.MigrationFinish;
 import io.shardshift.engine.lag.AppliedWatermark;
 import io.shardshift.engine.lag.Drain;
 import io.shardshift.engine.metrics.LagSample;
@@ -109,6 +110,34 @@ class CaptureGroupsIT {
                 assertThat(LagSampleJson.figures(sample)).containsKey("captureGroups");
             }
         }
+        MigrationFinish.finish(spec);
+        try (Connection c = stack.source().connect(DemoStack.DATABASE); java.sql.Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE"
+                     + " 'shardshift_groups2%') + (SELECT count(*) FROM pg_publication WHERE pubname LIKE 'shardshift_groups2%')")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("slots and publications of every group left after finish").isZero();
+        }
+    }
+
+    @Test
+    void shouldRefuseMoreCaptureGroupsThanTheSourceHasSlotsAndWalSendersFor(@TempDir Path state) throws Exception {
+        List<String> many = java.util.stream.IntStream.range(0, 21).mapToObj(i -> "public.many_" + i).toList();
+        try (Connection c = stack.source().connect(DemoStack.DATABASE); java.sql.Statement st = c.createStatement()) {
+            for (String t : many) {
+                st.execute("CREATE TABLE " + t + " (id bigint PRIMARY KEY, tenant_id text NOT NULL, seq bigint NOT NULL,"
+                        + " note text)");
+                st.execute("ALTER TABLE " + t + " REPLICA IDENTITY FULL");
+            }
+        }
+        MigrationSpec spec = CaptureGroupTables.spec(stack, "groupsmany", many, 21);
+
+        assertThatThrownBy(() -> MigrationRunner.start(spec, state)).isInstanceOf(SpecException.class)
+                .hasMessageContaining("capture.groups: the source " + spec.source().jdbcUrl()
+                        + " has max_replication_slots = 20")
+                .hasMessageContaining("capture.groups = 21 needs 21")
+                .hasMessageContaining("ALTER SYSTEM SET max_replication_slots")
+                .hasMessageContaining("has max_wal_senders = 20");
+        assertThat(activeSlots(spec)).isZero();
     }
 
     @Test
