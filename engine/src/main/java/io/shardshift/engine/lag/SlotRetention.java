@@ -91,6 +91,25 @@ public final class SlotRetention {
         return out;
     }
 
+    /**
+     * Each capture group's slot's {@code confirmed_flush_lsn} (what its engine, wherever it runs, has stored as
+     * handled), by slot name; a missing slot is left out.
+     */
+    public static Map<String, Long> confirmedFlushLsns(MigrationSpec spec) throws SQLException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Connection c = DriverManager.getConnection(spec.source().jdbcUrl(), spec.source().user(), spec.source().password());
+             PreparedStatement ps = c.prepareStatement("SELECT slot_name, confirmed_flush_lsn::text FROM pg_replication_slots"
+                     + " WHERE slot_name = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("text", spec.slotNames().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2) == null ? 0L : Lsn.parse(rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The worst of several slots' readings (see {@link #read}). */
     public static Reading worst(Collection<Reading> readings) {
         Reading worst = null;

@@ -49,7 +49,8 @@ public record LagSample(long takenAtMillis, long sourceWalLsn, long capturedLsn,
      * @param tables            the tables it captures
      * @param state             its engine's state in this process (STARTING, RUNNING, FAILED, STOPPED), or
      *                          NOT_HERE when it does not run in this process
-     * @param capturedLsn       the highest source position its engine handled
+     * @param capturedLsn       the highest source position its engine handled (in this process), or its slot's
+     *                          {@code confirmed_flush_lsn} when the engine runs elsewhere
      * @param published         change events it published in this run
      * @param slotRetainedBytes WAL its slot holds back, -1 if the slot is missing
      * @param slotWalStatus     its slot's {@code wal_status}

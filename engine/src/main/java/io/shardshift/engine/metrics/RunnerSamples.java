@@ -87,6 +87,8 @@ public final class RunnerSamples implements LagSampler.Source, AutoCloseable {
         List<LagSample.CaptureGroupLag> groups = new ArrayList<>();
         Map<Integer, String> holders = holders();
         Map<Integer, String> waiting = runner.captureGroupsWaiting();
+        boolean allHere = runner.lag().capture().map(c -> c.holdsAll()).orElse(false);
+        Map<String, Long> confirmed = allHere ? Map.of() : SlotRetention.confirmedFlushLsns(spec);
         for (int g = 0; g < spec.captureGroups(); g++) {
             String name = spec.slotName(g);
             SlotRetention.Reading r = slots.getOrDefault(name, new SlotRetention.Reading(0, -1, SlotRetention.MISSING));
@@ -94,7 +96,8 @@ public final class RunnerSamples implements LagSampler.Source, AutoCloseable {
             groups.add(new LagSample.CaptureGroupLag(g, name,
                     runner.captureSplit().tables(g).stream().map(Object::toString).toList(),
                     here.map(c -> c.state().name()).orElse(NOT_HERE),
-                    here.map(ChangeCapture::lastProcessedLsn).orElse(0L), here.map(ChangeCapture::publishedCount).orElse(0L),
+                    here.map(ChangeCapture::lastProcessedLsn).orElse(confirmed.getOrDefault(name, 0L)),
+                    here.map(ChangeCapture::publishedCount).orElse(0L),
                     r.retainedBytes(), r.walStatus(), holders.getOrDefault(g, ""), waiting.getOrDefault(g, "")));
         }
         return new LagSample(now, lag.sourceWalLsn(), lag.capturedLsn(), runner.lag().publishedCount(),

@@ -2,6 +2,8 @@ package io.shardshift.migrator.e2e;
 
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.engine.lag.Drain;
+import io.shardshift.engine.metrics.RecentLatency;
+import io.shardshift.engine.metrics.RunnerSamples;
 import io.shardshift.engine.run.CaptureLeases;
 import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.engine.run.Role;
@@ -98,6 +100,14 @@ class CaptureTakeoverIT {
 
             Drain.await(applying.lag(), Duration.ofMinutes(2));
             CaptureGroupTables.assertEveryRowEqual(stack, spec, applying.tables());
+            try (RunnerSamples samples = new RunnerSamples(applying, new RecentLatency())) {
+                assertThat(samples.sample().captureGroups()).as("the status of the process that runs no capture")
+                        .allSatisfy(g -> {
+                            assertThat(g.holder()).isEqualTo("cap-b");
+                            assertThat(g.state()).isEqualTo("NOT_HERE");
+                            assertThat(g.capturedLsn()).as("its slot's position").isPositive();
+                        });
+            }
             assertThat(applying.failure()).isEmpty();
             assertThat(b.isAlive()).as("cap-b still runs").isTrue();
         } finally {
