@@ -78,6 +78,7 @@ public final class MigrationRunner implements AutoCloseable {
     private RateGuard rateGuard;
     private SchemaWatch watch;
     private SourceIdentityWatch sourceWatch;
+    private InstanceRegistry instances;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, ReplicationSlot slot, SearchTargets search) {
@@ -147,10 +148,13 @@ public final class MigrationRunner implements AutoCloseable {
     }
 
     private void startParts(Path stateDir, Set<TableId> rebackfill) {
+        instances = InstanceRegistry.start(spec, InstanceRegistry.defaultInstanceId(), List.of("capture", "backfill", "apply"));
         capture = ChangeCapture.start(spec, tables, CaptureOptions.defaults().withOnFailure(this::fail));
         deadLetters = KafkaDeadLetterPublisher.create(spec.kafka().bootstrapServers(), spec.deadLetterTopic(), Map.of());
         apply = ApplyStreams.startAll(spec, stateDir, new TargetSinks(spec, pauses, search), deadLetters, metrics,
                 pauses, outages, this::fail);
+        instances.hold(InstanceInfo.APPLY_PARTITIONS, () -> apply.stream().flatMap(a -> a.heldPartitions().stream()).toList());
+        instances.hold(InstanceInfo.APPLY_TASKS, () -> apply.stream().flatMap(a -> a.heldTasks().stream()).toList());
         lag = new LagMonitor(spec, capture, metrics);
         rateGuard = RateGuard.start(spec, metrics, new RateGuard.StreamProbe() {
             @Override
@@ -268,6 +272,15 @@ public final class MigrationRunner implements AutoCloseable {
         return rateGuard == null ? null : rateGuard.status();
     }
 
+    /**
+     * The migrator processes of this migration (this one included) with their roles and what each holds; add
+     * what this process holds with {@link InstanceRegistry#hold}, its HTTP address with
+     * {@link InstanceRegistry#advertiseHttp}.
+     */
+    public InstanceRegistry instances() {
+        return instances;
+    }
+
     /** The targets apply is waiting for (down, unreachable), and the policy it waits by. */
     public TargetOutages outages() {
         return outages;
@@ -348,7 +361,8 @@ public final class MigrationRunner implements AutoCloseable {
      * monitor, the backfill (an
      * unfinished table is copied again by the next run), capture (which stores its position and closes its
      * producer and offsets admin), apply (which writes its buffers and commits; a wait for a target that is
-     * down ends at once, and its batch is read again by the next run), and last the dead-letter
+     * down ends at once, and its batch is read again by the next run), the instance heartbeat (its tombstone tells
+     * the other processes this one is gone), and last the dead-letter
      * producer that backfill and apply write to. Nothing is left connecting to Kafka afterwards.
      */
     @Override
@@ -376,6 +390,9 @@ public final class MigrationRunner implements AutoCloseable {
         }
         outages.stop();
         apply.forEach(a -> a.close(Duration.ofSeconds(30)));
+        if (instances != null) {
+            instances.close();
+        }
         if (deadLetters != null) {
             deadLetters.close();
         }

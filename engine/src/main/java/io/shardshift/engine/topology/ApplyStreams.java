@@ -57,10 +57,12 @@ public final class ApplyStreams implements AutoCloseable {
     private static final Duration POLL_MARGIN = Duration.ofMinutes(2);
 
     private final KafkaStreams streams;
+    private final String applicationId;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private ApplyStreams(KafkaStreams streams) {
+    private ApplyStreams(KafkaStreams streams, String applicationId) {
         this.streams = streams;
+        this.applicationId = applicationId;
     }
 
     /**
@@ -139,7 +141,7 @@ public final class ApplyStreams implements AutoCloseable {
     public static ApplyStreams start(Topology topology, Properties config, Consumer<Throwable> onFatalError) {
         Objects.requireNonNull(onFatalError, "onFatalError");
         KafkaStreams streams = new KafkaStreams(topology, config);
-        ApplyStreams apply = new ApplyStreams(streams);
+        ApplyStreams apply = new ApplyStreams(streams, String.valueOf(config.get(StreamsConfig.APPLICATION_ID_CONFIG)));
         streams.setUncaughtExceptionHandler(error -> {
             if (causedBy(error, ApplyStoppedException.class)) {
                 LOG.info("Apply topology {} stopped while waiting for a target: {}",
@@ -184,6 +186,35 @@ public final class ApplyStreams implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * The change-topic partitions this process's stream threads apply now, as {@code <application id>/<topic>-<partition>};
+     * empty while the client rebalances, has stopped, or holds none (another process of the group has them all).
+     */
+    public List<String> heldPartitions() {
+        return held(true);
+    }
+
+    /** The active tasks of this process's stream threads, as {@code <application id>/<task id>} (e.g. {@code shop.apply/0_1}). */
+    public List<String> heldTasks() {
+        return held(false);
+    }
+
+    private List<String> held(boolean partitions) {
+        List<String> out = new ArrayList<>();
+        try {
+            streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task -> {
+                if (partitions) {
+                    task.topicPartitions().forEach(tp -> out.add(applicationId + "/" + tp));
+                } else {
+                    out.add(applicationId + "/" + task.taskId());
+                }
+            }));
+        } catch (IllegalStateException e) {
+            return List.of(); // not running
+        }
+        return out;
     }
 
     /** The client's state. */

@@ -1,0 +1,126 @@
+package io.shardshift.engine.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One migrator process of a migration, as its heartbeat on {@code <prefix>.instances} tells it:
+ *
+ * <pre>{@code
+ * {"id":"host-a-4242","roles":["capture","backfill","apply"],"host":"host-a","pid":4242,
+ *  "http":"http://10.0.0.5:8080","startedAt":1765080000000,"lastSeen":1765080042000,
+ *  "holds":{"applyPartitions":["shop.apply/demo.public.orders-0"],"applyTasks":["shop.apply/0_0"]}}
+ * }</pre>
+ *
+ * {@code holds} is what the process works on now, by kind; kinds other than the apply's (capture groups,
+ * backfill chunks) are added by the parts that hold them, and a reader shows every kind it finds.
+ *
+ * @param id              the instance id ({@code --instance-id}, default {@code <hostname>-<pid>})
+ * @param roles           the parts it runs ({@code capture}, {@code backfill}, {@code apply})
+ * @param host            its host name
+ * @param pid             its process id
+ * @param http            its dashboard and API address, or {@code null} when it serves none
+ * @param startedAtMillis when it started
+ * @param lastSeenMillis  when it last published its heartbeat (its own clock)
+ * @param holds           what it holds, by kind, each list sorted
+ */
+public record InstanceInfo(String id, List<String> roles, String host, long pid, String http, long startedAtMillis,
+                           long lastSeenMillis, Map<String, List<String>> holds) {
+    /** An instance silent for longer than this is shown as lost. */
+    public static final Duration LOST_AFTER = Duration.ofSeconds(10);
+    /** A lost instance is no longer shown after this much silence. */
+    public static final Duration DROPPED_AFTER = Duration.ofMinutes(5);
+    /** The {@link #state} of an instance that published within {@link #LOST_AFTER}. */
+    public static final String LIVE = "live";
+    /** The {@link #state} of an instance silent for longer than {@link #LOST_AFTER} (killed, cut off, hung). */
+    public static final String LOST = "lost";
+    /** The {@link #holds} kind of the apply's Kafka partitions ({@code <application id>/<topic>-<partition>}). */
+    public static final String APPLY_PARTITIONS = "applyPartitions";
+    /** The {@link #holds} kind of the apply's Kafka Streams tasks ({@code <application id>/<task id>}). */
+    public static final String APPLY_TASKS = "applyTasks";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public InstanceInfo {
+        roles = List.copyOf(roles);
+        Map<String, List<String>> sorted = new TreeMap<>();
+        holds.forEach((kind, items) -> sorted.put(kind, items.stream().sorted().toList()));
+        holds = java.util.Collections.unmodifiableMap(sorted);
+    }
+
+    /** {@link #LIVE} or {@link #LOST} at {@code nowMillis}. */
+    public String state(long nowMillis) {
+        return nowMillis - lastSeenMillis > LOST_AFTER.toMillis() ? LOST : LIVE;
+    }
+
+    /** The same instance seen again at {@code nowMillis}, holding {@code now}. */
+    public InstanceInfo seen(long nowMillis, Map<String, List<String>> now) {
+        return new InstanceInfo(id, roles, host, pid, http, startedAtMillis, nowMillis, now);
+    }
+
+    /** The same instance serving its dashboard at {@code address}. */
+    public InstanceInfo withHttp(String address) {
+        return new InstanceInfo(id, roles, host, pid, address, startedAtMillis, lastSeenMillis, holds);
+    }
+
+    /** How many items it holds of {@code kind}. */
+    public int holding(String kind) {
+        return holds.getOrDefault(kind, List.of()).size();
+    }
+
+    /** The heartbeat's JSON (see the class comment). */
+    public String toJson() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", id);
+        ArrayNode r = n.putArray("roles");
+        roles.forEach(r::add);
+        n.put("host", host);
+        n.put("pid", pid);
+        n.put("http", http);
+        n.put("startedAt", startedAtMillis);
+        n.put("lastSeen", lastSeenMillis);
+        ObjectNode h = n.putObject("holds");
+        holds.forEach((kind, items) -> {
+            ArrayNode a = h.putArray(kind);
+            items.forEach(a::add);
+        });
+        return n.toString();
+    }
+
+    /**
+     * Reads a heartbeat.
+     *
+     * @throws IllegalArgumentException naming what is missing or not JSON
+     */
+    public static InstanceInfo fromJson(String json) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("an instance heartbeat is not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (n == null || !n.hasNonNull("id") || !n.hasNonNull("lastSeen")) {
+            throw new IllegalArgumentException("an instance heartbeat has no id or lastSeen: " + json);
+        }
+        List<String> roles = new ArrayList<>();
+        n.path("roles").forEach(r -> roles.add(r.asText()));
+        Map<String, List<String>> holds = new TreeMap<>();
+        n.path("holds").fields().forEachRemaining(e -> {
+            List<String> items = new ArrayList<>();
+            e.getValue().forEach(i -> items.add(i.asText()));
+            holds.put(e.getKey(), items);
+        });
+        return new InstanceInfo(n.get("id").asText(), roles, n.path("host").asText(""), n.path("pid").asLong(-1),
+                n.hasNonNull("http") ? n.get("http").asText() : null, n.path("startedAt").asLong(0),
+                n.get("lastSeen").asLong(), holds);
+    }
+}

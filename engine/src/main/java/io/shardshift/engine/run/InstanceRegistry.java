@@ -1,0 +1,221 @@
+package io.shardshift.engine.run;
+
+import io.shardshift.core.spec.MigrationSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The migrator processes of a migration, through the compacted topic {@code <prefix>.instances} (one
+ * partition, keyed by instance id): this process publishes its {@link InstanceInfo heartbeat} every
+ * {@link #HEARTBEAT_EVERY} with what it holds now, and a tombstone when it closes cleanly; it reads every
+ * other process's heartbeats, so {@link #instances()} lists them all, one silent for longer than
+ * {@link InstanceInfo#LOST_AFTER} as {@linkplain InstanceInfo#LOST lost}.
+ *
+ * <pre>{@code
+ * InstanceRegistry registry = InstanceRegistry.start(spec, "host-a-4242", List.of("apply"));
+ * registry.hold(InstanceInfo.APPLY_PARTITIONS, () -> apply.heldPartitions());
+ * registry.instances(); // every process, this one included
+ * }</pre>
+ */
+public final class InstanceRegistry implements AutoCloseable {
+    /** How often an instance publishes its heartbeat. */
+    public static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(2);
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceRegistry.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final String topic;
+    private final KafkaProducer<String, String> producer;
+    private final KafkaConsumer<String, String> consumer;
+    private final Map<String, Supplier<? extends Collection<String>>> holdings = new ConcurrentHashMap<>();
+    private final InstanceTable table = new InstanceTable();
+    private final Thread thread;
+    private volatile InstanceInfo self;
+    private volatile String http;
+    private volatile boolean running = true;
+    private boolean failing;
+
+    private InstanceRegistry(String bootstrapServers, String topic, InstanceInfo self) {
+        this.topic = topic;
+        this.self = self;
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        consumer.assign(List.of(tp));
+        consumer.seekToBeginning(List.of(tp));
+        this.thread = new Thread(this::run, "shardshift-instances");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Creates the topic if needed and starts publishing this process's heartbeat and reading the others'.
+     *
+     * @param instanceId this process's instance id, unique among the migration's processes
+     * @param roles      the parts this process runs
+     */
+    public static InstanceRegistry start(MigrationSpec spec, String instanceId, Collection<String> roles) {
+        String topic = topicOf(spec);
+        MigrationRunner.createTopic(spec, topic, 1, true);
+        long now = System.currentTimeMillis();
+        InstanceInfo self = new InstanceInfo(instanceId, List.copyOf(roles), hostName(), ProcessHandle.current().pid(),
+                null, now, now, Map.of());
+        InstanceRegistry registry = new InstanceRegistry(spec.kafka().bootstrapServers(), topic, self);
+        registry.thread.start();
+        LOG.info("instance {} of migration {} (roles {}) publishes its heartbeat to {}", instanceId, spec.name(), roles, topic);
+        return registry;
+    }
+
+    /** The instances topic of a migration. */
+    public static String topicOf(MigrationSpec spec) {
+        return spec.topicPrefix() + ".instances";
+    }
+
+    /** The default instance id, {@code <hostname>-<pid>}. */
+    public static String defaultInstanceId() {
+        return hostName() + "-" + ProcessHandle.current().pid();
+    }
+
+    /** Publishes, with every heartbeat, what {@code items} gives for {@code kind} (e.g. {@code captureGroups}). */
+    public void hold(String kind, Supplier<? extends Collection<String>> items) {
+        holdings.put(kind, items);
+    }
+
+    /** Publishes this process's dashboard and API address from the next heartbeat on. */
+    public void advertiseHttp(String address) {
+        http = address;
+    }
+
+    /** This process as its last heartbeat told it. */
+    public InstanceInfo self() {
+        return self;
+    }
+
+    /** Every instance of the migration heard from lately, by id, this one included. */
+    public List<InstanceInfo> instances() {
+        return table.list(System.currentTimeMillis());
+    }
+
+    private void run() {
+        long nextBeat = 0;
+        while (running) {
+            try {
+                if (System.nanoTime() >= nextBeat) {
+                    publish();
+                    nextBeat = System.nanoTime() + HEARTBEAT_EVERY.toNanos();
+                }
+                for (ConsumerRecord<String, String> r : consumer.poll(POLL)) {
+                    read(r);
+                }
+            } catch (org.apache.kafka.common.errors.InterruptException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!failing) {
+                    LOG.warn("instance heartbeats on {} failed (trying again): {}", topic, e.toString());
+                    failing = true;
+                }
+                sleepQuietly();
+            }
+        }
+    }
+
+    private void publish() {
+        Map<String, List<String>> now = new TreeMap<>();
+        holdings.forEach((kind, items) -> {
+            try {
+                now.put(kind, List.copyOf(items.get()));
+            } catch (RuntimeException e) {
+                LOG.debug("cannot read what this instance holds of {}: {}", kind, e.toString());
+            }
+        });
+        self = self.withHttp(http).seen(System.currentTimeMillis(), now);
+        String json = self.toJson();
+        producer.send(new ProducerRecord<>(topic, 0, self.id(), json), (meta, error) -> {
+            if (error == null && failing) {
+                LOG.info("instance heartbeats on {} work again", topic);
+                failing = false;
+            } else if (error != null && !failing) {
+                LOG.warn("cannot publish the heartbeat of instance {} to {} (trying again): {}", self.id(), topic,
+                        error.toString());
+                failing = true;
+            }
+        });
+    }
+
+    private void read(ConsumerRecord<String, String> r) {
+        try {
+            table.apply(r.key(), r.value());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("skipping a record of {} at offset {} that is no instance heartbeat: {}", topic, r.offset(), e.getMessage());
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.strip();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+
+    /** Stops the heartbeat and publishes a tombstone, so the others drop this instance at once. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            producer.send(new ProducerRecord<>(topic, 0, self.id(), null)).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | org.apache.kafka.common.KafkaException e) {
+            LOG.warn("cannot publish the tombstone of instance {} to {}; the others show it lost after {}: {}",
+                    self.id(), topic, InstanceInfo.LOST_AFTER, e.toString());
+        }
+        producer.close(Duration.ofSeconds(5));
+        consumer.close(Duration.ofSeconds(5));
+    }
+}
