@@ -77,6 +77,19 @@ public record InstanceInfo(String id, List<String> roles, String host, long pid,
         return holds.getOrDefault(kind, List.of()).size();
     }
 
+    /**
+     * One line for a terminal, e.g. {@code instance host-a-4242 live, roles capture,backfill,apply, host host-a pid
+     * 4242, holds 3 applyPartitions 3 applyTasks, last seen 1.2 s ago}.
+     */
+    public String describe(long nowMillis) {
+        StringBuilder held = new StringBuilder();
+        holds.forEach((kind, items) -> held.append(held.length() == 0 ? "" : " ").append(items.size()).append(' ').append(kind));
+        return "instance " + id + " " + state(nowMillis) + ", roles " + String.join(",", roles) + ", host " + host
+                + " pid " + pid + (http == null ? "" : ", " + http) + ", holds " + (held.length() == 0 ? "nothing" : held)
+                + ", last seen " + String.format(java.util.Locale.ROOT, "%.1f", Math.max(0, nowMillis - lastSeenMillis) / 1000.0)
+                + " s ago";
+    }
+
     /** The heartbeat's JSON (see the class comment). */
     public String toJson() {
         ObjectNode n = JSON.createObjectNode();

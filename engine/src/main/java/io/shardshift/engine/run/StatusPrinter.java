@@ -26,6 +26,7 @@ public final class StatusPrinter {
 
     private final Map<String, long[]> lastRows = new HashMap<>();
     private String slotText;
+    private String instancesText = "";
     private long slotReadAt;
 
     public StatusPrinter(MigrationRunner runner, ProgressBar bar, PrintStream out) {
@@ -55,9 +56,29 @@ public final class StatusPrinter {
                     .map(s -> s.target() + " " + s.eventsApplied() + " applied (p99 " + s.p99LatencyMillis() + " ms)")
                     .toList() + ", dead letters " + runner.deadLetters() + ", " + slotText());
         }
+        printInstances();
         runner.outages().waiting().forEach(w -> out.println(waitingLine(w, runner.outages().policy().giveUp())));
         runner.pausedTables().forEach(p -> out.println("PAUSED " + p.describe()
                 + " (apply the same DDL to every target, then POST /v1/tables/resume {\"table\":\"" + p.table() + "\"})"));
+    }
+
+    /**
+     * A line per migrator process of the migration (see {@link InstanceInfo#describe}), when
+     * an instance came, went, was lost or holds another count of something than at the last print.
+     */
+    private void printInstances() {
+        if (runner.instances() == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        java.util.List<InstanceInfo> all = runner.instances().instances();
+        String key = all.stream().map(i -> i.id() + " " + i.state(now) + " " + i.holds().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue().size()).toList()).toList().toString();
+        if (!key.equals(instancesText)) {
+            instancesText = key;
+            bar.finish();
+            all.forEach(i -> out.println(i.describe(now)));
+        }
     }
 
     /** The slot's retained WAL and wal_status, read at most every {@link #SLOT_EVERY_NANOS}. */

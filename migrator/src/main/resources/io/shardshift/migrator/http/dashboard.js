@@ -309,6 +309,26 @@
     }
     list.hidden = list.children.length === 0;
   }
+  // The migrator processes of the migration, from their heartbeats; a lost one is marked.
+  function renderInstances(instances) {
+    const body = $("instances").tBodies[0];
+    body.replaceChildren();
+    $("instances-count").textContent = instances.length ? "(" + instances.filter((i) => i.state === "live").length
+      + " live of " + instances.length + ")" : "";
+    if (!instances.length) {
+      const tr = el("tr", { class: "empty" });
+      tr.appendChild(el("td", { colspan: "6", class: "muted" }, "no heartbeat read yet"));
+      body.appendChild(tr);
+    }
+    instances.forEach((i) => {
+      const tr = el("tr", { class: i.state, "data-instance": i.id, "data-state": i.state });
+      const holds = Object.entries(i.holds || {}).map(([kind, items]) => items.length + " " + kind).join(", ") || "nothing";
+      [i.id + (i.http ? " (" + i.http + ")" : ""), i.state, (i.roles || []).join(", "), i.host + " pid " + i.pid, holds,
+       fmtTime(i.lastSeenMillis) + " (" + fmtMillis(i.silentMillis) + " ago)"]
+        .forEach((v) => tr.appendChild(el("td", {}, v)));
+      body.appendChild(tr);
+    });
+  }
   let polling = false;
   async function poll() {
     if (polling) return;
@@ -320,6 +340,7 @@
       renderStatus(s);
       renderPaused(s.tables || []);
       renderWaiting(s.waitingTargets || []);
+      renderInstances(s.instances || []);
       drawCharts();
       const conn = $("connection");
       conn.textContent = "updated " + fmtTime(Date.now()) + (s.sampleError ? " (sampling: " + s.sampleError + ")" : "");
