@@ -46,6 +46,10 @@ final class Backfill {
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile Thread thread;
     private volatile boolean stopping;
+    /** How often {@link #recordedDone()} reads the state topic again. */
+    private static final long RECORDED_CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private volatile boolean recordedDone;
+    private volatile long recordedCheckedAt = System.nanoTime() - RECORDED_CHECK_NANOS;
 
     /**
      * @param pacer  paces the reads (the rate guard's token bucket); it only delays them
@@ -134,6 +138,30 @@ final class Backfill {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Whether the state topic records every table as copied (by any process of the migration). */
+    boolean recordedDone() {
+        long now = System.nanoTime();
+        if (recordedDone || now - recordedCheckedAt < RECORDED_CHECK_NANOS) {
+            return recordedDone;
+        }
+        Map<String, String> recorded = state.readAll();
+        recordedCheckedAt = System.nanoTime();
+        recordedDone = tables.stream().allMatch(t -> "done".equals(recorded.get(key(t.id()))));
+        return recordedDone;
+    }
+
+    /** Waits until {@link #recordedDone()}; false on timeout. */
+    boolean awaitRecordedDone(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!recordedDone()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(500);
+        }
+        return true;
     }
 
     private static String key(TableId table) {

@@ -78,7 +78,7 @@ public final class InstanceRegistry implements AutoCloseable {
     /**
      * Creates the topic if needed and starts publishing this process's heartbeat and reading the others'.
      *
-     * @param instanceId this process's instance id, unique among the migration's processes
+     * @param instanceId this process's instance id, unique among the migration's processes ({@link RunOptions#instanceId})
      * @param roles      the parts this process runs
      */
     public static InstanceRegistry start(MigrationSpec spec, String instanceId, Collection<String> roles) {
@@ -96,11 +96,6 @@ public final class InstanceRegistry implements AutoCloseable {
     /** The instances topic of a migration. */
     public static String topicOf(MigrationSpec spec) {
         return spec.topicPrefix() + ".instances";
-    }
-
-    /** The default instance id, {@code <hostname>-<pid>}. */
-    public static String defaultInstanceId() {
-        return hostName() + "-" + ProcessHandle.current().pid();
     }
 
     /** Publishes, with every heartbeat, what {@code items} gives for {@code kind} (e.g. {@code captureGroups}). */

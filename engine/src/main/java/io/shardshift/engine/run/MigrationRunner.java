@@ -61,7 +61,11 @@ public final class MigrationRunner implements AutoCloseable {
     /** How often the source address is checked for a failover (another timeline or cluster). */
     private static final Duration SOURCE_CHECK_INTERVAL = Duration.ofSeconds(2);
 
+    /** How long a process waits for another process's set-up of the same migration. */
+    private static final Duration SETUP_WAIT = Duration.ofMinutes(10);
+
     private final MigrationSpec spec;
+    private final RunOptions options;
     private final List<TableSchema> tables;
     private final ReplicationSlot slot;
     private final SearchTargets search;
@@ -81,8 +85,10 @@ public final class MigrationRunner implements AutoCloseable {
     private InstanceRegistry instances;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, ReplicationSlot slot, SearchTargets search) {
+    private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, ReplicationSlot slot, SearchTargets search,
+                            RunOptions options) {
         this.spec = spec;
+        this.options = options;
         this.tables = tables;
         this.slot = slot;
         this.search = search;
@@ -109,35 +115,58 @@ public final class MigrationRunner implements AutoCloseable {
      * @throws SpecException naming a table that is not in the spec
      */
     public static MigrationRunner start(MigrationSpec spec, Path stateDir, Set<TableId> rebackfill) {
+        return start(spec, stateDir, RunOptions.all().withRebackfill(rebackfill));
+    }
+
+    /**
+     * Checks, provisions and starts the parts of the migration this process runs ({@link RunOptions#roles()}).
+     * Several processes started with the same spec form one migration: their set-up runs one after the other
+     * (a {@link SetupLock} on the source), so the second finds the targets, topics, publication and slot in place.
+     *
+     * @throws SpecException naming a table in {@code options.rebackfill()} that is not in the spec, or what the
+     *                       checks found
+     */
+    public static MigrationRunner start(MigrationSpec spec, Path stateDir, RunOptions options) {
+        Set<TableId> rebackfill = options.rebackfill();
         rebackfill.stream().filter(t -> !spec.tableIds().contains(t)).findFirst().ifPresent(t -> {
             throw new SpecException("--rebackfill", "table " + t + " is not in the spec's tables " + spec.tableIds());
         });
-        LOG.info("starting migration {}: {} tables, targets {}, layout {}, search targets {}", spec.name(),
+        if (!rebackfill.isEmpty() && !options.runs(Role.BACKFILL)) {
+            throw new SpecException("--rebackfill", "this process does not run the backfill (--role "
+                    + options.rolesFlag() + "): give --rebackfill to a process with the backfill role");
+        }
+        LOG.info("starting migration {} as instance {} (roles {}): {} tables, targets {}, layout {}, search targets {}",
+                spec.name(), options.instanceId(), options.rolesFlag(),
                 spec.tableIds(), spec.targets().stream().map(t -> t.name()).toList(),
                 spec.hasLayout() ? spec.routing() : "none (search only)",
                 spec.searchTargets().stream().map(s -> s.name()).toList());
         LOG.info("effective configuration of migration {} (secrets masked):\n{}", spec.name(),
                 EffectiveConfig.render(spec, System.getenv()));
-        List<TableSchema> tables = SourcePreflight.check(spec);
-        Map<TableId, io.shardshift.core.schema.Partitioning> partitioned = TargetPartitionings.check(spec, tables);
-        SourceDdlFollower.catchUp(spec, tables);
-        spec.targets().forEach(t -> PgProvisioner.provision(t, tables, partitioned));
-        SearchTargets search = SearchTargets.of(spec, tables);
-        search.provision();
-        createTopic(spec, spec.topicPrefix() + ".state", 1, true);
-        SourceIdentity startedOn = readIdentity(spec);
-        Optional<SourceFailover> failover = SourceFailoverCheck.run(spec, tables,
-                new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"));
-        ReplicationSlot slot;
-        try {
-            slot = ReplicationSetup.ensure(spec);
-        } catch (SQLException e) {
-            throw new SpecException("source.jdbcUrl", "cannot create publication and slot: " + e.getMessage(), e);
+        MigrationRunner runner;
+        Optional<SourceFailover> failover;
+        try (SetupLock lock = SetupLock.acquire(spec, SETUP_WAIT)) {
+            List<TableSchema> tables = SourcePreflight.check(spec);
+            Map<TableId, io.shardshift.core.schema.Partitioning> partitioned = TargetPartitionings.check(spec, tables);
+            SourceDdlFollower.catchUp(spec, tables);
+            spec.targets().forEach(t -> PgProvisioner.provision(t, tables, partitioned));
+            SearchTargets search = SearchTargets.of(spec, tables);
+            search.provision();
+            createTopic(spec, spec.topicPrefix() + ".state", 1, true);
+            ChangeCapture.createTopics(spec, tables);
+            SourceIdentity startedOn = readIdentity(spec);
+            failover = SourceFailoverCheck.run(spec, tables,
+                    new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"));
+            ReplicationSlot slot;
+            try {
+                slot = ReplicationSetup.ensure(spec);
+            } catch (SQLException e) {
+                throw new SpecException("source.jdbcUrl", "cannot create publication and slot: " + e.getMessage(), e);
+            }
+            LOG.info("slot {} {} at {}", slot.slotName(), slot.created() ? "created" : "exists", Lsn.format(slot.consistentPointLsn()));
+            runner = new MigrationRunner(spec, tables, slot, search, options);
+            runner.sourceWatch = new SourceIdentityWatch(spec, startedOn, runner::fail);
         }
-        LOG.info("slot {} {} at {}", slot.slotName(), slot.created() ? "created" : "exists", Lsn.format(slot.consistentPointLsn()));
-        MigrationRunner runner = new MigrationRunner(spec, tables, slot, search);
         runner.failover.set(failover.orElse(null));
-        runner.sourceWatch = new SourceIdentityWatch(spec, startedOn, runner::fail);
         try {
             runner.startParts(stateDir, rebackfill);
         } catch (RuntimeException e) {
@@ -148,14 +177,19 @@ public final class MigrationRunner implements AutoCloseable {
     }
 
     private void startParts(Path stateDir, Set<TableId> rebackfill) {
-        instances = InstanceRegistry.start(spec, InstanceRegistry.defaultInstanceId(), List.of("capture", "backfill", "apply"));
-        capture = ChangeCapture.start(spec, tables, CaptureOptions.defaults().withOnFailure(this::fail));
+        instances = InstanceRegistry.start(spec, options.instanceId(),
+                options.roles().stream().sorted().map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).toList());
+        if (options.runs(Role.CAPTURE)) {
+            capture = ChangeCapture.start(spec, tables, CaptureOptions.defaults().withOnFailure(this::fail));
+        }
         deadLetters = KafkaDeadLetterPublisher.create(spec.kafka().bootstrapServers(), spec.deadLetterTopic(), Map.of());
-        apply = ApplyStreams.startAll(spec, stateDir, new TargetSinks(spec, pauses, search), deadLetters, metrics,
-                pauses, outages, this::fail);
+        if (options.runs(Role.APPLY)) {
+            apply = ApplyStreams.startAll(spec, stateDir, new TargetSinks(spec, pauses, search), deadLetters, metrics,
+                    pauses, outages, this::fail);
+        }
         instances.hold(InstanceInfo.APPLY_PARTITIONS, () -> apply.stream().flatMap(a -> a.heldPartitions().stream()).toList());
         instances.hold(InstanceInfo.APPLY_TASKS, () -> apply.stream().flatMap(a -> a.heldTasks().stream()).toList());
-        lag = new LagMonitor(spec, capture, metrics);
+        lag = capture != null ? new LagMonitor(spec, capture, metrics) : LagMonitor.withoutCapture(spec, metrics);
         rateGuard = RateGuard.start(spec, metrics, new RateGuard.StreamProbe() {
             @Override
             public long eventsWaiting() throws Exception {
@@ -169,13 +203,15 @@ public final class MigrationRunner implements AutoCloseable {
 
             @Override
             public long capturedLsn() {
-                return capture.lastProcessedLsn();
+                return lag.watermark().capturedLsn();
             }
         }, outages,
-                () -> backfill != null && !backfill.finished());
+                () -> backfill != null && options.runs(Role.BACKFILL) && !backfill.finished());
         backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
                 search, deadLetters, rateGuard.pacer(), rateGuard);
-        backfill.start(rebackfill);
+        if (options.runs(Role.BACKFILL)) {
+            backfill.start(rebackfill);
+        }
         watch = new SchemaWatch(spec, pauses, stateDir, backfill::copyOne);
         watch.start(SCHEMA_CHECK_INTERVAL);
         sourceWatch.start(SOURCE_CHECK_INTERVAL);
@@ -223,17 +259,27 @@ public final class MigrationRunner implements AutoCloseable {
         return backfill == null ? Optional.empty() : backfill.failure();
     }
 
-    /** Waits for the backfill of every table; false on timeout. Throws if a part failed. */
+    /**
+     * Waits for the backfill of every table (by this process, or, when it runs no backfill, by the others as
+     * the state topic records it); false on timeout. Throws if a part failed.
+     */
     public boolean awaitBackfill(Duration timeout) throws InterruptedException {
-        boolean done = backfill.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        boolean done = options.runs(Role.BACKFILL) ? backfill.await(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                : backfill.awaitRecordedDone(timeout);
         failure().ifPresent(e -> {
             throw new IllegalStateException("migration " + spec.name() + " failed: " + e.getMessage(), e);
         });
         return done;
     }
 
+    /** Whether every table is copied (when this process runs no backfill: as the state topic records it). */
     public boolean backfillFinished() {
-        return backfill.finished();
+        return options.runs(Role.BACKFILL) ? backfill.finished() : backfill.recordedDone();
+    }
+
+    /** This process's roles and instance id. */
+    public RunOptions options() {
+        return options;
     }
 
     /** Backfill progress of the tables read in this run. */
