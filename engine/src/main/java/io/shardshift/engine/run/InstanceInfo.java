@@ -30,7 +30,8 @@ import java.util.TreeMap;
  * @param pid             its process id
  * @param http            its dashboard and API address, or {@code null} when it serves none
  * @param startedAtMillis when it started
- * @param lastSeenMillis  when it last published its heartbeat (its own clock)
+ * @param lastSeenMillis  when it published its heartbeat (its own clock) or, as an {@link InstanceRegistry} lists
+ *                        it, when that registry read it (the reader's clock)
  * @param holds           what it holds, by kind, each list sorted
  */
 public record InstanceInfo(String id, List<String> roles, String host, long pid, String http, long startedAtMillis,
@@ -47,6 +48,11 @@ public record InstanceInfo(String id, List<String> roles, String host, long pid,
     public static final String APPLY_PARTITIONS = "applyPartitions";
     /** The {@link #holds} kind of the apply's Kafka Streams tasks ({@code <application id>/<task id>}). */
     public static final String APPLY_TASKS = "applyTasks";
+    /**
+     * The {@link #holds} kind of the apply's static group members ({@code <application id>/<group.instance.id>}),
+     * which a live instance removes from their groups when this one is lost, so its partitions move at once.
+     */
+    public static final String APPLY_MEMBERS = "applyMembers";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -49,6 +49,13 @@ public final class InstanceRegistry implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final Map<String, Supplier<? extends Collection<String>>> holdings = new ConcurrentHashMap<>();
     private final InstanceTable table = new InstanceTable();
+    private final List<java.util.function.Consumer<InstanceInfo>> onLost = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Runs the {@link #onLost} listeners, so a slow one never delays this process's own heartbeat. */
+    private final java.util.concurrent.ExecutorService takeovers = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "shardshift-instances-takeover");
+        t.setDaemon(true);
+        return t;
+    });
     private final Thread thread;
     private volatile InstanceInfo self;
     private volatile String http;
@@ -103,6 +110,15 @@ public final class InstanceRegistry implements AutoCloseable {
         holdings.put(kind, items);
     }
 
+    /**
+     * Calls {@code listener} once for each other instance that becomes {@linkplain InstanceInfo#LOST lost} (e.g. to
+     * hand its work to the live ones without waiting for Kafka's session timeout), on a thread of the registry's
+     * own that runs one listener at a time.
+     */
+    public void onLost(java.util.function.Consumer<InstanceInfo> listener) {
+        onLost.add(listener);
+    }
+
     /** Publishes this process's dashboard and API address from the next heartbeat on. */
     public void advertiseHttp(String address) {
         http = address;
@@ -129,6 +145,7 @@ public final class InstanceRegistry implements AutoCloseable {
                 for (ConsumerRecord<String, String> r : consumer.poll(POLL)) {
                     read(r);
                 }
+                table.newlyLost(System.currentTimeMillis()).forEach(this::lost);
             } catch (org.apache.kafka.common.errors.InterruptException e) {
                 return;
             } catch (RuntimeException e) {
@@ -164,9 +181,24 @@ public final class InstanceRegistry implements AutoCloseable {
         });
     }
 
+    private void lost(InstanceInfo instance) {
+        if (instance.id().equals(self.id())) {
+            return;
+        }
+        LOG.warn("instance {} (roles {}, host {} pid {}) has not been heard from for over {}; its work goes to the others",
+                instance.id(), instance.roles(), instance.host(), instance.pid(), InstanceInfo.LOST_AFTER);
+        onLost.forEach(listener -> takeovers.execute(() -> {
+            try {
+                listener.accept(instance);
+            } catch (RuntimeException e) {
+                LOG.warn("taking over from lost instance {} failed: {}", instance.id(), e.toString());
+            }
+        }));
+    }
+
     private void read(ConsumerRecord<String, String> r) {
         try {
-            table.apply(r.key(), r.value());
+            table.apply(r.key(), r.value(), System.currentTimeMillis());
         } catch (IllegalArgumentException e) {
             LOG.warn("skipping a record of {} at offset {} that is no instance heartbeat: {}", topic, r.offset(), e.getMessage());
         }
@@ -196,6 +228,7 @@ public final class InstanceRegistry implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        takeovers.shutdownNow();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {

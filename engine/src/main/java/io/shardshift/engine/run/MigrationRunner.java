@@ -189,6 +189,10 @@ public final class MigrationRunner implements AutoCloseable {
         }
         instances.hold(InstanceInfo.APPLY_PARTITIONS, () -> apply.stream().flatMap(a -> a.heldPartitions().stream()).toList());
         instances.hold(InstanceInfo.APPLY_TASKS, () -> apply.stream().flatMap(a -> a.heldTasks().stream()).toList());
+        instances.hold(InstanceInfo.APPLY_MEMBERS, () -> apply.stream().flatMap(a -> a.member().stream()).toList());
+        if (options.runs(Role.APPLY)) {
+            instances.onLost(this::takeOverApply);
+        }
         lag = capture != null ? new LagMonitor(spec, capture, metrics) : LagMonitor.withoutCapture(spec, metrics);
         rateGuard = RateGuard.start(spec, metrics, new RateGuard.StreamProbe() {
             @Override
@@ -215,6 +219,22 @@ public final class MigrationRunner implements AutoCloseable {
         watch = new SchemaWatch(spec, pauses, stateDir, backfill::copyOne);
         watch.start(SCHEMA_CHECK_INTERVAL);
         sourceWatch.start(SOURCE_CHECK_INTERVAL);
+    }
+
+    /** Gives a lost instance's apply partitions to the live members now (see {@link ApplyStreams#removeMembers}). */
+    private void takeOverApply(InstanceInfo lost) {
+        List<String> members = lost.holds().getOrDefault(InstanceInfo.APPLY_MEMBERS, List.of());
+        if (members.isEmpty()) {
+            return;
+        }
+        try {
+            ApplyStreams.removeMembers(spec.kafka().bootstrapServers(), members);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("cannot remove the apply members {} of lost instance {}; its partitions move after the group's"
+                    + " session timeout: {}", members, lost.id(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static SourceIdentity readIdentity(MigrationSpec spec) {

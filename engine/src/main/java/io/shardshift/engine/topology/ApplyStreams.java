@@ -58,11 +58,13 @@ public final class ApplyStreams implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final String applicationId;
+    private final String memberId;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private ApplyStreams(KafkaStreams streams, String applicationId) {
+    private ApplyStreams(KafkaStreams streams, String applicationId, String memberId) {
         this.streams = streams;
         this.applicationId = applicationId;
+        this.memberId = memberId;
     }
 
     /**
@@ -141,7 +143,9 @@ public final class ApplyStreams implements AutoCloseable {
     public static ApplyStreams start(Topology topology, Properties config, Consumer<Throwable> onFatalError) {
         Objects.requireNonNull(onFatalError, "onFatalError");
         KafkaStreams streams = new KafkaStreams(topology, config);
-        ApplyStreams apply = new ApplyStreams(streams, String.valueOf(config.get(StreamsConfig.APPLICATION_ID_CONFIG)));
+        Object member = config.get(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+        ApplyStreams apply = new ApplyStreams(streams, String.valueOf(config.get(StreamsConfig.APPLICATION_ID_CONFIG)),
+                member == null ? null : member.toString());
         streams.setUncaughtExceptionHandler(error -> {
             if (causedBy(error, ApplyStoppedException.class)) {
                 LOG.info("Apply topology {} stopped while waiting for a target: {}",
@@ -199,6 +203,49 @@ public final class ApplyStreams implements AutoCloseable {
     /** The active tasks of this process's stream threads, as {@code <application id>/<task id>} (e.g. {@code shop.apply/0_1}). */
     public List<String> heldTasks() {
         return held(false);
+    }
+
+    /**
+     * This client's static group member id as {@code <application id>/<group.instance.id>} (Kafka Streams adds
+     * {@code -<thread index>} per stream thread), or empty when it has none.
+     */
+    public Optional<String> member() {
+        return memberId == null ? Optional.empty() : Optional.of(applicationId + "/" + memberId);
+    }
+
+    /**
+     * Removes the static members of a migrator process that is gone (killed, its host lost) from their apply
+     * groups, so the group gives their partitions to the live members now rather than after the session timeout
+     * (45 s). Each of {@code members} is an {@link #member()} of that process. Safe if the process is in fact
+     * alive: its members rejoin, and exactly-once fences what the removed ones had not committed.
+     *
+     * @return the group instance ids removed
+     */
+    public static List<String> removeMembers(String bootstrapServers, java.util.Collection<String> members)
+            throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+        List<String> removed = new ArrayList<>();
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            for (String member : members) {
+                int slash = member.indexOf('/');
+                String group = member.substring(0, slash);
+                String base = member.substring(slash + 1) + "-";
+                var description = admin.describeConsumerGroups(List.of(group)).all().get(10, java.util.concurrent.TimeUnit.SECONDS)
+                        .get(group);
+                List<String> gone = description.members().stream()
+                        .map(m -> m.groupInstanceId().orElse(""))
+                        .filter(id -> id.startsWith(base)).toList();
+                if (!gone.isEmpty()) {
+                    admin.removeMembersFromConsumerGroup(group, new org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions(
+                            gone.stream().map(org.apache.kafka.clients.admin.MemberToRemove::new).toList()))
+                            .all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    removed.addAll(gone);
+                    LOG.info("removed the static members {} of a lost migrator from apply group {}", gone, group);
+                }
+            }
+        }
+        return removed;
     }
 
     private List<String> held(boolean partitions) {

@@ -29,9 +29,9 @@ class InstanceTableTest {
     @Test
     void shouldShowAnInstanceSilentForMoreThanTenSecondsAsLostThenDropIt() {
         InstanceTable table = new InstanceTable();
-        table.apply("a", beat("a", 100_000, "t-0").toJson());
-        table.apply("b", beat("b", 100_000, "t-1").toJson());
-        table.apply("a", beat("a", 130_000, "t-0", "t-1").toJson());
+        table.apply("a", beat("a", 1, "t-0").toJson(), 100_000);
+        table.apply("b", beat("b", 1, "t-1").toJson(), 100_000);
+        table.apply("a", beat("a", 2, "t-0", "t-1").toJson(), 130_000);
 
         List<InstanceInfo> at = table.list(130_000);
         assertThat(at).extracting(InstanceInfo::id).containsExactly("a", "b");
@@ -44,13 +44,32 @@ class InstanceTableTest {
     }
 
     @Test
-    void shouldForgetAnInstanceOnItsTombstoneAndIgnoreAnOlderHeartbeat() {
+    void shouldJudgeSilenceByTheReadersClockNotThePublishers() {
         InstanceTable table = new InstanceTable();
-        table.apply("a", beat("a", 5_000, "t-0").toJson());
-        table.apply("a", beat("a", 4_000).toJson());
+        table.apply("a", beat("a", 5_000 - 3_600_000, "t-0").toJson(), 5_000);
+
+        assertThat(table.list(6_000).get(0).state(6_000)).as("an hour behind, heard just now").isEqualTo(InstanceInfo.LIVE);
+    }
+
+    @Test
+    void shouldReportAnInstanceLostOnceUntilItIsHeardAgain() {
+        InstanceTable table = new InstanceTable();
+        table.apply("a", beat("a", 1, "t-0").toJson(), 1_000);
+        assertThat(table.newlyLost(5_000)).isEmpty();
+        assertThat(table.newlyLost(12_000)).extracting(InstanceInfo::id).containsExactly("a");
+        assertThat(table.newlyLost(13_000)).isEmpty();
+
+        table.apply("a", beat("a", 2, "t-0").toJson(), 20_000);
+        assertThat(table.newlyLost(31_000)).extracting(InstanceInfo::id).containsExactly("a");
+    }
+
+    @Test
+    void shouldForgetAnInstanceOnItsTombstone() {
+        InstanceTable table = new InstanceTable();
+        table.apply("a", beat("a", 5_000, "t-0").toJson(), 5_000);
         assertThat(table.list(5_000).get(0).holding(InstanceInfo.APPLY_PARTITIONS)).isEqualTo(1);
 
-        table.apply("a", null);
+        table.apply("a", null, 5_000);
 
         assertThat(table.list(5_000)).isEmpty();
     }
