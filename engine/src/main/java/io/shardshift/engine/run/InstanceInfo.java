@@ -53,6 +53,11 @@ public record InstanceInfo(String id, List<String> roles, String host, long pid,
      * which a live instance removes from their groups when this one is lost, so its partitions move at once.
      */
     public static final String APPLY_MEMBERS = "applyMembers";
+    /**
+     * The {@link #holds} kind of the tables whose changes its apply holds back after a source schema change
+     * ({@code <schema.table> paused at LSN ...: <reason>}); a cutover from any process waits for them.
+     */
+    public static final String PAUSED_TABLES = "pausedTables";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -89,7 +94,11 @@ public record InstanceInfo(String id, List<String> roles, String host, long pid,
      */
     public String describe(long nowMillis) {
         StringBuilder held = new StringBuilder();
-        holds.forEach((kind, items) -> held.append(held.length() == 0 ? "" : " ").append(items.size()).append(' ').append(kind));
+        holds.forEach((kind, items) -> {
+            if (!items.isEmpty() && !APPLY_MEMBERS.equals(kind)) {
+                held.append(held.length() == 0 ? "" : " ").append(items.size()).append(' ').append(kind);
+            }
+        });
         return "instance " + id + " " + state(nowMillis) + ", roles " + String.join(",", roles) + ", host " + host
                 + " pid " + pid + (http == null ? "" : ", " + http) + ", holds " + (held.length() == 0 ? "nothing" : held)
                 + ", last seen " + String.format(java.util.Locale.ROOT, "%.1f", Math.max(0, nowMillis - lastSeenMillis) / 1000.0)

@@ -190,6 +190,7 @@ public final class MigrationRunner implements AutoCloseable {
         instances.hold(InstanceInfo.APPLY_PARTITIONS, () -> apply.stream().flatMap(a -> a.heldPartitions().stream()).toList());
         instances.hold(InstanceInfo.APPLY_TASKS, () -> apply.stream().flatMap(a -> a.heldTasks().stream()).toList());
         instances.hold(InstanceInfo.APPLY_MEMBERS, () -> apply.stream().flatMap(a -> a.member().stream()).toList());
+        instances.hold(InstanceInfo.PAUSED_TABLES, () -> pauses.paused().stream().map(TablePauses.Pause::describe).toList());
         if (options.runs(Role.APPLY)) {
             instances.onLost(this::takeOverApply);
         }
@@ -359,7 +360,8 @@ public final class MigrationRunner implements AutoCloseable {
 
     /**
      * Checks the source's catalog for type and partition changes now (as the cutover gates do), then returns
-     * why each table that cannot cut over is held back; empty when none is.
+     * why each table that cannot cut over is held back, here or in another process of the migration (as its
+     * heartbeat tells); empty when none is.
      */
     public List<String> tablesHeldBack() {
         List<String> out = new java.util.ArrayList<>();
@@ -371,6 +373,11 @@ public final class MigrationRunner implements AutoCloseable {
             }
         }
         pauses.paused().forEach(p -> out.add(p.describe()));
+        if (instances != null) {
+            instances.instances().stream().filter(i -> !i.id().equals(options.instanceId())).forEach(i ->
+                    i.holds().getOrDefault(InstanceInfo.PAUSED_TABLES, List.of()).forEach(p -> out.add(p + " (on instance "
+                            + i.id() + (i.http() == null ? "" : " " + i.http()) + "; resume it there)")));
+        }
         SourceFailover f = failover.get();
         if (f != null && f.needsConvergence()) {
             out.add("after a source failover (" + f.kind() + ") the targets are not yet converged to the new primary ("

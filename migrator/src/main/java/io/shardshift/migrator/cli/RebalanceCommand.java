@@ -77,7 +77,11 @@ public final class RebalanceCommand {
                 java.util.List<String> roles = new java.util.ArrayList<>();
                 i.path("roles").forEach(r -> roles.add(r.asText()));
                 java.util.List<String> holds = new java.util.ArrayList<>();
-                i.path("holds").fields().forEachRemaining(e -> holds.add(e.getValue().size() + " " + e.getKey()));
+                i.path("holds").fields().forEachRemaining(e -> {
+                    if (e.getValue().size() > 0 && !"applyMembers".equals(e.getKey())) {
+                        holds.add(e.getValue().size() + " " + e.getKey());
+                    }
+                });
                 String state = i.path("state").asText();
                 lines.add("instance " + i.path("id").asText() + " " + ("lost".equals(state) ? "LOST" : state)
                         + ", roles " + String.join(",", roles) + ", host " + i.path("host").asText() + " pid "

@@ -322,7 +322,7 @@
     }
     instances.forEach((i) => {
       const tr = el("tr", { class: i.state, "data-instance": i.id, "data-state": i.state });
-      const holds = Object.entries(i.holds || {}).map(([kind, items]) => items.length + " " + kind).join(", ") || "nothing";
+      const holds = Object.entries(i.holds || {}).filter(([kind, items]) => items.length && kind !== "applyMembers").map(([kind, items]) => items.length + " " + kind).join(", ") || "nothing";
       [i.id + (i.http ? " (" + i.http + ")" : ""), i.state, (i.roles || []).join(", "), i.host + " pid " + i.pid, holds,
        fmtTime(i.lastSeenMillis) + " (" + fmtMillis(i.silentMillis) + " ago)"]
         .forEach((v) => tr.appendChild(el("td", {}, v)));
