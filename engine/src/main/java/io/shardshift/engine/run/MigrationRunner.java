@@ -83,6 +83,7 @@ public final class MigrationRunner implements AutoCloseable {
     private SchemaWatch watch;
     private SourceIdentityWatch sourceWatch;
     private InstanceRegistry instances;
+    private io.shardshift.engine.lag.OldestWaiting oldestWaiting;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, ReplicationSlot slot, SearchTargets search,
@@ -348,6 +349,29 @@ public final class MigrationRunner implements AutoCloseable {
         return instances;
     }
 
+    /**
+     * Whether the apply runs, wholly or in part, in other processes of the migration: this process runs none, or
+     * another instance holds apply partitions. This process's own apply figures then cover only its partitions.
+     */
+    public boolean applyShared() {
+        if (!options.runs(Role.APPLY)) {
+            return true;
+        }
+        return instances != null && instances.instances().stream().anyMatch(i -> !i.id().equals(options.instanceId())
+                && i.holding(InstanceInfo.APPLY_PARTITIONS) > 0);
+    }
+
+    /**
+     * How long the oldest change that no process of the migration has applied yet has waited on the change topics,
+     * in milliseconds (see {@link io.shardshift.engine.lag.OldestWaiting}); 0 when none waits.
+     */
+    public synchronized long oldestWaitingMillis() throws InterruptedException {
+        if (oldestWaiting == null) {
+            oldestWaiting = new io.shardshift.engine.lag.OldestWaiting(spec);
+        }
+        return oldestWaiting.ageMillis(System.currentTimeMillis());
+    }
+
     /** The targets apply is waiting for (down, unreachable), and the policy it waits by. */
     public TargetOutages outages() {
         return outages;
@@ -465,6 +489,11 @@ public final class MigrationRunner implements AutoCloseable {
         apply.forEach(a -> a.close(Duration.ofSeconds(30)));
         if (instances != null) {
             instances.close();
+        }
+        synchronized (this) {
+            if (oldestWaiting != null) {
+                oldestWaiting.close();
+            }
         }
         if (deadLetters != null) {
             deadLetters.close();

@@ -88,6 +88,7 @@ class ApplyScaleOutIT {
                 JsonNode fromB = status(childUrl(log), "/v1/rebalance/status");
                 assertThat(ids(fromB.path("instances"))).containsExactly("scale-a", "scale-b");
                 assertThat(fromB.path("instances").get(1).path("roles").toString()).isEqualTo("[\"apply\"]");
+                assertThat(a.applyShared()).as("the apply runs in both processes").isTrue();
                 long beforeKill = load.total();
                 await().atMost(Duration.ofSeconds(30)).until(() -> load.total() > beforeKill + 800);
 
@@ -98,6 +99,8 @@ class ApplyScaleOutIT {
                 await("the killed instance is shown lost").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                         .until(() -> stateOf(status(http.url().toString(), "/v1/migration/status"), "scale-b"),
                                 s -> s.equals(Optional.of(InstanceInfo.LOST)));
+                assertThat(a.oldestWaitingMillis()).as("the killed process's partitions wait, and the lag shows it")
+                        .isGreaterThan(5_000);
                 await("the surviving process takes every partition over before the group's 45 s session timeout")
                         .atMost(Duration.ofSeconds(40).minusNanos(System.nanoTime() - killedAt))
                         .pollInterval(Duration.ofMillis(500)).until(() -> holding(a, "scale-a") == 8);
@@ -106,6 +109,7 @@ class ApplyScaleOutIT {
                 load.stop();
 
                 Drain.await(a.lag(), Duration.ofMinutes(1));
+                assertThat(a.oldestWaitingMillis()).isZero();
                 CompareReport report = Compare.orders(stack, spec, a.tables().get(0));
                 assertThat(report.mismatches()).isEmpty();
                 assertThat(report.clean()).isTrue();
