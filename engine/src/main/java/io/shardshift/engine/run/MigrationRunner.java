@@ -211,6 +211,11 @@ public final class MigrationRunner implements AutoCloseable {
             public long capturedLsn() {
                 return lag.watermark().capturedLsn();
             }
+
+            @Override
+            public long sharedApplyLagMillis() throws InterruptedException {
+                return applyShared() ? oldestWaitingMillis() : -1;
+            }
         }, outages,
                 () -> backfill != null && options.runs(Role.BACKFILL) && !backfill.finished());
         backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
