@@ -81,6 +81,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--chunk-rows", defaultValue = "50000", description = "apply.chunkRows of the benchmark's spec (default ${DEFAULT-VALUE}).")
     int chunkRows;
 
+    @Option(names = "--instances", defaultValue = "1",
+            description = "1, or 2: the stream part runs again with a second migrator process (--role apply) sharing the"
+                    + " apply, and the report gives events/s applied per instance count (default ${DEFAULT-VALUE}).")
+    int instances;
+
     @Option(names = "--compare", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Compare every row at the end (default ${DEFAULT-VALUE}).")
     boolean compare;
@@ -144,6 +149,9 @@ public final class BenchCommand implements Callable<Integer> {
 
                 report.stream(stream.writeRate(), stream.captureRate(), stream.applyRate(),
                         rawDecoding.map(RawDecoding.Result::eventsPerSecond).orElse(0.0));
+                if (instances == 2) {
+                    onTwoInstances(stack, runner, stream, report);
+                }
                 report.latency("latency p50 @" + Math.round(latency.rate()) + "/s", latency.metricsP50(),
                         "probe " + latency.probe().p50() + " ms");
                 report.latency("latency p95 (probe only)", latency.probe().p95(), "probe " + latency.probe().p95() + " ms");
@@ -174,6 +182,33 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
+     * The stream part again with a second migrator process applying a share of the partitions ({@code --role apply}
+     * in a JVM of its own); the report gets events/s applied per instance count. The 1-instance figure is the stream
+     * part's (ended when every event was applied); the 2-instance run ends when capture has published every event
+     * and the apply groups' Kafka lag is 0.
+     */
+    private void onTwoInstances(DemoStack stack, MigrationRunner runner, StreamThroughput.Result one, BenchReport report)
+            throws Exception {
+        out.println("bench: stream on 2 instances: starting a second migrator process (--role apply)...");
+        Map<String, String> env = Map.of("BENCH_PASSWORD", stack.source().password());
+        try (SecondApplyProcess second = SecondApplyProcess.start(runner, specYaml(stack), env, Duration.ofMinutes(3))) {
+            out.printf("bench: apply partitions held: %s %d, %s %d (log %s)%n", runner.options().instanceId(),
+                    SecondApplyProcess.holding(runner, runner.options().instanceId()), SecondApplyProcess.INSTANCE_ID,
+                    SecondApplyProcess.holding(runner, SecondApplyProcess.INSTANCE_ID), second.log());
+            out.printf("bench: stream on 2 instances: updating %,d rows in transactions of %,d...%n", events, eventsPerTxn);
+            StreamThroughput.Result two = StreamThroughput.run(runner, rows, events, eventsPerTxn, Duration.ofMinutes(15),
+                    out, true);
+            Drain.await(runner.lag(), Duration.ofMinutes(5));
+            report.info("stream applied, 1 instance", BenchReport.rate(one.applyRate(), "events/s"),
+                    "the stream part above, one migrator process");
+            report.info("stream applied, 2 instances", BenchReport.rate(two.applyRate(), "events/s"),
+                    String.format(java.util.Locale.ROOT, "x%.2f of 1 instance; capture published %,d events/s in this run;"
+                            + " second process --role apply, same machine", two.applyRate() / one.applyRate(),
+                            Math.round(two.captureRate())));
+        }
+    }
+
+    /**
      * Streams changes through capture and apply before the latency part, so it measures a pipeline whose code the
      * JIT has compiled (in a migration the changes made during the backfill do that); see the README's cold start.
      */
@@ -197,6 +232,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        if (instances != 1 && instances != 2) {
+            throw new IllegalArgumentException("--instances must be 1 or 2, not " + instances);
+        }
         if (warmupEvents < 0 || warmupSeconds < 0) {
             throw new IllegalArgumentException("--warmup-events and --warmup-seconds must not be negative");
         }

@@ -75,6 +75,16 @@ final class StreamThroughput {
      */
     static Result run(MigrationRunner runner, long rows, long events, int chunk, Duration timeout, PrintStream out)
             throws SQLException, InterruptedException {
+        return run(runner, rows, events, chunk, timeout, out, false);
+    }
+
+    /**
+     * As {@link #run(MigrationRunner, long, long, int, Duration, PrintStream)}; with {@code shared}, other processes
+     * apply part of the partitions, so the run ends when capture has published every event and the apply groups'
+     * Kafka lag is 0 (the "applied" column of the timeline then counts this process's applies only).
+     */
+    static Result run(MigrationRunner runner, long rows, long events, int chunk, Duration timeout, PrintStream out,
+                      boolean shared) throws SQLException, InterruptedException {
         ChangeCapture capture = runner.lag().capture().orElseThrow();
         long publishedBase = capture.publishedCount();
         long appliedBase = applied(runner.metrics());
@@ -106,7 +116,7 @@ final class StreamThroughput {
             if (capturedAt == 0 && published >= events) {
                 capturedAt = now;
             }
-            if (applied >= events) {
+            if (shared ? capturedAt != 0 && runner.lag().snapshot().kafkaLagTotal() == 0 : applied >= events) {
                 appliedAt = now;
             }
             if (failure.get() != null) {
