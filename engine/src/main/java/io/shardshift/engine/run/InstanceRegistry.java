@@ -43,16 +43,22 @@ public final class InstanceRegistry implements AutoCloseable {
     public static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(InstanceRegistry.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** The key prefix of a command to every instance ({@code command/<name>/<argument>}) on the same topic. */
+    private static final String COMMAND_PREFIX = "command/";
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final String topic;
     private final KafkaProducer<String, String> producer;
     private final KafkaConsumer<String, String> consumer;
     private final Map<String, Supplier<? extends Collection<String>>> holdings = new ConcurrentHashMap<>();
     private final InstanceTable table = new InstanceTable();
     private final List<java.util.function.Consumer<InstanceInfo>> onLost = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** Runs the {@link #onLost} listeners, so a slow one never delays this process's own heartbeat. */
+    private final Map<String, java.util.function.Consumer<String>> commands = new ConcurrentHashMap<>();
+    /** The topic's end when this registry started: commands before it were for the processes running then. */
+    private final long startOffset;
+    /** Runs the {@link #onLost} and command listeners, so a slow one never delays this process's own heartbeat. */
     private final java.util.concurrent.ExecutorService takeovers = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "shardshift-instances-takeover");
+        Thread t = new Thread(r, "shardshift-instances-listener");
         t.setDaemon(true);
         return t;
     });
@@ -78,6 +84,7 @@ public final class InstanceRegistry implements AutoCloseable {
         TopicPartition tp = new TopicPartition(topic, 0);
         consumer.assign(List.of(tp));
         consumer.seekToBeginning(List.of(tp));
+        this.startOffset = consumer.endOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
         this.thread = new Thread(this::run, "shardshift-instances");
         this.thread.setDaemon(true);
     }
@@ -117,6 +124,35 @@ public final class InstanceRegistry implements AutoCloseable {
      */
     public void onLost(java.util.function.Consumer<InstanceInfo> listener) {
         onLost.add(listener);
+    }
+
+    /**
+     * Calls {@code handler} with the argument of each command {@code name} another instance publishes from now on
+     * ({@link #publishCommand}), on the listener thread; commands published before this registry started are not
+     * passed on.
+     */
+    public void onCommand(String name, java.util.function.Consumer<String> handler) {
+        commands.put(name, handler);
+    }
+
+    /**
+     * Asks every other running instance to run command {@code name} with {@code argument} (e.g. {@code resume},
+     * {@code public.orders}); returns once Kafka has it.
+     *
+     * @throws IllegalStateException when Kafka does not take it within 10 s
+     */
+    public void publishCommand(String name, String argument) {
+        String json = JSON.createObjectNode().put("command", name).put("argument", argument).put("from", self.id())
+                .put("atMillis", System.currentTimeMillis()).toString();
+        try {
+            producer.send(new ProducerRecord<>(topic, 0, COMMAND_PREFIX + name + "/" + argument, json)).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing command " + name, e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot publish command " + name + " " + argument + " to " + topic + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Publishes this process's dashboard and API address from the next heartbeat on. */
@@ -197,11 +233,42 @@ public final class InstanceRegistry implements AutoCloseable {
     }
 
     private void read(ConsumerRecord<String, String> r) {
+        if (r.key() != null && r.key().startsWith(COMMAND_PREFIX)) {
+            command(r);
+            return;
+        }
         try {
             table.apply(r.key(), r.value(), System.currentTimeMillis());
         } catch (IllegalArgumentException e) {
             LOG.warn("skipping a record of {} at offset {} that is no instance heartbeat: {}", topic, r.offset(), e.getMessage());
         }
+    }
+
+    private void command(ConsumerRecord<String, String> r) {
+        if (r.value() == null || r.offset() < startOffset) {
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode c;
+        try {
+            c = JSON.readTree(r.value());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            LOG.warn("skipping a command on {} at offset {} that is not JSON", topic, r.offset());
+            return;
+        }
+        java.util.function.Consumer<String> handler = commands.get(c.path("command").asText());
+        if (handler == null || self.id().equals(c.path("from").asText())) {
+            return;
+        }
+        String argument = c.path("argument").asText();
+        LOG.info("instance {} asks this one to {} {}", c.path("from").asText(), c.path("command").asText(), argument);
+        takeovers.execute(() -> {
+            try {
+                handler.accept(argument);
+            } catch (RuntimeException e) {
+                LOG.warn("command {} {} from instance {} failed: {}", c.path("command").asText(), argument,
+                        c.path("from").asText(), e.getMessage());
+            }
+        });
     }
 
     private static void sleepQuietly() {

@@ -60,6 +60,8 @@ public final class MigrationRunner implements AutoCloseable {
     private static final Duration SCHEMA_CHECK_INTERVAL = Duration.ofSeconds(5);
     /** How often the source address is checked for a failover (another timeline or cluster). */
     private static final Duration SOURCE_CHECK_INTERVAL = Duration.ofSeconds(2);
+    /** The instance command that asks the migration's other processes to resume a paused table. */
+    private static final String RESUME_COMMAND = "resume";
 
     /** How long a process waits for another process's set-up of the same migration. */
     private static final Duration SETUP_WAIT = Duration.ofMinutes(10);
@@ -195,6 +197,7 @@ public final class MigrationRunner implements AutoCloseable {
         if (options.runs(Role.APPLY)) {
             instances.onLost(this::takeOverApply);
         }
+        instances.onCommand(RESUME_COMMAND, this::resumeAsked);
         lag = capture != null ? new LagMonitor(spec, capture, metrics) : LagMonitor.withoutCapture(spec, metrics);
         rateGuard = RateGuard.start(spec, metrics, new RateGuard.StreamProbe() {
             @Override
@@ -418,12 +421,38 @@ public final class MigrationRunner implements AutoCloseable {
     /**
      * Resumes a table paused by a schema change, once every PostgreSQL target has the columns the source's
      * changes now carry (the operator applied the same DDL there). Its parked changes are then applied in order.
+     * Other processes of the migration that hold it paused (as their heartbeats tell) are asked to resume it too,
+     * through the instances topic; each checks the targets itself.
      *
      * @return what was done, for the operator
      * @throws IllegalStateException naming the table and target when it is not paused or a target differs
      */
     public String resumeTable(TableId table) {
-        return TableResume.resume(spec, pauses, table);
+        List<String> elsewhere = instances == null ? List.of() : instances.instances().stream()
+                .filter(i -> !i.id().equals(options.instanceId()))
+                .filter(i -> i.holds().getOrDefault(InstanceInfo.PAUSED_TABLES, List.of()).stream()
+                        .anyMatch(p -> p.startsWith(table + " paused")))
+                .map(InstanceInfo::id).toList();
+        if (elsewhere.isEmpty() || pauses.isPaused(table)) {
+            String here = TableResume.resume(spec, pauses, table);
+            if (elsewhere.isEmpty()) {
+                return here;
+            }
+            instances.publishCommand(RESUME_COMMAND, table.toString());
+            return here + "; instances " + elsewhere + " hold it paused too and were asked to resume it (each checks the"
+                    + " targets first; see their status)";
+        }
+        instances.publishCommand(RESUME_COMMAND, table.toString());
+        return "table " + table + " is paused on instances " + elsewhere + ", not here: they were asked to resume it"
+                + " (each checks the targets first; see their status)";
+    }
+
+    /** Resumes a table another instance was asked to resume, if this process holds it paused. */
+    private void resumeAsked(String table) {
+        TableId id = TableId.parse(table);
+        if (pauses.isPaused(id)) {
+            LOG.info("{} (asked by another instance)", TableResume.resume(spec, pauses, id));
+        }
     }
 
     /**
