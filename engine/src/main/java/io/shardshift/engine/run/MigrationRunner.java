@@ -60,8 +60,6 @@ public final class MigrationRunner implements AutoCloseable {
     private static final Duration SCHEMA_CHECK_INTERVAL = Duration.ofSeconds(5);
     /** How often the source address is checked for a failover (another timeline or cluster). */
     private static final Duration SOURCE_CHECK_INTERVAL = Duration.ofSeconds(2);
-    /** The instance command that asks the migration's other processes to resume a paused table. */
-    private static final String RESUME_COMMAND = "resume";
 
     /** How long a process waits for another process's set-up of the same migration. */
     private static final Duration SETUP_WAIT = Duration.ofMinutes(10);
@@ -84,8 +82,7 @@ public final class MigrationRunner implements AutoCloseable {
     private RateGuard rateGuard;
     private SchemaWatch watch;
     private SourceIdentityWatch sourceWatch;
-    private InstanceRegistry instances;
-    private io.shardshift.engine.lag.OldestWaiting oldestWaiting;
+    private Peers peers;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, ReplicationSlot slot, SearchTargets search,
@@ -180,8 +177,7 @@ public final class MigrationRunner implements AutoCloseable {
     }
 
     private void startParts(Path stateDir, Set<TableId> rebackfill) {
-        instances = InstanceRegistry.start(spec, options.instanceId(),
-                options.roles().stream().sorted().map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).toList());
+        peers = Peers.start(spec, options, pauses, () -> apply);
         if (options.runs(Role.CAPTURE)) {
             capture = ChangeCapture.start(spec, tables, CaptureOptions.defaults().withOnFailure(this::fail));
         }
@@ -190,14 +186,6 @@ public final class MigrationRunner implements AutoCloseable {
             apply = ApplyStreams.startAll(spec, stateDir, new TargetSinks(spec, pauses, search), deadLetters, metrics,
                     pauses, outages, this::fail);
         }
-        instances.hold(InstanceInfo.APPLY_PARTITIONS, () -> apply.stream().flatMap(a -> a.heldPartitions().stream()).toList());
-        instances.hold(InstanceInfo.APPLY_TASKS, () -> apply.stream().flatMap(a -> a.heldTasks().stream()).toList());
-        instances.hold(InstanceInfo.APPLY_MEMBERS, () -> apply.stream().flatMap(a -> a.member().stream()).toList());
-        instances.hold(InstanceInfo.PAUSED_TABLES, () -> pauses.paused().stream().map(TablePauses.Pause::describe).toList());
-        if (options.runs(Role.APPLY)) {
-            instances.onLost(this::takeOverApply);
-        }
-        instances.onCommand(RESUME_COMMAND, this::resumeAsked);
         lag = capture != null ? new LagMonitor(spec, capture, metrics) : LagMonitor.withoutCapture(spec, metrics);
         rateGuard = RateGuard.start(spec, metrics, new RateGuard.StreamProbe() {
             @Override
@@ -217,7 +205,7 @@ public final class MigrationRunner implements AutoCloseable {
 
             @Override
             public long sharedApplyLagMillis() throws InterruptedException {
-                return applyShared() ? oldestWaitingMillis() : -1;
+                return peers.applyShared() ? peers.oldestWaitingMillis() : -1;
             }
         }, outages,
                 () -> backfill != null && options.runs(Role.BACKFILL) && !backfill.finished());
@@ -229,22 +217,6 @@ public final class MigrationRunner implements AutoCloseable {
         watch = new SchemaWatch(spec, pauses, stateDir, backfill::copyOne);
         watch.start(SCHEMA_CHECK_INTERVAL);
         sourceWatch.start(SOURCE_CHECK_INTERVAL);
-    }
-
-    /** Gives a lost instance's apply partitions to the live members now (see {@link ApplyStreams#removeMembers}). */
-    private void takeOverApply(InstanceInfo lost) {
-        List<String> members = lost.holds().getOrDefault(InstanceInfo.APPLY_MEMBERS, List.of());
-        if (members.isEmpty()) {
-            return;
-        }
-        try {
-            ApplyStreams.removeMembers(spec.kafka().bootstrapServers(), members);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("cannot remove the apply members {} of lost instance {}; its partitions move after the group's"
-                    + " session timeout: {}", members, lost.id(), e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static SourceIdentity readIdentity(MigrationSpec spec) {
@@ -354,7 +326,7 @@ public final class MigrationRunner implements AutoCloseable {
      * {@link InstanceRegistry#advertiseHttp}.
      */
     public InstanceRegistry instances() {
-        return instances;
+        return peers == null ? null : peers.registry();
     }
 
     /**
@@ -362,22 +334,15 @@ public final class MigrationRunner implements AutoCloseable {
      * another instance holds apply partitions. This process's own apply figures then cover only its partitions.
      */
     public boolean applyShared() {
-        if (!options.runs(Role.APPLY)) {
-            return true;
-        }
-        return instances != null && instances.instances().stream().anyMatch(i -> !i.id().equals(options.instanceId())
-                && i.holding(InstanceInfo.APPLY_PARTITIONS) > 0);
+        return peers == null || peers.applyShared();
     }
 
     /**
      * How long the oldest change that no process of the migration has applied yet has waited on the change topics,
      * in milliseconds (see {@link io.shardshift.engine.lag.OldestWaiting}); 0 when none waits.
      */
-    public synchronized long oldestWaitingMillis() throws InterruptedException {
-        if (oldestWaiting == null) {
-            oldestWaiting = new io.shardshift.engine.lag.OldestWaiting(spec);
-        }
-        return oldestWaiting.ageMillis(System.currentTimeMillis());
+    public long oldestWaitingMillis() throws InterruptedException {
+        return peers == null ? 0 : peers.oldestWaitingMillis();
     }
 
     /** The targets apply is waiting for (down, unreachable), and the policy it waits by. */
@@ -405,10 +370,8 @@ public final class MigrationRunner implements AutoCloseable {
             }
         }
         pauses.paused().forEach(p -> out.add(p.describe()));
-        if (instances != null) {
-            instances.instances().stream().filter(i -> !i.id().equals(options.instanceId())).forEach(i ->
-                    i.holds().getOrDefault(InstanceInfo.PAUSED_TABLES, List.of()).forEach(p -> out.add(p + " (on instance "
-                            + i.id() + (i.http() == null ? "" : " " + i.http()) + "; resume it there)")));
+        if (peers != null) {
+            out.addAll(peers.pausedElsewhere());
         }
         SourceFailover f = failover.get();
         if (f != null && f.needsConvergence()) {
@@ -428,31 +391,7 @@ public final class MigrationRunner implements AutoCloseable {
      * @throws IllegalStateException naming the table and target when it is not paused or a target differs
      */
     public String resumeTable(TableId table) {
-        List<String> elsewhere = instances == null ? List.of() : instances.instances().stream()
-                .filter(i -> !i.id().equals(options.instanceId()))
-                .filter(i -> i.holds().getOrDefault(InstanceInfo.PAUSED_TABLES, List.of()).stream()
-                        .anyMatch(p -> p.startsWith(table + " paused")))
-                .map(InstanceInfo::id).toList();
-        if (elsewhere.isEmpty() || pauses.isPaused(table)) {
-            String here = TableResume.resume(spec, pauses, table);
-            if (elsewhere.isEmpty()) {
-                return here;
-            }
-            instances.publishCommand(RESUME_COMMAND, table.toString());
-            return here + "; instances " + elsewhere + " hold it paused too and were asked to resume it (each checks the"
-                    + " targets first; see their status)";
-        }
-        instances.publishCommand(RESUME_COMMAND, table.toString());
-        return "table " + table + " is paused on instances " + elsewhere + ", not here: they were asked to resume it"
-                + " (each checks the targets first; see their status)";
-    }
-
-    /** Resumes a table another instance was asked to resume, if this process holds it paused. */
-    private void resumeAsked(String table) {
-        TableId id = TableId.parse(table);
-        if (pauses.isPaused(id)) {
-            LOG.info("{} (asked by another instance)", TableResume.resume(spec, pauses, id));
-        }
+        return peers == null ? TableResume.resume(spec, pauses, table) : peers.resume(table);
     }
 
     /**
@@ -521,13 +460,8 @@ public final class MigrationRunner implements AutoCloseable {
         }
         outages.stop();
         apply.forEach(a -> a.close(Duration.ofSeconds(30)));
-        if (instances != null) {
-            instances.close();
-        }
-        synchronized (this) {
-            if (oldestWaiting != null) {
-                oldestWaiting.close();
-            }
+        if (peers != null) {
+            peers.close();
         }
         if (deadLetters != null) {
             deadLetters.close();
