@@ -14,7 +14,8 @@ import java.util.Map;
  * <pre>{@code
  * {"id":"host-a-4242","state":"live","roles":["capture","backfill","apply"],"host":"host-a","pid":4242,
  *  "http":"http://10.0.0.5:8080","startedAt":"2026-12-07T04:00:00Z","lastSeen":"2026-12-07T04:10:02Z",
- *  "lastSeenMillis":1796616602000,"silentMillis":1200,"holds":{"applyPartitions":[...],"applyTasks":[...]}}
+ *  "lastSeenMillis":1796616602000,"silentMillis":1200,"holds":{"applyPartitions":[...],"applyTasks":[...]},
+ *  "figures":{"eventsApplied":120345}}
  * }</pre>
  *
  * {@code state} is {@code lost} once an instance has been silent for longer than {@link InstanceInfo#LOST_AFTER}.
@@ -42,6 +43,7 @@ public final class InstanceJson {
         out.put("lastSeenMillis", i.lastSeenMillis());
         out.put("silentMillis", Math.max(0, nowMillis - i.lastSeenMillis()));
         out.put("holds", i.holds());
+        out.put("figures", i.figures());
         return out;
     }
 }

@@ -18,11 +18,13 @@ import java.util.TreeMap;
  * <pre>{@code
  * {"id":"host-a-4242","roles":["capture","backfill","apply"],"host":"host-a","pid":4242,
  *  "http":"http://10.0.0.5:8080","startedAt":1765080000000,"lastSeen":1765080042000,
- *  "holds":{"applyPartitions":["shop.apply/demo.public.orders-0"],"applyTasks":["shop.apply/0_0"]}}
+ *  "holds":{"applyPartitions":["shop.apply/demo.public.orders-0"],"applyTasks":["shop.apply/0_0"]},
+ *  "figures":{"eventsApplied":120345}}
  * }</pre>
  *
  * {@code holds} is what the process works on now, by kind; kinds other than the apply's (capture groups,
- * backfill chunks) are added by the parts that hold them, and a reader shows every kind it finds.
+ * backfill chunks) are added by the parts that hold them, and a reader shows every kind it finds. {@code figures}
+ * are its own counts since it started (e.g. {@link #EVENTS_APPLIED}), as the other processes cannot see them.
  *
  * @param id              the instance id ({@code --instance-id}, default {@code <hostname>-<pid>})
  * @param roles           the parts it runs ({@code capture}, {@code backfill}, {@code apply})
@@ -33,9 +35,10 @@ import java.util.TreeMap;
  * @param lastSeenMillis  when it published its heartbeat (its own clock) or, as an {@link InstanceRegistry} lists
  *                        it, when that registry read it (the reader's clock)
  * @param holds           what it holds, by kind, each list sorted
+ * @param figures         its own counts by name
  */
 public record InstanceInfo(String id, List<String> roles, String host, long pid, String http, long startedAtMillis,
-                           long lastSeenMillis, Map<String, List<String>> holds) {
+                           long lastSeenMillis, Map<String, List<String>> holds, Map<String, Long> figures) {
     /** An instance silent for longer than this is shown as lost. */
     public static final Duration LOST_AFTER = Duration.ofSeconds(10);
     /** A lost instance is no longer shown after this much silence. */
@@ -61,11 +64,21 @@ public record InstanceInfo(String id, List<String> roles, String host, long pid,
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The {@link #figures} name of the change events its apply wrote to the targets (summed over targets). */
+    public static final String EVENTS_APPLIED = "eventsApplied";
+
     public InstanceInfo {
         roles = List.copyOf(roles);
+        figures = java.util.Collections.unmodifiableMap(new TreeMap<>(figures));
         Map<String, List<String>> sorted = new TreeMap<>();
         holds.forEach((kind, items) -> sorted.put(kind, items.stream().sorted().toList()));
         holds = java.util.Collections.unmodifiableMap(sorted);
+    }
+
+    /** An instance with no figures. */
+    public InstanceInfo(String id, List<String> roles, String host, long pid, String http, long startedAtMillis,
+                        long lastSeenMillis, Map<String, List<String>> holds) {
+        this(id, roles, host, pid, http, startedAtMillis, lastSeenMillis, holds, Map.of());
     }
 
     /** {@link #LIVE} or {@link #LOST} at {@code nowMillis}. */
@@ -75,12 +88,17 @@ public record InstanceInfo(String id, List<String> roles, String host, long pid,
 
     /** The same instance seen again at {@code nowMillis}, holding {@code now}. */
     public InstanceInfo seen(long nowMillis, Map<String, List<String>> now) {
-        return new InstanceInfo(id, roles, host, pid, http, startedAtMillis, nowMillis, now);
+        return new InstanceInfo(id, roles, host, pid, http, startedAtMillis, nowMillis, now, figures);
+    }
+
+    /** The same instance with {@code counts} as its figures. */
+    public InstanceInfo withFigures(Map<String, Long> counts) {
+        return new InstanceInfo(id, roles, host, pid, http, startedAtMillis, lastSeenMillis, holds, counts);
     }
 
     /** The same instance serving its dashboard at {@code address}. */
     public InstanceInfo withHttp(String address) {
-        return new InstanceInfo(id, roles, host, pid, address, startedAtMillis, lastSeenMillis, holds);
+        return new InstanceInfo(id, roles, host, pid, address, startedAtMillis, lastSeenMillis, holds, figures);
     }
 
     /** How many items it holds of {@code kind}. */
@@ -101,6 +119,7 @@ public record InstanceInfo(String id, List<String> roles, String host, long pid,
         });
         return "instance " + id + " " + state(nowMillis) + ", roles " + String.join(",", roles) + ", host " + host
                 + " pid " + pid + (http == null ? "" : ", " + http) + ", holds " + (held.length() == 0 ? "nothing" : held)
+                + (figures.containsKey(EVENTS_APPLIED) ? ", applied " + figures.get(EVENTS_APPLIED) + " events" : "")
                 + ", last seen " + String.format(java.util.Locale.ROOT, "%.1f", Math.max(0, nowMillis - lastSeenMillis) / 1000.0)
                 + " s ago";
     }
@@ -121,6 +140,8 @@ public record InstanceInfo(String id, List<String> roles, String host, long pid,
             ArrayNode a = h.putArray(kind);
             items.forEach(a::add);
         });
+        ObjectNode f = n.putObject("figures");
+        figures.forEach(f::put);
         return n.toString();
     }
 
@@ -147,8 +168,10 @@ public record InstanceInfo(String id, List<String> roles, String host, long pid,
             e.getValue().forEach(i -> items.add(i.asText()));
             holds.put(e.getKey(), items);
         });
+        Map<String, Long> figures = new TreeMap<>();
+        n.path("figures").fields().forEachRemaining(e -> figures.put(e.getKey(), e.getValue().asLong()));
         return new InstanceInfo(n.get("id").asText(), roles, n.path("host").asText(""), n.path("pid").asLong(-1),
                 n.hasNonNull("http") ? n.get("http").asText() : null, n.path("startedAt").asLong(0),
-                n.get("lastSeen").asLong(), holds);
+                n.get("lastSeen").asLong(), holds, figures);
     }
 }

@@ -51,6 +51,7 @@ public final class InstanceRegistry implements AutoCloseable {
     private final KafkaProducer<String, String> producer;
     private final KafkaConsumer<String, String> consumer;
     private final Map<String, Supplier<? extends Collection<String>>> holdings = new ConcurrentHashMap<>();
+    private final Map<String, java.util.function.LongSupplier> figures = new ConcurrentHashMap<>();
     private final InstanceTable table = new InstanceTable();
     private final List<java.util.function.Consumer<InstanceInfo>> onLost = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, java.util.function.Consumer<String>> commands = new ConcurrentHashMap<>();
@@ -115,6 +116,11 @@ public final class InstanceRegistry implements AutoCloseable {
     /** Publishes, with every heartbeat, what {@code items} gives for {@code kind} (e.g. {@code captureGroups}). */
     public void hold(String kind, Supplier<? extends Collection<String>> items) {
         holdings.put(kind, items);
+    }
+
+    /** Publishes, with every heartbeat, the count {@code value} gives under {@code name} (e.g. {@code eventsApplied}). */
+    public void figure(String name, java.util.function.LongSupplier value) {
+        figures.put(name, value);
     }
 
     /**
@@ -203,7 +209,15 @@ public final class InstanceRegistry implements AutoCloseable {
                 LOG.debug("cannot read what this instance holds of {}: {}", kind, e.toString());
             }
         });
-        self = self.withHttp(http).seen(System.currentTimeMillis(), now);
+        Map<String, Long> counts = new TreeMap<>();
+        figures.forEach((name, value) -> {
+            try {
+                counts.put(name, value.getAsLong());
+            } catch (RuntimeException e) {
+                LOG.debug("cannot read this instance's figure {}: {}", name, e.toString());
+            }
+        });
+        self = self.withHttp(http).seen(System.currentTimeMillis(), now).withFigures(counts);
         String json = self.toJson();
         producer.send(new ProducerRecord<>(topic, 0, self.id(), json), (meta, error) -> {
             if (error == null && failing) {

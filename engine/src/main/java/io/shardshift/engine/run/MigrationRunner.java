@@ -177,7 +177,7 @@ public final class MigrationRunner implements AutoCloseable {
     }
 
     private void startParts(Path stateDir, Set<TableId> rebackfill) {
-        peers = Peers.start(spec, options, pauses, () -> apply);
+        peers = Peers.start(spec, options, pauses, () -> apply, metrics);
         if (options.runs(Role.CAPTURE)) {
             capture = ChangeCapture.start(spec, tables, CaptureOptions.defaults().withOnFailure(this::fail));
         }

@@ -39,14 +39,20 @@ final class Peers implements AutoCloseable {
         this.registry = registry;
     }
 
-    /** Starts the heartbeat; {@code apply} gives this process's apply clients (none before they start). */
-    static Peers start(MigrationSpec spec, RunOptions options, TablePauses pauses, Supplier<List<ApplyStreams>> apply) {
+    /**
+     * Starts the heartbeat; {@code apply} gives this process's apply clients (none before they start), {@code metrics}
+     * what they applied.
+     */
+    static Peers start(MigrationSpec spec, RunOptions options, TablePauses pauses, Supplier<List<ApplyStreams>> apply,
+                       io.shardshift.engine.topology.ApplyMetrics metrics) {
         InstanceRegistry registry = InstanceRegistry.start(spec, options.instanceId(),
                 options.roles().stream().sorted().map(r -> r.name().toLowerCase(Locale.ROOT)).toList());
         Peers peers = new Peers(spec, options, pauses, registry);
         registry.hold(InstanceInfo.APPLY_PARTITIONS, () -> apply.get().stream().flatMap(a -> a.heldPartitions().stream()).toList());
         registry.hold(InstanceInfo.APPLY_TASKS, () -> apply.get().stream().flatMap(a -> a.heldTasks().stream()).toList());
         registry.hold(InstanceInfo.APPLY_MEMBERS, () -> apply.get().stream().flatMap(a -> a.member().stream()).toList());
+        registry.figure(InstanceInfo.EVENTS_APPLIED, () -> metrics.snapshot().values().stream()
+                .mapToLong(io.shardshift.engine.topology.ApplyMetrics.TargetStats::eventsApplied).sum());
         registry.hold(InstanceInfo.PAUSED_TABLES, () -> pauses.paused().stream().map(TablePauses.Pause::describe).toList());
         if (options.runs(Role.APPLY)) {
             registry.onLost(peers::takeOverApply);

@@ -61,12 +61,14 @@ class InstanceRegistryIT {
             InstanceRegistry b = InstanceRegistry.start(spec, "b", List.of("apply"));
             b.hold(InstanceInfo.APPLY_PARTITIONS, () -> List.of("x.apply/t-0", "x.apply/t-1"));
             b.advertiseHttp("http://b:8081");
+            b.figure(InstanceInfo.EVENTS_APPLIED, () -> 42);
 
             await().atMost(Duration.ofSeconds(15)).until(() -> live(a).equals(List.of("a", "b"))
                     && a.instances().get(1).holding(InstanceInfo.APPLY_PARTITIONS) == 2);
             InstanceInfo seen = a.instances().get(1);
             assertThat(seen.roles()).containsExactly("apply");
             assertThat(seen.http()).isEqualTo("http://b:8081");
+            assertThat(seen.figures()).containsEntry(InstanceInfo.EVENTS_APPLIED, 42L);
             assertThat(seen.pid()).isEqualTo(ProcessHandle.current().pid());
 
             b.close();

@@ -17,13 +17,17 @@ class InstanceTableTest {
     @Test
     void shouldKeepEveryFieldThroughItsJson() {
         InstanceInfo info = new InstanceInfo("a-1", List.of("capture", "apply"), "host-a", 4242, "http://h:8080", 1_000,
-                2_000, Map.of(InstanceInfo.APPLY_PARTITIONS, List.of("x.apply/t-1", "x.apply/t-0"), "captureGroups", List.of("g1")));
+                2_000, Map.of(InstanceInfo.APPLY_PARTITIONS, List.of("x.apply/t-1", "x.apply/t-0"), "captureGroups", List.of("g1")),
+                Map.of(InstanceInfo.EVENTS_APPLIED, 1234L));
 
         InstanceInfo read = InstanceInfo.fromJson(info.toJson());
 
         assertThat(read).isEqualTo(info);
         assertThat(read.holds().get(InstanceInfo.APPLY_PARTITIONS)).containsExactly("x.apply/t-0", "x.apply/t-1");
         assertThat(read.holding("captureGroups")).isEqualTo(1);
+        assertThat(read.figures()).containsEntry(InstanceInfo.EVENTS_APPLIED, 1234L);
+        assertThat(read.describe(2_000)).isEqualTo("instance a-1 live, roles capture,apply, host host-a pid 4242, "
+                + "http://h:8080, holds 2 applyPartitions 1 captureGroups, applied 1234 events, last seen 0.0 s ago");
     }
 
     @Test

@@ -86,7 +86,9 @@ public final class RebalanceCommand {
                 lines.add("instance " + i.path("id").asText() + " " + ("lost".equals(state) ? "LOST" : state)
                         + ", roles " + String.join(",", roles) + ", host " + i.path("host").asText() + " pid "
                         + i.path("pid").asLong() + (i.hasNonNull("http") ? ", " + i.get("http").asText() : "")
-                        + ", holds " + (holds.isEmpty() ? "nothing" : String.join(" ", holds)) + ", last seen "
+                        + ", holds " + (holds.isEmpty() ? "nothing" : String.join(" ", holds))
+                        + (i.path("figures").has("eventsApplied") ? ", applied " + i.path("figures").path("eventsApplied").asLong()
+                        + " events" : "") + ", last seen "
                         + String.format(java.util.Locale.ROOT, "%.1f", i.path("silentMillis").asLong() / 1000.0) + " s ago");
             });
         } catch (JsonProcessingException e) {

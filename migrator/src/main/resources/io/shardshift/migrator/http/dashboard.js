@@ -317,14 +317,15 @@
       + " live of " + instances.length + ")" : "";
     if (!instances.length) {
       const tr = el("tr", { class: "empty" });
-      tr.appendChild(el("td", { colspan: "6", class: "muted" }, "no heartbeat read yet"));
+      tr.appendChild(el("td", { colspan: "7", class: "muted" }, "no heartbeat read yet"));
       body.appendChild(tr);
     }
     instances.forEach((i) => {
       const tr = el("tr", { class: i.state, "data-instance": i.id, "data-state": i.state });
       const holds = Object.entries(i.holds || {}).filter(([kind, items]) => items.length && kind !== "applyMembers").map(([kind, items]) => items.length + " " + kind).join(", ") || "nothing";
+      const applied = (i.figures || {}).eventsApplied;
       [i.id + (i.http ? " (" + i.http + ")" : ""), i.state, (i.roles || []).join(", "), i.host + " pid " + i.pid, holds,
-       fmtTime(i.lastSeenMillis) + " (" + fmtMillis(i.silentMillis) + " ago)"]
+       applied == null ? "–" : fmtNum(applied), fmtTime(i.lastSeenMillis) + " (" + fmtMillis(i.silentMillis) + " ago)"]
         .forEach((v) => tr.appendChild(el("td", {}, v)));
       body.appendChild(tr);
     });

@@ -85,6 +85,8 @@ class ApplyScaleOutIT {
                         .until(() -> holding(a, "scale-a") > 0 && holding(a, "scale-b") > 0
                                 && holding(a, "scale-a") + holding(a, "scale-b") == 8);
                 assertThat(a.awaitBackfill(Duration.ofMinutes(1))).isTrue();
+                await("both processes apply events").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> applied(a, "scale-a") > 0 && applied(a, "scale-b") > 0);
                 JsonNode fromB = status(childUrl(log), "/v1/rebalance/status");
                 assertThat(ids(fromB.path("instances"))).containsExactly("scale-a", "scale-b");
                 assertThat(fromB.path("instances").get(1).path("roles").toString()).isEqualTo("[\"apply\"]");
@@ -124,6 +126,11 @@ class ApplyScaleOutIT {
     private static int holding(MigrationRunner runner, String id) {
         return runner.instances().instances().stream().filter(i -> i.id().equals(id) && InstanceInfo.LIVE.equals(
                 i.state(System.currentTimeMillis()))).mapToInt(i -> i.holding(InstanceInfo.APPLY_PARTITIONS)).sum();
+    }
+
+    private static long applied(MigrationRunner runner, String id) {
+        return runner.instances().instances().stream().filter(i -> i.id().equals(id))
+                .mapToLong(i -> i.figures().getOrDefault(InstanceInfo.EVENTS_APPLIED, 0L)).sum();
     }
 
     private static List<String> ids(JsonNode instances) {
