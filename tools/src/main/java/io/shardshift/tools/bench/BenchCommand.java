@@ -81,9 +81,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--chunk-rows", defaultValue = "50000", description = "apply.chunkRows of the benchmark's spec (default ${DEFAULT-VALUE}).")
     int chunkRows;
 
-    @Option(names = "--instances", defaultValue = "1",
-            description = "1, or 2: the stream part runs again with a second migrator process (--role apply) sharing the"
-                    + " apply, and the report gives events/s applied per instance count (default ${DEFAULT-VALUE}).")
+    @Option(names = "--instances", defaultValue = "2",
+            description = "Migrator processes of the scale-out part: the stream phase again with this process alone, then "
+                    + "with N-1 more processes applying (--role apply), both timed by the applied watermark "
+                    + "(default ${DEFAULT-VALUE}; 1: no scale-out part).")
     int instances;
 
     @Option(names = "--compare", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -149,8 +150,8 @@ public final class BenchCommand implements Callable<Integer> {
 
                 report.stream(stream.writeRate(), stream.captureRate(), stream.applyRate(),
                         rawDecoding.map(RawDecoding.Result::eventsPerSecond).orElse(0.0));
-                if (instances == 2) {
-                    onTwoInstances(stack, runner, stream, report);
+                if (instances > 1) {
+                    scaleOut(stack, runner, spec, state, report);
                 }
                 report.latency("latency p50 @" + Math.round(latency.rate()) + "/s", latency.metricsP50(),
                         "probe " + latency.probe().p50() + " ms");
@@ -182,33 +183,6 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The stream part again with a second migrator process applying a share of the partitions ({@code --role apply}
-     * in a JVM of its own); the report gets events/s applied per instance count. The 1-instance figure is the stream
-     * part's (ended when every event was applied); the 2-instance run ends when capture has published every event
-     * and the apply groups' Kafka lag is 0.
-     */
-    private void onTwoInstances(DemoStack stack, MigrationRunner runner, StreamThroughput.Result one, BenchReport report)
-            throws Exception {
-        out.println("bench: stream on 2 instances: starting a second migrator process (--role apply)...");
-        Map<String, String> env = Map.of("BENCH_PASSWORD", stack.source().password());
-        try (SecondApplyProcess second = SecondApplyProcess.start(runner, specYaml(stack), env, Duration.ofMinutes(3))) {
-            out.printf("bench: apply partitions held: %s %d, %s %d (log %s)%n", runner.options().instanceId(),
-                    SecondApplyProcess.holding(runner, runner.options().instanceId()), SecondApplyProcess.INSTANCE_ID,
-                    SecondApplyProcess.holding(runner, SecondApplyProcess.INSTANCE_ID), second.log());
-            out.printf("bench: stream on 2 instances: updating %,d rows in transactions of %,d...%n", events, eventsPerTxn);
-            StreamThroughput.Result two = StreamThroughput.run(runner, rows, events, eventsPerTxn, Duration.ofMinutes(15),
-                    out, true);
-            Drain.await(runner.lag(), Duration.ofMinutes(5));
-            report.info("stream applied, 1 instance", BenchReport.rate(one.applyRate(), "events/s"),
-                    "the stream part above, one migrator process");
-            report.info("stream applied, 2 instances", BenchReport.rate(two.applyRate(), "events/s"),
-                    String.format(java.util.Locale.ROOT, "x%.2f of 1 instance; capture published %,d events/s in this run;"
-                            + " second process --role apply, same machine", two.applyRate() / one.applyRate(),
-                            Math.round(two.captureRate())));
-        }
-    }
-
-    /**
      * Streams changes through capture and apply before the latency part, so it measures a pipeline whose code the
      * JIT has compiled (in a migration the changes made during the backfill do that); see the README's cold start.
      */
@@ -231,9 +205,34 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("bench: warm-up done in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * The stream phase twice more, timed the same way (until the applied watermark passes the source's position after
+     * the last write): with this process alone, then with {@code instances - 1} more processes in the apply groups.
+     */
+    private void scaleOut(DemoStack stack, MigrationRunner runner, MigrationSpec spec, Path state, BenchReport report)
+            throws Exception {
+        out.printf("bench: scale-out: %,d updates with 1 process applying...%n", events);
+        StreamThroughput.Result one = StreamThroughput.runToApplied(runner, rows, events, eventsPerTxn,
+                Duration.ofMinutes(15), out);
+        out.printf("bench: scale-out: starting %d more migrator process(es) with --role apply...%n", instances - 1);
+        try (ApplyInstances more = ApplyInstances.start(instances - 1, specYaml(stack),
+                Map.of("BENCH_PASSWORD", stack.source().password()), Files.createDirectories(state.resolve("scale-out")))) {
+            more.awaitMembers(spec, instances, Duration.ofMinutes(3));
+            out.printf("bench: scale-out: every apply group has %d processes; %,d updates...%n", instances, events);
+            StreamThroughput.Result many = StreamThroughput.runToApplied(runner, rows, events, eventsPerTxn,
+                    Duration.ofMinutes(15), out);
+            report.info("stream applied, 1 process", BenchReport.rate(one.applyRate(), "events/s"),
+                    "until the applied watermark; captured " + BenchReport.rate(one.captureRate(), "events/s"));
+            report.info("stream applied, " + instances + " processes", BenchReport.rate(many.applyRate(), "events/s"),
+                    BenchReport.rate(many.applyRate() / instances, "events/s") + " per process; captured "
+                            + BenchReport.rate(many.captureRate(), "events/s"));
+        }
+        Drain.await(runner.lag(), Duration.ofMinutes(5));
+    }
+
     private void validate() {
-        if (instances != 1 && instances != 2) {
-            throw new IllegalArgumentException("--instances must be 1 or 2, not " + instances);
+        if (instances < 1) {
+            throw new IllegalArgumentException("--instances must be at least 1");
         }
         if (warmupEvents < 0 || warmupSeconds < 0) {
             throw new IllegalArgumentException("--warmup-events and --warmup-seconds must not be negative");
