@@ -12,14 +12,12 @@ import io.shardshift.migrator.cli.ShardshiftCli;
 import io.shardshift.migrator.http.DashboardServer;
 import io.shardshift.migrator.http.ServeOptions;
 import io.shardshift.testkit.ChildJvm;
-import io.shardshift.testkit.DemoFixture;
 import io.shardshift.testkit.DemoStack;
 import io.shardshift.testkit.WriteLoad;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -53,30 +51,18 @@ class ApplyScaleOutIT {
     private static final String TOKEN = "scale-out-test-token";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    static DemoFixture fixture;
-    static DemoStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        fixture = DemoFixture.start(false, 20_000);
-        stack = fixture.stack();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final DemoExtension demo = new DemoExtension(false, 20_000);
 
     @Test
     void shouldSpreadApplyOverTwoProcessesAndTakeOverTheKilledOnesPartitions(@TempDir Path dir) throws Exception {
+        DemoStack stack = demo.stack();
         MigrationSpec spec = stack.spec("scale", 500);
         Path specFile = dir.resolve("spec.yaml");
         Files.writeString(specFile, stack.specYaml("scale", 500));
         Path log = dir.resolve("migrator-b.log");
-        try (WriteLoad load = fixture.startLoad(4, 400)) {
-            Process b = startApplyOnly(specFile, dir.resolve("state-b"), log);
+        try (WriteLoad load = demo.fixture().startLoad(4, 400)) {
+            Process b = startApplyOnly(stack, specFile, dir.resolve("state-b"), log);
             try (MigrationRunner a = MigrationRunner.start(spec, dir.resolve("state-a"),
                     RunOptions.all().withInstanceId("scale-a"));
                  DashboardServer http = DashboardServer.start(a, ServeOptions.of(0, TOKEN))) {
@@ -165,7 +151,7 @@ class ApplyScaleOutIT {
         }, u -> u != null);
     }
 
-    private static Process startApplyOnly(Path spec, Path state, Path log) throws Exception {
+    private static Process startApplyOnly(DemoStack stack, Path spec, Path state, Path log) throws Exception {
         List<String> cmd = ChildJvm.command(List.of("-Xmx512m"), ShardshiftCli.class, List.of("migrate", "--spec=" + spec,
                 "--state-dir=" + state, "--status-every=PT1S", "--http-port=0", "--role=apply", "--instance-id=scale-b"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
