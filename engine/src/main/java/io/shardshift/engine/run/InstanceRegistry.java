@@ -1,5 +1,8 @@
 package io.shardshift.engine.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardshift.core.spec.MigrationSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -7,7 +10,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -22,7 +27,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -46,19 +58,19 @@ public final class InstanceRegistry implements AutoCloseable {
     /** The key prefix of a command to every instance ({@code command/<name>/<argument>}) on the same topic. */
     private static final String COMMAND_PREFIX = "command/";
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final String topic;
     private final KafkaProducer<String, String> producer;
     private final KafkaConsumer<String, String> consumer;
     private final Map<String, Supplier<? extends Collection<String>>> holdings = new ConcurrentHashMap<>();
-    private final Map<String, java.util.function.LongSupplier> figures = new ConcurrentHashMap<>();
+    private final Map<String, LongSupplier> figures = new ConcurrentHashMap<>();
     private final InstanceTable table = new InstanceTable();
-    private final List<java.util.function.Consumer<InstanceInfo>> onLost = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final Map<String, java.util.function.Consumer<String>> commands = new ConcurrentHashMap<>();
+    private final List<Consumer<InstanceInfo>> onLost = new CopyOnWriteArrayList<>();
+    private final Map<String, Consumer<String>> commands = new ConcurrentHashMap<>();
     /** The topic's end when this registry started: commands before it were for the processes running then. */
     private final long startOffset;
     /** Runs the {@link #onLost} and command listeners, so a slow one never delays this process's own heartbeat. */
-    private final java.util.concurrent.ExecutorService takeovers = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService listeners = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "shardshift-instances-listener");
         t.setDaemon(true);
         return t;
@@ -67,7 +79,7 @@ public final class InstanceRegistry implements AutoCloseable {
     private volatile InstanceInfo self;
     private volatile String http;
     private volatile boolean running = true;
-    private boolean failing;
+    private volatile boolean failing;
 
     private InstanceRegistry(String bootstrapServers, String topic, InstanceInfo self) {
         this.topic = topic;
@@ -83,9 +95,15 @@ public final class InstanceRegistry implements AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
         TopicPartition tp = new TopicPartition(topic, 0);
-        consumer.assign(List.of(tp));
-        consumer.seekToBeginning(List.of(tp));
-        this.startOffset = consumer.endOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
+        try {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            this.startOffset = consumer.endOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
+        } catch (KafkaException e) {
+            consumer.close(Duration.ofSeconds(5));
+            producer.close(Duration.ofSeconds(5));
+            throw new IllegalStateException("cannot read the instances topic " + topic + ": " + e.getMessage(), e);
+        }
         this.thread = new Thread(this::run, "shardshift-instances");
         this.thread.setDaemon(true);
     }
@@ -119,7 +137,7 @@ public final class InstanceRegistry implements AutoCloseable {
     }
 
     /** Publishes, with every heartbeat, the count {@code value} gives under {@code name} (e.g. {@code eventsApplied}). */
-    public void figure(String name, java.util.function.LongSupplier value) {
+    public void figure(String name, LongSupplier value) {
         figures.put(name, value);
     }
 
@@ -128,7 +146,7 @@ public final class InstanceRegistry implements AutoCloseable {
      * hand its work to the live ones without waiting for Kafka's session timeout), on a thread of the registry's
      * own that runs one listener at a time.
      */
-    public void onLost(java.util.function.Consumer<InstanceInfo> listener) {
+    public void onLost(Consumer<InstanceInfo> listener) {
         onLost.add(listener);
     }
 
@@ -137,7 +155,7 @@ public final class InstanceRegistry implements AutoCloseable {
      * ({@link #publishCommand}), on the listener thread; commands published before this registry started are not
      * passed on.
      */
-    public void onCommand(String name, java.util.function.Consumer<String> handler) {
+    public void onCommand(String name, Consumer<String> handler) {
         commands.put(name, handler);
     }
 
@@ -155,7 +173,7 @@ public final class InstanceRegistry implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing command " + name, e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot publish command " + name + " " + argument + " to " + topic + ": "
                     + e.getMessage(), e);
         }
@@ -188,7 +206,7 @@ public final class InstanceRegistry implements AutoCloseable {
                     read(r);
                 }
                 table.newlyLost(System.currentTimeMillis()).forEach(this::lost);
-            } catch (org.apache.kafka.common.errors.InterruptException e) {
+            } catch (InterruptException e) {
                 return;
             } catch (RuntimeException e) {
                 if (!failing) {
@@ -237,7 +255,7 @@ public final class InstanceRegistry implements AutoCloseable {
         }
         LOG.warn("instance {} (roles {}, host {} pid {}) has not been heard from for over {}; its work goes to the others",
                 instance.id(), instance.roles(), instance.host(), instance.pid(), InstanceInfo.LOST_AFTER);
-        onLost.forEach(listener -> takeovers.execute(() -> {
+        onLost.forEach(listener -> listeners.execute(() -> {
             try {
                 listener.accept(instance);
             } catch (RuntimeException e) {
@@ -262,20 +280,20 @@ public final class InstanceRegistry implements AutoCloseable {
         if (r.value() == null || r.offset() < startOffset) {
             return;
         }
-        com.fasterxml.jackson.databind.JsonNode c;
+        JsonNode c;
         try {
             c = JSON.readTree(r.value());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             LOG.warn("skipping a command on {} at offset {} that is not JSON", topic, r.offset());
             return;
         }
-        java.util.function.Consumer<String> handler = commands.get(c.path("command").asText());
+        Consumer<String> handler = commands.get(c.path("command").asText());
         if (handler == null || self.id().equals(c.path("from").asText())) {
             return;
         }
         String argument = c.path("argument").asText();
         LOG.info("instance {} asks this one to {} {}", c.path("from").asText(), c.path("command").asText(), argument);
-        takeovers.execute(() -> {
+        listeners.execute(() -> {
             try {
                 handler.accept(argument);
             } catch (RuntimeException e) {
@@ -309,7 +327,7 @@ public final class InstanceRegistry implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        takeovers.shutdownNow();
+        listeners.shutdownNow();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
@@ -319,8 +337,8 @@ public final class InstanceRegistry implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, 0, self.id(), null)).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
-                 | org.apache.kafka.common.KafkaException e) {
+        } catch (ExecutionException | TimeoutException
+                 | KafkaException e) {
             LOG.warn("cannot publish the tombstone of instance {} to {}; the others show it lost after {}: {}",
                     self.id(), topic, InstanceInfo.LOST_AFTER, e.toString());
         }

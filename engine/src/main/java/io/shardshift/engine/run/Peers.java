@@ -3,6 +3,7 @@ package io.shardshift.engine.run;
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.engine.lag.OldestWaiting;
+import io.shardshift.engine.topology.ApplyMetrics;
 import io.shardshift.engine.topology.ApplyStreams;
 import io.shardshift.engine.topology.TablePauses;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * This process among the migrator processes of one migration: it publishes its {@linkplain InstanceRegistry
@@ -44,7 +46,7 @@ final class Peers implements AutoCloseable {
      * what they applied.
      */
     static Peers start(MigrationSpec spec, RunOptions options, TablePauses pauses, Supplier<List<ApplyStreams>> apply,
-                       io.shardshift.engine.topology.ApplyMetrics metrics) {
+                       ApplyMetrics metrics) {
         InstanceRegistry registry = InstanceRegistry.start(spec, options.instanceId(),
                 options.roles().stream().sorted().map(r -> r.name().toLowerCase(Locale.ROOT)).toList());
         Peers peers = new Peers(spec, options, pauses, registry);
@@ -52,7 +54,7 @@ final class Peers implements AutoCloseable {
         registry.hold(InstanceInfo.APPLY_TASKS, () -> apply.get().stream().flatMap(a -> a.heldTasks().stream()).toList());
         registry.hold(InstanceInfo.APPLY_MEMBERS, () -> apply.get().stream().flatMap(a -> a.member().stream()).toList());
         registry.figure(InstanceInfo.EVENTS_APPLIED, () -> metrics.snapshot().values().stream()
-                .mapToLong(io.shardshift.engine.topology.ApplyMetrics.TargetStats::eventsApplied).sum());
+                .mapToLong(ApplyMetrics.TargetStats::eventsApplied).sum());
         registry.hold(InstanceInfo.PAUSED_TABLES, () -> pauses.paused().stream().map(TablePauses.Pause::describe).toList());
         if (options.runs(Role.APPLY)) {
             registry.onLost(peers::takeOverApply);
@@ -105,7 +107,7 @@ final class Peers implements AutoCloseable {
                 + " first; see their status)";
     }
 
-    private java.util.stream.Stream<InstanceInfo> others() {
+    private Stream<InstanceInfo> others() {
         return registry.instances().stream().filter(i -> !i.id().equals(options.instanceId()));
     }
 

@@ -2,6 +2,10 @@ package io.shardshift.engine.topology;
 
 import io.shardshift.core.sink.SinkException;
 import io.shardshift.core.spec.MigrationSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -14,11 +18,15 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -221,25 +229,25 @@ public final class ApplyStreams implements AutoCloseable {
      *
      * @return the group instance ids removed
      */
-    public static List<String> removeMembers(String bootstrapServers, java.util.Collection<String> members)
-            throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+    public static List<String> removeMembers(String bootstrapServers, Collection<String> members)
+            throws InterruptedException, ExecutionException, TimeoutException {
         List<String> removed = new ArrayList<>();
         Properties p = new Properties();
-        p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(p)) {
             for (String member : members) {
                 int slash = member.indexOf('/');
                 String group = member.substring(0, slash);
                 String base = member.substring(slash + 1) + "-";
-                var description = admin.describeConsumerGroups(List.of(group)).all().get(10, java.util.concurrent.TimeUnit.SECONDS)
+                var description = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS)
                         .get(group);
                 List<String> gone = description.members().stream()
                         .map(m -> m.groupInstanceId().orElse(""))
                         .filter(id -> id.startsWith(base)).toList();
                 if (!gone.isEmpty()) {
-                    admin.removeMembersFromConsumerGroup(group, new org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions(
-                            gone.stream().map(org.apache.kafka.clients.admin.MemberToRemove::new).toList()))
-                            .all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(
+                            gone.stream().map(MemberToRemove::new).toList()))
+                            .all().get(10, TimeUnit.SECONDS);
                     removed.addAll(gone);
                     LOG.info("removed the static members {} of a lost migrator from apply group {}", gone, group);
                 }
