@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The migrator processes of a migration as JSON-ready maps, shared by the status answers (the migration's and its
- * rebalance's) and the lines the CLI prints:
+ * rebalance's; {@code shardshift rebalance status} prints a line per instance from them):
  *
  * <pre>{@code
  * {"id":"host-a-4242","state":"live","roles":["capture","backfill","apply"],"host":"host-a","pid":4242,
