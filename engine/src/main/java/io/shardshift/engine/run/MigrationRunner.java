@@ -124,6 +124,7 @@ public final class MigrationRunner implements AutoCloseable {
         SearchTargets search = SearchTargets.of(spec, tables);
         search.provision();
         createTopic(spec, spec.topicPrefix() + ".state", 1, true);
+        createTopic(spec, Backfill.chunkTopic(spec), Backfill.chunkPartitions(spec), false);
         SourceIdentity startedOn = readIdentity(spec);
         Optional<SourceFailover> failover = SourceFailoverCheck.run(spec, tables,
                 new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"));
@@ -169,12 +170,23 @@ public final class MigrationRunner implements AutoCloseable {
             }
         }, outages,
                 () -> backfill != null && !backfill.finished());
-        backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
-                search, deadLetters, rateGuard.pacer(), rateGuard);
+        backfill = new Backfill(spec, tables,
+                new BackfillLedger(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state").follow(),
+                search, deadLetters, rateGuard.pacer(), rateGuard, true, defaultInstanceId());
         backfill.start(rebackfill);
         watch = new SchemaWatch(spec, pauses, stateDir, backfill::copyOne);
         watch.start(SCHEMA_CHECK_INTERVAL);
         sourceWatch.start(SOURCE_CHECK_INTERVAL);
+    }
+
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     private static SourceIdentity readIdentity(MigrationSpec spec) {
@@ -219,7 +231,10 @@ public final class MigrationRunner implements AutoCloseable {
         return backfill == null ? Optional.empty() : backfill.failure();
     }
 
-    /** Waits for the backfill of every table; false on timeout. Throws if a part failed. */
+    /**
+     * Waits for the backfill of every table, by whichever processes copy it; false on timeout. Throws if a
+     * part failed.
+     */
     public boolean awaitBackfill(Duration timeout) throws InterruptedException {
         boolean done = backfill.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         failure().ifPresent(e -> {
@@ -228,13 +243,24 @@ public final class MigrationRunner implements AutoCloseable {
         return done;
     }
 
+    /** Whether every table is recorded as copied, by any process of the migration (or the backfill failed). */
     public boolean backfillFinished() {
         return backfill.finished();
     }
 
-    /** Backfill progress of the tables read in this run. */
+    /**
+     * Backfill progress of every planned table, global: the chunks every process of the migration copied, read
+     * from the state topic (so a process that does not copy reports it too).
+     */
     public Map<TableId, TableProgress> backfillProgress() {
         return backfill.progress();
+    }
+
+    /** The chunks each instance copied, per planned table (instance name to chunks). */
+    public Map<TableId, Map<String, Integer>> backfillChunksByInstance() {
+        Map<TableId, Map<String, Integer>> out = new java.util.LinkedHashMap<>();
+        backfill.chunkProgress().forEach((id, p) -> out.put(id, p.chunksByInstance()));
+        return out;
     }
 
     public MigrationSpec spec() {
