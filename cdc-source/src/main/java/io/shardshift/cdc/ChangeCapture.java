@@ -101,19 +101,26 @@ public final class ChangeCapture implements AutoCloseable {
     }
 
     /**
-     * Creates the change topics and the dead-letter topic if missing, then starts the engine on its own
-     * thread. The slot and publication must exist ({@link ReplicationSetup#ensure}).
-     *
-     * @param tables the definitions of the captured tables (from {@link SourcePreflight#check})
+     * Creates the change topics and the dead-letter topic if missing: at set-up, so that a process that only
+     * applies finds them before another process's capture starts.
      */
-    public static ChangeCapture start(MigrationSpec spec, List<TableSchema> tables, CaptureOptions options) {
+    public static void createTopics(MigrationSpec spec, List<TableSchema> tables) {
         List<TopicCreator.Topic> topics = new ArrayList<>();
         for (TableSchema t : tables) {
             topics.add(new TopicCreator.Topic(spec.changeTopic(t.id()), spec.partitions(), spec.replicationFactor()));
         }
         topics.add(new TopicCreator.Topic(spec.deadLetterTopic(), 1, spec.replicationFactor()));
         TopicCreator.ensure(spec.kafka().bootstrapServers(), topics);
+    }
 
+    /**
+     * Creates the change topics and the dead-letter topic if missing, then starts the engine on its own
+     * thread. The slot and publication must exist ({@link ReplicationSetup#ensure}).
+     *
+     * @param tables the definitions of the captured tables (from {@link SourcePreflight#check})
+     */
+    public static ChangeCapture start(MigrationSpec spec, List<TableSchema> tables, CaptureOptions options) {
+        createTopics(spec, tables);
         ChangeCapture capture = new ChangeCapture(spec, tables, options);
         try {
             capture.startEngine(tables.stream().map(TableSchema::id).toList());

@@ -24,7 +24,7 @@ public final class Drain {
      */
     public static LagSnapshot await(LagMonitor monitor, Duration timeout)
             throws SQLException, InterruptedException, TimeoutException {
-        monitor.capture().failure().ifPresent(e -> {
+        monitor.captureFailure().ifPresent(e -> {
             throw new IllegalStateException("capture failed: " + e.getMessage(), e);
         });
         long wal = monitor.watermark().sourceWalLsn();

@@ -25,14 +25,27 @@ public final class LagMonitor implements AutoCloseable {
     private final List<ApplyGroup> groups;
     private final AppliedWatermark watermark;
 
+    /** In a process that runs capture: capture's position is read in memory. */
     public LagMonitor(MigrationSpec spec, ChangeCapture capture, ApplyMetrics metrics) {
+        this(spec, capture, metrics, AppliedWatermark.inProcess(spec, capture::lastProcessedLsn));
+    }
+
+    private LagMonitor(MigrationSpec spec, ChangeCapture capture, ApplyMetrics metrics, AppliedWatermark watermark) {
         this.capture = capture;
         this.metrics = metrics;
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spec.kafka().bootstrapServers());
         this.admin = Admin.create(p);
         this.groups = ApplyGroup.of(spec);
-        this.watermark = AppliedWatermark.inProcess(spec, capture::lastProcessedLsn);
+        this.watermark = watermark;
+    }
+
+    /**
+     * In a process that does not run capture (another process of the migration does): capture's position is
+     * the replication slot's {@code confirmed_flush_lsn}, which capture advances when it stores its position.
+     */
+    public static LagMonitor withoutCapture(MigrationSpec spec, ApplyMetrics metrics) {
+        return new LagMonitor(spec, null, metrics, AppliedWatermark.standalone(spec));
     }
 
     /**
@@ -47,12 +60,22 @@ public final class LagMonitor implements AutoCloseable {
                 kafka.merge(e.getKey().toString(), e.getValue(), Math::max);
             }
         }
-        return new LagSnapshot(wal, capture.lastProcessedLsn(), kafka, metrics.snapshot(), System.currentTimeMillis());
+        return new LagSnapshot(wal, watermark.capturedLsn(), kafka, metrics.snapshot(), System.currentTimeMillis());
     }
 
-    /** The capture this monitor reads. */
-    public ChangeCapture capture() {
-        return capture;
+    /** The capture of this process, if it runs capture. */
+    public java.util.Optional<ChangeCapture> capture() {
+        return java.util.Optional.ofNullable(capture);
+    }
+
+    /** Why this process's capture stopped, if it runs capture and it failed. */
+    public java.util.Optional<Throwable> captureFailure() {
+        return capture == null ? java.util.Optional.empty() : capture.failure();
+    }
+
+    /** Changes this process's capture published (0 when it runs no capture). */
+    public long publishedCount() {
+        return capture == null ? 0 : capture.publishedCount();
     }
 
     /** Waits for "applied up to an LSN" with capture's own position. */

@@ -76,7 +76,7 @@ public final class RunnerSamples implements LagSampler.Source, AutoCloseable {
             backfill.add(new LagSample.TableBackfill(p.table().toString(), p.rowsRead(), p.estimatedRows(),
                     p.chunksDone(), p.totalChunks(), p.finished(), byInstance.getOrDefault(p.table(), Map.of())));
         }
-        return new LagSample(now, lag.sourceWalLsn(), lag.capturedLsn(), runner.lag().capture().publishedCount(),
+        return new LagSample(now, lag.sourceWalLsn(), lag.capturedLsn(), runner.lag().publishedCount(),
                 slot.retainedBytes(), slot.walStatus(), dlq, runner.deadLetters(), targets, partitions, backfill);
     }
 

@@ -61,7 +61,11 @@ public final class MigrationRunner implements AutoCloseable {
     /** How often the source address is checked for a failover (another timeline or cluster). */
     private static final Duration SOURCE_CHECK_INTERVAL = Duration.ofSeconds(2);
 
+    /** How long a process waits for another process's set-up of the same migration. */
+    private static final Duration SETUP_WAIT = Duration.ofMinutes(10);
+
     private final MigrationSpec spec;
+    private final RunOptions options;
     private final List<TableSchema> tables;
     private final ReplicationSlot slot;
     private final SearchTargets search;
@@ -80,8 +84,10 @@ public final class MigrationRunner implements AutoCloseable {
     private SourceIdentityWatch sourceWatch;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, ReplicationSlot slot, SearchTargets search) {
+    private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, ReplicationSlot slot, SearchTargets search,
+                            RunOptions options) {
         this.spec = spec;
+        this.options = options;
         this.tables = tables;
         this.slot = slot;
         this.search = search;
@@ -108,36 +114,59 @@ public final class MigrationRunner implements AutoCloseable {
      * @throws SpecException naming a table that is not in the spec
      */
     public static MigrationRunner start(MigrationSpec spec, Path stateDir, Set<TableId> rebackfill) {
+        return start(spec, stateDir, RunOptions.all().withRebackfill(rebackfill));
+    }
+
+    /**
+     * Checks, provisions and starts the parts of the migration this process runs ({@link RunOptions#roles()}).
+     * Several processes started with the same spec form one migration: their set-up runs one after the other
+     * (a {@link SetupLock} on the source), so the second finds the targets, topics, publication and slot in place.
+     *
+     * @throws SpecException naming a table in {@code options.rebackfill()} that is not in the spec, or what the
+     *                       checks found
+     */
+    public static MigrationRunner start(MigrationSpec spec, Path stateDir, RunOptions options) {
+        Set<TableId> rebackfill = options.rebackfill();
         rebackfill.stream().filter(t -> !spec.tableIds().contains(t)).findFirst().ifPresent(t -> {
             throw new SpecException("--rebackfill", "table " + t + " is not in the spec's tables " + spec.tableIds());
         });
-        LOG.info("starting migration {}: {} tables, targets {}, layout {}, search targets {}", spec.name(),
+        if (!rebackfill.isEmpty() && !options.runs(Role.BACKFILL)) {
+            throw new SpecException("--rebackfill", "this process does not run the backfill (--role "
+                    + options.rolesFlag() + "): give --rebackfill to a process with the backfill role");
+        }
+        LOG.info("starting migration {} as instance {} (roles {}): {} tables, targets {}, layout {}, search targets {}",
+                spec.name(), options.instanceId(), options.rolesFlag(),
                 spec.tableIds(), spec.targets().stream().map(t -> t.name()).toList(),
                 spec.hasLayout() ? spec.routing() : "none (search only)",
                 spec.searchTargets().stream().map(s -> s.name()).toList());
         LOG.info("effective configuration of migration {} (secrets masked):\n{}", spec.name(),
                 EffectiveConfig.render(spec, System.getenv()));
-        List<TableSchema> tables = SourcePreflight.check(spec);
-        Map<TableId, io.shardshift.core.schema.Partitioning> partitioned = TargetPartitionings.check(spec, tables);
-        SourceDdlFollower.catchUp(spec, tables);
-        spec.targets().forEach(t -> PgProvisioner.provision(t, tables, partitioned));
-        SearchTargets search = SearchTargets.of(spec, tables);
-        search.provision();
-        createTopic(spec, spec.topicPrefix() + ".state", 1, true);
-        createTopic(spec, Backfill.chunkTopic(spec), Backfill.chunkPartitions(spec), false);
-        SourceIdentity startedOn = readIdentity(spec);
-        Optional<SourceFailover> failover = SourceFailoverCheck.run(spec, tables,
-                new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"));
-        ReplicationSlot slot;
-        try {
-            slot = ReplicationSetup.ensure(spec);
-        } catch (SQLException e) {
-            throw new SpecException("source.jdbcUrl", "cannot create publication and slot: " + e.getMessage(), e);
+        MigrationRunner runner;
+        Optional<SourceFailover> failover;
+        try (SetupLock lock = SetupLock.acquire(spec, SETUP_WAIT)) {
+            List<TableSchema> tables = SourcePreflight.check(spec);
+            Map<TableId, io.shardshift.core.schema.Partitioning> partitioned = TargetPartitionings.check(spec, tables);
+            SourceDdlFollower.catchUp(spec, tables);
+            spec.targets().forEach(t -> PgProvisioner.provision(t, tables, partitioned));
+            SearchTargets search = SearchTargets.of(spec, tables);
+            search.provision();
+            createTopic(spec, spec.topicPrefix() + ".state", 1, true);
+            createTopic(spec, Backfill.chunkTopic(spec), Backfill.chunkPartitions(spec), false);
+            ChangeCapture.createTopics(spec, tables);
+            SourceIdentity startedOn = readIdentity(spec);
+            failover = SourceFailoverCheck.run(spec, tables,
+                    new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"));
+            ReplicationSlot slot;
+            try {
+                slot = ReplicationSetup.ensure(spec);
+            } catch (SQLException e) {
+                throw new SpecException("source.jdbcUrl", "cannot create publication and slot: " + e.getMessage(), e);
+            }
+            LOG.info("slot {} {} at {}", slot.slotName(), slot.created() ? "created" : "exists", Lsn.format(slot.consistentPointLsn()));
+            runner = new MigrationRunner(spec, tables, slot, search, options);
+            runner.sourceWatch = new SourceIdentityWatch(spec, startedOn, runner::fail);
         }
-        LOG.info("slot {} {} at {}", slot.slotName(), slot.created() ? "created" : "exists", Lsn.format(slot.consistentPointLsn()));
-        MigrationRunner runner = new MigrationRunner(spec, tables, slot, search);
         runner.failover.set(failover.orElse(null));
-        runner.sourceWatch = new SourceIdentityWatch(spec, startedOn, runner::fail);
         try {
             runner.startParts(stateDir, rebackfill);
         } catch (RuntimeException e) {
@@ -148,11 +177,15 @@ public final class MigrationRunner implements AutoCloseable {
     }
 
     private void startParts(Path stateDir, Set<TableId> rebackfill) {
-        capture = ChangeCapture.start(spec, tables, CaptureOptions.defaults().withOnFailure(this::fail));
+        if (options.runs(Role.CAPTURE)) {
+            capture = ChangeCapture.start(spec, tables, CaptureOptions.defaults().withOnFailure(this::fail));
+        }
         deadLetters = KafkaDeadLetterPublisher.create(spec.kafka().bootstrapServers(), spec.deadLetterTopic(), Map.of());
-        apply = ApplyStreams.startAll(spec, stateDir, new TargetSinks(spec, pauses, search), deadLetters, metrics,
-                pauses, outages, this::fail);
-        lag = new LagMonitor(spec, capture, metrics);
+        if (options.runs(Role.APPLY)) {
+            apply = ApplyStreams.startAll(spec, stateDir, new TargetSinks(spec, pauses, search), deadLetters, metrics,
+                    pauses, outages, this::fail);
+        }
+        lag = capture != null ? new LagMonitor(spec, capture, metrics) : LagMonitor.withoutCapture(spec, metrics);
         rateGuard = RateGuard.start(spec, metrics, new RateGuard.StreamProbe() {
             @Override
             public long eventsWaiting() throws Exception {
@@ -166,27 +199,17 @@ public final class MigrationRunner implements AutoCloseable {
 
             @Override
             public long capturedLsn() {
-                return capture.lastProcessedLsn();
+                return lag.watermark().capturedLsn();
             }
         }, outages,
-                () -> backfill != null && !backfill.finished());
+                () -> backfill != null && options.runs(Role.BACKFILL) && !backfill.finished());
         backfill = new Backfill(spec, tables,
                 new BackfillLedger(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state").follow(),
-                search, deadLetters, rateGuard.pacer(), rateGuard, true, defaultInstanceId());
+                search, deadLetters, rateGuard.pacer(), rateGuard, options.runs(Role.BACKFILL), options.instanceId());
         backfill.start(rebackfill);
         watch = new SchemaWatch(spec, pauses, stateDir, backfill::copyOne);
         watch.start(SCHEMA_CHECK_INTERVAL);
         sourceWatch.start(SOURCE_CHECK_INTERVAL);
-    }
-
-    private static String defaultInstanceId() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            host = "localhost";
-        }
-        return host + "-" + ProcessHandle.current().pid();
     }
 
     private static SourceIdentity readIdentity(MigrationSpec spec) {
@@ -246,6 +269,11 @@ public final class MigrationRunner implements AutoCloseable {
     /** Whether every table is recorded as copied, by any process of the migration (or the backfill failed). */
     public boolean backfillFinished() {
         return backfill.finished();
+    }
+
+    /** This process's roles and instance id. */
+    public RunOptions options() {
+        return options;
     }
 
     /**

@@ -18,6 +18,8 @@ import io.shardshift.migrator.http.RebalanceRoutes;
 import io.shardshift.rebalance.Switchover;
 import io.shardshift.engine.lag.SlotRetention;
 import io.shardshift.engine.run.MigrationRunner;
+import io.shardshift.engine.run.Role;
+import io.shardshift.engine.run.RunOptions;
 import io.shardshift.cdc.SourceIdentity;
 import io.shardshift.core.event.TableId;
 import io.shardshift.engine.run.ProgressBar;
@@ -69,6 +71,15 @@ public final class MigrateCommand implements Callable<Integer> {
     @Mixin
     BindOptions bindOptions = new BindOptions();
 
+    @Option(names = "--role", defaultValue = "all", paramLabel = "ROLES",
+            description = "What this process runs: all, or a comma list of capture, backfill and apply (default ${DEFAULT-VALUE})."
+                    + " Several processes with the same spec form one migration.")
+    String role;
+
+    @Option(names = "--instance-id", paramLabel = "ID",
+            description = "This process's name among the migration's processes (default: <hostname>-<pid>).")
+    String instanceId;
+
     @Option(names = "--status-every", defaultValue = "PT2S", description = "How often to print progress (ISO-8601, default ${DEFAULT-VALUE}).")
     Duration statusEvery;
 
@@ -92,8 +103,12 @@ public final class MigrateCommand implements Callable<Integer> {
         }, "shardshift-shutdown"));
         Set<TableId> again = new HashSet<>();
         rebackfill.forEach(t -> again.add(TableId.parse(t)));
+        RunOptions options = RunOptions.all().withRoles(Role.parse(role));
+        if (instanceId != null) {
+            options = options.withInstanceId(instanceId);
+        }
         for (int resumes = 0; ; resumes++) {
-            int rc = runOnce(migration, state, again, stop, current);
+            int rc = runOnce(migration, state, options.withRebackfill(again), stop, current);
             if (rc != RESUME) {
                 return rc;
             }
@@ -112,9 +127,9 @@ public final class MigrateCommand implements Callable<Integer> {
     }
 
     /** One run of the migration; {@link #RESUME} when it stopped because the source failed over. */
-    private int runOnce(MigrationSpec migration, Path state, Set<TableId> again, CountDownLatch stop,
+    private int runOnce(MigrationSpec migration, Path state, RunOptions options, CountDownLatch stop,
                         AtomicReference<MigrationRunner> current) throws Exception {
-        try (MigrationRunner runner = MigrationRunner.start(migration, state, again);
+        try (MigrationRunner runner = MigrationRunner.start(migration, state, options);
              DashboardServer http = httpPort < 0 ? null : DashboardServer.start(runner, ServeOptions.of(httpPort, null)
                      .withHost(bindOptions.bind()).withAllowedHosts(bindOptions.allowedHosts()))) {
             current.set(runner);

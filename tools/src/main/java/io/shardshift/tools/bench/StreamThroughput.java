@@ -75,7 +75,7 @@ final class StreamThroughput {
      */
     static Result run(MigrationRunner runner, long rows, long events, int chunk, Duration timeout, PrintStream out)
             throws SQLException, InterruptedException {
-        ChangeCapture capture = runner.lag().capture();
+        ChangeCapture capture = runner.lag().capture().orElseThrow();
         long publishedBase = capture.publishedCount();
         long appliedBase = applied(runner.metrics());
         AtomicLong committed = new AtomicLong();
