@@ -117,6 +117,7 @@ final class Backfill {
     }
 
     private void run(java.util.Set<TableId> again) {
+        long started = System.nanoTime();
         try (LoggingContext.Scope context = LoggingContext.forMigration(spec.name()).with(LoggingContext.PHASE, "backfill")) {
             new ChunkPlanning(spec, reader, ledger, chunkTopic(spec), chunkPartitions(spec)).planMissing(tables, again);
             ids.forEach(this::recordIfComplete);
@@ -132,7 +133,8 @@ final class Backfill {
                 consumer.run(() -> ledger.allDone(ids));
             }
             if (ledger.allDone(ids)) {
-                LOG.info("backfill of migration {} done: every table's chunks are copied", spec.name());
+                LOG.info("backfill of migration {} done: every table's chunks are copied ({} ms after this process"
+                        + " started planning)", spec.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             }
         } catch (Exception | Error e) {
             if (stopping) {

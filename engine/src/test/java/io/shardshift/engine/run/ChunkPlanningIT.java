@@ -56,7 +56,7 @@ class ChunkPlanningIT {
     @Test
     void shouldPlanATableOnceWhenTwoPlannersStartTogether() throws Exception {
         DemoStack stack = fixture.stack();
-        MigrationSpec spec = SpecLoader.parse(stack.specYaml("plan-once", 500).replace("chunkRows: 25000", "chunkRows: 2000"),
+        MigrationSpec spec = SpecLoader.parse(stack.specYaml("plan_once", 500).replace("chunkRows: 25000", "chunkRows: 2000"),
                 Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
         List<TableSchema> tables = SourcePreflight.check(spec);
         MigrationRunner.createTopic(spec, spec.topicPrefix() + ".state", 1, true);
