@@ -34,6 +34,8 @@ import java.util.concurrent.TimeoutException;
  * <ul>
  *   <li>{@code backfill/<schema.table>/plan} = {@code gen=2 chunks=8 rows=400000}: the table's current chunk plan
  *       (a re-backfill makes a new generation);</li>
+ *   <li>{@code backfill/<schema.table>/planning} = {@code 2}: the generation being planned (recorded before its
+ *       chunks are published, so a planning that died half-way is never reused);</li>
  *   <li>{@code backfill/<schema.table>/chunk/<n>} = {@code done gen=2 rows=50012 by=host-123}: chunk {@code n} of
  *       that plan is on the targets, copied by that instance;</li>
  *   <li>{@code backfill/<schema.table>} = {@code done}: every chunk of the table is (as a one-process backfill
@@ -160,6 +162,11 @@ final class BackfillLedger implements AutoCloseable {
         return offset;
     }
 
+    /** The ledger's producer (acks=all), for other records of the backfill to share; not to be closed. */
+    KafkaProducer<String, String> producer() {
+        return producer;
+    }
+
     private synchronized void awaitRead(long offset) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (position <= offset) {
@@ -195,6 +202,17 @@ final class BackfillLedger implements AutoCloseable {
 
     static String planKey(TableId table) {
         return tableKey(table) + "/plan";
+    }
+
+    /** The generation of the table's latest planning, recorded before its chunks are published. */
+    static String planningKey(TableId table) {
+        return tableKey(table) + "/planning";
+    }
+
+    /** The generation of the table's latest planning, finished or not; 0 when never planned. */
+    synchronized int planning(TableId table) {
+        String text = latest.get(planningKey(table));
+        return text == null ? 0 : Integer.parseInt(text);
     }
 
     static String chunkKey(TableId table, int index) {

@@ -103,7 +103,7 @@ final class ChunkConsumer {
                 } else {
                     consumer.resume(consumer.paused());
                 }
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(inFlight > 0 ? 10 : 100))) {
                     take(r);
                 }
             }

@@ -8,7 +8,6 @@ import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.TableSchema;
 import io.shardshift.core.spec.MigrationSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -22,7 +21,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +30,10 @@ import java.util.concurrent.TimeUnit;
  * start at once: under a session advisory lock on the source (keyed by the migration's name), it reads
  * the {@link BackfillLedger}, plans each table that has no plan yet (or is to be copied again), publishes its
  * chunks to the chunk topic ({@code <prefix>.backfill-chunks}, spread over its partitions) and only then
- * records the plan, so a crash in between leaves the table unplanned and the next planner publishes again
- * (a chunk published twice is copied twice, which is harmless).
+ * records the plan, so a crash in between leaves the table unplanned and the next planner publishes again.
+ * Every planning takes a new generation, recorded before its chunks are published
+ * ({@code backfill/<table>/planning}), so chunks of an unfinished planning (whose block ranges may differ) are
+ * never counted for another plan; consumers skip them.
  *
  * <p>A chunk record: key {@code <schema.table>}, value {@code <generation> <index> <fromBlock> <toBlock>}.
  */
@@ -65,7 +65,8 @@ final class ChunkPlanning {
     List<TableId> planMissing(List<TableSchema> tables, Set<TableId> again) throws SQLException {
         List<TableId> planned = new ArrayList<>();
         try (Connection lock = openLock()) {
-            try (KafkaProducer<String, String> producer = producer()) {
+            KafkaProducer<String, String> producer = ledger.producer();
+            try {
                 int next = 0;
                 for (TableSchema table : tables) {
                     TableId id = table.id();
@@ -74,7 +75,8 @@ final class ChunkPlanning {
                     if (!replan && (current != null || ledger.tableDone(id))) {
                         continue;
                     }
-                    int generation = current == null ? 1 : current.generation() + 1;
+                    int generation = Math.max(current == null ? 0 : current.generation(), ledger.planning(id)) + 1;
+                    ledger.put(BackfillLedger.planningKey(id), String.valueOf(generation));
                     ChunkPlan plan = reader.planChunks(table, ShardKeyFilter.of(spec, id).orElse(null));
                     List<Future<?>> sent = new ArrayList<>();
                     for (SnapshotChunk c : plan.chunks()) {
@@ -127,12 +129,5 @@ final class ChunkPlanning {
             h = (h ^ (b & 0xff)) * 0x01000193;
         }
         return h;
-    }
-
-    private KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.kafka().bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 }

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +48,7 @@ import static org.awaitility.Awaitility.await;
 @Tag("slow")
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SharedBackfillKillIT {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedBackfillKillIT.class);
     private static final int ROWS = 300_000;
     static DemoFixture fixture;
     static DemoStack stack;
@@ -99,6 +102,11 @@ class SharedBackfillKillIT {
                     .isGreaterThan(copiedBy(chunks(atKill.get(), table), "shared-a"));
             assertThat(copiedBy(chunks, "shared-b")).as("chunks the killed process copied before it died").isGreaterThan(0);
             assertThat(doneAtKill).isLessThan(planned);
+            LOG.info("shared backfill: {} chunks planned; at the kill {} done ({} by shared-a, {} by shared-b); at the end"
+                    + " {} by shared-a, {} by shared-b", planned, doneAtKill, copiedBy(chunks(atKill.get(), table), "shared-a"),
+                    copiedBy(chunks(atKill.get(), table), "shared-b"), copiedBy(chunks, "shared-a"), copiedBy(chunks, "shared-b"));
+            assertThat(Files.readString(dir.resolve("shared-a.log"))).as("capture runs in a").contains("starting change capture");
+            assertThat(Files.readString(dir.resolve("shared-b.log"))).as("no capture in b").doesNotContain("starting change capture");
 
             long atEnd = load.total();
             await().atMost(Duration.ofSeconds(30)).until(() -> load.total() > atEnd + 200);
