@@ -119,9 +119,20 @@ final class Backfill {
     private void run(java.util.Set<TableId> again) {
         long started = System.nanoTime();
         try (LoggingContext.Scope context = LoggingContext.forMigration(spec.name()).with(LoggingContext.PHASE, "backfill")) {
-            new ChunkPlanning(spec, reader, ledger, chunkTopic(spec), chunkPartitions(spec)).planMissing(tables, again);
-            ids.forEach(this::recordIfComplete);
-            planned = true;
+            // the consumer joins its group while the plan is made, and copies chunks as soon as they are published
+            java.util.concurrent.CompletableFuture<Void> planning = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (LoggingContext.Scope ignored = LoggingContext.forMigration(spec.name()).with(LoggingContext.PHASE, "backfill")) {
+                    new ChunkPlanning(spec, reader, ledger, chunkTopic(spec), chunkPartitions(spec)).planMissing(tables, again);
+                    ids.forEach(this::recordIfComplete);
+                    planned = true;
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException("cannot plan the backfill: " + e.getMessage(), e);
+                }
+            }, r -> {
+                Thread t = new Thread(r, "shardshift-backfill-plan");
+                t.setDaemon(true);
+                t.start();
+            });
             workers = Executors.newFixedThreadPool(parallelism, r -> {
                 Thread t = new Thread(r, "shardshift-backfill-copy");
                 t.setDaemon(true);
@@ -130,7 +141,12 @@ final class Backfill {
             consumer = new ChunkConsumer(spec.kafka().bootstrapServers(), chunkTopic(spec), spec.topicPrefix() + ".backfill",
                     tables, ledger, workers, parallelism, this::copyChunk);
             if (!stopping) {
-                consumer.run(() -> ledger.allDone(ids));
+                consumer.run(() -> planning.isCompletedExceptionally() || planning.isDone() && ledger.allDone(ids));
+            }
+            try {
+                planning.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
             }
             if (ledger.allDone(ids)) {
                 LOG.info("backfill of migration {} done: every table's chunks are copied ({} ms after this process"
