@@ -207,7 +207,7 @@ final class ChunkConsumer {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            LOG.info("backfill chunk partitions assigned to this process: {}", partitions);
+            LOG.info("backfill chunk partitions assigned to this process: {} (now {})", partitions, consumer.assignment());
         }
 
         @Override

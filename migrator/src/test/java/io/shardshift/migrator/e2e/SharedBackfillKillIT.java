@@ -41,7 +41,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * One backfill shared by two {@code shardshift migrate} processes (child JVMs) with the same spec: {@code a} runs
  * every role, {@code b} runs {@code --role backfill,apply}, so capture stays on {@code a}. Both copy chunks of
- * the one table from the chunk topic, paced to 6,000 rows/s each; {@code b} is killed with SIGKILL mid-backfill
+ * the one table from the chunk topic ({@code b} started once {@code a} planned it), paced to 4,000 rows/s each (the stream lag the two apply groups' rebalances
+ * cause is let through, {@code apply.targetLag: 60s}, so the rate guard does not slow the copy down further); {@code b} is killed with SIGKILL mid-backfill
  * (once it recorded a chunk as copied, with more than 3 chunks left), and {@code a} copies the rest, {@code b}'s unfinished chunks included, while writers keep
  * writing: every source row ends up equal on its target, nothing lost, nothing extra.
  */
@@ -49,7 +50,9 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SharedBackfillKillIT {
     private static final Logger LOG = LoggerFactory.getLogger(SharedBackfillKillIT.class);
-    private static final int ROWS = 300_000;
+    private static final int ROWS = 200_000;
+    /** The processes' logs, kept after the run. */
+    private static final Path LOGS = Path.of("target", "shared-backfill-kill");
     static DemoFixture fixture;
     static DemoStack stack;
 
@@ -68,18 +71,21 @@ class SharedBackfillKillIT {
 
     @Test
     void shouldFinishTheBackfillOnTheSurvivorWhenOneOfTwoProcessesIsKilled(@TempDir Path dir) throws Exception {
-        String yaml = stack.specYaml("shared", 500).replace("  chunkRows: 25000\n", "  chunkRows: 10000\n  maxRate: 6000\n");
+        String yaml = stack.specYaml("shared", 500).replace("  chunkRows: 25000\n", "  chunkRows: 5000\n  maxRate: 4000\n  targetLag: 60s\n");
         MigrationSpec spec = SpecLoader.parse(yaml, Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
+        Files.createDirectories(LOGS);
         Path specFile = dir.resolve("spec.yaml");
         Files.writeString(specFile, yaml);
         String table = "backfill/public.orders";
         List<Process> started = new ArrayList<>();
         try (WriteLoad load = fixture.startLoad(2, 200)) {
             Process a = start(specFile, dir, "shared-a", "all", started);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> planned(readState(spec), table) > 0);
             Process b = start(specFile, dir, "shared-b", "backfill,apply", started);
 
             AtomicReference<Map<String, String>> atKill = new AtomicReference<>();
-            await().atMost(Duration.ofSeconds(80)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(300)).until(() -> {
                 Map<String, String> state = readState(spec);
                 int planned = planned(state, table);
                 long done = chunks(state, table).values().stream().filter(v -> v.startsWith("done")).count();
@@ -91,7 +97,7 @@ class SharedBackfillKillIT {
             int planned = planned(atKill.get(), table);
             long doneAtKill = chunks(atKill.get(), table).values().stream().filter(v -> v.startsWith("done")).count();
 
-            await().atMost(Duration.ofSeconds(80)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofSeconds(55)).pollInterval(Duration.ofMillis(500))
                     .until(() -> "done".equals(readState(spec).get(table)));
             assertThat(a.isAlive()).as("the survivor runs on").isTrue();
             Map<String, String> chunks = chunks(readState(spec), table);
@@ -104,15 +110,16 @@ class SharedBackfillKillIT {
             LOG.info("shared backfill: {} chunks planned; at the kill {} done ({} by shared-a, {} by shared-b); at the end"
                     + " {} by shared-a, {} by shared-b", planned, doneAtKill, copiedBy(chunks(atKill.get(), table), "shared-a"),
                     copiedBy(chunks(atKill.get(), table), "shared-b"), copiedBy(chunks, "shared-a"), copiedBy(chunks, "shared-b"));
-            assertThat(Files.readString(dir.resolve("shared-a.log"))).as("capture runs in a").contains("starting change capture");
-            assertThat(Files.readString(dir.resolve("shared-b.log"))).as("no capture in b").doesNotContain("starting change capture");
+            assertThat(Files.readString(LOGS.resolve("shared-a.log"))).as("capture runs in a").contains("starting change capture");
+            assertThat(Files.readString(LOGS.resolve("shared-b.log"))).as("no capture in b").doesNotContain("starting change capture");
 
             long atEnd = load.total();
-            await().atMost(Duration.ofSeconds(15)).until(() -> load.total() > atEnd + 200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.total() > atEnd + 200);
             load.stop();
             TableSchema orders = SourcePreflight.check(spec).get(0);
             AtomicReference<CompareReport> report = new AtomicReference<>();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            // b's apply tasks move to a once b's Kafka Streams session times out (45 s after the kill)
+            await().atMost(Duration.ofSeconds(35)).pollInterval(Duration.ofSeconds(2)).until(() -> {
                 report.set(Compare.orders(stack, spec, orders));
                 return report.get().clean();
             });
@@ -129,7 +136,7 @@ class SharedBackfillKillIT {
         List<String> cmd = ChildJvm.command(List.of("-Xmx768m"), ShardshiftCli.class,
                 List.of("migrate", "--spec=" + spec, "--state-dir=" + dir.resolve("state-" + instance), "--status-every=PT2S",
                         "--http-port=-1", "--role=" + roles, "--instance-id=" + instance));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(instance + ".log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(LOGS.resolve(instance + ".log").toFile());
         pb.environment().put("SHARDSHIFT_DEMO_PASSWORD", stack.source().password());
         pb.environment().put("CI", "true");
         Process p = pb.start();
