@@ -92,36 +92,44 @@ public final class MigrateCommand implements Callable<Integer> {
             return 2;
         }
         Path state = stateDir != null ? stateDir : Path.of(".shardshift", migration.name());
-        CountDownLatch stop = new CountDownLatch(1);
-        AtomicReference<MigrationRunner> current = new AtomicReference<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
-            MigrationRunner r = current.get();
-            if (r != null) {
-                r.close();
-            }
-        }, "shardshift-shutdown"));
-        Set<TableId> again = new HashSet<>();
-        rebackfill.forEach(t -> again.add(TableId.parse(t)));
-        RunOptions options = RunOptions.all().withRoles(Role.parse(role));
-        if (instanceId != null) {
-            options = options.withInstanceId(instanceId);
+        Optional<StateDirLock> stateLock = StateDirLock.tryAcquire(state);
+        if (stateLock.isEmpty()) {
+            System.err.println("shardshift migrate: refused: another shardshift migrate process uses the state directory "
+                    + state.toAbsolutePath() + "; give each process of the migration its own --state-dir (and --instance-id)");
+            return 2;
         }
-        for (int resumes = 0; ; resumes++) {
-            int rc = runOnce(migration, state, options.withRebackfill(again), stop, current);
-            if (rc != RESUME) {
-                return rc;
+        try (StateDirLock held = stateLock.get()) {
+            CountDownLatch stop = new CountDownLatch(1);
+            AtomicReference<MigrationRunner> current = new AtomicReference<>();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                MigrationRunner r = current.get();
+                if (r != null) {
+                    r.close();
+                }
+            }, "shardshift-shutdown"));
+            Set<TableId> again = new HashSet<>();
+            rebackfill.forEach(t -> again.add(TableId.parse(t)));
+            RunOptions options = RunOptions.all().withRoles(Role.parse(role));
+            if (instanceId != null) {
+                options = options.withInstanceId(instanceId);
             }
-            if (resumes >= MAX_RESUMES) {
-                System.err.println("shardshift: the source failed over " + (resumes + 1) + " times in this process;"
-                        + " stopping: start shardshift migrate again once the source is stable");
-                return 1;
-            }
-            again.clear(); // the failover's convergence compares every row; nothing else to copy again
-            System.out.println("shardshift: the source failed over; resuming on the new primary (a new slot and a"
-                    + " convergence of the targets, see sourceFailover in the status)");
-            if (!awaitSource(migration, stop)) {
-                return stop.getCount() == 0 ? 0 : 1;
+            for (int resumes = 0; ; resumes++) {
+                int rc = runOnce(migration, state, options.withRebackfill(again), stop, current);
+                if (rc != RESUME) {
+                    return rc;
+                }
+                if (resumes >= MAX_RESUMES) {
+                    System.err.println("shardshift: the source failed over " + (resumes + 1) + " times in this process;"
+                            + " stopping: start shardshift migrate again once the source is stable");
+                    return 1;
+                }
+                again.clear(); // the failover's convergence compares every row; nothing else to copy again
+                System.out.println("shardshift: the source failed over; resuming on the new primary (a new slot and a"
+                        + " convergence of the targets, see sourceFailover in the status)");
+                if (!awaitSource(migration, stop)) {
+                    return stop.getCount() == 0 ? 0 : 1;
+                }
             }
         }
     }

@@ -8,13 +8,10 @@ import io.shardshift.engine.lag.Drain;
 import io.shardshift.engine.rate.RateDecision;
 import io.shardshift.engine.rate.RateGuardStatus;
 import io.shardshift.engine.run.MigrationRunner;
-import io.shardshift.testkit.DemoFixture;
-import io.shardshift.testkit.DemoStack;
 import io.shardshift.testkit.WriteLoad;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,29 +33,16 @@ import static org.awaitility.Awaitility.await;
 @Tag("slow")
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class BackfillRateGuardIT {
-    static DemoFixture fixture;
-    static DemoStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        fixture = DemoFixture.start(false, 200_000);
-        stack = fixture.stack();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final DemoExtension demo = new DemoExtension(false, 200_000);
 
     @Test
     void shouldLowerTheBackfillRateWhenTheStreamLagsAndStillCopyEveryRow(@TempDir Path state) throws Exception {
-        String yaml = stack.specYaml("rateguard", 200).replace("chunkRows: 25000", "chunkRows: 5000\n  targetLag: 100ms");
-        MigrationSpec spec = SpecLoader.parse(yaml, Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
+        String yaml = demo.stack().specYaml("rateguard", 200).replace("chunkRows: 25000", "chunkRows: 5000\n  targetLag: 100ms");
+        MigrationSpec spec = SpecLoader.parse(yaml, Map.of("SHARDSHIFT_DEMO_PASSWORD", demo.stack().source().password()));
         assertThat(spec.applyOrDefaults().targetLagOrDefault()).isEqualTo(Duration.ofMillis(100));
-        WriteLoad load = fixture.startLoad(2, 300);
-        MigrationRunner runner = fixture.closing(MigrationRunner.start(spec, state));
+        WriteLoad load = demo.fixture().startLoad(2, 300);
+        MigrationRunner runner = demo.fixture().closing(MigrationRunner.start(spec, state));
         CopyOnWriteArrayList<String> signalsSeen = new CopyOnWriteArrayList<>();
 
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -84,7 +68,7 @@ class BackfillRateGuardIT {
         load.stop();
         Drain.await(runner.lag(), Duration.ofMinutes(2));
         TableSchema table = runner.tables().get(0);
-        CompareReport report = Compare.orders(stack, spec, table);
+        CompareReport report = Compare.orders(demo.stack(), spec, table);
         assertThat(report.mismatches()).isEmpty();
         assertThat(report.clean()).isTrue();
         assertThat(report.sourceRows()).isGreaterThanOrEqualTo(200_000);

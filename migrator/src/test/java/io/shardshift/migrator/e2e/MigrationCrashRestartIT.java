@@ -3,16 +3,13 @@ package io.shardshift.migrator.e2e;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.migrator.cli.ShardshiftCli;
 import io.shardshift.testkit.ChildJvm;
-import io.shardshift.testkit.DemoFixture;
-import io.shardshift.testkit.DemoStack;
 import io.shardshift.testkit.WriteLoad;
 import io.shardshift.engine.lag.Drain;
 import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.core.verify.CompareReport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,30 +30,17 @@ import static org.awaitility.Awaitility.await;
 @Tag("slow")
 @Timeout(value = 7, unit = TimeUnit.MINUTES)
 class MigrationCrashRestartIT {
-    static DemoFixture fixture;
-    static DemoStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        fixture = DemoFixture.start(false, 100_000);
-        stack = fixture.stack();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final DemoExtension demo = new DemoExtension(false, 100_000);
 
     @Test
     void shouldConvergeAfterTheMigratorIsKilledMidStreamAndRestarted(@TempDir Path dir) throws Exception {
-        MigrationSpec spec = stack.spec("crash", 500);
+        MigrationSpec spec = demo.stack().spec("crash", 500);
         Path specFile = dir.resolve("spec.yaml");
-        Files.writeString(specFile, stack.specYaml("crash", 500));
+        Files.writeString(specFile, demo.stack().specYaml("crash", 500));
         Path state = dir.resolve("state");
         Path log = dir.resolve("migrator.log");
-        try (WriteLoad load = fixture.startLoad(4, 400)) {
+        try (WriteLoad load = demo.fixture().startLoad(4, 400)) {
             Process migrator = startMigrator(specFile, state, log);
             try {
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
@@ -78,7 +62,7 @@ class MigrationCrashRestartIT {
                 load.stop();
                 Drain.await(restarted.lag(), Duration.ofMinutes(2));
 
-                CompareReport report = Compare.orders(stack, spec, restarted.tables().get(0));
+                CompareReport report = Compare.orders(demo.stack(), spec, restarted.tables().get(0));
                 assertThat(report.mismatches()).isEmpty();
                 assertThat(report.clean()).isTrue();
                 assertThat(report.sourceRows()).isGreaterThan(90_000);
@@ -90,7 +74,7 @@ class MigrationCrashRestartIT {
         List<String> cmd = ChildJvm.command(List.of("-Xmx1g"), ShardshiftCli.class,
                 List.of("migrate", "--spec=" + spec, "--state-dir=" + state, "--status-every=PT1S", "--http-port=0"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("SHARDSHIFT_DEMO_PASSWORD", stack.source().password());
+        pb.environment().put("SHARDSHIFT_DEMO_PASSWORD", demo.stack().source().password());
         pb.environment().put("CI", "true");
         return pb.start();
     }

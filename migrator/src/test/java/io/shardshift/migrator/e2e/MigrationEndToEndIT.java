@@ -2,19 +2,17 @@ package io.shardshift.migrator.e2e;
 
 import io.shardshift.core.event.TableId;
 import io.shardshift.core.spec.MigrationSpec;
-import io.shardshift.testkit.DemoFixture;
 import io.shardshift.testkit.DemoStack;
 import io.shardshift.testkit.WriteLoad;
 import io.shardshift.engine.lag.Drain;
 import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.core.verify.CompareReport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,27 +37,14 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MigrationEndToEndIT {
-    static DemoFixture fixture;
-    static DemoStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        fixture = DemoFixture.start(false, 100_000);
-        stack = fixture.stack();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final DemoExtension demo = new DemoExtension(false, 100_000);
 
     @Test
     @Order(1)
     void shouldMigrateEveryRowToItsTargetWhileWritesContinue(@TempDir Path state) throws Exception {
-        MigrationSpec spec = stack.spec("e2e", 500);
-        try (WriteLoad load = fixture.startLoad(4, 400);
+        MigrationSpec spec = demo.stack().spec("e2e", 500);
+        try (WriteLoad load = demo.fixture().startLoad(4, 400);
              MigrationRunner runner = MigrationRunner.start(spec, state)) {
             assertThat(runner.awaitBackfill(Duration.ofMinutes(3))).as("backfill finished").isTrue();
             long writesAtBackfillEnd = load.total();
@@ -69,7 +54,7 @@ class MigrationEndToEndIT {
 
             Drain.await(runner.lag(), Duration.ofMinutes(2));
 
-            CompareReport report = Compare.orders(stack, spec, runner.tables().get(0));
+            CompareReport report = Compare.orders(demo.stack(), spec, runner.tables().get(0));
             assertThat(report.mismatches()).isEmpty();
             assertThat(report.clean()).isTrue();
             assertThat(report.sourceRows()).isEqualTo(countSourceRows()).isGreaterThan(90_000);
@@ -81,28 +66,28 @@ class MigrationEndToEndIT {
     @Test
     @Order(2)
     void shouldRefillAWipedTargetWhenTheTableIsBackfilledAgain(@TempDir Path state) throws Exception {
-        MigrationSpec spec = stack.spec("e2e", 500);
-        try (Connection a = stack.targets().get(0).connect(DemoStack.DATABASE); Statement st = a.createStatement()) {
+        MigrationSpec spec = demo.stack().spec("e2e", 500);
+        try (Connection a = demo.stack().targets().get(0).connect(DemoStack.DATABASE); Statement st = a.createStatement()) {
             st.execute("DELETE FROM public.orders WHERE id % 3 = 0");
         }
         try (MigrationRunner restarted = MigrationRunner.start(spec, state)) {
             assertThat(restarted.awaitBackfill(Duration.ofMinutes(1))).isTrue();
             Drain.await(restarted.lag(), Duration.ofMinutes(2));
-            CompareReport wiped = Compare.orders(stack, spec, restarted.tables().get(0));
+            CompareReport wiped = Compare.orders(demo.stack(), spec, restarted.tables().get(0));
             assertThat(wiped.mismatches()).as("a plain restart does not copy a finished table again")
                     .isNotEmpty().allMatch(m -> m.kind() == CompareReport.Kind.MISSING_IN_TARGET);
         }
         try (MigrationRunner again = MigrationRunner.start(spec, state, Set.of(TableId.parse("public.orders")))) {
             assertThat(again.awaitBackfill(Duration.ofMinutes(3))).isTrue();
             Drain.await(again.lag(), Duration.ofMinutes(2));
-            CompareReport refilled = Compare.orders(stack, spec, again.tables().get(0));
+            CompareReport refilled = Compare.orders(demo.stack(), spec, again.tables().get(0));
             assertThat(refilled.mismatches()).isEmpty();
             assertThat(refilled.clean()).isTrue();
         }
     }
 
     private static long countSourceRows() throws Exception {
-        try (Connection c = fixture.source(); Statement st = c.createStatement();
+        try (Connection c = demo.fixture().source(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM public.orders")) {
             rs.next();
             return rs.getLong(1);

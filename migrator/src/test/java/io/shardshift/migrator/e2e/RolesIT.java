@@ -6,12 +6,9 @@ import io.shardshift.engine.lag.Drain;
 import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.engine.run.Role;
 import io.shardshift.engine.run.RunOptions;
-import io.shardshift.testkit.DemoFixture;
-import io.shardshift.testkit.DemoStack;
 import io.shardshift.testkit.WriteLoad;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,32 +27,19 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RolesIT {
-    static DemoFixture fixture;
-    static DemoStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        fixture = DemoFixture.start(false, 20_000);
-        stack = fixture.stack();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final DemoExtension demo = new DemoExtension(false, 20_000);
 
     @Test
     void twoProcessesWithSplitRolesMigrateEveryRow(@TempDir Path stateA, @TempDir Path stateB) throws Exception {
-        MigrationSpec spec = stack.spec("roles", 500);
-        try (WriteLoad load = fixture.startLoad(2, 200)) {
+        MigrationSpec spec = demo.stack().spec("roles", 500);
+        try (WriteLoad load = demo.fixture().startLoad(2, 200)) {
             CompletableFuture<MigrationRunner> capturing = CompletableFuture.supplyAsync(() -> MigrationRunner.start(spec,
                     stateA, RunOptions.all().withRoles(Role.parse("capture,backfill")).withInstanceId("roles-a")));
             CompletableFuture<MigrationRunner> applying = CompletableFuture.supplyAsync(() -> MigrationRunner.start(spec,
                     stateB, RunOptions.all().withRoles(Role.parse("apply")).withInstanceId("roles-b")));
-            try (MigrationRunner a = fixture.closing(capturing.get(3, TimeUnit.MINUTES));
-                 MigrationRunner b = fixture.closing(applying.get(3, TimeUnit.MINUTES))) {
+            try (MigrationRunner a = demo.fixture().closing(capturing.get(3, TimeUnit.MINUTES));
+                 MigrationRunner b = demo.fixture().closing(applying.get(3, TimeUnit.MINUTES))) {
                 assertThat(b.awaitBackfill(Duration.ofMinutes(2)))
                         .as("the apply-only process sees the backfill the other one recorded").isTrue();
                 long atBackfillEnd = load.total();
@@ -63,7 +47,7 @@ class RolesIT {
                 load.stop();
 
                 Drain.await(b.lag(), Duration.ofMinutes(2));
-                CompareReport report = Compare.orders(stack, spec, b.tables().get(0));
+                CompareReport report = Compare.orders(demo.stack(), spec, b.tables().get(0));
                 assertThat(report.mismatches()).isEmpty();
                 assertThat(report.clean()).isTrue();
                 assertThat(report.sourceRows()).isGreaterThanOrEqualTo(20_000);

@@ -9,15 +9,12 @@ import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.engine.topology.TargetOutages;
 import io.shardshift.sink.solr.SolrClients;
 import io.shardshift.sink.solr.SolrTargetConfig;
-import io.shardshift.testkit.DemoFixture;
-import io.shardshift.testkit.DemoStack;
 import io.shardshift.testkit.SearchCompare;
 import io.shardshift.testkit.WriteLoad;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,28 +36,15 @@ import static org.awaitility.Awaitility.await;
 @Tag("slow")
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class SearchOutageIT {
-    static DemoFixture fixture;
-    static DemoStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        fixture = DemoFixture.start(true, 5_000);
-        stack = fixture.stack();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final DemoExtension demo = new DemoExtension(true, 5_000);
 
     @Test
     void shouldKeepApplyingThePostgresTargetsWhileSolrIsDown(@TempDir Path state) throws Exception {
-        MigrationSpec spec = stack.spec("solrdown", 200);
-        DevSolr solr = stack.solr();
-        WriteLoad load = fixture.startLoad(2, 200);
-        MigrationRunner runner = fixture.closing(MigrationRunner.start(spec, state));
+        MigrationSpec spec = demo.stack().spec("solrdown", 200);
+        DevSolr solr = demo.stack().solr();
+        WriteLoad load = demo.fixture().startLoad(2, 200);
+        MigrationRunner runner = demo.fixture().closing(MigrationRunner.start(spec, state));
         assertThat(runner.awaitBackfill(Duration.ofMinutes(3))).isTrue();
         await().atMost(Duration.ofMinutes(1)).until(() -> runner.metrics().target("orders_search").eventsApplied() > 100);
         TableSchema table = runner.tables().get(0);
@@ -75,7 +59,7 @@ class SearchOutageIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> load.total() > written + 1_000);
             load.stop();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                CompareReport rows = Compare.orders(stack, spec, table);
+                CompareReport rows = Compare.orders(demo.stack(), spec, table);
                 assertThat(rows.mismatches()).as("PostgreSQL targets caught up while Solr is down").isEmpty();
             });
             assertThat(runner.metrics().target("pg_b").eventsApplied()).isGreaterThan(pgApplied);
@@ -89,13 +73,13 @@ class SearchOutageIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> runner.outages().waiting().isEmpty());
         Drain.await(runner.lag(), Duration.ofMinutes(2));
         SolrTargetConfig cfg = runner.search().config("orders_search");
-        try (CloudSolrClient client = SolrClients.forTarget(cfg); Connection src = fixture.source()) {
+        try (CloudSolrClient client = SolrClients.forTarget(cfg); Connection src = demo.fixture().source()) {
             client.commit(cfg.collectionName(), true, true, true);
             CompareReport docs = SearchCompare.compare(src, client, cfg.collectionName(), cfg, table);
             assertThat(docs.mismatches()).isEmpty();
             assertThat(docs.sourceRows()).isGreaterThanOrEqualTo(5_000).isEqualTo(docs.targetRows());
         }
-        CompareReport rows = Compare.orders(stack, spec, table);
+        CompareReport rows = Compare.orders(demo.stack(), spec, table);
         assertThat(rows.mismatches()).isEmpty();
         assertThat(rows.clean()).isTrue();
         assertThat(runner.failure()).isEmpty();

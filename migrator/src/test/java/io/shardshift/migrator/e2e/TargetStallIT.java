@@ -8,14 +8,12 @@ import io.shardshift.devstack.DevPostgres;
 import io.shardshift.engine.lag.Drain;
 import io.shardshift.engine.run.MigrationRunner;
 import io.shardshift.engine.topology.TargetOutages;
-import io.shardshift.testkit.DemoFixture;
 import io.shardshift.testkit.DemoStack;
 import io.shardshift.testkit.StallingProxy;
 import io.shardshift.testkit.WriteLoad;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,32 +34,19 @@ import static org.awaitility.Awaitility.await;
 @Tag("slow")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TargetStallIT {
-    static DemoFixture fixture;
-    static DemoStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        fixture = DemoFixture.start(false, 10_000);
-        stack = fixture.stack();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final DemoExtension demo = new DemoExtension(false, 10_000);
 
     @Test
     void shouldTimeOutWaitAndRecoverWhenTheNetworkToATargetStalls(@TempDir Path state) throws Exception {
-        DevPostgres pgB = stack.targets().get(1);
-        StallingProxy proxy = fixture.closing(StallingProxy.start("127.0.0.1", pgB.port()));
-        String yaml = stack.specYaml("stall", 200).replace(pgB.jdbcUrl(DemoStack.DATABASE),
+        DevPostgres pgB = demo.stack().targets().get(1);
+        StallingProxy proxy = demo.fixture().closing(StallingProxy.start("127.0.0.1", pgB.port()));
+        String yaml = demo.stack().specYaml("stall", 200).replace(pgB.jdbcUrl(DemoStack.DATABASE),
                 "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + DemoStack.DATABASE);
-        MigrationSpec spec = SpecLoader.parse(yaml, Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
+        MigrationSpec spec = SpecLoader.parse(yaml, Map.of("SHARDSHIFT_DEMO_PASSWORD", demo.stack().source().password()));
         assertThat(spec.target("pg_b").jdbcUrl()).contains(":" + proxy.port() + "/");
-        WriteLoad load = fixture.startLoad(2, 200);
-        MigrationRunner runner = fixture.closing(MigrationRunner.start(spec, state));
+        WriteLoad load = demo.fixture().startLoad(2, 200);
+        MigrationRunner runner = demo.fixture().closing(MigrationRunner.start(spec, state));
         assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).isTrue();
         await().atMost(Duration.ofMinutes(1)).until(() -> runner.metrics().target("pg_b").eventsApplied() > 100);
 
@@ -87,7 +72,7 @@ class TargetStallIT {
         Drain.await(runner.lag(), Duration.ofMinutes(2));
 
         TableSchema table = runner.tables().get(0);
-        CompareReport report = Compare.orders(stack, spec, table);
+        CompareReport report = Compare.orders(demo.stack(), spec, table);
         assertThat(report.mismatches()).isEmpty();
         assertThat(report.clean()).isTrue();
         assertThat(report.sourceRows()).isGreaterThanOrEqualTo(10_000);

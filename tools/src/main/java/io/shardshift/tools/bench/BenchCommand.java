@@ -81,6 +81,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--chunk-rows", defaultValue = "50000", description = "apply.chunkRows of the benchmark's spec (default ${DEFAULT-VALUE}).")
     int chunkRows;
 
+    @Option(names = "--instances", defaultValue = "2",
+            description = "Migrator processes of the scale-out part: the stream phase again with this process alone, then "
+                    + "with N-1 more processes applying (--role apply), both timed by the applied watermark "
+                    + "(default ${DEFAULT-VALUE}; 1: no scale-out part).")
+    int instances;
+
     @Option(names = "--compare", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Compare every row at the end (default ${DEFAULT-VALUE}).")
     boolean compare;
@@ -144,6 +150,9 @@ public final class BenchCommand implements Callable<Integer> {
 
                 report.stream(stream.writeRate(), stream.captureRate(), stream.applyRate(),
                         rawDecoding.map(RawDecoding.Result::eventsPerSecond).orElse(0.0));
+                if (instances > 1) {
+                    scaleOut(stack, runner, spec, state, report);
+                }
                 report.latency("latency p50 @" + Math.round(latency.rate()) + "/s", latency.metricsP50(),
                         "probe " + latency.probe().p50() + " ms");
                 report.latency("latency p95 (probe only)", latency.probe().p95(), "probe " + latency.probe().p95() + " ms");
@@ -196,7 +205,35 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("bench: warm-up done in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * The stream phase twice more, timed the same way (until the applied watermark passes the source's position after
+     * the last write): with this process alone, then with {@code instances - 1} more processes in the apply groups.
+     */
+    private void scaleOut(DemoStack stack, MigrationRunner runner, MigrationSpec spec, Path state, BenchReport report)
+            throws Exception {
+        out.printf("bench: scale-out: %,d updates with 1 process applying...%n", events);
+        StreamThroughput.Result one = StreamThroughput.runToApplied(runner, rows, events, eventsPerTxn,
+                Duration.ofMinutes(15), out);
+        out.printf("bench: scale-out: starting %d more migrator process(es) with --role apply...%n", instances - 1);
+        try (ApplyInstances more = ApplyInstances.start(instances - 1, specYaml(stack),
+                Map.of("BENCH_PASSWORD", stack.source().password()), Files.createDirectories(state.resolve("scale-out")))) {
+            more.awaitMembers(spec, instances, Duration.ofMinutes(3));
+            out.printf("bench: scale-out: every apply group has %d processes; %,d updates...%n", instances, events);
+            StreamThroughput.Result many = StreamThroughput.runToApplied(runner, rows, events, eventsPerTxn,
+                    Duration.ofMinutes(15), out);
+            report.info("stream applied, 1 process", BenchReport.rate(one.applyRate(), "events/s"),
+                    "until the applied watermark; captured " + BenchReport.rate(one.captureRate(), "events/s"));
+            report.info("stream applied, " + instances + " processes", BenchReport.rate(many.applyRate(), "events/s"),
+                    BenchReport.rate(many.applyRate() / instances, "events/s") + " per process; captured "
+                            + BenchReport.rate(many.captureRate(), "events/s"));
+        }
+        Drain.await(runner.lag(), Duration.ofMinutes(5));
+    }
+
     private void validate() {
+        if (instances < 1) {
+            throw new IllegalArgumentException("--instances must be at least 1");
+        }
         if (warmupEvents < 0 || warmupSeconds < 0) {
             throw new IllegalArgumentException("--warmup-events and --warmup-seconds must not be negative");
         }

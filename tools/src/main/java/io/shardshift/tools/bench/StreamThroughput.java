@@ -132,6 +132,61 @@ final class StreamThroughput {
                 timeline);
     }
 
+    /**
+     * As {@link #run}, but the end is found by the migration's applied watermark rather than this process's apply
+     * metrics: once the writer is done, every change before the source's WAL position then must be applied to every
+     * target, by whichever process of the migration holds its partition. So it measures a migration whose apply
+     * runs in several processes. The timeline's applied column is not known then and stays 0.
+     */
+    static Result runToApplied(MigrationRunner runner, long rows, long events, int chunk, Duration timeout, PrintStream out)
+            throws Exception {
+        ChangeCapture capture = runner.lag().capture().orElseThrow();
+        long publishedBase = capture.publishedCount();
+        AtomicLong committed = new AtomicLong();
+        long start = System.nanoTime();
+        List<Sample> timeline = new ArrayList<>();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                synchronized (timeline) {
+                    timeline.add(new Sample((System.nanoTime() - start) / 1_000_000, committed.get(),
+                            capture.publishedCount() - publishedBase, 0));
+                }
+                LockSupport.parkNanos(SAMPLE_NANOS);
+            }
+        }, "bench-stream-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        try {
+            write(runner, rows, events, chunk, committed);
+            long written = System.nanoTime();
+            long deadline = start + timeout.toNanos();
+            runner.lag().watermark().awaitApplied(runner.lag().watermark().sourceWalLsn(),
+                    Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            long applied = System.nanoTime();
+            runner.failure().ifPresent(e -> {
+                throw new IllegalStateException("migration failed during the stream benchmark: " + e.getMessage(), e);
+            });
+            double capturedSeconds = (applied - start) / 1e9;
+            synchronized (timeline) {
+                for (Sample s : timeline) {
+                    if (s.published() >= events) {
+                        capturedSeconds = s.millis() / 1000.0;
+                        break;
+                    }
+                }
+            }
+            out.printf("stream: %,d events committed in %.1f s, published in %.1f s, applied (watermark) in %.1f s%n",
+                    events, (written - start) / 1e9, capturedSeconds, (applied - start) / 1e9);
+            synchronized (timeline) {
+                return new Result(events, (written - start) / 1e9, capturedSeconds, (applied - start) / 1e9,
+                        List.copyOf(timeline));
+            }
+        } finally {
+            sampler.interrupt();
+            sampler.join(1_000);
+        }
+    }
+
     private static void write(MigrationRunner runner, long rows, long events, int chunk, AtomicLong committed)
             throws SQLException {
         var source = runner.spec().source();
