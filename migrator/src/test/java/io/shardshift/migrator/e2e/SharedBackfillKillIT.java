@@ -7,19 +7,16 @@ import io.shardshift.core.spec.SpecLoader;
 import io.shardshift.core.verify.CompareReport;
 import io.shardshift.migrator.cli.ShardshiftCli;
 import io.shardshift.testkit.ChildJvm;
-import io.shardshift.testkit.DemoFixture;
-import io.shardshift.testkit.DemoStack;
 import io.shardshift.testkit.WriteLoad;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,32 +50,19 @@ class SharedBackfillKillIT {
     private static final int ROWS = 200_000;
     /** The processes' logs, kept after the run. */
     private static final Path LOGS = Path.of("target", "shared-backfill-kill");
-    static DemoFixture fixture;
-    static DemoStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        fixture = DemoFixture.start(false, ROWS);
-        stack = fixture.stack();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final DemoExtension demo = new DemoExtension(false, ROWS);
 
     @Test
     void shouldFinishTheBackfillOnTheSurvivorWhenOneOfTwoProcessesIsKilled(@TempDir Path dir) throws Exception {
-        String yaml = stack.specYaml("shared", 500).replace("  chunkRows: 25000\n", "  chunkRows: 5000\n  maxRate: 4000\n  targetLag: 60s\n");
-        MigrationSpec spec = SpecLoader.parse(yaml, Map.of("SHARDSHIFT_DEMO_PASSWORD", stack.source().password()));
+        String yaml = demo.stack().specYaml("shared", 500).replace("  chunkRows: 25000\n", "  chunkRows: 5000\n  maxRate: 4000\n  targetLag: 60s\n");
+        MigrationSpec spec = SpecLoader.parse(yaml, Map.of("SHARDSHIFT_DEMO_PASSWORD", demo.stack().source().password()));
         Files.createDirectories(LOGS);
         Path specFile = dir.resolve("spec.yaml");
         Files.writeString(specFile, yaml);
         String table = "backfill/public.orders";
         List<Process> started = new ArrayList<>();
-        try (WriteLoad load = fixture.startLoad(2, 200)) {
+        try (WriteLoad load = demo.fixture().startLoad(2, 200)) {
             Process a = start(specFile, dir, "shared-a", "all", started);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
                     .until(() -> planned(readState(spec), table) > 0);
@@ -120,7 +104,7 @@ class SharedBackfillKillIT {
             AtomicReference<CompareReport> report = new AtomicReference<>();
             // b's apply tasks move to a once b's Kafka Streams session times out (45 s after the kill)
             await().atMost(Duration.ofSeconds(35)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                report.set(Compare.orders(stack, spec, orders));
+                report.set(Compare.orders(demo.stack(), spec, orders));
                 return report.get().clean();
             });
             assertThat(report.get().mismatches()).isEmpty();
@@ -137,7 +121,7 @@ class SharedBackfillKillIT {
                 List.of("migrate", "--spec=" + spec, "--state-dir=" + dir.resolve("state-" + instance), "--status-every=PT2S",
                         "--http-port=-1", "--role=" + roles, "--instance-id=" + instance));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(LOGS.resolve(instance + ".log").toFile());
-        pb.environment().put("SHARDSHIFT_DEMO_PASSWORD", stack.source().password());
+        pb.environment().put("SHARDSHIFT_DEMO_PASSWORD", demo.stack().source().password());
         pb.environment().put("CI", "true");
         Process p = pb.start();
         started.add(p);
