@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * One backfill shared by two {@code shardshift migrate} processes (child JVMs) with the same spec: {@code a} runs
  * every role, {@code b} runs {@code --role backfill,apply}, so capture stays on {@code a}. Both copy chunks of
- * the one table from the chunk topic ({@code b} started once {@code a} planned it), paced to 4,000 rows/s each (the stream lag the two apply groups' rebalances
+ * the one table from the chunk topic ({@code b} started once {@code a} planned it), paced to 3,000 rows/s each (the stream lag the two apply groups' rebalances
  * cause is let through, {@code apply.targetLag: 60s}, so the rate guard does not slow the copy down further); {@code b} is killed with SIGKILL mid-backfill
  * (once it recorded a chunk as copied, with more than 3 chunks left), and {@code a} copies the rest, {@code b}'s unfinished chunks included, while writers keep
  * writing: every source row ends up equal on its target, nothing lost, nothing extra.
@@ -47,7 +47,7 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SharedBackfillKillIT {
     private static final Logger LOG = LoggerFactory.getLogger(SharedBackfillKillIT.class);
-    private static final int ROWS = 200_000;
+    private static final int ROWS = 150_000;
     /** The processes' logs, kept after the run. */
     private static final Path LOGS = Path.of("target", "shared-backfill-kill");
     @RegisterExtension
@@ -55,7 +55,7 @@ class SharedBackfillKillIT {
 
     @Test
     void shouldFinishTheBackfillOnTheSurvivorWhenOneOfTwoProcessesIsKilled(@TempDir Path dir) throws Exception {
-        String yaml = demo.stack().specYaml("shared", 500).replace("  chunkRows: 25000\n", "  chunkRows: 5000\n  maxRate: 4000\n  targetLag: 60s\n");
+        String yaml = demo.stack().specYaml("shared", 500).replace("  chunkRows: 25000\n", "  chunkRows: 4000\n  maxRate: 3000\n  targetLag: 60s\n");
         MigrationSpec spec = SpecLoader.parse(yaml, Map.of("SHARDSHIFT_DEMO_PASSWORD", demo.stack().source().password()));
         Files.createDirectories(LOGS);
         Path specFile = dir.resolve("spec.yaml");
@@ -64,7 +64,7 @@ class SharedBackfillKillIT {
         List<Process> started = new ArrayList<>();
         try (WriteLoad load = demo.fixture().startLoad(2, 200)) {
             Process a = start(specFile, dir, "shared-a", "all", started);
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
                     .until(() -> planned(readState(spec), table) > 0);
             Process b = start(specFile, dir, "shared-b", "backfill,apply", started);
 
@@ -81,7 +81,8 @@ class SharedBackfillKillIT {
             int planned = planned(atKill.get(), table);
             long doneAtKill = chunks(atKill.get(), table).values().stream().filter(v -> v.startsWith("done")).count();
 
-            await().atMost(Duration.ofSeconds(55)).pollInterval(Duration.ofMillis(500))
+            // the survivor's rate guard may slow it down to 500 rows/s when the machine is busy
+            await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofMillis(500))
                     .until(() -> "done".equals(readState(spec).get(table)));
             assertThat(a.isAlive()).as("the survivor runs on").isTrue();
             Map<String, String> chunks = chunks(readState(spec), table);
