@@ -1,7 +1,6 @@
 package io.shardshift.engine.run;
 
 import io.shardshift.cdc.SnapshotChunk;
-import io.shardshift.core.event.TableId;
 import io.shardshift.core.schema.TableSchema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
