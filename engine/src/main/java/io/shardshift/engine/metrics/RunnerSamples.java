@@ -71,9 +71,10 @@ public final class RunnerSamples implements LagSampler.Source, AutoCloseable {
                     e.getValue()));
         }
         List<LagSample.TableBackfill> backfill = new ArrayList<>();
+        Map<io.shardshift.core.event.TableId, Map<String, Integer>> byInstance = runner.backfillChunksByInstance();
         for (TableProgress p : runner.backfillProgress().values()) {
             backfill.add(new LagSample.TableBackfill(p.table().toString(), p.rowsRead(), p.estimatedRows(),
-                    p.chunksDone(), p.totalChunks(), p.finished()));
+                    p.chunksDone(), p.totalChunks(), p.finished(), byInstance.getOrDefault(p.table(), Map.of())));
         }
         return new LagSample(now, lag.sourceWalLsn(), lag.capturedLsn(), runner.lag().publishedCount(),
                 slot.retainedBytes(), slot.walStatus(), dlq, runner.deadLetters(), targets, partitions, backfill);

@@ -152,6 +152,7 @@ public final class MigrationRunner implements AutoCloseable {
             SearchTargets search = SearchTargets.of(spec, tables);
             search.provision();
             createTopic(spec, spec.topicPrefix() + ".state", 1, true);
+            createTopic(spec, Backfill.chunkTopic(spec), Backfill.chunkPartitions(spec), false);
             ChangeCapture.createTopics(spec, tables);
             SourceIdentity startedOn = readIdentity(spec);
             failover = SourceFailoverCheck.run(spec, tables,
@@ -209,11 +210,10 @@ public final class MigrationRunner implements AutoCloseable {
             }
         }, outages,
                 () -> backfill != null && options.runs(Role.BACKFILL) && !backfill.finished());
-        backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
-                search, deadLetters, rateGuard.pacer(), rateGuard);
-        if (options.runs(Role.BACKFILL)) {
-            backfill.start(rebackfill);
-        }
+        backfill = new Backfill(spec, tables,
+                new BackfillLedger(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state").follow(),
+                search, deadLetters, rateGuard.pacer(), rateGuard, options.runs(Role.BACKFILL), options.instanceId());
+        backfill.start(rebackfill);
         watch = new SchemaWatch(spec, pauses, stateDir, backfill::copyOne);
         watch.start(SCHEMA_CHECK_INTERVAL);
         sourceWatch.start(SOURCE_CHECK_INTERVAL);
@@ -262,21 +262,20 @@ public final class MigrationRunner implements AutoCloseable {
     }
 
     /**
-     * Waits for the backfill of every table (by this process, or, when it runs no backfill, by the others as
-     * the state topic records it); false on timeout. Throws if a part failed.
+     * Waits for the backfill of every table, by whichever processes copy it; false on timeout. Throws if a
+     * part failed.
      */
     public boolean awaitBackfill(Duration timeout) throws InterruptedException {
-        boolean done = options.runs(Role.BACKFILL) ? backfill.await(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                : backfill.awaitRecordedDone(timeout);
+        boolean done = backfill.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         failure().ifPresent(e -> {
             throw new IllegalStateException("migration " + spec.name() + " failed: " + e.getMessage(), e);
         });
         return done;
     }
 
-    /** Whether every table is copied (when this process runs no backfill: as the state topic records it). */
+    /** Whether every table is recorded as copied, by any process of the migration (or the backfill failed). */
     public boolean backfillFinished() {
-        return options.runs(Role.BACKFILL) ? backfill.finished() : backfill.recordedDone();
+        return backfill.finished();
     }
 
     /** This process's roles and instance id. */
@@ -284,9 +283,19 @@ public final class MigrationRunner implements AutoCloseable {
         return options;
     }
 
-    /** Backfill progress of the tables read in this run. */
+    /**
+     * Backfill progress of every planned table, global: the chunks every process of the migration copied, read
+     * from the state topic (so a process that does not copy reports it too).
+     */
     public Map<TableId, TableProgress> backfillProgress() {
         return backfill.progress();
+    }
+
+    /** The chunks each instance copied, per planned table (instance name to chunks). */
+    public Map<TableId, Map<String, Integer>> backfillChunksByInstance() {
+        Map<TableId, Map<String, Integer>> out = new java.util.LinkedHashMap<>();
+        backfill.chunkProgress().forEach((id, p) -> out.put(id, p.chunksByInstance()));
+        return out;
     }
 
     public MigrationSpec spec() {

@@ -45,9 +45,11 @@ public final class StatusPrinter {
             lagText = "lag unknown (" + e.getMessage() + ")";
         }
         if (!runner.backfillFinished()) {
+            Map<io.shardshift.core.event.TableId, Map<String, Integer>> byInstance = runner.backfillChunksByInstance();
             for (TableProgress p : runner.backfillProgress().values()) {
                 if (!p.finished()) {
-                    bar.update(p.table().toString(), p.rowsRead(), p.estimatedRows(), rate(p), lagText);
+                    bar.update(p.table().toString(), p.rowsRead(), p.estimatedRows(), rate(p),
+                            chunksText(p, byInstance.getOrDefault(p.table(), Map.of())) + ", " + lagText);
                 }
             }
         } else {
@@ -79,6 +81,19 @@ public final class StatusPrinter {
             bar.finish();
             all.forEach(i -> out.println(i.describe(now)));
         }
+    }
+
+    /**
+     * E.g. {@code chunks 5/12 (host-a-17: 3, host-b-42: 2)}: the chunks every process copied, and each one's share
+     * when more than one copied.
+     */
+    static String chunksText(TableProgress p, Map<String, Integer> byInstance) {
+        String text = "chunks " + p.chunksDone() + "/" + p.totalChunks();
+        if (byInstance.size() > 1) {
+            text += byInstance.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                    .collect(java.util.stream.Collectors.joining(", ", " (", ")"));
+        }
+        return text;
     }
 
     /** The slot's retained WAL and wal_status, read at most every {@link #SLOT_EVERY_NANOS}. */

@@ -178,14 +178,19 @@
     $("tile-dlq").textContent = fmtNum(s.deadLetters.topicEvents);
     $("tile-lsn").textContent = s.source.walLsn + " / " + s.source.capturedLsn;
     $("tile-published").textContent = fmtNum(s.source.capturePublished) + " events published";
+    // "(a: 3, b: 2)" when more than one migrator instance copied chunks of the table
+    const instanceShares = (by) => {
+      const names = Object.keys(by || {});
+      return names.length > 1 ? " (" + names.map((n) => n + ": " + by[n]).join(", ") + ")" : "";
+    };
     const backfill = $("backfill");
     backfill.replaceChildren();
-    if (!s.backfill.length) backfill.appendChild(el("p", { class: "muted" }, "no table read in this run"));
+    if (!s.backfill.length) backfill.appendChild(el("p", { class: "muted" }, "no table planned yet"));
     s.backfill.forEach((b) => {
       const pct = Math.round(b.fraction * 100);
       backfill.appendChild(el("div", {}, b.table + ": " + fmtNum(b.rowsRead) + " rows"
         + (b.estimatedRows ? " of ~" + fmtNum(b.estimatedRows) : "") + ", chunks " + b.chunksDone + "/" + b.totalChunks
-        + (b.finished ? " (done)" : "")));
+        + instanceShares(b.chunksByInstance) + (b.finished ? " (done)" : "")));
       const bar = el("div", { class: "bar" + (b.finished ? " done" : ""), "data-table": b.table, "data-percent": String(pct) });
       const fill = el("div");
       fill.style.width = pct + "%";
