@@ -175,16 +175,29 @@ final class Backfill {
         }
     }
 
+    private final java.util.Set<String> copying = ConcurrentHashMap.newKeySet();
+
     /** Copies one chunk on a worker thread, records it, and records the table when it was the last. */
     private void copyChunk(TableSchema table, int generation, SnapshotChunk chunk) {
         try (LoggingContext.Scope ignored = LoggingContext.forMigration(spec.name()).with(LoggingContext.PHASE, "backfill")
                 .with(LoggingContext.TABLE, table.id().toString())) {
-            RoutedBackfillSink sink = sinkFor(table);
-            long rows = reader.readChunk(table, spec.shardKeyOf(table.id()), ShardKeyFilter.of(spec, table.id()).orElse(null),
-                    chunk, sink);
-            ledger.chunkCopied(table.id(), generation, chunk.index(), rows, instance);
-            recordIfComplete(table.id());
+            String name = table.id() + "#" + chunk.index();
+            copying.add(name);
+            try {
+                RoutedBackfillSink sink = sinkFor(table);
+                long rows = reader.readChunk(table, spec.shardKeyOf(table.id()), ShardKeyFilter.of(spec, table.id()).orElse(null),
+                        chunk, sink);
+                ledger.chunkCopied(table.id(), generation, chunk.index(), rows, instance);
+                recordIfComplete(table.id());
+            } finally {
+                copying.remove(name);
+            }
         }
+    }
+
+    /** The chunks this process is copying now, as {@code <schema.table>#<chunk index>}. */
+    java.util.List<String> copying() {
+        return java.util.List.copyOf(copying);
     }
 
     private void recordIfComplete(TableId table) {

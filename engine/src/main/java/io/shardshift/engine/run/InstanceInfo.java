@@ -47,6 +47,8 @@ public record InstanceInfo(String id, List<String> roles, String host, long pid,
     public static final String LIVE = "live";
     /** The {@link #state} of an instance silent for longer than {@link #LOST_AFTER} (killed, cut off, hung). */
     public static final String LOST = "lost";
+    /** The {@link #holds} kind of the backfill chunks the process is copying now ({@code <schema.table>#<index>}). */
+    public static final String BACKFILL_CHUNKS = "backfillChunks";
     /** The {@link #holds} kind of the apply's Kafka partitions ({@code <application id>/<topic>-<partition>}). */
     public static final String APPLY_PARTITIONS = "applyPartitions";
     /** The {@link #holds} kind of the apply's Kafka Streams tasks ({@code <application id>/<task id>}). */

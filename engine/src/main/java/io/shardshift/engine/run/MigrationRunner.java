@@ -214,6 +214,9 @@ public final class MigrationRunner implements AutoCloseable {
                 new BackfillLedger(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state").follow(),
                 search, deadLetters, rateGuard.pacer(), rateGuard, options.runs(Role.BACKFILL), options.instanceId());
         backfill.start(rebackfill);
+        if (peers.registry() != null) {
+            peers.registry().hold(InstanceInfo.BACKFILL_CHUNKS, backfill::copying);
+        }
         watch = new SchemaWatch(spec, pauses, stateDir, backfill::copyOne);
         watch.start(SCHEMA_CHECK_INTERVAL);
         sourceWatch.start(SOURCE_CHECK_INTERVAL);
