@@ -92,6 +92,63 @@ public final class SnapshotReader {
     }
 
     /**
+     * Plans a table's chunks for readers elsewhere (e.g. other processes sharing the backfill), with the
+     * rows the filter lets through estimated as {@link #read(TableSchema, String, ShardKeyFilter, BackfillRowSink)}
+     * does.
+     *
+     * @param filter the rows to read (a tenant-scoped migration's), or {@code null} for every row
+     */
+    public ChunkPlan planChunks(TableSchema table, ShardKeyFilter filter) throws SQLException {
+        TableProgress p = new TableProgress(table.id());
+        List<SnapshotChunk> chunks;
+        try (Connection c = open("plan")) {
+            chunks = plan(c, table, filter, p);
+        }
+        return new ChunkPlan(chunks, p.estimatedRows());
+    }
+
+    /**
+     * Reads one planned chunk of a table into the sink, on the calling thread (its own source connection,
+     * retried as {@link #read} retries a chunk); returns the rows read.
+     *
+     * @param filter the rows to read (a tenant-scoped migration's), or {@code null} for every row
+     * @throws SnapshotException naming the table and chunk when it cannot be read or the sink fails
+     */
+    public long readChunk(TableSchema table, String shardKeyColumn, ShardKeyFilter filter, SnapshotChunk chunk,
+                          BackfillRowSink sink) {
+        int keyIndex = checkColumns(table, shardKeyColumn, filter);
+        TableProgress p = progress.computeIfAbsent(table.id(), TableProgress::new);
+        ChunkReadJob job = new ChunkReadJob(spec, () -> open("backfill"), table, select(table, filter), keyIndex, sink, p,
+                new ConcurrentLinkedQueue<>(List.of(chunk)), pacer);
+        job.work();
+        if (job.failure() != null) {
+            throw job.failure();
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new SnapshotException("backfill of " + chunk + " interrupted", new InterruptedException());
+        }
+        return job.rows();
+    }
+
+    private static int checkColumns(TableSchema table, String shardKeyColumn, ShardKeyFilter filter) {
+        int keyIndex = table.indexOf(shardKeyColumn);
+        if (keyIndex < 0) {
+            throw new IllegalArgumentException("table " + table.id() + " has no column '" + shardKeyColumn + "'");
+        }
+        if (filter != null && table.indexOf(filter.column()) < 0) {
+            throw new IllegalArgumentException("table " + table.id() + " has no column '" + filter.column()
+                    + "' to filter the backfill by");
+        }
+        return keyIndex;
+    }
+
+    private static String select(TableSchema table, ShardKeyFilter filter) {
+        return "SELECT " + table.columns().stream().map(ColumnDef::name).map(SqlIdentifiers::quote)
+                .collect(Collectors.joining(", ")) + " FROM " + table.id().quoted() + " WHERE "
+                + (filter == null ? "" : filter.toSql(null) + " AND ");
+    }
+
+    /**
      * Reads every row of a table into the sink; returns when all chunks are read.
      *
      * @param shardKeyColumn the column whose value is passed to the sink with each row
@@ -117,14 +174,7 @@ public final class SnapshotReader {
      *                                  or the sink fails
      */
     public BackfillResult read(TableSchema table, String shardKeyColumn, ShardKeyFilter filter, BackfillRowSink sink) {
-        int keyIndex = table.indexOf(shardKeyColumn);
-        if (keyIndex < 0) {
-            throw new IllegalArgumentException("table " + table.id() + " has no column '" + shardKeyColumn + "'");
-        }
-        if (filter != null && table.indexOf(filter.column()) < 0) {
-            throw new IllegalArgumentException("table " + table.id() + " has no column '" + filter.column()
-                    + "' to filter the backfill by");
-        }
+        int keyIndex = checkColumns(table, shardKeyColumn, filter);
         long startNanos = System.nanoTime();
         TableProgress p = new TableProgress(table.id());
         progress.put(table.id(), p);
@@ -135,10 +185,7 @@ public final class SnapshotReader {
             throw new SnapshotException("cannot plan the backfill of " + table.id() + ": "
                     + PgConnections.describe(e, spec.source().password()), e);
         }
-        String select = "SELECT " + table.columns().stream().map(ColumnDef::name).map(SqlIdentifiers::quote)
-                .collect(Collectors.joining(", ")) + " FROM " + table.id().quoted() + " WHERE "
-                + (filter == null ? "" : filter.toSql(null) + " AND ");
-        ChunkReadJob job = new ChunkReadJob(spec, () -> open("backfill"), table, select, keyIndex, sink, p,
+        ChunkReadJob job = new ChunkReadJob(spec, () -> open("backfill"), table, select(table, filter), keyIndex, sink, p,
                 new ConcurrentLinkedQueue<>(chunks), pacer);
         int workers = Math.min(parallelism, chunks.size());
         LOG.info("backfill of {}: {} chunks of about {} rows, {} readers{}", table.id(), chunks.size(), chunkRows, workers,
@@ -187,6 +234,11 @@ public final class SnapshotReader {
     }
 
     private List<SnapshotChunk> plan(Connection c, TableSchema table, ShardKeyFilter filter) throws SQLException {
+        return plan(c, table, filter, progress.get(table.id()));
+    }
+
+    private List<SnapshotChunk> plan(Connection c, TableSchema table, ShardKeyFilter filter, TableProgress p)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT pg_relation_size(c.oid) / current_setting('block_size')::bigint, c.reltuples, c.relpages
                 FROM pg_class c WHERE c.oid = to_regclass(?)""")) {
@@ -197,7 +249,6 @@ public final class SnapshotReader {
                 }
                 List<SnapshotChunk> chunks = ChunkPlanner.plan(table.id(), rs.getLong(1), rs.getDouble(2),
                         rs.getLong(3), chunkRows);
-                TableProgress p = progress.get(table.id());
                 if (p != null) {
                     long estimate = Math.max(0L, (long) rs.getDouble(2));
                     p.planned(chunks.size(), filter == null ? estimate : FilteredRowEstimate.of(c, table.id(), filter, estimate));

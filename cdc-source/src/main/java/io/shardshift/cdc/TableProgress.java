@@ -22,6 +22,20 @@ public final class TableProgress {
         this.table = table;
     }
 
+    /**
+     * A progress made elsewhere, e.g. summed from the completion records of a backfill several processes
+     * share; it does not change afterwards.
+     */
+    public static TableProgress of(TableId table, int chunksPlanned, int chunksDone, long rowsRead, long estimatedRows,
+                                   boolean finished) {
+        TableProgress p = new TableProgress(table);
+        p.planned(chunksPlanned, estimatedRows);
+        p.chunksDone.set(chunksDone);
+        p.rowsRead.set(rowsRead);
+        p.finished = finished;
+        return p;
+    }
+
     public TableId table() {
         return table;
     }

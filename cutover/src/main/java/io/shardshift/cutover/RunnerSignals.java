@@ -8,9 +8,16 @@ final class RunnerSignals {
     private RunnerSignals() {
     }
 
-    /** The apply lag now of the target furthest behind, in milliseconds. */
+    /**
+     * The apply lag now of the target furthest behind, in milliseconds. When the apply runs in other processes too,
+     * this process's own figures cover only its partitions, so the lag is then how long the oldest change no
+     * process has applied has waited on the change topics.
+     */
     static long lagMillis(MigrationRunner runner) {
         try {
+            if (runner.applyShared()) {
+                return runner.oldestWaitingMillis();
+            }
             LagSnapshot s = runner.lag().snapshot();
             return s.targets().keySet().stream().mapToLong(s::lagMillis).max().orElse(0);
         } catch (Exception e) {

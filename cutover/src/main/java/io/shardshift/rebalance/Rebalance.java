@@ -3,6 +3,7 @@ package io.shardshift.rebalance;
 import io.shardshift.core.spec.MigrationSpec;
 import io.shardshift.cutover.CutoverResult;
 import io.shardshift.cutover.SwitchKind;
+import io.shardshift.engine.metrics.InstanceJson;
 import io.shardshift.engine.metrics.LagSampler;
 import io.shardshift.engine.metrics.RecentLatency;
 import io.shardshift.engine.metrics.RunnerSamples;
@@ -185,7 +186,8 @@ public final class Rebalance implements AutoCloseable {
 
     /**
      * The status answer: id, kind, phase, backfill progress, lag, the config topic its applications follow,
-     * live generation, last cutover or rollback.
+     * live generation, last cutover or rollback; for a running migration, its migrator processes ({@code instances},
+     * see {@link InstanceJson}).
      */
     public Map<String, Object> status() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -207,6 +209,10 @@ public final class Rebalance implements AutoCloseable {
         }
         LagSampler l = sampler;
         out.putAll(StatusFigures.of(l == null ? null : l.latest(), l == null ? null : l.error().orElse(null)));
+        MigrationRunner r = runner;
+        if (r != null && r.instances() != null) {
+            out.put("instances", InstanceJson.all(r.instances().instances(), System.currentTimeMillis()));
+        }
         return out;
     }
 

@@ -1,6 +1,7 @@
 package io.shardshift.engine.metrics;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The figures of a running migration at one moment, taken by {@link LagSampler} once a second and shown by
@@ -121,9 +122,20 @@ public record LagSample(long takenAtMillis, long sourceWalLsn, long capturedLsn,
      * @param chunksDone    chunks copied
      * @param totalChunks   chunks planned, 0 before the plan
      * @param finished      whether every chunk was copied
+     * @param chunksByInstance chunks copied per migrator instance (every process of the migration), by name
      */
     public record TableBackfill(String table, long rowsRead, long estimatedRows, int chunksDone, int totalChunks,
-                                boolean finished) {
+                                boolean finished, Map<String, Integer> chunksByInstance) {
+
+        public TableBackfill {
+            chunksByInstance = Map.copyOf(chunksByInstance);
+        }
+
+        /** Without the instances' shares. */
+        public TableBackfill(String table, long rowsRead, long estimatedRows, int chunksDone, int totalChunks,
+                             boolean finished) {
+            this(table, rowsRead, estimatedRows, chunksDone, totalChunks, finished, Map.of());
+        }
 
         /** Chunks done as a fraction of chunks planned, 0..1 (1 once finished). */
         public double fraction() {

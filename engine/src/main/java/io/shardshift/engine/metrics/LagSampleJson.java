@@ -63,6 +63,7 @@ public final class LagSampleJson {
         out.put("totalChunks", b.totalChunks());
         out.put("fraction", b.fraction());
         out.put("finished", b.finished());
+        out.put("chunksByInstance", new java.util.TreeMap<>(b.chunksByInstance()));
         return out;
     }
 

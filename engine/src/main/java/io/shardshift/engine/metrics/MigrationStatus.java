@@ -2,6 +2,7 @@ package io.shardshift.engine.metrics;
 
 import io.shardshift.core.spec.Secrets;
 import io.shardshift.engine.rate.RateGuardStatus;
+import io.shardshift.engine.run.InstanceInfo;
 import io.shardshift.engine.run.SourceFailover;
 import io.shardshift.engine.topology.TablePauses;
 import io.shardshift.engine.topology.TargetOutages;
@@ -25,10 +26,13 @@ import java.util.List;
  * @param sourceFailover the source failover found at start and where the targets' convergence is, or {@code null}
  * @param backfillRate the backfill's rate guard (rate, limiting signal, recent decisions), or {@code null} when
  *                     not known
+ * @param instances    the migrator processes of the migration (this one included), each with its roles, what it
+ *                     holds and when it was last heard from; empty when not known
  */
 public record MigrationStatus(String id, String phase, String failure, LagSample latest, String sampleError,
                               List<TablePauses.Pause> pausedTables, List<TargetOutages.Waiting> waitingTargets,
-                              SourceFailover sourceFailover, RateGuardStatus backfillRate) {
+                              SourceFailover sourceFailover, RateGuardStatus backfillRate,
+                              List<InstanceInfo> instances) {
     public static final String BACKFILL = "backfill";
     public static final String STREAMING = "streaming";
     public static final String FAILED = "failed";
@@ -39,6 +43,14 @@ public record MigrationStatus(String id, String phase, String failure, LagSample
         sampleError = Secrets.maskCredentials(sampleError);
         pausedTables = pausedTables == null ? List.of() : List.copyOf(pausedTables);
         waitingTargets = waitingTargets == null ? List.of() : List.copyOf(waitingTargets);
+        instances = instances == null ? List.of() : List.copyOf(instances);
+    }
+
+    /** A status without the migration's instances. */
+    public MigrationStatus(String id, String phase, String failure, LagSample latest, String sampleError,
+                           List<TablePauses.Pause> pausedTables, List<TargetOutages.Waiting> waitingTargets,
+                           SourceFailover sourceFailover, RateGuardStatus backfillRate) {
+        this(id, phase, failure, latest, sampleError, pausedTables, waitingTargets, sourceFailover, backfillRate, List.of());
     }
 
     /** A status with no source failover and without the rate guard's. */

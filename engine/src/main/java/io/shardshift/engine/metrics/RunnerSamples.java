@@ -80,9 +80,10 @@ public final class RunnerSamples implements LagSampler.Source, AutoCloseable {
                     e.getValue()));
         }
         List<LagSample.TableBackfill> backfill = new ArrayList<>();
+        Map<io.shardshift.core.event.TableId, Map<String, Integer>> byInstance = runner.backfillChunksByInstance();
         for (TableProgress p : runner.backfillProgress().values()) {
             backfill.add(new LagSample.TableBackfill(p.table().toString(), p.rowsRead(), p.estimatedRows(),
-                    p.chunksDone(), p.totalChunks(), p.finished()));
+                    p.chunksDone(), p.totalChunks(), p.finished(), byInstance.getOrDefault(p.table(), Map.of())));
         }
         List<LagSample.CaptureGroupLag> groups = new ArrayList<>();
         Map<Integer, String> holders = holders();

@@ -26,7 +26,7 @@ public final class RunnerStatus implements StatusSource {
                 : runner.backfillFinished() ? MigrationStatus.STREAMING : MigrationStatus.BACKFILL;
         return new MigrationStatus(migrationId(), phase, failure, sampler.latest(), sampler.error().orElse(null),
                 runner.pausedTables(), runner.outages().waiting(), runner.sourceFailover().orElse(null),
-                runner.rateGuard());
+                runner.rateGuard(), runner.instances() == null ? List.of() : runner.instances().instances());
     }
 
     @Override

@@ -43,6 +43,15 @@ public final class RateGuard implements BackfillWrites, AutoCloseable {
 
         /** The highest source LSN capture has handled (markers included). */
         long capturedLsn();
+
+        /**
+         * When the apply runs (also) in other processes of the migration, how long the oldest change no process has
+         * applied has waited, in milliseconds: this process's own apply latencies then cover only its partitions
+         * (or none). -1 (the default) when this process applies every partition, and its own figures tell.
+         */
+        default long sharedApplyLagMillis() throws Exception {
+            return -1;
+        }
     }
 
     /** Reads a value that may fail. */
@@ -161,8 +170,9 @@ public final class RateGuard implements BackfillWrites, AutoCloseable {
             return;
         }
         long now = System.currentTimeMillis();
-        long applyLag = lag[1] > 0 ? lag[0] : stalledLag(now, seconds);
-        if (lag[1] > 0) {
+        long shared = read(stream::sharedApplyLagMillis);
+        long applyLag = shared >= 0 ? shared : lag[1] > 0 ? lag[0] : stalledLag(now, seconds);
+        if (lag[1] > 0 || shared >= 0) {
             stalledSince = -1;
         }
         long lagMillis = Math.max(applyLag, captureLag(now));

@@ -89,6 +89,7 @@ public final class MigrationRunner implements AutoCloseable {
     private RateGuard rateGuard;
     private SchemaWatch watch;
     private SourceIdentityWatch sourceWatch;
+    private Peers peers;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MigrationRunner(MigrationSpec spec, List<TableSchema> tables, CaptureGroupSplit split,
@@ -160,6 +161,7 @@ public final class MigrationRunner implements AutoCloseable {
             search.provision();
             createTopic(spec, spec.topicPrefix() + ".state", 1, true);
             createTopic(spec, CaptureLeases.topic(spec), spec.captureGroups(), false);
+            createTopic(spec, Backfill.chunkTopic(spec), Backfill.chunkPartitions(spec), false);
             ChangeCapture.createTopics(spec, tables);
             SourceIdentity startedOn = readIdentity(spec);
             failover = SourceFailoverCheck.run(spec, tables,
@@ -188,6 +190,7 @@ public final class MigrationRunner implements AutoCloseable {
     }
 
     private void startParts(Path stateDir, Set<TableId> rebackfill) {
+        peers = Peers.start(spec, options, pauses, () -> apply, metrics);
         if (options.runs(Role.CAPTURE)) {
             capture = CaptureGroups.idle(spec, split, tables, CaptureOptions.defaults().withOnFailure(this::fail));
             leases = CaptureLeases.start(spec, capture, options.instanceId(), this::fail);
@@ -222,12 +225,23 @@ public final class MigrationRunner implements AutoCloseable {
             public long capturedLsn() {
                 return lag.watermark().capturedLsn();
             }
+
+            @Override
+            public long sharedApplyLagMillis() throws InterruptedException {
+                return peers.applyShared() ? peers.oldestWaitingMillis() : -1;
+            }
         }, outages,
                 () -> backfill != null && options.runs(Role.BACKFILL) && !backfill.finished());
-        backfill = new Backfill(spec, tables, new StateTopic(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state"),
-                search, deadLetters, rateGuard.pacer(), rateGuard);
-        if (options.runs(Role.BACKFILL)) {
-            backfill.start(rebackfill);
+        backfill = new Backfill(spec, tables,
+                new BackfillLedger(spec.kafka().bootstrapServers(), spec.topicPrefix() + ".state").follow(),
+                search, deadLetters, rateGuard.pacer(), rateGuard, options.runs(Role.BACKFILL), options.instanceId());
+        backfill.start(rebackfill);
+        if (peers.registry() != null) {
+            peers.registry().hold(InstanceInfo.BACKFILL_CHUNKS, backfill::copying);
+            if (capture != null) {
+                peers.registry().hold(InstanceInfo.CAPTURE_GROUPS, () -> capture.groups().stream()
+                        .map(c -> c.group() + " (" + c.slotName() + ")").toList());
+            }
         }
         watch = new SchemaWatch(spec, pauses, stateDir, backfill::copyOne);
         watch.start(SCHEMA_CHECK_INTERVAL);
@@ -277,21 +291,20 @@ public final class MigrationRunner implements AutoCloseable {
     }
 
     /**
-     * Waits for the backfill of every table (by this process, or, when it runs no backfill, by the others as
-     * the state topic records it); false on timeout. Throws if a part failed.
+     * Waits for the backfill of every table, by whichever processes copy it; false on timeout. Throws if a
+     * part failed.
      */
     public boolean awaitBackfill(Duration timeout) throws InterruptedException {
-        boolean done = options.runs(Role.BACKFILL) ? backfill.await(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                : backfill.awaitRecordedDone(timeout);
+        boolean done = backfill.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         failure().ifPresent(e -> {
             throw new IllegalStateException("migration " + spec.name() + " failed: " + e.getMessage(), e);
         });
         return done;
     }
 
-    /** Whether every table is copied (when this process runs no backfill: as the state topic records it). */
+    /** Whether every table is recorded as copied, by any process of the migration (or the backfill failed). */
     public boolean backfillFinished() {
-        return options.runs(Role.BACKFILL) ? backfill.finished() : backfill.recordedDone();
+        return backfill.finished();
     }
 
     /** This process's roles and instance id. */
@@ -299,9 +312,19 @@ public final class MigrationRunner implements AutoCloseable {
         return options;
     }
 
-    /** Backfill progress of the tables read in this run. */
+    /**
+     * Backfill progress of every planned table, global: the chunks every process of the migration copied, read
+     * from the state topic (so a process that does not copy reports it too).
+     */
     public Map<TableId, TableProgress> backfillProgress() {
         return backfill.progress();
+    }
+
+    /** The chunks each instance copied, per planned table (instance name to chunks). */
+    public Map<TableId, Map<String, Integer>> backfillChunksByInstance() {
+        Map<TableId, Map<String, Integer>> out = new java.util.LinkedHashMap<>();
+        backfill.chunkProgress().forEach((id, p) -> out.put(id, p.chunksByInstance()));
+        return out;
     }
 
     public MigrationSpec spec() {
@@ -367,6 +390,31 @@ public final class MigrationRunner implements AutoCloseable {
         return rateGuard == null ? null : rateGuard.status();
     }
 
+    /**
+     * The migrator processes of this migration (this one included) with their roles and what each holds; add
+     * what this process holds with {@link InstanceRegistry#hold}, its HTTP address with
+     * {@link InstanceRegistry#advertiseHttp}.
+     */
+    public InstanceRegistry instances() {
+        return peers == null ? null : peers.registry();
+    }
+
+    /**
+     * Whether the apply runs, wholly or in part, in other processes of the migration: this process runs none, or
+     * another instance holds apply partitions. This process's own apply figures then cover only its partitions.
+     */
+    public boolean applyShared() {
+        return peers == null || peers.applyShared();
+    }
+
+    /**
+     * How long the oldest change that no process of the migration has applied yet has waited on the change topics,
+     * in milliseconds (see {@link io.shardshift.engine.lag.OldestWaiting}); 0 when none waits.
+     */
+    public long oldestWaitingMillis() throws InterruptedException {
+        return peers == null ? 0 : peers.oldestWaitingMillis();
+    }
+
     /** The targets apply is waiting for (down, unreachable), and the policy it waits by. */
     public TargetOutages outages() {
         return outages;
@@ -379,7 +427,8 @@ public final class MigrationRunner implements AutoCloseable {
 
     /**
      * Checks the source's catalog for type and partition changes now (as the cutover gates do), then returns
-     * why each table that cannot cut over is held back; empty when none is.
+     * why each table that cannot cut over is held back, here or in another process of the migration (as its
+     * heartbeat tells); empty when none is.
      */
     public List<String> tablesHeldBack() {
         List<String> out = new java.util.ArrayList<>();
@@ -391,6 +440,9 @@ public final class MigrationRunner implements AutoCloseable {
             }
         }
         pauses.paused().forEach(p -> out.add(p.describe()));
+        if (peers != null) {
+            out.addAll(peers.pausedElsewhere());
+        }
         SourceFailover f = failover.get();
         if (f != null && f.needsConvergence()) {
             out.add("after a source failover (" + f.kind() + ") the targets are not yet converged to the new primary ("
@@ -402,12 +454,14 @@ public final class MigrationRunner implements AutoCloseable {
     /**
      * Resumes a table paused by a schema change, once every PostgreSQL target has the columns the source's
      * changes now carry (the operator applied the same DDL there). Its parked changes are then applied in order.
+     * Other processes of the migration that hold it paused (as their heartbeats tell) are asked to resume it too,
+     * through the instances topic; each checks the targets itself.
      *
      * @return what was done, for the operator
      * @throws IllegalStateException naming the table and target when it is not paused or a target differs
      */
     public String resumeTable(TableId table) {
-        return TableResume.resume(spec, pauses, table);
+        return peers == null ? TableResume.resume(spec, pauses, table) : peers.resume(table);
     }
 
     /**
@@ -447,8 +501,9 @@ public final class MigrationRunner implements AutoCloseable {
      * monitor, the backfill (an
      * unfinished table is copied again by the next run), the capture group leases (leaving the lease group
      * stops this process's capture engines, each storing its position and closing its producer and offsets
-     * admin, so another process with the capture role takes the groups over), apply (which writes its buffers and commits; a wait for a target that is
-     * down ends at once, and its batch is read again by the next run), and last the dead-letter
+     * admin, so another process with the capture role takes the groups over), apply (which writes its buffers and
+     * commits; a wait for a target that is down ends at once, and its batch is read again by the next run), the
+     * instance heartbeat (its tombstone tells the other processes this one is gone), and last the dead-letter
      * producer that backfill and apply write to. Nothing is left connecting to Kafka afterwards.
      */
     @Override
@@ -479,6 +534,9 @@ public final class MigrationRunner implements AutoCloseable {
         }
         outages.stop();
         apply.forEach(a -> a.close(Duration.ofSeconds(30)));
+        if (peers != null) {
+            peers.close();
+        }
         if (deadLetters != null) {
             deadLetters.close();
         }

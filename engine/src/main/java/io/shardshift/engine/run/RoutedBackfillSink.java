@@ -106,6 +106,11 @@ final class RoutedBackfillSink implements BackfillRowSink, AutoCloseable {
         return new Buffer(target, writer, writes);
     }
 
+    /** The table this sink writes. */
+    TableSchema table() {
+        return table;
+    }
+
     /** Rows written to all targets so far. */
     long rowsWritten() {
         return writers.stream().mapToLong(PgBackfillWriter::rowsWritten).sum();

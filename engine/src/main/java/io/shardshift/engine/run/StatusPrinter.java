@@ -27,6 +27,7 @@ public final class StatusPrinter {
 
     private final Map<String, long[]> lastRows = new HashMap<>();
     private String slotText;
+    private String instancesText = "";
     private long slotReadAt;
 
     public StatusPrinter(MigrationRunner runner, ProgressBar bar, PrintStream out) {
@@ -45,9 +46,11 @@ public final class StatusPrinter {
             lagText = "lag unknown (" + e.getMessage() + ")";
         }
         if (!runner.backfillFinished()) {
+            Map<io.shardshift.core.event.TableId, Map<String, Integer>> byInstance = runner.backfillChunksByInstance();
             for (TableProgress p : runner.backfillProgress().values()) {
                 if (!p.finished()) {
-                    bar.update(p.table().toString(), p.rowsRead(), p.estimatedRows(), rate(p), lagText);
+                    bar.update(p.table().toString(), p.rowsRead(), p.estimatedRows(), rate(p),
+                            chunksText(p, byInstance.getOrDefault(p.table(), Map.of())) + ", " + lagText);
                 }
             }
         } else {
@@ -57,6 +60,7 @@ public final class StatusPrinter {
                     .toList() + ", dead letters " + runner.deadLetters() + ", " + slotText() + captureGroupsText());
         }
         runner.captureGroupsWaiting().forEach((g, why) -> out.println("WAITING capture group " + g + ": " + why));
+        printInstances();
         runner.outages().waiting().forEach(w -> out.println(waitingLine(w, runner.outages().policy().giveUp())));
         runner.pausedTables().forEach(p -> out.println("PAUSED " + p.describe()
                 + " (apply the same DDL to every target, then POST /v1/tables/resume {\"table\":\"" + p.table() + "\"})"));
@@ -74,6 +78,38 @@ public final class StatusPrinter {
             return "";
         }
         return ", capture groups here " + here + " of " + groups;
+    }
+
+    /**
+     * A line per migrator process of the migration (see {@link InstanceInfo#describe}), when
+     * an instance came, went, was lost or holds another count of something than at the last print.
+     */
+    private void printInstances() {
+        if (runner.instances() == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        java.util.List<InstanceInfo> all = runner.instances().instances();
+        String key = all.stream().map(i -> i.id() + " " + i.state(now) + " " + i.holds().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue().size()).toList()).toList().toString();
+        if (!key.equals(instancesText)) {
+            instancesText = key;
+            bar.finish();
+            all.forEach(i -> out.println(i.describe(now)));
+        }
+    }
+
+    /**
+     * E.g. {@code chunks 5/12 (host-a-17: 3, host-b-42: 2)}: the chunks every process copied, and each one's share
+     * when more than one copied.
+     */
+    static String chunksText(TableProgress p, Map<String, Integer> byInstance) {
+        String text = "chunks " + p.chunksDone() + "/" + p.totalChunks();
+        if (byInstance.size() > 1) {
+            text += byInstance.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                    .collect(java.util.stream.Collectors.joining(", ", " (", ")"));
+        }
+        return text;
     }
 
     /** The slot's retained WAL and wal_status, read at most every {@link #SLOT_EVERY_NANOS}. */

@@ -2,6 +2,10 @@ package io.shardshift.engine.topology;
 
 import io.shardshift.core.sink.SinkException;
 import io.shardshift.core.spec.MigrationSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -14,11 +18,15 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -57,10 +65,14 @@ public final class ApplyStreams implements AutoCloseable {
     private static final Duration POLL_MARGIN = Duration.ofMinutes(2);
 
     private final KafkaStreams streams;
+    private final String applicationId;
+    private final String memberId;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private ApplyStreams(KafkaStreams streams) {
+    private ApplyStreams(KafkaStreams streams, String applicationId, String memberId) {
         this.streams = streams;
+        this.applicationId = applicationId;
+        this.memberId = memberId;
     }
 
     /**
@@ -139,7 +151,9 @@ public final class ApplyStreams implements AutoCloseable {
     public static ApplyStreams start(Topology topology, Properties config, Consumer<Throwable> onFatalError) {
         Objects.requireNonNull(onFatalError, "onFatalError");
         KafkaStreams streams = new KafkaStreams(topology, config);
-        ApplyStreams apply = new ApplyStreams(streams);
+        Object member = config.get(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+        ApplyStreams apply = new ApplyStreams(streams, String.valueOf(config.get(StreamsConfig.APPLICATION_ID_CONFIG)),
+                member == null ? null : member.toString());
         streams.setUncaughtExceptionHandler(error -> {
             if (causedBy(error, ApplyStoppedException.class)) {
                 LOG.info("Apply topology {} stopped while waiting for a target: {}",
@@ -184,6 +198,78 @@ public final class ApplyStreams implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * The change-topic partitions this process's stream threads apply now, as {@code <application id>/<topic>-<partition>};
+     * empty while the client rebalances, has stopped, or holds none (another process of the group has them all).
+     */
+    public List<String> heldPartitions() {
+        return held(true);
+    }
+
+    /** The active tasks of this process's stream threads, as {@code <application id>/<task id>} (e.g. {@code shop.apply/0_1}). */
+    public List<String> heldTasks() {
+        return held(false);
+    }
+
+    /**
+     * This client's static group member id as {@code <application id>/<group.instance.id>} (Kafka Streams adds
+     * {@code -<thread index>} per stream thread), or empty when it has none.
+     */
+    public Optional<String> member() {
+        return memberId == null ? Optional.empty() : Optional.of(applicationId + "/" + memberId);
+    }
+
+    /**
+     * Removes the static members of a migrator process that is gone (killed, its host lost) from their apply
+     * groups, so the group gives their partitions to the live members now rather than after the session timeout
+     * (45 s). Each of {@code members} is an {@link #member()} of that process. Safe if the process is in fact
+     * alive: its members rejoin, and exactly-once fences what the removed ones had not committed.
+     *
+     * @return the group instance ids removed
+     */
+    public static List<String> removeMembers(String bootstrapServers, Collection<String> members)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<String> removed = new ArrayList<>();
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(p)) {
+            for (String member : members) {
+                int slash = member.indexOf('/');
+                String group = member.substring(0, slash);
+                String base = member.substring(slash + 1) + "-";
+                var description = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS)
+                        .get(group);
+                List<String> gone = description.members().stream()
+                        .map(m -> m.groupInstanceId().orElse(""))
+                        .filter(id -> id.startsWith(base)).toList();
+                if (!gone.isEmpty()) {
+                    admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(
+                            gone.stream().map(MemberToRemove::new).toList()))
+                            .all().get(10, TimeUnit.SECONDS);
+                    removed.addAll(gone);
+                    LOG.info("removed the static members {} of a lost migrator from apply group {}", gone, group);
+                }
+            }
+        }
+        return removed;
+    }
+
+    private List<String> held(boolean partitions) {
+        List<String> out = new ArrayList<>();
+        try {
+            streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task -> {
+                if (partitions) {
+                    task.topicPartitions().forEach(tp -> out.add(applicationId + "/" + tp));
+                } else {
+                    out.add(applicationId + "/" + task.taskId());
+                }
+            }));
+        } catch (IllegalStateException e) {
+            return List.of(); // not running
+        }
+        return out;
     }
 
     /** The client's state. */

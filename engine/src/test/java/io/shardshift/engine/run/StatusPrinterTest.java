@@ -27,4 +27,14 @@ class StatusPrinterTest {
                 + " since 2025-12-06T05:46:40Z (08001 Connection refused): apply tries again; it stops if the outage"
                 + " lasts over 30m");
     }
+
+    @Test
+    void shouldShowTheChunksDoneOfAllProcessesAndEachOnesShare() {
+        io.shardshift.cdc.TableProgress p = io.shardshift.cdc.TableProgress.of(
+                io.shardshift.core.event.TableId.parse("public.orders"), 12, 5, 50_000, 120_000, false);
+
+        assertThat(StatusPrinter.chunksText(p, java.util.Map.of("a", 3))).isEqualTo("chunks 5/12");
+        assertThat(StatusPrinter.chunksText(p, new java.util.TreeMap<>(java.util.Map.of("a", 3, "b", 2))))
+                .isEqualTo("chunks 5/12 (a: 3, b: 2)");
+    }
 }

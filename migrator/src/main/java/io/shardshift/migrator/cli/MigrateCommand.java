@@ -143,6 +143,7 @@ public final class MigrateCommand implements Callable<Integer> {
             current.set(runner);
             if (http != null) {
                 System.out.println("dashboard and API: " + http.url());
+                runner.instances().advertiseHttp(http.url().toString());
             }
             try (AuditTrail audit = AuditTrail.toFileAndTopic(state.resolve("audit.log"), migration.kafka().bootstrapServers(),
                          AuditTrail.topicOf(migration.topicPrefix()));

@@ -52,13 +52,49 @@ public final class RebalanceCommand {
 
     /** Sends one call to the API and prints its answer; {@code body} null for a GET. */
     int call(String method, String path, ObjectNode body) {
+        return call(method, path, body, spec.commandLine().getOut());
+    }
+
+    /** As {@link #call(String, String, ObjectNode)}, printing a successful answer to {@code out}. */
+    int call(String method, String path, ObjectNode body, java.io.PrintWriter out) {
         String json;
         try {
             json = body == null ? null : JSON.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        return new ApiClient(url, token).call(method, path, json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return new ApiClient(url, token).call(method, path, json, out, spec.commandLine().getErr());
+    }
+
+    /**
+     * A line per migrator process in a status answer's {@code instances}, e.g. {@code instance host-b-77 LOST, roles
+     * apply, host host-b pid 77, holds 0 applyPartitions, last seen 31.0 s ago}; none when it has no instances.
+     */
+    static java.util.List<String> instanceLines(String statusJson) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        try {
+            JSON.readTree(statusJson).path("instances").forEach(i -> {
+                java.util.List<String> roles = new java.util.ArrayList<>();
+                i.path("roles").forEach(r -> roles.add(r.asText()));
+                java.util.List<String> holds = new java.util.ArrayList<>();
+                i.path("holds").fields().forEachRemaining(e -> {
+                    if (e.getValue().size() > 0 && !"applyMembers".equals(e.getKey())) {
+                        holds.add(e.getValue().size() + " " + e.getKey());
+                    }
+                });
+                String state = i.path("state").asText();
+                lines.add("instance " + i.path("id").asText() + " " + ("lost".equals(state) ? "LOST" : state)
+                        + ", roles " + String.join(",", roles) + ", host " + i.path("host").asText() + " pid "
+                        + i.path("pid").asLong() + (i.hasNonNull("http") ? ", " + i.get("http").asText() : "")
+                        + ", holds " + (holds.isEmpty() ? "nothing" : String.join(" ", holds))
+                        + (i.path("figures").has("eventsApplied") ? ", applied " + i.path("figures").path("eventsApplied").asLong()
+                        + " events" : "") + ", last seen "
+                        + String.format(java.util.Locale.ROOT, "%.1f", i.path("silentMillis").asLong() / 1000.0) + " s ago");
+            });
+        } catch (JsonProcessingException e) {
+            return java.util.List.of();
+        }
+        return lines;
     }
 
     /** The {@code rebalance} command a subcommand runs under, however deep. */
@@ -182,7 +218,16 @@ public final class RebalanceCommand {
 
         @Override
         public Integer call() {
-            return of(spec).call("GET", "/v1/rebalance/status?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
+            java.io.StringWriter answer = new java.io.StringWriter();
+            int rc = of(spec).call("GET", "/v1/rebalance/status?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null,
+                    new java.io.PrintWriter(answer, true));
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            out.print(answer);
+            if (rc == 0) {
+                instanceLines(answer.toString()).forEach(out::println);
+            }
+            out.flush();
+            return rc;
         }
     }
 

@@ -3,6 +3,7 @@ package io.shardshift.migrator.http;
 import io.shardshift.cdc.SourceIdentity;
 import io.shardshift.core.event.Lsn;
 import io.shardshift.engine.run.SourceFailover;
+import io.shardshift.engine.metrics.InstanceJson;
 import io.shardshift.engine.metrics.LagSampleJson;
 import io.shardshift.engine.metrics.LagSample;
 import io.shardshift.engine.metrics.MigrationStatus;
@@ -34,6 +35,7 @@ final class StatusJson {
         out.put("waitingTargets", status.waitingTargets().stream().map(StatusJson::waiting).toList());
         out.put("sourceFailover", status.sourceFailover() == null ? null : failover(status.sourceFailover()));
         out.put("backfillRate", status.backfillRate() == null ? null : rate(status.backfillRate()));
+        out.put("instances", InstanceJson.all(status.instances(), System.currentTimeMillis()));
         return out;
     }
 

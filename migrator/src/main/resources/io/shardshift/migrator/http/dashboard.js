@@ -178,14 +178,19 @@
     $("tile-dlq").textContent = fmtNum(s.deadLetters.topicEvents);
     $("tile-lsn").textContent = s.source.walLsn + " / " + s.source.capturedLsn;
     $("tile-published").textContent = fmtNum(s.source.capturePublished) + " events published";
+    // "(a: 3, b: 2)" when more than one migrator instance copied chunks of the table
+    const instanceShares = (by) => {
+      const names = Object.keys(by || {});
+      return names.length > 1 ? " (" + names.map((n) => n + ": " + by[n]).join(", ") + ")" : "";
+    };
     const backfill = $("backfill");
     backfill.replaceChildren();
-    if (!s.backfill.length) backfill.appendChild(el("p", { class: "muted" }, "no table read in this run"));
+    if (!s.backfill.length) backfill.appendChild(el("p", { class: "muted" }, "no table planned yet"));
     s.backfill.forEach((b) => {
       const pct = Math.round(b.fraction * 100);
       backfill.appendChild(el("div", {}, b.table + ": " + fmtNum(b.rowsRead) + " rows"
         + (b.estimatedRows ? " of ~" + fmtNum(b.estimatedRows) : "") + ", chunks " + b.chunksDone + "/" + b.totalChunks
-        + (b.finished ? " (done)" : "")));
+        + instanceShares(b.chunksByInstance) + (b.finished ? " (done)" : "")));
       const bar = el("div", { class: "bar" + (b.finished ? " done" : ""), "data-table": b.table, "data-percent": String(pct) });
       const fill = el("div");
       fill.style.width = pct + "%";
@@ -309,6 +314,27 @@
     }
     list.hidden = list.children.length === 0;
   }
+  // The migrator processes of the migration, from their heartbeats; a lost one is marked.
+  function renderInstances(instances) {
+    const body = $("instances").tBodies[0];
+    body.replaceChildren();
+    $("instances-count").textContent = instances.length ? "(" + instances.filter((i) => i.state === "live").length
+      + " live of " + instances.length + ")" : "";
+    if (!instances.length) {
+      const tr = el("tr", { class: "empty" });
+      tr.appendChild(el("td", { colspan: "7", class: "muted" }, "no heartbeat read yet"));
+      body.appendChild(tr);
+    }
+    instances.forEach((i) => {
+      const tr = el("tr", { class: i.state, "data-instance": i.id, "data-state": i.state });
+      const holds = Object.entries(i.holds || {}).filter(([kind, items]) => items.length && kind !== "applyMembers").map(([kind, items]) => items.length + " " + kind).join(", ") || "nothing";
+      const applied = (i.figures || {}).eventsApplied;
+      [i.id + (i.http ? " (" + i.http + ")" : ""), i.state, (i.roles || []).join(", "), i.host + " pid " + i.pid, holds,
+       applied == null ? "–" : fmtNum(applied), fmtTime(i.lastSeenMillis) + " (" + fmtMillis(i.silentMillis) + " ago)"]
+        .forEach((v) => tr.appendChild(el("td", {}, v)));
+      body.appendChild(tr);
+    });
+  }
   let polling = false;
   async function poll() {
     if (polling) return;
@@ -320,6 +346,7 @@
       renderStatus(s);
       renderPaused(s.tables || []);
       renderWaiting(s.waitingTargets || []);
+      renderInstances(s.instances || []);
       drawCharts();
       const conn = $("connection");
       conn.textContent = "updated " + fmtTime(Date.now()) + (s.sampleError ? " (sampling: " + s.sampleError + ")" : "");

@@ -19,13 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** docker-compose.yml cannot run here (no Docker); this checks it parses and has every service it must. */
 class DockerComposeTest {
     private static final List<String> SERVICES = List.of("kafka", "source-postgres", "target-postgres-a",
-            "target-postgres-b", "zookeeper", "solr", "migrator", "prometheus", "grafana");
+            "target-postgres-b", "zookeeper", "solr", "migrator", "migrator-2", "prometheus", "grafana");
     private static final String README_COMPOSE_SECTION = "### Deploying with Docker";
     /** How README.md's compose section names each service of docker-compose.yml. */
     private static final Map<String, String> README_NAMES = Map.of("kafka", "Kafka",
             "source-postgres", "a source PostgreSQL with logical WAL", "target-postgres-a", "two PostgreSQL targets",
             "target-postgres-b", "two PostgreSQL targets", "zookeeper", "ZooKeeper", "solr", "Solr",
-            "migrator", "the migrator", "prometheus", "Prometheus", "grafana", "Grafana");
+            "migrator", "the migrator", "migrator-2", "a second migrator process", "prometheus", "Prometheus",
+            "grafana", "Grafana");
 
     private static Path repo() {
         Path p = Path.of("").toAbsolutePath();
@@ -75,6 +76,27 @@ class DockerComposeTest {
         assertThat(job.path("static_configs").get(0).path("targets").get(0).asText()).isEqualTo("migrator:8080");
         assertThat(job.path("authorization").path("type").asText()).isEqualTo("Bearer");
         assertThat(job.path("authorization").path("credentials_file").asText()).isEqualTo("/run/secrets/shardshift_api_token");
+    }
+
+    @Test
+    void shouldRunTwoMigratorProcessesOfOneSpecWithTheirOwnIdStatePortAndRoles() throws Exception {
+        JsonNode services = compose().path("services");
+        JsonNode first = services.path("migrator");
+        JsonNode second = services.path("migrator-2");
+        assertThat(first.path("command").toString()).contains("\"--role\",\"all\"", "\"--instance-id\",\"migrator-1\"",
+                "\"--spec\",\"/shardshift/deploy/spec.yaml\"");
+        assertThat(second.path("command").toString()).contains("\"--role\",\"backfill,apply\"",
+                "\"--instance-id\",\"migrator-2\"", "\"--spec\",\"/shardshift/deploy/spec.yaml\"",
+                "\"--allowed-host\",\"migrator-2\"");
+        assertThat(first.path("volumes").toString()).contains("migrator-state:/state", "maven-repo:/root/.m2");
+        assertThat(second.path("volumes").toString()).contains("migrator-2-state:/state", "maven-repo:/root/.m2");
+        assertThat(first.path("ports").get(0).asText()).isEqualTo("127.0.0.1:8080:8080");
+        assertThat(second.path("ports").get(0).asText()).isEqualTo("127.0.0.1:8081:8080");
+        assertThat(second.path("environment").has("SHARDSHIFT_API_TOKEN")).isTrue();
+        assertThat(compose().path("volumes").has("migrator-2-state")).isTrue();
+        JsonNode prometheus = new ObjectMapper(new YAMLFactory()).readTree(repo().resolve("deploy/prometheus.yml").toFile());
+        assertThat(prometheus.path("scrape_configs").get(0).path("static_configs").get(0).path("targets").toString())
+                .contains("migrator-2:8080");
     }
 
     @Test

@@ -112,6 +112,9 @@ class DashboardIT {
         assertThat(attribute(first, "chart-partitions", "data-series")).isEqualTo(8);
         assertThat(attribute(first, "chart-partitions", "data-points")).isGreaterThanOrEqualTo(5);
         assertThat(first).contains("data-table=\"public.orders\"").containsPattern("<td>pg_b</td>");
+        assertThat(first).as("this process in the Instances panel").containsPattern("<tr class=\"live\" data-instance=\""
+                + Pattern.quote(runner.options().instanceId()) + "\" data-state=\"live\"><td>[^<]*</td><td>live</td>"
+                + "<td>capture, backfill, apply</td>");
         long firstLast = bodyLong(first, "data-last-t");
 
         long before = server.sampler().latest().takenAtMillis();

@@ -2,6 +2,7 @@ package io.shardshift.migrator.http;
 
 import io.shardshift.cdc.SourceIdentity;
 import io.shardshift.engine.metrics.MigrationStatus;
+import io.shardshift.engine.run.InstanceInfo;
 import io.shardshift.engine.run.SourceFailover;
 import io.shardshift.engine.metrics.Samples;
 import io.shardshift.engine.rate.RateDecision;
@@ -75,5 +76,31 @@ class StatusJsonTest {
                 .containsEntry("signal", "lag"));
         assertThat(StatusJson.of(new MigrationStatus("demo", MigrationStatus.STREAMING, null, Samples.at(1000, 0), null))
                 .get("backfillRate")).isNull();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldListEveryInstanceWithItsRolesHoldingsAndALostOneMarked() {
+        long now = System.currentTimeMillis();
+        InstanceInfo live = new InstanceInfo("a-1", List.of("capture", "backfill", "apply"), "host-a", 11, "http://a:8080",
+                now - 60_000, now - 1_000, Map.of(InstanceInfo.APPLY_PARTITIONS, List.of("m.apply/t-0", "m.apply/t-1")),
+                Map.of(InstanceInfo.EVENTS_APPLIED, 500L));
+        InstanceInfo lost = new InstanceInfo("b-2", List.of("apply"), "host-b", 22, null, now - 60_000, now - 30_000,
+                Map.of(InstanceInfo.APPLY_PARTITIONS, List.of("m.apply/t-2")));
+        MigrationStatus status = new MigrationStatus("demo", MigrationStatus.STREAMING, null, Samples.at(1000, 0), null,
+                List.of(), List.of(), null, null, List.of(live, lost));
+
+        List<Map<String, Object>> json = (List<Map<String, Object>>) StatusJson.of(status).get("instances");
+
+        assertThat(json).extracting(i -> i.get("id")).containsExactly("a-1", "b-2");
+        assertThat(json).extracting(i -> i.get("state")).containsExactly("live", "lost");
+        assertThat(json.get(0)).containsEntry("roles", List.of("capture", "backfill", "apply"))
+                .containsEntry("http", "http://a:8080").containsEntry("pid", 11L)
+                .containsEntry("holds", Map.of("applyPartitions", List.of("m.apply/t-0", "m.apply/t-1")))
+                .containsEntry("figures", Map.of("eventsApplied", 500L));
+        assertThat((Long) json.get(1).get("silentMillis")).isGreaterThanOrEqualTo(30_000L);
+        assertThat(lost.describe(now)).startsWith("instance b-2 lost, roles apply, host host-b pid 22, holds 1 applyPartitions");
+        assertThat(StatusJson.of(new MigrationStatus("demo", MigrationStatus.STREAMING, null, Samples.at(1000, 0), null))
+                .get("instances")).isEqualTo(List.of());
     }
 }
