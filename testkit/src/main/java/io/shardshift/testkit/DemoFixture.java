@@ -27,6 +27,11 @@ public final class DemoFixture implements AutoCloseable {
         this.stack = stack;
     }
 
+    /** A fixture around a started stack whose source the caller fills; {@link #close()} closes the stack too. */
+    public static DemoFixture around(DemoStack stack) {
+        return new DemoFixture(stack);
+    }
+
     /** Starts the stack (with a two-node SolrCloud when {@code withSolr}) and creates the demo table of {@code rows} rows. */
     public static DemoFixture start(boolean withSolr, int rows) throws SQLException {
         DemoStack stack = DemoStack.start(withSolr);

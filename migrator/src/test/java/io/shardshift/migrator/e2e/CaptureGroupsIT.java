@@ -23,9 +23,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,26 +59,17 @@ class CaptureGroupsIT {
     /** Each test its own tables, so one's target rows never meet the other's. */
     private static final List<String> TABLES = List.of("public.ga", "public.gb", "public.gc");
     private static final List<String> HELD = List.of("public.ha", "public.hb", "public.hc");
-    static DemoStack stack;
 
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = DemoStack.start();
-        CaptureGroupTables.create(stack, TABLES);
-        CaptureGroupTables.create(stack, HELD);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final DemoExtension demo = new DemoExtension(s -> {
+        CaptureGroupTables.create(s, TABLES);
+        CaptureGroupTables.create(s, HELD);
+    });
 
     @Test
     void shouldMigrateEveryRowThroughTwoCaptureGroupsAndKeepEachKeysOrder(@TempDir Path state) throws Exception {
-        MigrationSpec spec = CaptureGroupTables.spec(stack, "groups2", TABLES, 2);
-        try (Writer writer = Writer.started(stack, TABLES, 1); MigrationRunner runner = MigrationRunner.start(spec, state)) {
+        MigrationSpec spec = CaptureGroupTables.spec(demo.stack(), "groups2", TABLES, 2);
+        try (Writer writer = Writer.started(demo.stack(), TABLES, 1); MigrationRunner runner = MigrationRunner.start(spec, state)) {
             assertThat(runner.slots()).extracting(s -> s.slotName())
                     .containsExactly("shardshift_groups2", "shardshift_groups2_g1");
             assertThat(runner.captureSplit().tables(0)).containsExactly(TableId.parse("public.ga"));
@@ -96,7 +86,7 @@ class CaptureGroupsIT {
             for (ChangeCapture group : runner.capture().groups()) {
                 assertThat(group.publishedCount()).as("changes published by group " + group.group()).isPositive();
             }
-            CaptureGroupTables.assertEveryRowEqual(stack, spec, runner.tables());
+            CaptureGroupTables.assertEveryRowEqual(demo.stack(), spec, runner.tables());
             assertThat(runner.deadLetters()).isZero();
             for (TableSchema table : runner.tables()) {
                 assertKeysInCommitOrder(spec, table.id());
@@ -111,7 +101,7 @@ class CaptureGroupsIT {
             }
         }
         MigrationFinish.finish(spec);
-        try (Connection c = stack.source().connect(DemoStack.DATABASE); java.sql.Statement st = c.createStatement();
+        try (Connection c = demo.stack().source().connect(DemoStack.DATABASE); java.sql.Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE"
                      + " 'shardshift_groups2%') + (SELECT count(*) FROM pg_publication WHERE pubname LIKE 'shardshift_groups2%')")) {
             rs.next();
@@ -122,14 +112,14 @@ class CaptureGroupsIT {
     @Test
     void shouldRefuseMoreCaptureGroupsThanTheSourceHasSlotsAndWalSendersFor(@TempDir Path state) throws Exception {
         List<String> many = java.util.stream.IntStream.range(0, 21).mapToObj(i -> "public.many_" + i).toList();
-        try (Connection c = stack.source().connect(DemoStack.DATABASE); java.sql.Statement st = c.createStatement()) {
+        try (Connection c = demo.stack().source().connect(DemoStack.DATABASE); java.sql.Statement st = c.createStatement()) {
             for (String t : many) {
                 st.execute("CREATE TABLE " + t + " (id bigint PRIMARY KEY, tenant_id text NOT NULL, seq bigint NOT NULL,"
                         + " note text)");
                 st.execute("ALTER TABLE " + t + " REPLICA IDENTITY FULL");
             }
         }
-        MigrationSpec spec = CaptureGroupTables.spec(stack, "groupsmany", many, 21);
+        MigrationSpec spec = CaptureGroupTables.spec(demo.stack(), "groupsmany", many, 21);
 
         assertThatThrownBy(() -> MigrationRunner.start(spec, state)).isInstanceOf(SpecException.class)
                 .hasMessageContaining("capture.groups: the source " + spec.source().jdbcUrl()
@@ -142,7 +132,7 @@ class CaptureGroupsIT {
 
     @Test
     void shouldNotReportAFenceAppliedWhileOneGroupIsBehind(@TempDir Path state) throws Exception {
-        MigrationSpec spec = CaptureGroupTables.spec(stack, "groupsheld", HELD, 2);
+        MigrationSpec spec = CaptureGroupTables.spec(demo.stack(), "groupsheld", HELD, 2);
         try (MigrationRunner runner = MigrationRunner.start(spec, state)) {
             assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
             Drain.await(runner.lag(), Duration.ofMinutes(1));
@@ -150,7 +140,7 @@ class CaptureGroupsIT {
             ChangeCapture running = runner.capture().groups().get(0);
             held.close();
 
-            try (Writer writer = Writer.started(stack, HELD, 2)) {
+            try (Writer writer = Writer.started(demo.stack(), HELD, 2)) {
                 await().atMost(Duration.ofMinutes(1)).until(() -> writer.ops.get() > 600);
             }
             long fence = runner.lag().watermark().sourceWalLsn();
@@ -166,9 +156,9 @@ class CaptureGroupsIT {
         try (MigrationRunner restarted = MigrationRunner.start(spec, state)) {
             assertThat(restarted.awaitBackfill(Duration.ofMinutes(1))).isTrue();
             Drain.await(restarted.lag(), Duration.ofMinutes(2));
-            CaptureGroupTables.assertEveryRowEqual(stack, spec, restarted.tables());
+            CaptureGroupTables.assertEveryRowEqual(demo.stack(), spec, restarted.tables());
         }
-        assertThatThrownBy(() -> MigrationRunner.start(CaptureGroupTables.spec(stack, "groupsheld", HELD, 3), state))
+        assertThatThrownBy(() -> MigrationRunner.start(CaptureGroupTables.spec(demo.stack(), "groupsheld", HELD, 3), state))
                 .as("the recorded split is kept: another group count is refused")
                 .isInstanceOf(SpecException.class).hasMessageContaining("capture.groups")
                 .hasMessageContaining("runs with 2 capture group(s)");
@@ -196,7 +186,7 @@ class CaptureGroupsIT {
 
     private static List<ChangeEvent> readTopic(String topic) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, demo.stack().kafka().bootstrapServers());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ChangeEvent> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -219,7 +209,7 @@ class CaptureGroupsIT {
     }
 
     private static int activeSlots(MigrationSpec spec) throws SQLException {
-        try (Connection c = stack.source().connect(DemoStack.DATABASE);
+        try (Connection c = demo.stack().source().connect(DemoStack.DATABASE);
              PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name = ANY(?)")) {
             ps.setArray(1, c.createArrayOf("text", spec.slotNames().toArray()));
             try (ResultSet rs = ps.executeQuery()) {

@@ -14,10 +14,9 @@ import io.shardshift.testkit.ChildJvm;
 import io.shardshift.testkit.DemoStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,29 +46,18 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class CaptureTakeoverIT {
     private static final List<String> TABLES = List.of("public.ta", "public.tb", "public.tc");
-    static DemoStack stack;
 
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = DemoStack.start();
-        CaptureGroupTables.create(stack, TABLES);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final DemoExtension demo = new DemoExtension(s -> CaptureGroupTables.create(s, TABLES));
 
     @Test
     void shouldTakeAKilledProcessesCaptureGroupOverWithNothingLost(@TempDir Path dir) throws Exception {
-        MigrationSpec spec = CaptureGroupTables.spec(stack, "takeover", TABLES, 2);
+        MigrationSpec spec = CaptureGroupTables.spec(demo.stack(), "takeover", TABLES, 2);
         Path specFile = dir.resolve("spec.yaml");
-        Files.writeString(specFile, CaptureGroupTables.specYaml(stack, "takeover", TABLES, 2));
+        Files.writeString(specFile, CaptureGroupTables.specYaml(demo.stack(), "takeover", TABLES, 2));
         Process a = null;
         Process b = null;
-        try (Writer writer = Writer.started(stack, TABLES, 3);
+        try (Writer writer = Writer.started(demo.stack(), TABLES, 3);
              Admin admin = admin();
              MigrationRunner applying = MigrationRunner.start(spec, dir.resolve("state-apply"),
                      RunOptions.all().withRoles(Set.of(Role.BACKFILL, Role.APPLY)).withInstanceId("apply"))) {
@@ -99,7 +87,7 @@ class CaptureTakeoverIT {
             assertThat(writer.failure.get()).as("writer failure").isNull();
 
             Drain.await(applying.lag(), Duration.ofMinutes(2));
-            CaptureGroupTables.assertEveryRowEqual(stack, spec, applying.tables());
+            CaptureGroupTables.assertEveryRowEqual(demo.stack(), spec, applying.tables());
             try (RunnerSamples samples = new RunnerSamples(applying, new RecentLatency())) {
                 assertThat(samples.sample().captureGroups()).as("the status of the process that runs no capture")
                         .allSatisfy(g -> {
@@ -122,7 +110,7 @@ class CaptureTakeoverIT {
                 "--instance-id=" + instance, "--http-port=-1", "--status-every=PT5S"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(instance + ".log").toFile());
-        pb.environment().put("SHARDSHIFT_DEMO_PASSWORD", stack.source().password());
+        pb.environment().put("SHARDSHIFT_DEMO_PASSWORD", demo.stack().source().password());
         pb.environment().put("CI", "true");
         return pb.start();
     }
@@ -138,7 +126,7 @@ class CaptureTakeoverIT {
 
     private static Admin admin() {
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, demo.stack().kafka().bootstrapServers());
         return Admin.create(p);
     }
 
@@ -151,7 +139,7 @@ class CaptureTakeoverIT {
     }
 
     private static int activeSlots(MigrationSpec spec) throws Exception {
-        try (Connection c = stack.source().connect(DemoStack.DATABASE);
+        try (Connection c = demo.stack().source().connect(DemoStack.DATABASE);
              PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name = ANY(?)")) {
             ps.setArray(1, c.createArrayOf("text", spec.slotNames().toArray()));
             try (ResultSet rs = ps.executeQuery()) {

@@ -17,8 +17,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  */
 final class DemoExtension implements BeforeAllCallback, AfterAllCallback {
+    /** Fills the source of a stack started without the demo table. */
+    @FunctionalInterface
+    interface SourceSetup {
+        void fill(DemoStack stack) throws Exception;
+    }
+
     private final boolean withSolr;
     private final int rows;
+    private final SourceSetup setup;
     private DemoFixture fixture;
 
     /**
@@ -28,11 +35,24 @@ final class DemoExtension implements BeforeAllCallback, AfterAllCallback {
     DemoExtension(boolean withSolr, int rows) {
         this.withSolr = withSolr;
         this.rows = rows;
+        this.setup = null;
+    }
+
+    /** A stack (no SolrCloud) without the demo table, whose source {@code setup} fills. */
+    DemoExtension(SourceSetup setup) {
+        this.withSolr = false;
+        this.rows = 0;
+        this.setup = setup;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        fixture = DemoFixture.start(withSolr, rows);
+        if (setup == null) {
+            fixture = DemoFixture.start(withSolr, rows);
+            return;
+        }
+        fixture = DemoFixture.around(DemoStack.start(withSolr));
+        setup.fill(fixture.stack());
     }
 
     @Override
