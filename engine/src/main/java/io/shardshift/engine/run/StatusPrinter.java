@@ -82,7 +82,8 @@ public final class StatusPrinter {
 
     /**
      * A line per migrator process of the migration (see {@link InstanceInfo#describe}), when
-     * an instance came, went, was lost or holds another count of something than at the last print.
+     * an instance came, went, was lost or holds another count of something than at the last print (backfill
+     * chunks in flight aside).
      */
     private void printInstances() {
         if (runner.instances() == null) {
@@ -90,7 +91,9 @@ public final class StatusPrinter {
         }
         long now = System.currentTimeMillis();
         java.util.List<InstanceInfo> all = runner.instances().instances();
+        // the backfill chunks in flight change with every chunk: they show in the backfill lines instead
         String key = all.stream().map(i -> i.id() + " " + i.state(now) + " " + i.holds().entrySet().stream()
+                .filter(e -> !e.getKey().equals(InstanceInfo.BACKFILL_CHUNKS))
                 .map(e -> e.getKey() + "=" + e.getValue().size()).toList()).toList().toString();
         if (!key.equals(instancesText)) {
             instancesText = key;
