@@ -70,6 +70,19 @@ final class CaptureGroupTables {
         }
     }
 
+    /** How many of the spec's capture groups' slots a walsender streams now. */
+    static int activeSlots(DemoStack stack, MigrationSpec spec) throws SQLException {
+        try (Connection c = stack.source().connect(DemoStack.DATABASE);
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("text", spec.slotNames().toArray()));
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     private static long count(DemoStack stack, TableId table) throws SQLException {
         try (Connection c = stack.source().connect(DemoStack.DATABASE); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table.quoted())) {

@@ -30,9 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,7 +75,7 @@ class CaptureGroupsIT {
             assertThat(runner.awaitBackfill(Duration.ofMinutes(2))).as("backfill finished").isTrue();
             long atBackfillEnd = writer.ops.get();
             await().atMost(Duration.ofMinutes(1)).until(() -> writer.ops.get() > atBackfillEnd + 1_500);
-            assertThat(activeSlots(spec)).as("both slots streamed by their own engine at once").isEqualTo(2);
+            assertThat(CaptureGroupTables.activeSlots(demo.stack(), spec)).as("both slots streamed by their own engine at once").isEqualTo(2);
             writer.close();
             assertThat(writer.failure.get()).as("writer failure").isNull();
 
@@ -127,7 +125,7 @@ class CaptureGroupsIT {
                 .hasMessageContaining("capture.groups = 21 needs 21")
                 .hasMessageContaining("ALTER SYSTEM SET max_replication_slots")
                 .hasMessageContaining("has max_wal_senders = 20");
-        assertThat(activeSlots(spec)).isZero();
+        assertThat(CaptureGroupTables.activeSlots(demo.stack(), spec)).isZero();
     }
 
     @Test
@@ -206,16 +204,5 @@ class CaptureGroupsIT {
             assertThat(parts).as("read " + topic + " to its end").allMatch(tp -> c.position(tp) >= end.get(tp));
         }
         return out;
-    }
-
-    private static int activeSlots(MigrationSpec spec) throws SQLException {
-        try (Connection c = demo.stack().source().connect(DemoStack.DATABASE);
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name = ANY(?)")) {
-            ps.setArray(1, c.createArrayOf("text", spec.slotNames().toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
     }
 }

@@ -11,7 +11,6 @@ import io.shardshift.engine.run.RunOptions;
 import io.shardshift.migrator.cli.ShardshiftCli;
 import io.shardshift.migrator.e2e.CaptureGroupTables.Writer;
 import io.shardshift.testkit.ChildJvm;
-import io.shardshift.testkit.DemoStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Tag;
@@ -22,9 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +61,7 @@ class CaptureTakeoverIT {
             b = startCapture(specFile, dir, "cap-b");
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                     .until(() -> Set.copyOf(holders(admin, spec).values()).equals(Set.of("cap-a", "cap-b"))
-                            && activeSlots(spec) == 2);
+                            && CaptureGroupTables.activeSlots(demo.stack(), spec) == 2);
             assertThat(applying.awaitBackfill(Duration.ofMinutes(1))).as("backfill finished").isTrue();
             long beforeKill = writer.ops.get();
             await().atMost(Duration.ofMinutes(1)).until(() -> writer.ops.get() > beforeKill + 1_000);
@@ -76,7 +72,7 @@ class CaptureTakeoverIT {
             long atKill = writer.ops.get();
 
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> holders(admin, spec).equals(Map.of(0, "cap-b", 1, "cap-b")) && activeSlots(spec) == 2);
+                    .until(() -> holders(admin, spec).equals(Map.of(0, "cap-b", 1, "cap-b")) && CaptureGroupTables.activeSlots(demo.stack(), spec) == 2);
             assertThat(Files.readString(dir.resolve("cap-b.log"))).as("cap-b's log")
                     .contains("capture group " + killedGroup + " (slot " + spec.slotName(killedGroup)
                             + ") of migration takeover now runs in this process");
@@ -135,17 +131,6 @@ class CaptureTakeoverIT {
             return CaptureLeases.holders(admin, spec);
         } catch (Exception e) {
             return Map.of();
-        }
-    }
-
-    private static int activeSlots(MigrationSpec spec) throws Exception {
-        try (Connection c = demo.stack().source().connect(DemoStack.DATABASE);
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name = ANY(?)")) {
-            ps.setArray(1, c.createArrayOf("text", spec.slotNames().toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
         }
     }
 }
